@@ -1,0 +1,543 @@
+"""The `casecheck` command line: parse options, call one service, render the answer.
+
+Exit status: 0 success; 1 findings when asked (`--fail-on`) or a failed nightly run;
+2 bad input (one clear line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from compliance.errors import CasecheckError
+from compliance.settings import Settings, find_config, load_settings
+from events.parse import BadInput
+from events.timeline import LONDON, Fact
+
+STATUS_STYLE = {
+    "overdue": "bold red",
+    "due_soon": "yellow",
+    "pending": "cyan",
+    "late": "magenta",
+    "met": "green",
+    "closed": "dim",
+    "finding": "bold yellow",
+}
+
+
+# --- plumbing -------------------------------------------------------------------------
+
+
+class Casecheck(click.Group):
+    """Turns the project's errors into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (CasecheckError, BadInput) as exc:
+            click.echo(f"casecheck: {exc}", err=True)
+            ctx.exit(2)
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"expected a date YYYY-MM-DD, got {value!r}", param, ctx)
+
+
+class MomentType(click.ParamType):
+    name = "DATETIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"expected YYYY-MM-DD[THH:MM[:SS]] (Europe/London) or with an offset, got {text!r}", param, ctx)
+        if len(text) == 10:  # a bare date means the end of that day
+            moment = moment.replace(hour=23, minute=59, second=59)
+        return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+DATE = DateType()
+MOMENT = MomentType()
+
+
+class App:
+    """What the commands share: the store and settings, opened on first use."""
+
+    def __init__(self, db: str | None, config: str | None) -> None:
+        self.db = db
+        self.config = config
+        self._store: Any = None
+        self._settings: Settings | None = None
+        self._engine: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from compliance.store import open_store
+
+            self._store = open_store(self.db)
+        return self._store
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(find_config(self.config))
+        return self._settings
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            from compliance.engine import Engine
+
+            self._engine = Engine(self.store, self.settings)
+        return self._engine
+
+
+def today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def fmt_day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(LONDON).strftime("%a %-d %b %Y %H:%M")
+    return value.strftime("%a %-d %b %Y")
+
+
+def console(err: bool = False) -> Console:
+    return Console(stderr=err, highlight=False, soft_wrap=False)
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, default=str))
+
+
+def split_list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def matches_rule(rule_id: str, patterns: list[str]) -> bool:
+    if not patterns:
+        return True
+    return any(
+        rule_id == p or (p.endswith("*") and rule_id.startswith(p[:-1])) or rule_id.startswith(p + "-")
+        for p in patterns
+    )
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(cls=Casecheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="CASECHECK_DB", help="Store: a file path or sqlite:///path (default ./casecheck.db), postgresql://user@host:port/db, or memory:.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Council settings (default: $CASECHECK_CONFIG or ./casecheck.toml).")
+@click.version_option(package_name="casecheck")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
+    """casecheck: statutory timescales for children's social care, checked from case events."""
+    ctx.obj = App(db, config)
+
+
+def main() -> None:
+    cli(prog_name="casecheck")
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
+    """Import case events from JSON Lines or CSV FILES (`-` reads JSON Lines from stdin).
+
+    Each file is validated completely first: one bad line rejects the whole file and
+    nothing from it is stored.
+    """
+    from compliance.importer import import_files
+
+    err = console(err=True)
+    show_progress = not as_json and err.is_terminal
+
+    def progress(name: str, total: int) -> Callable[[int, int], None] | None:
+        if not show_progress or total < 5000:
+            return None
+        from rich.progress import Progress
+
+        bar = Progress(console=err, transient=True)
+        task = bar.add_task(f"importing {Path(name).name}", total=total)
+        bar.start()
+
+        def tick(done: int, _total: int) -> None:
+            bar.update(task, completed=done)
+            if done >= total:
+                bar.stop()
+
+        return tick
+
+    result = import_files(app.store, files, now=now(), stdin=sys.stdin.buffer, progress=progress)
+    if as_json:
+        echo_json(result.to_json())
+        return
+    click.echo(result.summary())
+    if result.findings:
+        click.echo(f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):")
+        for finding in result.findings[:20]:
+            click.echo(f"  {finding.fact.child}  {finding.code}  {finding.message}")
+        if len(result.findings) > 20:
+            click.echo(f"  ... and {len(result.findings) - 20} more")
+
+
+# --- timeline -------------------------------------------------------------------------
+
+
+def event_json(fact: Fact, retracted: bool) -> dict[str, Any]:
+    record = dict(fact.record)
+    record["recorded_at"] = fact.recorded_at.isoformat() if fact.recorded_at else None
+    record["stored_at"] = fact.stored_at.isoformat() if fact.stored_at else None
+    record["retracted"] = retracted
+    return record
+
+
+@cli.command()
+@click.argument("child")
+@click.option("--as-of", type=DATE, help="Judge obligations at this date (default today).")
+@click.option("--known-at", type=MOMENT, help="Only facts recorded by this moment count.")
+@click.option("--explain", is_flag=True, help="Show the date arithmetic and the event that met each obligation.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def timeline(app: App, child: str, as_of: date | None, known_at: datetime | None, explain: bool, as_json: bool) -> None:
+    """One child's facts in order, grouped by period of care, with their obligations."""
+    as_of = as_of or today()
+    evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
+    tl = evaluation.timeline
+    if as_json:
+        retracted = {f.seq for f in tl.retracted}
+        everything = sorted(list(tl.facts) + list(tl.retracted), key=Fact.sort_key)
+        echo_json(
+            {
+                "child": child,
+                "as_of": as_of.isoformat(),
+                "known_at": known_at.isoformat() if known_at else None,
+                "events": [event_json(f, f.seq in retracted) for f in everything],
+                "obligations": [o.to_json() for o in evaluation.obligations],
+                "findings": [finding_json(f) for f in tl.findings],
+            }
+        )
+        return
+    render_timeline(evaluation, explain=explain, terminology=app.settings.terminology)
+
+
+def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None:
+    out = console()
+    tl = evaluation.timeline
+    heading = f"Child {tl.child}"
+    if tl.dob:
+        heading += f"  (born {fmt_day(tl.dob)}, aged {tl.age_on(evaluation.as_of)})"
+    out.print(Text(heading, style="bold"))
+    known = f", as known at {fmt_day(evaluation.known_at)}" if evaluation.known_at else ""
+    out.print(f"as of {fmt_day(evaluation.as_of)}{known}")
+    by_start: dict[int, list[Any]] = {}
+    for o in evaluation.obligations:
+        if o.start is not None:
+            by_start.setdefault(o.start.seq, []).append(o)
+    periods = {p.start.seq: p for p in tl.periods}
+    retracted_ids = {f.id for f in tl.retracted}
+    for fact in tl.facts:
+        period = periods.get(fact.seq)
+        if period is not None:
+            ended = f" to {fmt_day(period.ended_on)}" if period.ended_on else " (open)"
+            out.print(Text(f"\nPeriod of care {period.number} ({terminology}): {fmt_day(period.started_on)}{ended}", style="bold underline"))
+        detail = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
+        line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
+        if detail:
+            line.append(f"  {detail}", style="dim")
+        if fact.type == "retracted" and fact.get("target") in retracted_ids:
+            line.append("  (target no longer counts)", style="dim")
+        out.print(line)
+        for o in by_start.get(fact.seq, []):
+            render_obligation(out, o, explain=explain, indent="      ")
+    loose = [o for o in evaluation.obligations if o.start is None]
+    if loose:
+        out.print(Text("\nOther obligations", style="bold underline"))
+        for o in loose:
+            render_obligation(out, o, explain=explain, indent="  ")
+    if tl.findings:
+        out.print(Text("\nData-quality findings", style="bold underline"))
+        for f in tl.findings:
+            out.print(Text(f"  {f.code}  {f.message}", style=STATUS_STYLE["finding"]))
+    if tl.retracted:
+        out.print(Text(f"\n{len(tl.retracted)} retracted event(s) not counted: " + ", ".join(f.describe() for f in tl.retracted), style="dim"))
+    counts = Counter(str(o.status) for o in evaluation.obligations)
+    out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+
+
+def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
+    status = str(o.status)
+    line = Text(indent + "-> ")
+    line.append(f"{o.rule} {o.title}: ", style="bold")
+    line.append(status.replace("_", " "), style=STATUS_STYLE[status])
+    line.append(f", due {fmt_day(o.due)}")
+    if o.met_on is not None:
+        line.append(f", done {fmt_day(o.met_on)}")
+    if o.days_late:
+        line.append(f", {o.days_late} working day{'s' if o.days_late != 1 else ''} late")
+    if o.closed_reason:
+        line.append(f" ({o.closed_reason})")
+    out.print(line)
+    if explain:
+        for text in o.explanation:
+            out.print(Text(indent + "     " + text, style="dim"))
+
+
+# --- check ----------------------------------------------------------------------------
+
+CHECK_COLUMNS = ("child", "rule", "title", "basis", "started_on", "due", "status", "met_on", "days_late", "key")
+
+
+def finding_json(f: Any) -> dict[str, Any]:
+    return {
+        "child": f.fact.child,
+        "rule": f.code,
+        "title": f.message,
+        "basis": "data_quality",
+        "started_on": f.fact.on.isoformat(),
+        "due": None,
+        "status": "finding",
+        "met_on": None,
+        "days_late": 0,
+        "key": f"{f.fact.child}|{f.code}|{f.fact.on.isoformat()}|{f.fact.seq}",
+        "event": f.fact.id,
+    }
+
+
+@cli.command()
+@click.option("--child", "children", multiple=True, help="Only this child (repeatable).")
+@click.option("--as-of", type=DATE, help="Judge at this date (default today).")
+@click.option("--known-at", type=MOMENT, help="Only facts recorded by this moment count.")
+@click.option("--status", "statuses", help="Comma-separated statuses: overdue,due_soon,pending,late,met,closed,finding.")
+@click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
+@click.option("--fail-on", help="Exit 1 if any obligation has one of these statuses (e.g. overdue).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True)
+@pass_app
+def check(
+    app: App,
+    children: tuple[str, ...],
+    as_of: date | None,
+    known_at: datetime | None,
+    statuses: str | None,
+    rule_ids: str | None,
+    fail_on: str | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Obligations for one child or every child, with their status at --as-of."""
+    as_of = as_of or today()
+    wanted_status = set(split_list(statuses))
+    valid = {"overdue", "due_soon", "pending", "late", "met", "closed", "finding"}
+    if wanted_status - valid:
+        raise click.BadParameter(f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}", param_hint="--status")
+    patterns = split_list(rule_ids)
+    engine = app.engine
+    if children:
+        missing = set(children) - set(app.store.children())
+        if missing:
+            from compliance.errors import ChildNotFound
+
+            raise ChildNotFound(f"no child with id {sorted(missing)[0]!r} in the store")
+    rows: list[dict[str, Any]] = []
+    for evaluation in engine.evaluate_all(as_of=as_of, known_at=known_at, children=children or None):
+        for o in evaluation.obligations:
+            if matches_rule(o.rule, patterns) and (not wanted_status or str(o.status) in wanted_status):
+                rows.append(o.to_json())
+        for f in evaluation.findings:
+            if matches_rule(f.code, patterns) and (not wanted_status or "finding" in wanted_status):
+                rows.append(finding_json(f))
+    if as_json:
+        echo_json(rows)
+    elif as_csv:
+        write_csv(rows, CHECK_COLUMNS)
+    else:
+        render_check(rows, as_of)
+    if fail_on and any(r["status"] in split_list(fail_on) for r in rows):
+        sys.exit(1)
+
+
+def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
+    out = console()
+    order = {s: i for i, s in enumerate(["overdue", "due_soon", "pending", "late", "met", "closed", "finding"])}
+    rows = sorted(rows, key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"]))
+    table = Table(title=f"Obligations as of {fmt_day(as_of)}", show_lines=False)
+    for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late"):
+        table.add_column(column, no_wrap=column in ("child", "rule", "status"))
+    for r in rows[:500]:
+        table.add_row(
+            r["child"], r["rule"], r["title"], r["started_on"], (r["due"] or "")[:16], Text(r["status"], style=STATUS_STYLE[r["status"]]), (r["met_on"] or "")[:16], str(r["days_late"] or "")
+        )
+    out.print(table)
+    if len(rows) > 500:
+        out.print(f"... {len(rows) - 500} more rows (use --json or --csv for all)")
+    counts = Counter(r["status"] for r in rows)
+    out.print(", ".join(f"{counts[s]} {s}" for s in order if counts[s]) or "no obligations")
+
+
+# --- rules ----------------------------------------------------------------------------
+
+
+@cli.command("rules")
+@click.argument("rule_id", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
+    """The rule catalogue with parameters as configured; RULE_ID shows one rule in full."""
+    import rules.catalogue  # noqa: F401
+    from rules.registry import REGISTRY
+
+    settings = app.settings
+    day = today()
+
+    def params(spec: Any) -> dict[str, str]:
+        return {name: str(settings.value(spec.id, name, day, default)) for name, default in spec.params.items()}
+
+    if rule_id:
+        spec = REGISTRY.get(rule_id.upper())
+        if spec is None:
+            from difflib import get_close_matches
+
+            close = get_close_matches(rule_id.upper(), list(REGISTRY), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise CasecheckError(f"no rule {rule_id!r}{hint} (see `casecheck rules`)")
+        if as_json:
+            echo_json(rule_json(spec, params(spec), settings.enabled(spec.id, day)))
+            return
+        out = console()
+        out.print(Text(f"{spec.id}  {spec.title}", style="bold"))
+        out.print(f"basis: {spec.basis}    citation: {spec.citation}")
+        if spec.params:
+            out.print("parameters: " + ", ".join(f"{k} = {v}" for k, v in params(spec).items()) + (f"  (overridden in {settings.source})" if settings.has_overrides(spec.id) else ""))
+        if spec.theme:
+            out.print(f"practice-alert theme: {spec.theme}")
+        if not settings.enabled(spec.id, day):
+            out.print("disabled by the council's settings")
+        out.print()
+        out.print(spec.doc)
+        return
+    specs = sorted(REGISTRY.values(), key=lambda s: s.id)
+    if as_json:
+        echo_json([rule_json(s, params(s), settings.enabled(s.id, day)) for s in specs])
+        return
+    table = Table(title="Rule catalogue")
+    for column in ("id", "title", "basis", "citation", "parameters"):
+        table.add_column(column)
+    for s in specs:
+        table.add_row(s.id, s.title + ("" if settings.enabled(s.id, day) else " (disabled)"), str(s.basis), s.citation, ", ".join(f"{k}={v}" for k, v in params(s).items()))
+    console().print(table)
+
+
+def rule_json(spec: Any, params: dict[str, str], enabled: bool) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "basis": str(spec.basis),
+        "citation": spec.citation,
+        "theme": spec.theme,
+        "parameters": params,
+        "enabled": enabled,
+        "doc": spec.doc,
+    }
+
+
+# --- audit ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("child")
+@click.option("--as-of", type=DATE, required=True, help="The date the record is judged at.")
+@click.option("--known-at", type=MOMENT, required=True, help="Only facts recorded by this moment count (a date means the end of that day).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) -> None:
+    """Replay CHILD as it stood on --as-of, as known at --known-at, and show what was recorded late."""
+    from compliance.audit import audit_child
+
+    result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
+    if as_json:
+        echo_json(
+            {
+                "child": child,
+                "as_of": as_of.isoformat(),
+                "known_at": known_at.isoformat(),
+                "obligations_then": [o.to_json() for o in result.then.obligations],
+                "recorded_late": [event_json(f, False) for f in result.recorded_late],
+                "retracted_since": [event_json(f, True) for f in result.retracted_since],
+                "changes": [
+                    {
+                        "key": c.key,
+                        "rule": c.rule,
+                        "then": c.then.to_json() if c.then else None,
+                        "now": c.now.to_json() if c.now else None,
+                    }
+                    for c in result.changes
+                ],
+            }
+        )
+        return
+    render_timeline(result.then, explain=False, terminology=app.settings.terminology)
+    out = console()
+    out.print(Text(f"\nRecorded after {fmt_day(known_at)} ({len(result.recorded_late)})", style="bold underline"))
+    for f in result.recorded_late:
+        delay = (f.recorded_at.date() - f.on).days if f.recorded_at else 0
+        out.print(f"  {fmt_day(f.at):<22} {f.type}  recorded {fmt_day(f.recorded_at)} ({delay} days later)")
+    if result.retracted_since:
+        out.print(Text(f"\nRetracted since ({len(result.retracted_since)})", style="bold underline"))
+        for f in result.retracted_since:
+            out.print(f"  {f.describe()}")
+    out.print(Text(f"\nObligations that read differently with what was recorded later ({len(result.changes)})", style="bold underline"))
+    for c in result.changes:
+        then = f"{c.then.status} (due {fmt_day(c.then.due)})" if c.then else "not visible"
+        now_ = f"{c.now.status} (due {fmt_day(c.now.due)})" if c.now else "no longer applies"
+        out.print(f"  {c.rule}  then: {then}  ->  now: {now_}")
+
+
+if __name__ == "__main__":
+    main()

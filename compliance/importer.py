@@ -1,0 +1,147 @@
+"""Import: validate whole files, de-duplicate, append each file in one transaction.
+
+EVENTS.md: a file with any invalid line is rejected whole; importing the same `id` with
+the same content is a no-op; the same `id` with different content is a conflict; events
+that are impossible together are stored as they are and reported as data-quality findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from compliance.errors import ImportConflict
+from compliance.store import CaseStore
+from events.models import CaseEvent
+from events.parse import BadInput, ParsedEvent, read_file
+from events.timeline import Finding, build_timeline, facts_from_records
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    files: int = 0
+    imported: int = 0
+    already_present: int = 0
+    children: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"imported {self.imported} event{'s' if self.imported != 1 else ''} for "
+            f"{len(self.children)} child{'ren' if len(self.children) != 1 else ''} "
+            f"({self.already_present} already present)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "imported": self.imported,
+            "children": len(self.children),
+            "already_present": self.already_present,
+            "findings": [
+                {"child": f.fact.child, "code": f.code, "event": f.fact.id, "message": f.message}
+                for f in self.findings
+            ],
+        }
+
+
+def digest(event: CaseEvent) -> str:
+    """The content of an event as the source gave it (defaults it did not send excluded),
+    so re-importing the same file always gives the same digest."""
+    content = event.model_dump(mode="json", exclude_unset=True)
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def identity(event: CaseEvent, content_digest: str) -> str:
+    # Events without a source id are recognised by their content, so re-running an
+    # import of such a file is still safe.
+    return event.id if event.id is not None else "#" + content_digest
+
+
+def import_files(
+    store: CaseStore,
+    paths: Iterable[str | Path],
+    *,
+    now: datetime | None = None,
+    stdin: BinaryIO | None = None,
+    progress: Callable[[str, int], Progress | None] | None = None,
+) -> ImportResult:
+    """Import each file in turn, each in its own transaction. Raises `BadInput` or
+    `ImportConflict` for the first bad file; files before it stay imported."""
+    result = ImportResult()
+    for path in paths:
+        name = "<stdin>" if str(path) == "-" else str(path)
+        parsed = read_file(path, stream=stdin if str(path) == "-" else None, name=name)
+        tick = progress(name, len(parsed)) if progress else None
+        import_events(store, parsed, source=name, now=now, result=result, tick=tick)
+        result.files += 1
+    return result
+
+
+def import_events(
+    store: CaseStore,
+    parsed: Sequence[ParsedEvent],
+    *,
+    source: str,
+    now: datetime | None = None,
+    result: ImportResult | None = None,
+    tick: Progress | None = None,
+    check_quality: bool = True,
+) -> ImportResult:
+    """Append one file's validated events: all of them in one transaction, or none."""
+    result = result if result is not None else ImportResult()
+    recorded = (now or datetime.now(UTC)).isoformat()
+    children = sorted({p.event.child for p in parsed})
+    known = store.known_digests(children)
+    batches: dict[str, list[dict[str, Any]]] = {}
+    new_digests: dict[str, dict[str, str]] = {}
+    skipped = 0
+    for i, item in enumerate(parsed):
+        event = item.event
+        content = digest(event)
+        key = identity(event, content)
+        seen = new_digests.get(event.child, {}).get(key) or known.get(event.child, {}).get(key)
+        if seen is not None:
+            if seen != content:
+                raise ImportConflict(
+                    f"{source}:{item.line}: id: {event.id!r} is already recorded for child "
+                    f"{event.child} with different content; send a `retracted` event and a new id instead"
+                )
+            skipped += 1
+            continue
+        record = event.to_record()
+        record.setdefault("recorded_at", recorded)
+        batches.setdefault(event.child, []).append(record)
+        new_digests.setdefault(event.child, {})[key] = content
+        if tick is not None and i % 1000 == 0:
+            tick(i, len(parsed))
+    if batches:
+        store.record(batches, new_digests)
+    if tick is not None:
+        tick(len(parsed), len(parsed))
+    result.imported += sum(len(b) for b in batches.values())
+    result.already_present += skipped
+    result.children.update(children)
+    if check_quality and batches:
+        result.findings.extend(_findings(store, batches))
+    return result
+
+
+def _findings(store: CaseStore, children: Iterable[str]) -> list[Finding]:
+    """Data-quality findings of the children an import touched, as they now stand."""
+    found: list[Finding] = []
+    for child, stored in store.iter_children(sorted(children)):
+        timeline = build_timeline(child, facts_from_records((s.fact, s.stored_at) for s in stored))
+        found.extend(timeline.findings)
+    return found
+
+
+__all__ = ["BadInput", "ImportConflict", "ImportResult", "digest", "import_events", "import_files"]

@@ -1,0 +1,159 @@
+"""Code lists of the DfE SSDA903 return (children looked after), so data moves both ways.
+
+Each enumeration's value is the 903 code; the docstring of each member's group says which
+903 field it belongs to. Codes are the union of the current and recent 903 specifications
+so that historical exports still import.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LegalStatus(StrEnum):
+    """903 LS: the legal basis on which a child is looked after."""
+
+    C1 = "C1"  # interim care order
+    C2 = "C2"  # full care order
+    D1 = "D1"  # freeing order granted
+    E1 = "E1"  # placement order granted
+    J1 = "J1"  # remanded to LA accommodation or youth detention accommodation
+    J2 = "J2"  # placed in LA accommodation under PACE
+    J3 = "J3"  # sentenced to a youth rehabilitation order with residence requirement
+    L1 = "L1"  # under police protection and in LA accommodation
+    L2 = "L2"  # emergency protection order
+    L3 = "L3"  # under child assessment order and in LA accommodation
+    V2 = "V2"  # single period of accommodation under s20
+    V3 = "V3"  # accommodated under an agreed series of short-term breaks (single placements)
+    V4 = "V4"  # accommodated under an agreed series of short-term breaks (multiple placements)
+
+
+#: Legal statuses under which a child is looked after only for short breaks (respite).
+SHORT_BREAK_STATUSES = frozenset({LegalStatus.V3, LegalStatus.V4})
+
+
+class CategoryOfNeed(StrEnum):
+    """903 CIN: the main reason the child is in need."""
+
+    N1 = "N1"  # abuse or neglect
+    N2 = "N2"  # child's disability
+    N3 = "N3"  # parental illness or disability
+    N4 = "N4"  # family in acute stress
+    N5 = "N5"  # family dysfunction
+    N6 = "N6"  # socially unacceptable behaviour
+    N7 = "N7"  # low income
+    N8 = "N8"  # absent parenting
+
+
+class PlacementType(StrEnum):
+    """903 PLACE: the type of placement."""
+
+    A3 = "A3"  # placed for adoption with consent, with current foster carer
+    A4 = "A4"  # placed for adoption with consent, not with current foster carer
+    A5 = "A5"  # placed for adoption with placement order, with current foster carer
+    A6 = "A6"  # placed for adoption with placement order, not with current foster carer
+    H5 = "H5"  # semi-independent living accommodation not subject to children's homes regulations
+    K1 = "K1"  # secure children's home
+    K2 = "K2"  # children's home subject to children's homes regulations
+    P1 = "P1"  # placed with own parent(s) or other person(s) with parental responsibility
+    P2 = "P2"  # independent living, e.g. flat, lodgings, bedsit
+    P3 = "P3"  # residential employment
+    R1 = "R1"  # residential care home
+    R2 = "R2"  # NHS/health trust or other establishment providing medical or nursing care
+    R3 = "R3"  # family centre or mother and baby unit
+    R5 = "R5"  # young offender institution or prison
+    S1 = "S1"  # all residential schools, except where dual-registered as a school and home
+    T0 = "T0"  # all types of temporary move
+    T1 = "T1"  # temporary periods in hospital
+    T2 = "T2"  # temporary absences of the child on holiday
+    T3 = "T3"  # temporary accommodation whilst normal foster carer(s) is/are on holiday
+    T4 = "T4"  # temporary accommodation of seven days or less, for any reason
+    U1 = "U1"  # foster placement with relative or friend, long term fostering
+    U2 = "U2"  # foster placement with relative or friend who is also an approved adopter (FFA)
+    U3 = "U3"  # foster placement with relative or friend, not long term or FFA
+    U4 = "U4"  # foster placement with other foster carer, long term fostering
+    U5 = "U5"  # foster placement with other foster carer who is also an approved adopter (FFA)
+    U6 = "U6"  # foster placement with other foster carer, not long term or FFA
+    Z1 = "Z1"  # other placements
+
+
+#: Placements with a connected person (relative or friend): visits follow reg 28(4) while
+#: the carer is only temporarily approved.
+CONNECTED_PERSON_PLACEMENTS = frozenset({PlacementType.U1, PlacementType.U2, PlacementType.U3})
+PLACED_WITH_PARENTS = frozenset({PlacementType.P1})
+ADOPTION_PLACEMENTS = frozenset(
+    {PlacementType.A3, PlacementType.A4, PlacementType.A5, PlacementType.A6}
+)
+
+
+class ReasonPlaceChange(StrEnum):
+    """903 REASON_PLACE_CHANGE: why a placement ended."""
+
+    ALLEG = "ALLEG"  # allegation (s47)
+    APPRR = "APPRR"  # approval removed
+    CARPL = "CARPL"  # change to, or implementation of, the care plan
+    CHILD = "CHILD"  # child requests placement end
+    CLOSE = "CLOSE"  # resignation or closure of the provision
+    CREQB = "CREQB"  # carer(s) request placement end due to child's behaviour
+    CREQO = "CREQO"  # carer(s) request placement end, other than due to child's behaviour
+    CUSTOD = "CUSTOD"  # custody arrangement
+    LAREQ = "LAREQ"  # responsible/area authority requests placement end
+    OTHER = "OTHER"  # other
+    PLACE = "PLACE"  # change in the status of the placement only
+    STAND = "STAND"  # standards of care concern
+
+
+class ReasonEpisodeCeased(StrEnum):
+    """903 REC: why a period of care ended (the codes of the casecheck contract)."""
+
+    E11 = "E11"  # adopted: application unopposed
+    E12 = "E12"  # adopted: consent dispensed with
+    E13 = "E13"  # left care to live with parents, relatives or others without parental responsibility
+    E14 = "E14"  # accommodation on remand ended
+    E15 = "E15"  # custody
+    E16 = "E16"  # ran away, or moved abroad
+    E17 = "E17"  # aged 18 (or over): independent living, or remained with carers
+    E2 = "E2"  # died
+    E3 = "E3"  # care taken over by another local authority
+    E41 = "E41"  # residence order or child arrangements order granted
+    E43 = "E43"  # special guardianship order (former code)
+    E44 = "E44"  # special guardianship order (former code)
+    E45 = "E45"  # special guardianship order made to former foster carers
+    E46 = "E46"  # special guardianship order made to carers other than former foster carers
+    E47 = "E47"  # child arrangements order granted to former foster carers
+    E48 = "E48"  # child arrangements order granted to carers other than former foster carers
+    E4A = "E4A"  # returned home to parents as part of the care planning process
+    E4B = "E4B"  # returned home to parents, not as part of the care planning process
+    E5 = "E5"  # moved to supported independent living, no longer looked after
+    E6 = "E6"  # moved to independent living without formalised support
+    E7 = "E7"  # transferred to residential care funded by adult social services
+    E8 = "E8"  # period of care ceased for any other reason
+    E9 = "E9"  # sentenced to custody
+
+
+ADOPTED = frozenset({ReasonEpisodeCeased.E11, ReasonEpisodeCeased.E12})
+SPECIAL_GUARDIANSHIP = frozenset(
+    {
+        ReasonEpisodeCeased.E43,
+        ReasonEpisodeCeased.E44,
+        ReasonEpisodeCeased.E45,
+        ReasonEpisodeCeased.E46,
+    }
+)
+
+
+class Participation(StrEnum):
+    """903 REVIEW_CODE: how the child took part in a looked-after review."""
+
+    PN0 = "PN0"  # child aged under 4 at the time of the review
+    PN1 = "PN1"  # child physically attended and spoke for themselves
+    PN2 = "PN2"  # attended, an advocate spoke on their behalf
+    PN3 = "PN3"  # attended, conveyed views symbolically (non-verbally)
+    PN4 = "PN4"  # attended, did not speak and views not conveyed
+    PN5 = "PN5"  # did not attend, briefed an advocate to speak
+    PN6 = "PN6"  # did not attend, views conveyed by another method
+    PN7 = "PN7"  # did not attend or convey views
+
+
+#: PN1-PN6: the child participated (IRO annual report measure for children aged 4+).
+PARTICIPATED = frozenset(Participation(f"PN{n}") for n in range(1, 7))

@@ -1,0 +1,580 @@
+"""The case-event vocabulary: one pydantic model per event type of the import contract.
+
+`../shared/EVENTS.md` (v1) is the public contract that councils' exports and other tools
+write to, so every type and field name here is exactly as written there. Two types are
+additions the contract allows ("adding optional fields or new types is fine"):
+`cp_plan_ended` (a child-protection plan ended other than at a review conference) and
+`iro_informed` (the IRO was told of something, e.g. a missing episode).
+
+Times: `at` is a date, or a moment. A local date-time is Europe/London and is stored
+timezone-aware, so the machine's own timezone never changes what an event means.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+)
+
+from events.codes import (
+    CategoryOfNeed,
+    LegalStatus,
+    Participation,
+    PlacementType,
+    ReasonEpisodeCeased,
+    ReasonPlaceChange,
+)
+
+LONDON = ZoneInfo("Europe/London")
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_EXPECTED_AT = "a date YYYY-MM-DD, a local date-time YYYY-MM-DDTHH:MM[:SS], or one with an offset"
+
+
+def _parse_day(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise ValueError("expected a date YYYY-MM-DD, not a date-time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    # The value is not echoed: a date of birth is personal data.
+    raise ValueError("expected a real date YYYY-MM-DD")
+
+
+def _aware(moment: datetime) -> datetime:
+    # A local date-time is Europe/London wall-clock time (contract); fold=0 picks the
+    # first of the two 01:xx hours on the October change.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LONDON)
+
+
+def _parse_at(value: Any) -> date | datetime:
+    if isinstance(value, datetime):
+        return _aware(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _DATE_RE.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real date") from None
+        if _MOMENT_RE.fullmatch(text):
+            try:
+                return _aware(datetime.fromisoformat(text))
+            except ValueError:
+                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real time") from None
+    raise ValueError(f"expected {_EXPECTED_AT}, got {value!r}")
+
+
+def _parse_moment(value: Any) -> datetime:
+    parsed = _parse_at(value)
+    if isinstance(parsed, datetime):
+        return parsed
+    # A date-only recording time means the start of that day in London.
+    return datetime.combine(parsed, time.min, tzinfo=LONDON)
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+Day = Annotated[date, PlainValidator(_parse_day), PlainSerializer(_iso, return_type=str)]
+At = Annotated[
+    date | datetime, PlainValidator(_parse_at), PlainSerializer(_iso, return_type=str)
+]
+Moment = Annotated[datetime, PlainValidator(_parse_moment), PlainSerializer(_iso, return_type=str)]
+ChildId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+def _as_text(value: Any) -> Any:
+    # CSV cells and JSON numbers both name stages and levels ("1" or 1).
+    return str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else value
+
+
+def _as_number(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+
+Stage = Annotated[
+    Literal["informal", "1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)
+]
+EscalationStage = Annotated[Literal["1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
+ReviewKind = Literal["looked_after", "pathway_plan", "adoption"]
+HealthKind = Literal["initial", "review"]
+
+
+class CaseEvent(BaseModel):
+    """Fields common to every event (EVENTS.md, "Common fields")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    TYPE: ClassVar[str] = ""
+
+    child: ChildId
+    type: str
+    at: At
+    id: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    recorded_at: Moment | None = None
+    source: Text | None = None
+    by: Text | None = None
+    team: Text | None = None
+    note: Annotated[str, Field(max_length=10_000)] | None = None
+
+    @property
+    def on(self) -> date:
+        """The day it happened, in England."""
+        at = self.at
+        return at.astimezone(LONDON).date() if isinstance(at, datetime) else at
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-native form that is stored (absent fields left out)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+EVENT_TYPES: dict[str, type[CaseEvent]] = {}
+
+
+def _event(type_name: str):  # type: ignore[no-untyped-def]
+    def register(cls: type[CaseEvent]) -> type[CaseEvent]:
+        if type_name in EVENT_TYPES:
+            raise RuntimeError(f"event type {type_name!r} declared twice")
+        cls.TYPE = type_name
+        EVENT_TYPES[type_name] = cls
+        return cls
+
+    return register
+
+
+# --- Child and allocation -------------------------------------------------------------
+
+
+@_event("child_registered")
+class ChildRegistered(CaseEvent):
+    type: Literal["child_registered"]
+    dob: Day
+    sex: Literal["M", "F", "U"] | None = None
+    uasc: bool | None = None
+
+
+@_event("worker_allocated")
+class WorkerAllocated(CaseEvent):
+    type: Literal["worker_allocated"]
+    worker: Text
+    role: Literal["social_worker", "personal_adviser"] = "social_worker"
+
+
+@_event("iro_allocated")
+class IroAllocated(CaseEvent):
+    type: Literal["iro_allocated"]
+    iro: Text
+
+
+# --- Looked after ---------------------------------------------------------------------
+
+
+@_event("entered_care")
+class EnteredCare(CaseEvent):
+    type: Literal["entered_care"]
+    legal_status: LegalStatus
+    category_of_need: CategoryOfNeed | None = None
+
+
+@_event("legal_status_changed")
+class LegalStatusChanged(CaseEvent):
+    type: Literal["legal_status_changed"]
+    legal_status: LegalStatus
+
+
+@_event("placement_started")
+class PlacementStarted(CaseEvent):
+    type: Literal["placement_started"]
+    placement_type: PlacementType
+    provider: Text | None = None
+    postcode: Annotated[str, Field(max_length=10)] | None = None
+    distance_miles: Annotated[float, Field(ge=0)] | None = None
+    long_term: bool | None = None
+
+
+@_event("placement_ended")
+class PlacementEnded(CaseEvent):
+    type: Literal["placement_ended"]
+    reason: ReasonPlaceChange | None = None
+
+
+@_event("left_care")
+class LeftCare(CaseEvent):
+    type: Literal["left_care"]
+    reason: ReasonEpisodeCeased
+
+
+@_event("care_plan_recorded")
+class CarePlanRecorded(CaseEvent):
+    type: Literal["care_plan_recorded"]
+
+
+@_event("placement_plan_recorded")
+class PlacementPlanRecorded(CaseEvent):
+    type: Literal["placement_plan_recorded"]
+
+
+@_event("permanence_plan_recorded")
+class PermanencePlanRecorded(CaseEvent):
+    type: Literal["permanence_plan_recorded"]
+    plan: Literal[
+        "adoption",
+        "sgo",
+        "long_term_fostering",
+        "return_home",
+        "kinship",
+        "residential",
+        "independence",
+        "other",
+    ]
+
+
+@_event("review_held")
+class ReviewHeld(CaseEvent):
+    type: Literal["review_held"]
+    kind: ReviewKind = "looked_after"
+    participation: Participation | None = None
+    chair: Text | None = None
+
+
+@_event("review_stood_down")
+class ReviewStoodDown(CaseEvent):
+    type: Literal["review_stood_down"]
+    kind: ReviewKind = "looked_after"
+    reason: Text | None = None
+
+
+@_event("review_decisions_circulated")
+class ReviewDecisionsCirculated(CaseEvent):
+    type: Literal["review_decisions_circulated"]
+    kind: ReviewKind = "looked_after"
+
+
+@_event("statutory_visit")
+class StatutoryVisit(CaseEvent):
+    type: Literal["statutory_visit"]
+    seen: bool = True
+    seen_alone: bool | None = None
+
+
+# --- Health and education -------------------------------------------------------------
+
+
+@_event("health_assessment_requested")
+class HealthAssessmentRequested(CaseEvent):
+    type: Literal["health_assessment_requested"]
+    kind: HealthKind
+
+
+@_event("health_appointment")
+class HealthAppointment(CaseEvent):
+    type: Literal["health_appointment"]
+    kind: HealthKind
+    outcome: Literal["attended", "cancelled_by_carer", "cancelled_by_provider", "not_brought"]
+
+
+@_event("health_assessment_completed")
+class HealthAssessmentCompleted(CaseEvent):
+    type: Literal["health_assessment_completed"]
+    kind: HealthKind
+
+
+@_event("dental_check")
+class DentalCheck(CaseEvent):
+    type: Literal["dental_check"]
+
+
+@_event("sdq_completed")
+class SdqCompleted(CaseEvent):
+    type: Literal["sdq_completed"]
+    score: Annotated[int, Field(ge=0, le=40)] | None = None
+
+
+@_event("pep_initiated")
+class PepInitiated(CaseEvent):
+    type: Literal["pep_initiated"]
+
+
+@_event("pep_reviewed")
+class PepReviewed(CaseEvent):
+    type: Literal["pep_reviewed"]
+
+
+# --- Missing --------------------------------------------------------------------------
+
+
+@_event("went_missing")
+class WentMissing(CaseEvent):
+    type: Literal["went_missing"]
+    kind: Literal["missing", "away"] = "missing"
+
+
+@_event("returned")
+class Returned(CaseEvent):
+    type: Literal["returned"]
+
+
+@_event("return_interview_completed")
+class ReturnInterviewCompleted(CaseEvent):
+    type: Literal["return_interview_completed"]
+
+
+@_event("return_interview_declined")
+class ReturnInterviewDeclined(CaseEvent):
+    type: Literal["return_interview_declined"]
+
+
+@_event("missing_trigger_meeting")
+class MissingTriggerMeeting(CaseEvent):
+    type: Literal["missing_trigger_meeting"]
+    level: Annotated[Literal[1, 2], BeforeValidator(_as_number)] | None = None
+
+
+@_event("iro_informed")
+class IroInformed(CaseEvent):
+    """Addition to the contract: the child's IRO was told (MIS-IRO)."""
+
+    type: Literal["iro_informed"]
+    about: Literal["missing", "placement_change", "other"] = "missing"
+
+
+# --- Care leavers ---------------------------------------------------------------------
+
+
+@_event("needs_assessment_completed")
+class NeedsAssessmentCompleted(CaseEvent):
+    type: Literal["needs_assessment_completed"]
+
+
+@_event("pathway_plan_recorded")
+class PathwayPlanRecorded(CaseEvent):
+    type: Literal["pathway_plan_recorded"]
+
+
+@_event("personal_adviser_allocated")
+class PersonalAdviserAllocated(CaseEvent):
+    type: Literal["personal_adviser_allocated"]
+    adviser: Text | None = None
+
+
+@_event("care_leaver_contact")
+class CareLeaverContact(CaseEvent):
+    type: Literal["care_leaver_contact"]
+    in_touch: bool = True
+
+
+# --- Child protection and children in need --------------------------------------------
+
+
+@_event("referral_received")
+class ReferralReceived(CaseEvent):
+    type: Literal["referral_received"]
+
+
+@_event("referral_decision")
+class ReferralDecision(CaseEvent):
+    type: Literal["referral_decision"]
+    outcome: Literal["nfa", "assessment", "strategy", "early_help"] | None = None
+
+
+@_event("assessment_completed")
+class AssessmentCompleted(CaseEvent):
+    type: Literal["assessment_completed"]
+
+
+@_event("strategy_discussion")
+class StrategyDiscussion(CaseEvent):
+    type: Literal["strategy_discussion"]
+    s47: bool | None = None
+
+
+@_event("icpc_held")
+class IcpcHeld(CaseEvent):
+    type: Literal["icpc_held"]
+    outcome: Literal["plan", "no_plan"]
+    category: Literal["neglect", "emotional", "physical", "sexual", "multiple"] | None = None
+
+
+@_event("core_group_held")
+class CoreGroupHeld(CaseEvent):
+    type: Literal["core_group_held"]
+
+
+@_event("rcpc_held")
+class RcpcHeld(CaseEvent):
+    type: Literal["rcpc_held"]
+    outcome: Literal["continue", "end"]
+
+
+@_event("cp_visit")
+class CpVisit(CaseEvent):
+    type: Literal["cp_visit"]
+    seen: bool = True
+    seen_alone: bool | None = None
+
+
+@_event("cp_plan_ended")
+class CpPlanEnded(CaseEvent):
+    """Addition to the contract: a plan ended other than at a review conference
+    (e.g. the child moved to another authority, or became looked after)."""
+
+    type: Literal["cp_plan_ended"]
+    reason: Text | None = None
+
+
+# --- Court and adoption ---------------------------------------------------------------
+
+
+@_event("proceedings_issued")
+class ProceedingsIssued(CaseEvent):
+    type: Literal["proceedings_issued"]
+
+
+@_event("final_care_plan_filed")
+class FinalCarePlanFiled(CaseEvent):
+    type: Literal["final_care_plan_filed"]
+
+
+@_event("care_plan_endorsed")
+class CarePlanEndorsed(CaseEvent):
+    type: Literal["care_plan_endorsed"]
+
+
+@_event("placement_order_granted")
+class PlacementOrderGranted(CaseEvent):
+    type: Literal["placement_order_granted"]
+
+
+@_event("adoption_match_approved")
+class AdoptionMatchApproved(CaseEvent):
+    type: Literal["adoption_match_approved"]
+
+
+@_event("placed_for_adoption")
+class PlacedForAdoption(CaseEvent):
+    type: Literal["placed_for_adoption"]
+
+
+@_event("adoption_order_granted")
+class AdoptionOrderGranted(CaseEvent):
+    type: Literal["adoption_order_granted"]
+
+
+# --- IRO challenge and recognition ----------------------------------------------------
+
+
+@_event("practice_alert_raised")
+class PracticeAlertRaised(CaseEvent):
+    type: Literal["practice_alert_raised"]
+    alert: Text
+    theme: Text
+    stage: Stage = "informal"
+    raised_to: Text | None = None
+
+
+@_event("practice_alert_escalated")
+class PracticeAlertEscalated(CaseEvent):
+    type: Literal["practice_alert_escalated"]
+    alert: Text
+    stage: EscalationStage
+
+
+@_event("practice_alert_responded")
+class PracticeAlertResponded(CaseEvent):
+    type: Literal["practice_alert_responded"]
+    alert: Text
+
+
+@_event("practice_alert_resolved")
+class PracticeAlertResolved(CaseEvent):
+    type: Literal["practice_alert_resolved"]
+    alert: Text
+    outcome: Text | None = None
+
+
+@_event("good_practice_notified")
+class GoodPracticeNotified(CaseEvent):
+    type: Literal["good_practice_notified"]
+    theme: Text
+
+
+# --- Corrections ----------------------------------------------------------------------
+
+
+@_event("retracted")
+class Retracted(CaseEvent):
+    type: Literal["retracted"]
+    target: Annotated[str, Field(min_length=1, max_length=128)]
+    reason: Text
+
+
+# --- Parsing ----------------------------------------------------------------------------
+
+
+class InvalidEvent(ValueError):
+    """An event that breaks the contract. `problems` are (field, what was expected) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {problem}" for field, problem in problems))
+
+
+def closest_type(name: str) -> str | None:
+    """The valid event type nearest to a misspelt one (`review_hled` -> `review_held`)."""
+    from difflib import get_close_matches
+
+    matches = get_close_matches(name, list(EVENT_TYPES), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _describe(error: dict[str, Any], cls: type[CaseEvent]) -> tuple[str, str]:
+    field = ".".join(str(part) for part in error["loc"]) or "(event)"
+    kind = error["type"]
+    if kind == "missing":
+        return field, "required field is missing"
+    if field == "child" and kind == "string_pattern_mismatch":
+        return field, "expected 1-64 letters, digits, '-', '_', '.' or '/'"
+    if kind == "extra_forbidden":
+        allowed = ", ".join(name for name in cls.model_fields if name != "type")
+        return field, f"unknown field for {cls.TYPE} (expected one of: {allowed})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "enum" or kind == "literal_error":
+        return field, f"{message}; got {error.get('input')!r}"
+    return field, message
+
+
+def parse_event(data: dict[str, Any]) -> CaseEvent:
+    """Validate one event against the contract; raise `InvalidEvent` naming each bad field."""
+    type_name = data.get("type")
+    if not isinstance(type_name, str) or not type_name:
+        raise InvalidEvent([("type", "required field is missing")])
+    cls = EVENT_TYPES.get(type_name)
+    if cls is None:
+        suggestion = closest_type(type_name)
+        hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+        raise InvalidEvent([("type", f"unknown event type {type_name!r}{hint}")])
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidEvent([_describe(e, cls) for e in exc.errors()]) from None

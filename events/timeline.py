@@ -1,0 +1,458 @@
+"""A child's recorded facts replayed into the shapes the rules reason about.
+
+The store keeps facts exactly as recorded; this module is the one place that turns them
+into a `Timeline`: periods of care with their placements and legal statuses, missing
+episodes, child-protection plans, and the data-quality findings for sequences that cannot
+all be true (a return with no open missing episode, a review before the child entered
+care). Nothing is repaired silently: each oddity becomes a `Finding`.
+
+Facts are ordered by when they happened (`at`), ties in the order they were recorded.
+A timeline can be built "as known at" a moment: only facts recorded by then count, and a
+`retracted` fact removes its target only from the moment the retraction was recorded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+_COMMON = frozenset({"child", "type", "at", "id", "recorded_at", "source", "by", "team", "note"})
+
+
+def _decode_at(text: str) -> date | datetime:
+    # Stored facts are already validated and normalised (ISO date, or ISO date-time with
+    # an offset), so the fast constructors are enough here.
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+
+
+class Fact:
+    """One recorded case event, decoded for replay.
+
+    `data` keeps the event's own fields (e.g. `legal_status`, `kind`) as recorded; the
+    common fields are attributes. `seq` is the order of recording within the child.
+    """
+
+    __slots__ = ("type", "at", "on", "id", "recorded_at", "stored_at", "seq", "record")
+
+    def __init__(
+        self, record: Mapping[str, Any], *, seq: int, stored_at: datetime | None = None
+    ) -> None:
+        self.record = record
+        self.type: str = record["type"]
+        at = record["at"]
+        if isinstance(at, str):
+            at = _decode_at(at)
+        self.at: date | datetime = at
+        self.on: date = at.astimezone(LONDON).date() if isinstance(at, datetime) else at
+        self.id: str | None = record.get("id")
+        recorded = record.get("recorded_at")
+        if isinstance(recorded, str):
+            recorded = datetime.fromisoformat(recorded)
+        self.recorded_at: datetime | None = recorded or stored_at
+        self.stored_at = stored_at
+        self.seq = seq
+
+    def __getitem__(self, name: str) -> Any:
+        return self.record[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.record.get(name, default)
+
+    @property
+    def child(self) -> str:
+        return str(self.record["child"])
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The event's own fields, without the common ones."""
+        return {k: v for k, v in self.record.items() if k not in _COMMON}
+
+    @property
+    def moment(self) -> datetime | None:
+        """The aware date-time it happened, when the source gave a time."""
+        return self.at if isinstance(self.at, datetime) else None
+
+    def sort_key(self) -> tuple[date, float, int]:
+        # Date-only events sort before timed events of the same day.
+        at = self.at
+        seconds = at.timestamp() if isinstance(at, datetime) else float("-inf")
+        return (self.on, seconds, self.seq)
+
+    def describe(self) -> str:
+        """Short human label, e.g. "review_held on Tue 11 Oct 2022"."""
+        return f"{self.type} on {self.on:%a %-d %b %Y}"
+
+    def __repr__(self) -> str:
+        return f"Fact({self.type}, {self.at.isoformat()}, seq={self.seq})"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A data-quality finding: facts that are valid one by one but impossible together."""
+
+    code: str
+    fact: Fact
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    start: Fact
+    end: Fact | None  # placement_ended, left_care, or the next placement_started
+    period: int  # number of the period of care (1-based)
+
+    @property
+    def started_on(self) -> date:
+        return self.start.on
+
+    @property
+    def ended_on(self) -> date | None:
+        return self.end.on if self.end is not None else None
+
+    @property
+    def placement_type(self) -> str:
+        return str(self.start["placement_type"])
+
+    @property
+    def long_term(self) -> bool:
+        return bool(self.start.get("long_term", False))
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodOfCare:
+    number: int
+    start: Fact  # entered_care
+    end: Fact | None  # left_care
+    legal_statuses: tuple[tuple[date, str], ...]
+    placements: tuple[Placement, ...]
+
+    @property
+    def started_on(self) -> date:
+        return self.start.on
+
+    @property
+    def ended_on(self) -> date | None:
+        return self.end.on if self.end is not None else None
+
+    def includes(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+    def legal_status_on(self, day: date) -> str | None:
+        status = None
+        for since, code in self.legal_statuses:
+            if since <= day:
+                status = code
+        return status
+
+
+@dataclass(frozen=True, slots=True)
+class MissingEpisode:
+    start: Fact  # went_missing
+    end: Fact | None  # returned
+
+    @property
+    def kind(self) -> str:
+        return str(self.start.get("kind", "missing"))
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectionPlan:
+    start: Fact  # icpc_held with outcome "plan"
+    end: Fact | None  # rcpc_held with outcome "end", or cp_plan_ended
+
+    @property
+    def started_on(self) -> date:
+        return self.start.on
+
+    @property
+    def ended_on(self) -> date | None:
+        return self.end.on if self.end is not None else None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A child's effective facts, as known at `known_at`, and what they add up to."""
+
+    child: str
+    facts: tuple[Fact, ...]
+    retracted: tuple[Fact, ...] = ()
+    known_at: datetime | None = None
+    dob: date | None = None
+    periods: tuple[PeriodOfCare, ...] = ()
+    missing_episodes: tuple[MissingEpisode, ...] = ()
+    protection_plans: tuple[ProtectionPlan, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    _by_type: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
+
+    def of_type(self, *types: str) -> tuple[Fact, ...]:
+        """Facts of the given types, in timeline order."""
+        if len(types) == 1:
+            return self._by_type.get(types[0], ())
+        wanted = set(types)
+        return tuple(f for f in self.facts if f.type in wanted)
+
+    @property
+    def placements(self) -> tuple[Placement, ...]:
+        return tuple(p for period in self.periods for p in period.placements)
+
+    def birthday(self, years: int) -> date | None:
+        """The date of the child's `years`th birthday (29 Feb birthdays fall on 28 Feb)."""
+        if self.dob is None:
+            return None
+        try:
+            return self.dob.replace(year=self.dob.year + years)
+        except ValueError:
+            return self.dob.replace(year=self.dob.year + years, day=28)
+
+    def age_on(self, day: date) -> int | None:
+        if self.dob is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.dob.month, self.dob.day)
+        return day.year - self.dob.year - before_birthday
+
+    def period_on(self, day: date) -> PeriodOfCare | None:
+        """The period of care the child was in on `day`, if any."""
+        for period in self.periods:
+            if period.includes(day):
+                return period
+        return None
+
+    def latest_value(self, type_name: str, name: str, *, on_or_before: date) -> Any:
+        """The value of `name` on the last `type_name` fact up to a day (e.g. the worker)."""
+        value = None
+        for fact in self.of_type(type_name):
+            if fact.on > on_or_before:
+                break
+            value = fact.get(name, value)
+        return value
+
+
+def facts_from_records(
+    records: Iterable[tuple[Mapping[str, Any], datetime | None]],
+) -> list[Fact]:
+    """Decode stored records (record, store time) in recording order."""
+    return [Fact(record, seq=seq, stored_at=stored) for seq, (record, stored) in enumerate(records)]
+
+
+def build_timeline(
+    child: str,
+    facts: Iterable[Fact],
+    *,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> Timeline:
+    """Replay a child's facts into a `Timeline`.
+
+    `as_of`: the world as it stood at the end of that day (later events have not
+    happened yet). `known_at`: only facts recorded by that moment count.
+    """
+    known = [
+        f for f in facts if known_at is None or f.recorded_at is None or f.recorded_at <= known_at
+    ]
+    # A retraction is about knowledge, not the world: once recorded it removes its target
+    # from every replay, whatever the `as_of` date.
+    retracted_ids = _retracted_ids(known)
+    effective: list[Fact] = []
+    retracted: list[Fact] = []
+    for fact in known:
+        if fact.id is not None and fact.id in retracted_ids:
+            retracted.append(fact)
+        elif as_of is None or fact.on <= as_of:
+            effective.append(fact)
+    effective.sort(key=Fact.sort_key)
+
+    by_type: dict[str, list[Fact]] = defaultdict(list)
+    for fact in effective:
+        by_type[fact.type].append(fact)
+
+    findings: list[Finding] = []
+    known_ids = {f.id for f in known if f.id is not None}
+    for fact in by_type.get("retracted", ()):
+        if fact["target"] not in known_ids:
+            findings.append(
+                Finding("DQ-RETRACT-UNKNOWN", fact, f"retracts {fact['target']!r}, which is not on record")
+            )
+
+    registrations = by_type.get("child_registered", [])
+    dob = date.fromisoformat(registrations[-1]["dob"]) if registrations else None
+
+    periods = _periods(effective, findings)
+    missing = _missing_episodes(effective, findings)
+    plans = _protection_plans(effective, findings)
+    _check_in_care(effective, periods, findings)
+    if dob is not None:
+        for fact in effective:
+            if fact.on < dob and fact.type not in ("child_registered", "retracted"):
+                findings.append(Finding("DQ-BEFORE-BIRTH", fact, f"{fact.describe()} is before the date of birth"))
+                break
+
+    findings.sort(key=lambda f: f.fact.sort_key())
+    return Timeline(
+        child=child,
+        facts=tuple(effective),
+        retracted=tuple(retracted),
+        known_at=known_at,
+        dob=dob,
+        periods=periods,
+        missing_episodes=missing,
+        protection_plans=plans,
+        findings=tuple(findings),
+        _by_type={k: tuple(v) for k, v in by_type.items()},
+    )
+
+
+def _retracted_ids(facts: list[Fact]) -> set[str]:
+    retractions = [f for f in facts if f.type == "retracted"]
+    # A retraction can itself be retracted; then its target counts again.
+    withdrawn = {f["target"] for f in retractions}
+    return {
+        f["target"]
+        for f in retractions
+        if f.id is None or f.id not in withdrawn
+    }
+
+
+_IN_CARE_ONLY = {
+    "placement_started": "DQ-PLACEMENT-NOT-IN-CARE",
+    "left_care": "DQ-LEFT-CARE-NOT-IN-CARE",
+    "statutory_visit": "DQ-VISIT-NOT-IN-CARE",
+}
+
+
+def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, ...]:
+    periods: list[PeriodOfCare] = []
+    start: Fact | None = None
+    statuses: list[tuple[date, str]] = []
+    placements: list[Placement] = []
+    open_placement: Fact | None = None
+
+    def close_placement(end: Fact | None) -> None:
+        nonlocal open_placement
+        if open_placement is not None:
+            placements.append(Placement(open_placement, end, len(periods) + 1))
+            open_placement = None
+
+    for fact in facts:
+        kind = fact.type
+        if kind == "entered_care":
+            if start is not None:
+                findings.append(
+                    Finding(
+                        "DQ-TWO-PERIODS",
+                        fact,
+                        f"{fact.describe()} while a period of care that began "
+                        f"{start.on:%a %-d %b %Y} is still open (no left_care)",
+                    )
+                )
+                continue
+            start, statuses, placements = fact, [(fact.on, str(fact["legal_status"]))], []
+        elif start is None:
+            if kind in _IN_CARE_ONLY:
+                findings.append(
+                    Finding(_IN_CARE_ONLY[kind], fact, f"{fact.describe()} when the child was not in care")
+                )
+            elif kind == "placement_ended":
+                findings.append(
+                    Finding("DQ-PLACEMENT-END-WITHOUT-START", fact, f"{fact.describe()} with no open placement")
+                )
+        elif kind == "legal_status_changed":
+            statuses.append((fact.on, str(fact["legal_status"])))
+        elif kind == "placement_started":
+            if open_placement is not None:
+                findings.append(
+                    Finding(
+                        "DQ-PLACEMENT-NOT-ENDED",
+                        fact,
+                        f"{fact.describe()} while the placement that began "
+                        f"{open_placement.on:%a %-d %b %Y} was not ended; taken as ending it",
+                    )
+                )
+                close_placement(fact)
+            open_placement = fact
+        elif kind == "placement_ended":
+            if open_placement is None:
+                findings.append(
+                    Finding("DQ-PLACEMENT-END-WITHOUT-START", fact, f"{fact.describe()} with no open placement")
+                )
+            close_placement(fact)
+        elif kind == "left_care":
+            close_placement(fact)
+            periods.append(PeriodOfCare(len(periods) + 1, start, fact, tuple(statuses), tuple(placements)))
+            start = None
+    if start is not None:
+        close_placement(None)
+        periods.append(PeriodOfCare(len(periods) + 1, start, None, tuple(statuses), tuple(placements)))
+    return tuple(periods)
+
+
+def _check_in_care(facts: list[Fact], periods: tuple[PeriodOfCare, ...], findings: list[Finding]) -> None:
+    # A looked-after review must fall within a period of care.
+    for fact in facts:
+        if fact.type == "review_held" and fact.get("kind", "looked_after") == "looked_after":
+            if not any(p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on) for p in periods):
+                findings.append(
+                    Finding("DQ-REVIEW-NOT-IN-CARE", fact, f"{fact.describe()} when the child was not in care")
+                )
+
+
+def _missing_episodes(facts: list[Fact], findings: list[Finding]) -> tuple[MissingEpisode, ...]:
+    episodes: list[MissingEpisode] = []
+    open_start: Fact | None = None
+    for fact in facts:
+        if fact.type == "went_missing":
+            if open_start is not None:
+                findings.append(
+                    Finding(
+                        "DQ-MISSING-WHILE-MISSING",
+                        fact,
+                        f"{fact.describe()} while already missing since {open_start.on:%a %-d %b %Y}",
+                    )
+                )
+                continue
+            open_start = fact
+        elif fact.type == "returned":
+            if open_start is None:
+                findings.append(
+                    Finding("DQ-RETURN-WITHOUT-MISSING", fact, f"{fact.describe()} with no open missing episode")
+                )
+                continue
+            episodes.append(MissingEpisode(open_start, fact))
+            open_start = None
+    if open_start is not None:
+        episodes.append(MissingEpisode(open_start, None))
+    return tuple(episodes)
+
+
+def _protection_plans(facts: list[Fact], findings: list[Finding]) -> tuple[ProtectionPlan, ...]:
+    plans: list[ProtectionPlan] = []
+    open_start: Fact | None = None
+    for fact in facts:
+        if fact.type == "icpc_held" and fact["outcome"] == "plan":
+            if open_start is not None:
+                findings.append(
+                    Finding(
+                        "DQ-PLAN-ALREADY-OPEN",
+                        fact,
+                        f"{fact.describe()} made a plan while one from {open_start.on:%a %-d %b %Y} was open",
+                    )
+                )
+                continue
+            open_start = fact
+        elif fact.type == "rcpc_held" or fact.type == "cp_plan_ended":
+            if open_start is None:
+                findings.append(
+                    Finding("DQ-NO-OPEN-PLAN", fact, f"{fact.describe()} with no open child-protection plan")
+                )
+                continue
+            if fact.type == "cp_plan_ended" or fact["outcome"] == "end":
+                plans.append(ProtectionPlan(open_start, fact))
+                open_start = None
+    if open_start is not None:
+        plans.append(ProtectionPlan(open_start, None))
+    return tuple(plans)

@@ -1,0 +1,88 @@
+"""The Obligation: one thing that must happen by a date, and how it stands at `as_of`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from events.timeline import LONDON, Fact
+
+
+class Status(StrEnum):
+    """DESIGN.md "Obligations": how an obligation stands at `as_of`."""
+
+    MET = "met"  # satisfied on or before the due date
+    LATE = "late"  # satisfied after the due date (a breach put right)
+    OVERDUE = "overdue"  # not satisfied and the due date has passed (an open breach)
+    DUE_SOON = "due_soon"  # not satisfied; due within the warning window
+    PENDING = "pending"  # not satisfied; not yet in the warning window
+    CLOSED = "closed"  # the clock stopped before the due date; see closed_reason
+
+
+#: Statuses in the order a worker should look at them.
+URGENCY = (Status.OVERDUE, Status.DUE_SOON, Status.PENDING, Status.LATE, Status.MET, Status.CLOSED)
+
+
+class Basis(StrEnum):
+    """RULES.md legend: how binding the duty is."""
+
+    REG = "reg"  # a regulation: a miss is a breach
+    GUIDANCE = "guidance"  # statutory guidance: a miss is a breach, reasons recorded
+    LOCAL = "local"  # a council's own standard: a miss is an alert
+    KPI = "kpi"  # a performance measure: reported, never raised
+
+
+def day_of(value: date | datetime) -> date:
+    """The day in England of a date or an aware moment."""
+    return value.astimezone(LONDON).date() if isinstance(value, datetime) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    child: str
+    rule: str
+    title: str
+    basis: Basis
+    key: str  # stable across runs: same child, rule and clock start give the same key
+    started_on: date
+    due: date | datetime  # a moment only for hour-based rules with a timed clock start
+    status: Status
+    start: Fact | None = None  # the event that started the clock
+    met_on: date | datetime | None = None
+    met_by: Fact | None = None
+    days_late: int = 0  # working days past due (late or overdue), else 0
+    closed_reason: str | None = None
+    approximate: bool = False  # hour-based deadline from a date-only clock start
+    explanation: tuple[str, ...] = ()
+    citation: str = ""
+
+    @property
+    def due_on(self) -> date:
+        return day_of(self.due)
+
+    @property
+    def is_breach(self) -> bool:
+        return self.status in (Status.OVERDUE, Status.LATE)
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine-readable form (DESIGN.md: `--json` fields)."""
+        return {
+            "child": self.child,
+            "rule": self.rule,
+            "title": self.title,
+            "basis": str(self.basis),
+            "started_on": self.started_on.isoformat(),
+            "due": self.due.isoformat(),
+            "status": str(self.status),
+            "met_on": self.met_on.isoformat() if self.met_on is not None else None,
+            "days_late": self.days_late,
+            "key": self.key,
+            "closed_reason": self.closed_reason,
+            "approximate": self.approximate,
+            "start_event": self.start.id if self.start is not None else None,
+            "met_by_event": self.met_by.id if self.met_by is not None else None,
+            "explanation": list(self.explanation),
+            "citation": self.citation,
+        }

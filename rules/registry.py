@@ -1,0 +1,288 @@
+"""The rule registry and the context every rule is judged in.
+
+Each rule is one pure function `(timeline, ctx) -> Iterable[Obligation]`, registered once
+with its metadata by the `@rule(...)` decorator (the pattern of sqlfluff and the DfE 903
+validator). A duplicate id fails at import time. The function's docstring states the duty,
+cites its source and gives worked examples; `casecheck rules ID` prints it.
+
+Everything about "now" is `ctx.as_of`; parameters come through `ctx.param`, resolved for
+the date that matters (a clock's start), so a replay of 2018 uses 2018's settings.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from events.timeline import Fact, Timeline
+from rules.calendar import WorkingDayCalendar
+from rules.obligation import Basis, Obligation, Status, day_of
+from rules.timescales import Deadline, Timescale, fmt_date
+
+RuleFunc = Callable[[Timeline, "RuleContext"], Iterable[Obligation]]
+
+
+class DuplicateRule(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    title: str
+    basis: Basis
+    citation: str
+    func: RuleFunc
+    area: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    theme: str | None = None  # practice-alert theme a breach of this rule is raised under
+    in_force_from: date | None = None
+    in_force_to: date | None = None
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ")
+
+    def in_force_on(self, day: date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= day) and (
+            self.in_force_to is None or day <= self.in_force_to
+        )
+
+
+#: The catalogue. Filled once, at import of the rule modules; never changed afterwards.
+REGISTRY: dict[str, RuleSpec] = {}
+
+
+def rule(
+    id: str,
+    *,
+    title: str,
+    basis: Basis | str,
+    citation: str,
+    params: Mapping[str, Any] | None = None,
+    theme: str | None = None,
+    in_force_from: date | None = None,
+    in_force_to: date | None = None,
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function with its metadata."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if id in REGISTRY:
+            raise DuplicateRule(f"rule id {id!r} is declared twice ({REGISTRY[id].func.__module__} and {func.__module__})")
+        if not (func.__doc__ or "").strip():
+            raise RuntimeError(f"rule {id} has no docstring: state the duty, cite it, give worked examples")
+        REGISTRY[id] = RuleSpec(
+            id=id,
+            title=title,
+            basis=Basis(basis),
+            citation=citation,
+            func=func,
+            area=func.__module__.rsplit(".", 1)[-1],
+            params=dict(params or {}),
+            theme=theme,
+            in_force_from=in_force_from,
+            in_force_to=in_force_to,
+        )
+        return func
+
+    return register
+
+
+class ParamSource(Protocol):
+    """Where a council's settings come from (implemented by compliance.settings)."""
+
+    def value(self, rule_id: str, name: str, on: date, default: Any) -> Any: ...
+
+
+class Defaults:
+    """Every parameter at its catalogue default."""
+
+    def value(self, rule_id: str, name: str, on: date, default: Any) -> Any:
+        return default
+
+
+@dataclass(frozen=True)
+class Judge:
+    """What is the same for every rule in one evaluation: the date, calendar and settings."""
+
+    as_of: date
+    calendar: WorkingDayCalendar
+    settings: ParamSource = field(default_factory=Defaults)
+    warning: Timescale = Timescale(5, "working_days")
+    count_start_as_day_one: bool = False
+
+    def for_rule(self, spec: RuleSpec) -> RuleContext:
+        return RuleContext(self, spec)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """The context one rule is judged in; builds its obligations with the right status."""
+
+    judge: Judge
+    spec: RuleSpec
+
+    @property
+    def as_of(self) -> date:
+        return self.judge.as_of
+
+    @property
+    def calendar(self) -> WorkingDayCalendar:
+        return self.judge.calendar
+
+    def param(self, name: str, *, on: date) -> Any:
+        """A parameter of this rule as in force on `on` (usually the clock start)."""
+        default = self.spec.params[name]
+        value = self.judge.settings.value(self.spec.id, name, on, default)
+        if isinstance(default, Timescale) and not isinstance(value, Timescale):
+            value = Timescale.parse(str(value))
+        return value
+
+    def deadline(self, start: date | datetime, name: str = "within") -> Deadline:
+        """The deadline for a clock starting at `start`, with the timescale in force then."""
+        timescale: Timescale = self.param(name, on=day_of(start))
+        return timescale.deadline(
+            start, self.calendar, count_start_as_day_one=self.judge.count_start_as_day_one
+        )
+
+    def obligation(
+        self,
+        timeline: Timeline,
+        *,
+        start: Fact | date,
+        deadline: Deadline,
+        met_by: Fact | None = None,
+        closed: tuple[date, str] | None = None,
+        discriminator: str = "",
+        title: str | None = None,
+        notes: Iterable[str] = (),
+    ) -> Obligation:
+        """Judge one obligation at `as_of`.
+
+        `met_by` is the event that satisfied it (if any, at any date: events after `as_of`
+        are never in the timeline). `closed` is when and why the clock stopped (left care,
+        plan ended); it only closes an obligation not yet due at that date.
+        """
+        start_fact = start if isinstance(start, Fact) else None
+        started_on = start.on if isinstance(start, Fact) else start
+        due = deadline.due
+        due_day = day_of(due)
+        calendar = self.calendar
+        as_of = self.as_of
+        status: Status
+        days_late = 0
+        closed_reason = None
+        met_on: date | datetime | None = None
+        lines = [f"Clock started: {start.describe() if isinstance(start, Fact) else fmt_date(start)}"]
+        lines.append(deadline.explanation)
+        if met_by is not None:
+            met_on = met_by.at
+            if _on_time(met_by, due):
+                status = Status.MET
+                lines.append(f"Met: {met_by.describe()}")
+            else:
+                status = Status.LATE
+                days_late = max(1, calendar.working_days_between(due_day, met_by.on))
+                lines.append(f"Late: {met_by.describe()}, {_wd(days_late)} after the due date")
+        elif closed is not None and closed[0] <= due_day:
+            status = Status.CLOSED
+            closed_reason = closed[1]
+            lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
+        elif as_of > due_day:
+            status = Status.OVERDUE
+            until = closed[0] if closed is not None else as_of
+            days_late = max(1, calendar.working_days_between(due_day, until))
+            if closed is not None:
+                lines.append(f"Missed: not done before {closed[1]} on {fmt_date(closed[0])}")
+            else:
+                lines.append(f"Overdue: not done by {fmt_date(as_of)}, {_wd(days_late)} past due")
+        elif calendar.add_working_days(as_of, self.judge.warning.n) >= due_day:
+            status = Status.DUE_SOON
+            lines.append(f"Due soon: within {self.judge.warning} of {fmt_date(as_of)}")
+        else:
+            status = Status.PENDING
+        lines.extend(notes)
+        lines.append(f"Source: {self.spec.citation}")
+        key = f"{timeline.child}|{self.spec.id}|{started_on.isoformat()}"
+        if discriminator:
+            key += f"|{discriminator}"
+        return Obligation(
+            child=timeline.child,
+            rule=self.spec.id,
+            title=title or self.spec.title,
+            basis=self.spec.basis,
+            key=key,
+            started_on=started_on,
+            due=due,
+            status=status,
+            start=start_fact,
+            met_on=met_on,
+            met_by=met_by,
+            days_late=days_late,
+            closed_reason=closed_reason,
+            approximate=deadline.approximate,
+            explanation=tuple(lines),
+            citation=self.spec.citation,
+        )
+
+
+def _on_time(fact: Fact, due: date | datetime) -> bool:
+    if isinstance(due, datetime) and isinstance(fact.at, datetime):
+        return fact.at <= due
+    return fact.on <= day_of(due)
+
+
+def _wd(n: int) -> str:
+    return f"{n} working day{'s' if n != 1 else ''}"
+
+
+def first_on_or_after(facts: Iterable[Fact], start: date | datetime, *, until: date | None = None) -> Fact | None:
+    """The first fact at or after a clock start (and on or before `until`, if given).
+
+    Compares moments when both sides have a time, days otherwise.
+    """
+    start_day = day_of(start)
+    for fact in facts:
+        if isinstance(start, datetime) and isinstance(fact.at, datetime):
+            if fact.at < start:
+                continue
+        elif fact.on < start_day:
+            continue
+        if until is not None and fact.on > until:
+            return None
+        return fact
+    return None
+
+
+def evaluate_rules(
+    timeline: Timeline, judge: Judge, specs: Iterable[RuleSpec]
+) -> list[Obligation]:
+    """Run the given rules over one timeline."""
+    out: list[Obligation] = []
+    for spec in specs:
+        out.extend(spec.func(timeline, judge.for_rule(spec)))
+    return out
+
+
+__all__ = [
+    "REGISTRY",
+    "Basis",
+    "Defaults",
+    "DuplicateRule",
+    "Judge",
+    "Obligation",
+    "ParamSource",
+    "RuleContext",
+    "RuleSpec",
+    "Status",
+    "evaluate_rules",
+    "first_on_or_after",
+    "rule",
+]
