@@ -539,5 +539,30 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
         out.print(f"  {c.rule}  then: {then}  ->  now: {now_}")
 
 
+# --- synthetic data -------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--children", type=click.IntRange(1, 1_000_000), required=True, help="How many children.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--until", type=DATE, help="Last day of the histories (default today).")
+@click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="JSON Lines file to write.")
+def generate(children: int, seed: int, until: date | None, years: int, out: str) -> None:
+    """Write a made-up council's case events (deterministic for a seed). No real data."""
+    from compliance.synthetic import generate as make, write_jsonl
+
+    lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
+    click.echo(f"wrote {lines} events for {children} children to {out}")
+
+
+@cli.command("new-key")
+def new_key() -> None:
+    """Print a new key for encrypting the store (set it as CASECHECK_CIPHER_KEY)."""
+    from compliance.store import new_cipher_key
+
+    click.echo(new_cipher_key())
+
+
 if __name__ == "__main__":
     main()

@@ -213,8 +213,10 @@ class Timeline:
     def age_on(self, day: date) -> int | None:
         if self.dob is None:
             return None
-        before_birthday = (day.month, day.day) < (self.dob.month, self.dob.day)
-        return day.year - self.dob.year - before_birthday
+        years = day.year - self.dob.year
+        birthday = self.birthday(years)
+        # Consistent with `birthday`: a 29 February child turns a year older on 28 February.
+        return years - 1 if birthday is not None and day < birthday else years
 
     def period_on(self, day: date) -> PeriodOfCare | None:
         """The period of care the child was in on `day`, if any."""

@@ -1,0 +1,187 @@
+"""The command line as a user meets it: CliRunner with a temporary SQLite store."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from tests.samples import every_type_for
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "casecheck.db")
+
+
+def run(db, *args, input=None):
+    return CliRunner().invoke(cli, ["--db", db, *args], input=input, catch_exceptions=False)
+
+
+def write_lines(path, events):
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+def looked_after_child(child="C1"):
+    return [
+        {"child": child, "id": f"{child}-1", "type": "child_registered", "at": "2022-09-12", "dob": "2012-05-01"},
+        {"child": child, "id": f"{child}-2", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"},
+        {"child": child, "id": f"{child}-3", "type": "placement_started", "at": "2022-09-12", "placement_type": "U4"},
+        {"child": child, "id": f"{child}-4", "type": "review_held", "at": "2022-10-12"},
+    ]
+
+
+def test_import_reports_events_children_and_already_present(tmp_path, db):
+    path = write_lines(tmp_path / "a.jsonl", looked_after_child("C1") + looked_after_child("C2"))
+
+    first = run(db, "import", str(path))
+    second = run(db, "import", str(path))
+
+    assert first.exit_code == 0
+    assert first.output.splitlines()[0] == "imported 8 events for 2 children (0 already present)"
+    assert second.output.splitlines()[0] == "imported 0 events for 2 children (8 already present)"
+
+
+def test_a_bad_line_rejects_the_whole_file_with_exit_status_2_and_stores_nothing(tmp_path, db):
+    events = looked_after_child()
+    events[2] = {**events[2], "type": "review_hled"}
+    path = write_lines(tmp_path / "bad.jsonl", events)
+
+    result = run(db, "import", str(path))
+    after = run(db, "check", "--json", "--as-of", "2022-12-01")
+
+    assert result.exit_code == 2
+    assert f"{path}:3: type: unknown event type 'review_hled'; did you mean 'review_held'?" in result.stderr
+    assert "Traceback" not in result.output
+    assert json.loads(after.output) == []
+
+
+def test_a_conflicting_reimport_is_refused_and_changes_nothing(tmp_path, db):
+    good = write_lines(tmp_path / "a.jsonl", looked_after_child())
+    changed = looked_after_child()
+    changed[3] = {**changed[3], "at": "2022-10-13"}
+    conflict = write_lines(tmp_path / "b.jsonl", changed + [{"child": "C9", "type": "dental_check", "at": "2022-01-01"}])
+    run(db, "import", str(good))
+
+    result = run(db, "import", str(conflict))
+    timeline = json.loads(run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01").output)
+
+    assert result.exit_code == 2
+    assert "C1-4" in result.stderr and "different content" in result.stderr
+    assert [e["at"] for e in timeline["events"] if e["type"] == "review_held"] == ["2022-10-12"]
+    assert run(db, "timeline", "C9").exit_code == 2
+
+
+def test_every_event_type_round_trips_import_store_and_timeline_json(tmp_path, db):
+    events = every_type_for("C7") + [
+        {"child": "C7", "id": "C7-999", "type": "left_care", "at": "2021-06-01", "reason": "E11"}
+    ]
+    path = write_lines(tmp_path / "all.jsonl", events)
+
+    run(db, "import", str(path))
+    shown = json.loads(run(db, "timeline", "C7", "--json", "--as-of", "2031-01-01").output)
+
+    by_id = {e["id"]: e for e in shown["events"]}
+    assert len(by_id) == len(events)
+    for event in events:
+        stored = by_id[event["id"]]
+        for name, value in event.items():
+            if name in ("at", "recorded_at"):
+                continue
+            assert stored[name] == value, (event["type"], name)
+
+
+def test_an_unknown_child_is_one_clear_error_line(db):
+    result = run(db, "timeline", "NOBODY")
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "NOBODY" in result.stderr
+
+
+def test_timeline_known_at_shows_a_retracted_event_only_before_the_retraction(tmp_path, db):
+    events = looked_after_child() + [
+        {"child": "C1", "id": "C1-5", "type": "retracted", "at": "2022-11-01", "target": "C1-4",
+         "reason": "entered in error", "recorded_at": "2022-11-01T09:00:00+00:00"}
+    ]
+    events[3] = {**events[3], "recorded_at": "2022-10-12T17:00:00+01:00"}
+    run(db, "import", str(write_lines(tmp_path / "r.jsonl", events)))
+
+    before = json.loads(run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01", "--known-at", "2022-10-31T12:00").output)
+    after = json.loads(run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01", "--known-at", "2022-11-01T10:00").output)
+
+    review_before = [e for e in before["events"] if e["id"] == "C1-4"]
+    review_after = [e for e in after["events"] if e["id"] == "C1-4"]
+    assert [e["retracted"] for e in review_before] == [False]
+    assert [e["retracted"] for e in review_after] == [True]
+
+
+def test_check_json_gives_the_contract_fields_and_the_worked_example(tmp_path, db):
+    run(db, "import", str(write_lines(tmp_path / "a.jsonl", looked_after_child())))
+
+    result = run(db, "check", "--json", "--as-of", "2022-12-01", "--rule", "LAC-REV-1")
+
+    (first_review,) = json.loads(result.output)
+    assert {k: first_review[k] for k in ("child", "rule", "basis", "started_on", "due", "status", "met_on", "days_late")} == {
+        "child": "C1",
+        "rule": "LAC-REV-1",
+        "basis": "reg",
+        "started_on": "2022-09-12",
+        "due": "2022-10-11",  # 20 WD from Mon 12 Sep 2022, skipping the State Funeral on 19 Sep
+        "status": "late",
+        "met_on": "2022-10-12",
+        "days_late": 1,
+    }
+    assert first_review["key"] == "C1|LAC-REV-1|2022-09-12"
+
+
+def test_check_fail_on_overdue_exits_1_when_something_is_overdue(tmp_path, db):
+    events = looked_after_child()[:3]
+    run(db, "import", str(write_lines(tmp_path / "a.jsonl", events)))
+
+    result = run(db, "check", "--as-of", "2022-12-01", "--fail-on", "overdue", "--rule", "LAC-REV-1")
+
+    assert result.exit_code == 1
+    assert "overdue" in result.output
+
+
+def test_check_reports_data_quality_findings_under_their_own_ids(tmp_path, db):
+    events = [{"child": "C3", "type": "returned", "at": "2023-03-02T08:00"}]
+    run(db, "import", str(write_lines(tmp_path / "dq.jsonl", events)))
+
+    rows = json.loads(run(db, "check", "--json", "--as-of", "2023-04-01", "--rule", "DQ").output)
+
+    assert [(r["rule"], r["status"]) for r in rows] == [("DQ-RETURN-WITHOUT-MISSING", "finding")]
+
+
+def test_rules_lists_the_catalogue_and_shows_one_rule_with_its_worked_example(db):
+    listing = run(db, "rules", "--json")
+    one = run(db, "rules", "LAC-REV-1")
+
+    ids = {r["id"] for r in json.loads(listing.output)}
+    assert {"LAC-REV-1", "HLT-IHA", "MIS-RHI", "CP-ICPC", "VIS-1", "CL-ASSESS", "ADP-REV-1"} <= ids
+    assert "reg 33" in one.output
+    assert "2022" in one.output
+
+
+def test_csv_import_reads_the_same_events(tmp_path, db):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "child,id,type,at,legal_status,placement_type\n"
+        "C1,1,entered_care,2022-09-12,C2,\n"
+        "C1,2,placement_started,2022-09-12,,U4\n",
+        encoding="utf-8",
+    )
+
+    result = run(db, "import", str(path))
+
+    assert result.output.splitlines()[0] == "imported 2 events for 1 child (0 already present)"
+
+
+def test_stdin_import_reads_json_lines(db):
+    lines = "".join(json.dumps(e) + "\n" for e in looked_after_child())
+
+    result = run(db, "import", "-", input=lines)
+
+    assert result.output.splitlines()[0] == "imported 4 events for 1 child (0 already present)"
