@@ -1,0 +1,255 @@
+"""Child protection and children in need (Working Together to Safeguard Children)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from events.timeline import Fact, ProtectionPlan, Timeline
+from rules import themes
+from rules.obligation import Basis, Obligation
+from rules.registry import RuleContext, first_on_or_after, rule
+from rules.timescales import Timescale
+
+WT = "Working Together to Safeguard Children (2018/2023)"
+
+
+def _plan_closed(plan: ProtectionPlan) -> tuple[date, str] | None:
+    return (plan.ended_on, "plan ended") if plan.ended_on is not None else None
+
+
+def _between(facts: tuple[Fact, ...], first: date, last: date | None) -> list[Fact]:
+    return [f for f in facts if f.on >= first and (last is None or f.on <= last)]
+
+
+@rule(
+    "CP-REF",
+    title="Decision on a referral",
+    basis=Basis.GUIDANCE,
+    citation=f"{WT}, ch. 1 (decision within one working day)",
+    params={"within": Timescale(1, "working_days")},
+    theme=themes.SAFEGUARDING,
+)
+def referral_decision(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """A decision about the type of response is made within 1 working day of a referral.
+
+    Source: Working Together (one working day).
+
+    Worked examples:
+    - Met: referral Fri 24 May 2024; due Tue 28 May 2024 (Mon 27 May was a bank holiday);
+      decision Tue 28 May 2024: met.
+    - Missed: decision Wed 29 May 2024: late by 1 working day.
+    """
+    referrals = tl.of_type("referral_received")
+    decisions = tl.of_type("referral_decision")
+    for i, referral in enumerate(referrals):
+        until = referrals[i + 1].on if i + 1 < len(referrals) else None
+        met = first_on_or_after(decisions, referral.on, until=until)
+        yield ctx.obligation(tl, start=referral, deadline=ctx.deadline(referral.on), met_by=met, discriminator=str(referral.seq))
+
+
+@rule(
+    "CP-ASMT",
+    title="Assessment completed",
+    basis=Basis.GUIDANCE,
+    citation=f"{WT}, ch. 1 (assessment within 45 working days of referral)",
+    params={"within": Timescale(45, "working_days")},
+    theme=themes.SAFEGUARDING,
+)
+def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """A child and family assessment is completed within 45 working days of the referral.
+
+    Source: Working Together; the reason should be recorded when it is exceeded. A referral
+    decided as "nfa" or "early_help" needs no assessment (closed).
+
+    Worked examples:
+    - Met: referral Mon 4 Dec 2023; 45 working days, skipping 25 Dec, 26 Dec and 1 Jan, is
+      Mon 12 Feb 2024; assessment completed Fri 9 Feb 2024: met.
+    - Missed: completed Tue 13 Feb 2024: late by 1 working day.
+    """
+    referrals = tl.of_type("referral_received")
+    decisions = tl.of_type("referral_decision")
+    done = tl.of_type("assessment_completed")
+    for i, referral in enumerate(referrals):
+        until = referrals[i + 1].on if i + 1 < len(referrals) else None
+        decision = first_on_or_after(decisions, referral.on, until=until)
+        closed = None
+        if decision is not None and decision.get("outcome") in ("nfa", "early_help"):
+            closed = (decision.on, f"no assessment needed (decision: {decision['outcome']})")
+        met = first_on_or_after(done, referral.on, until=until)
+        yield ctx.obligation(tl, start=referral, deadline=ctx.deadline(referral.on), met_by=met, closed=closed, discriminator=str(referral.seq))
+
+
+@rule(
+    "CP-ICPC",
+    title="Initial child protection conference",
+    basis=Basis.GUIDANCE,
+    citation=f"{WT}, ch. 1 (ICPC within 15 working days of the strategy discussion); CIN census rule 8675Q",
+    params={"within": Timescale(15, "working_days"), "clock_start": "first"},
+    theme=themes.SAFEGUARDING,
+)
+def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """An initial child protection conference is held within 15 working days of the strategy discussion that started section 47 enquiries.
+
+    Source: Working Together; CIN census validation 8675Q. Setting `clock_start`: "first"
+    (default) or "last" s47 strategy discussion before the conference.
+
+    Worked examples:
+    - Met: s47 strategy discussion Thu 21 Dec 2023; 15 working days, skipping 25 Dec, 26 Dec
+      and 1 Jan, is Mon 15 Jan 2024; ICPC Mon 15 Jan 2024: met.
+    - Missed: ICPC Tue 16 Jan 2024: late by 1 working day.
+    """
+    discussions = [f for f in tl.of_type("strategy_discussion") if f.get("s47")]
+    conferences = tl.of_type("icpc_held")
+    pending: list[Fact] = []
+    for fact in sorted([*discussions, *conferences], key=Fact.sort_key):
+        if fact.type == "strategy_discussion":
+            pending.append(fact)
+            continue
+        if pending:
+            start = pending[0] if ctx.param("clock_start", on=pending[0].on) == "first" else pending[-1]
+            yield ctx.obligation(tl, start=start, deadline=ctx.deadline(start.on), met_by=fact, discriminator=str(start.seq))
+            pending = []
+    if pending:
+        start = pending[0] if ctx.param("clock_start", on=pending[0].on) == "first" else pending[-1]
+        yield ctx.obligation(tl, start=start, deadline=ctx.deadline(start.on), discriminator=str(start.seq))
+
+
+@rule(
+    "CP-CG",
+    title="First core group",
+    basis=Basis.GUIDANCE,
+    citation=f"{WT}, ch. 1 (first core group within 10 working days of the ICPC)",
+    params={"within": Timescale(10, "working_days")},
+    theme=themes.SAFEGUARDING,
+)
+def first_core_group(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """The first core group meets within 10 working days of the initial conference that made a plan.
+
+    Source: Working Together.
+
+    Worked examples:
+    - Met: ICPC with plan Wed 20 Mar 2024; 10 working days, skipping Good Friday 29 Mar and
+      Easter Monday 1 Apr 2024, is Fri 5 Apr 2024; core group Fri 5 Apr 2024: met.
+    - Closed: the plan ended on Wed 27 Mar 2024 before any core group: closed.
+    """
+    groups = tl.of_type("core_group_held")
+    for plan in tl.protection_plans:
+        met = first_on_or_after(groups, plan.started_on, until=plan.ended_on)
+        yield ctx.obligation(tl, start=plan.start, deadline=ctx.deadline(plan.started_on), met_by=met, closed=_plan_closed(plan))
+
+
+@rule(
+    "CP-RCPC-1",
+    title="First review child protection conference",
+    basis=Basis.GUIDANCE,
+    citation=f"{WT}, ch. 1 (first review conference within 3 months of the ICPC)",
+    params={"within": Timescale(3, "months")},
+    theme=themes.SAFEGUARDING,
+)
+def first_review_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """The first review child protection conference is held within 3 months of the initial conference.
+
+    Source: Working Together.
+
+    Worked examples:
+    - Met: ICPC Tue 31 Oct 2023; due Wed 31 Jan 2024; RCPC Tue 30 Jan 2024: met.
+    - Month end: ICPC Wed 30 Nov 2023; due Fri 29 Feb 2024 (leap year).
+    """
+    conferences = tl.of_type("rcpc_held")
+    for plan in tl.protection_plans:
+        reviews = _between(conferences, plan.started_on, plan.ended_on)
+        yield ctx.obligation(
+            tl, start=plan.start, deadline=ctx.deadline(plan.started_on), met_by=reviews[0] if reviews else None, closed=_plan_closed(plan)
+        )
+
+
+@rule(
+    "CP-RCPC-N",
+    title="Later review child protection conference",
+    basis=Basis.GUIDANCE,
+    citation=f"{WT}, ch. 1 (later review conferences at intervals of not more than 6 months)",
+    params={"within": Timescale(6, "months")},
+    theme=themes.SAFEGUARDING,
+)
+def later_review_conferences(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """Later review conferences are held at intervals of not more than 6 months while the plan continues.
+
+    Source: Working Together.
+
+    Worked examples:
+    - Met: RCPC Tue 30 Jan 2024 (plan continues); due Tue 30 Jul 2024; RCPC Mon 22 Jul 2024: met.
+    - Missed: no RCPC by Wed 31 Jul 2024: overdue.
+    """
+    conferences = tl.of_type("rcpc_held")
+    for plan in tl.protection_plans:
+        reviews = _between(conferences, plan.started_on, plan.ended_on)
+        for i, previous in enumerate(reviews):
+            if previous["outcome"] == "end":
+                break
+            yield ctx.obligation(
+                tl,
+                start=previous,
+                deadline=ctx.deadline(previous.on),
+                met_by=reviews[i + 1] if i + 1 < len(reviews) else None,
+                closed=_plan_closed(plan),
+                discriminator=str(previous.seq),
+            )
+
+
+@rule(
+    "CP-VIS",
+    title="Child protection visit",
+    basis=Basis.LOCAL,
+    citation="Local standard: children on a plan seen every 10 working days (councils use 10 WD, 2 weeks or 4 weeks)",
+    params={"within": Timescale(10, "working_days")},
+    theme=themes.SAFEGUARDING,
+)
+def protection_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """A child on a child protection plan is seen at intervals of not more than 10 working days.
+
+    Source: local practice standard (configurable). Runs from the plan start, then from
+    each visit where the child was seen; visits where the child was not seen do not count.
+
+    Worked examples:
+    - Met: plan from Mon 18 Dec 2023; 10 working days, skipping 25 Dec, 26 Dec and 1 Jan, is
+      Thu 4 Jan 2024; child seen Wed 3 Jan 2024: met.
+    - Missed: next visit due Wed 17 Jan 2024; seen Thu 18 Jan 2024: late.
+    """
+    visits = [v for v in tl.of_type("cp_visit") if v.get("seen", True)]
+    for plan in tl.protection_plans:
+        seen = _between(tuple(visits), plan.started_on, plan.ended_on)
+        starts: list[Fact] = [plan.start, *seen]
+        for i, start in enumerate(starts):
+            yield ctx.obligation(
+                tl,
+                start=start,
+                deadline=ctx.deadline(start.on),
+                met_by=seen[i] if i < len(seen) else None,
+                closed=_plan_closed(plan),
+                discriminator=str(start.seq),
+            )
+
+
+@rule(
+    "CP-DUR",
+    title="Child protection plan open over 9 months: senior oversight",
+    basis=Basis.LOCAL,
+    citation="Local standard: senior oversight of plans open over 9 months (inspection improvement plan, seed 000)",
+    params={"within": Timescale(9, "months")},
+    theme=themes.DRIFT_LEGAL,
+)
+def plan_duration(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
+    """A child protection plan open for more than 9 months needs monthly senior oversight.
+
+    Source: local improvement plan (seed 000). Modelled as an obligation due 9 months after
+    the plan started: met if the plan ended by then, otherwise it falls overdue and is
+    raised for senior oversight.
+
+    Worked examples:
+    - Met: plan Tue 31 Jan 2023 ended Mon 9 Oct 2023 (due Tue 31 Oct 2023): met.
+    - Missed: plan still open on Wed 1 Nov 2023: overdue.
+    """
+    for plan in tl.protection_plans:
+        deadline = ctx.deadline(plan.started_on)
+        yield ctx.obligation(tl, start=plan.start, deadline=deadline, met_by=plan.end)
