@@ -539,6 +539,268 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
         out.print(f"  {c.rule}  then: {then}  ->  now: {now_}")
 
 
+# --- nightly ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--as-of", type=DATE, help="Judge at this date (default today).")
+@click.option("--full", is_flag=True, help="Re-evaluate every child, not only those changed or due.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON (for schedulers).")
+@pass_app
+def nightly(app: App, as_of: date | None, full: bool, as_json: bool) -> None:
+    """Find new breaches and obligations coming due; raise and close alerts, exactly once."""
+    from compliance.nightly import run_nightly
+
+    as_of = as_of or today()
+    err = console(err=True)
+    bar: Any = None
+    progress = None
+    if not as_json and err.is_terminal:
+        from rich.progress import Progress
+
+        bar = Progress(console=err, transient=True)
+        task = bar.add_task("evaluating children", total=None)
+        bar.start()
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+    try:
+        summary = run_nightly(app.store, app.engine, as_of=as_of, now=now(), full=full, progress=progress)
+    except CasecheckError:
+        raise
+    except Exception as exc:  # the run itself failed: exit 1, one line, the next run completes it
+        click.echo(f"casecheck: nightly run failed: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if as_json:
+        echo_json(summary.to_json())
+    else:
+        click.echo(summary.text())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def runs(app: App, as_json: bool) -> None:
+    """The nightly runs recorded in the store."""
+    from compliance.nightly import list_runs
+
+    rows = [r.to_json() for r in list_runs(app.store)]
+    if as_json:
+        echo_json(rows)
+        return
+    table = Table(title="Nightly runs")
+    for column in ("as of", "started", "children", "raised", "closed", "stage overdue", "seconds", "completed"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["as_of"], r["started"][:19], str(r["children_evaluated"]), str(r["alerts_raised"]), str(r["alerts_closed"]), str(r["stage_overdue_raised"]), f"{r['duration_s']:.1f}", "yes" if r["completed"] else "no (interrupted)")
+    console().print(table)
+
+
+# --- alerts ---------------------------------------------------------------------------
+
+ALERT_COLUMNS = ("id", "child", "kind", "rule", "theme", "stage", "status", "due", "days_overdue", "team", "worker", "iro", "raised_on", "age_working_days", "stage_response_due", "stage_overdue", "assigned_to")
+
+
+def queue(app: App) -> Any:
+    from compliance.alerts import AlertQueue
+
+    return AlertQueue(app.store, app.settings)
+
+
+@cli.command()
+@click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="open", show_default=True)
+@click.option("--team")
+@click.option("--worker")
+@click.option("--iro")
+@click.option("--child")
+@click.option("--rule", help="Rule id or prefix (e.g. VIS).")
+@click.option("--theme")
+@click.option("--stage", type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]))
+@click.option("--kind", type=click.Choice(["breach", "due_soon", "stage_overdue", "manual", "imported", "praise"]))
+@click.option("--older-than", type=click.IntRange(0), help="Only alerts older than N working days.")
+@click.option("--as-of", type=DATE, help="Age and stage deadlines as at this date (default today).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True)
+@pass_app
+def alerts(app: App, status: str, team: str | None, worker: str | None, iro: str | None, child: str | None, rule: str | None,
+           theme: str | None, stage: str | None, kind: str | None, older_than: int | None, as_of: date | None, as_json: bool, as_csv: bool) -> None:
+    """The alert queue, most urgent first (unanswered DRP stages, then days overdue)."""
+    from compliance.alerts import Filters
+
+    day = as_of or today()
+    views = queue(app).list(
+        Filters(status=status, team=team, worker=worker, iro=iro, child=child, rule=rule, theme=theme, stage=stage, kind=kind, older_than=older_than),
+        today=day,
+    )
+    rows = [{k: v for k, v in view.to_json().items() if k != "history"} for view in views]
+    if as_json:
+        echo_json(rows)
+        return
+    if as_csv:
+        write_csv(rows, ALERT_COLUMNS)
+        return
+    table = Table(title=f"Alerts ({status}) as of {fmt_day(day)}")
+    for column in ("id", "child", "rule / theme", "stage", "due", "WD overdue", "age WD", "team", "worker", "stage response due"):
+        table.add_column(column)
+    for r in rows:
+        response = r["stage_response_due"] or ""
+        table.add_row(
+            r["id"], r["child"], f"{r['rule'] or r['kind']}\n{r['theme']}", r["stage"], r["due"] or "", str(r["days_overdue"] or ""),
+            str(r["age_working_days"]), r["team"] or "", r["worker"] or "",
+            Text(response + (" OVERDUE" if r["stage_overdue"] else ""), style="bold red" if r["stage_overdue"] else ""),
+        )
+    console().print(table)
+    console().print(f"{len(rows)} alert{'s' if len(rows) != 1 else ''}")
+
+
+@cli.group()
+def alert() -> None:
+    """Work one alert: raise, show, assign, acknowledge, respond, escalate, resolve, reopen, praise."""
+
+
+def by_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--by", default=lambda: getpass.getuser(), show_default="the OS user", help="Who is making the change.")(f)
+
+
+def note_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--note", help="Free text kept with the change.")(f)
+
+
+@alert.command("raise")
+@click.argument("child")
+@click.option("--theme", required=True, help="Practice-alert theme (see the IRO annual report themes).")
+@click.option("--stage", type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]), default="informal", show_default=True)
+@click.option("--team")
+@click.option("--worker")
+@by_option
+@note_option
+@pass_app
+def alert_raise(app: App, child: str, theme: str, stage: str, team: str | None, worker: str | None, by: str, note: str | None) -> None:
+    """An IRO raises a practice alert about CHILD by hand."""
+    if child not in app.store.children():
+        from compliance.errors import ChildNotFound
+
+        raise ChildNotFound(f"no child with id {child!r} in the store")
+    ref = queue(app).raise_alert(child, theme=theme, stage=stage, by=by, now=now(), note=note, team=team, worker=worker)
+    click.echo(f"raised {ref}")
+
+
+@alert.command("praise")
+@click.argument("child")
+@click.option("--theme", required=True, help="Good-practice theme.")
+@click.option("--team")
+@click.option("--worker")
+@by_option
+@note_option
+@pass_app
+def alert_praise(app: App, child: str, theme: str, team: str | None, worker: str | None, by: str, note: str | None) -> None:
+    """Record a good-practice notification about CHILD."""
+    ref = queue(app).praise(child, theme=theme, by=by, now=now(), note=note, team=team, worker=worker)
+    click.echo(f"recorded {ref}")
+
+
+@alert.command("show")
+@click.argument("alert_id")
+@click.option("--as-of", type=DATE)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> None:
+    """One alert with its whole history, current stage and response-due date."""
+    view = queue(app).show(alert_id, today=as_of or today())
+    data = view.to_json()
+    if as_json:
+        echo_json(data)
+        return
+    out = console()
+    out.print(Text(f"{data['id']}  {data['status']}  ({data['kind']})", style="bold"))
+    out.print(f"child {data['child']}   theme: {data['theme']}")
+    if data["rule"]:
+        out.print(f"rule {data['rule']}: {data['title']}, due {data['due']}, {data['days_overdue']} working days overdue when raised")
+    out.print(f"stage {data['stage']}, response due {data['stage_response_due'] or '-'}" + ("  (OVERDUE)" if data["stage_overdue"] else ""))
+    if data["formal_working_days"] is not None:
+        out.print(f"formal DRP so far: {data['formal_working_days']} working days (guide: {app.settings.drp_total})")
+    out.print(f"team {data['team'] or '-'}, worker {data['worker'] or '-'}, IRO {data['iro'] or '-'}, assigned to {data['assigned_to'] or '-'}")
+    out.print(Text("\nHistory", style="bold underline"))
+    for h in data["history"]:
+        extra = ", ".join(f"{k}={v}" for k, v in h.items() if k not in ("at", "by", "what"))
+        out.print(f"  {h['at'][:16]}  {h['what']:<13} by {h['by']}" + (f"  ({extra})" if extra else ""))
+
+
+@alert.command("assign")
+@click.argument("alert_id")
+@click.argument("to")
+@by_option
+@note_option
+@pass_app
+def alert_assign(app: App, alert_id: str, to: str, by: str, note: str | None) -> None:
+    """Assign ALERT_ID to a worker or manager."""
+    queue(app).assign(alert_id, to, by=by, now=now(), note=note)
+    click.echo(f"{alert_id.upper()} assigned to {to}")
+
+
+@alert.command("acknowledge")
+@click.argument("alert_id")
+@by_option
+@note_option
+@pass_app
+def alert_acknowledge(app: App, alert_id: str, by: str, note: str | None) -> None:
+    """Acknowledge ALERT_ID."""
+    queue(app).acknowledge(alert_id, by=by, now=now(), note=note)
+    click.echo(f"{alert_id.upper()} acknowledged")
+
+
+@alert.command("respond")
+@click.argument("alert_id")
+@by_option
+@note_option
+@pass_app
+def alert_respond(app: App, alert_id: str, by: str, note: str | None) -> None:
+    """Record the response at the current DRP stage."""
+    queue(app).respond(alert_id, by=by, now=now(), note=note)
+    click.echo(f"{alert_id.upper()} responded")
+
+
+@alert.command("escalate")
+@click.argument("alert_id")
+@click.option("--to-stage", help="1, 2, 3, 4 or cafcass (default: the next stage). Stages may be skipped, never gone back.")
+@by_option
+@note_option
+@pass_app
+def alert_escalate(app: App, alert_id: str, to_stage: str | None, by: str, note: str | None) -> None:
+    """Escalate ALERT_ID through the dispute resolution process."""
+    q = queue(app)
+    stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=now(), note=note)
+    due = q.get(alert_id).stage_response_due
+    click.echo(f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else ""))
+
+
+@alert.command("resolve")
+@click.argument("alert_id")
+@click.option("--outcome", required=True)
+@by_option
+@note_option
+@pass_app
+def alert_resolve(app: App, alert_id: str, outcome: str, by: str, note: str | None) -> None:
+    """Resolve ALERT_ID with an outcome."""
+    queue(app).resolve(alert_id, outcome=outcome, by=by, now=now(), note=note)
+    click.echo(f"{alert_id.upper()} resolved")
+
+
+@alert.command("reopen")
+@click.argument("alert_id")
+@by_option
+@note_option
+@pass_app
+def alert_reopen(app: App, alert_id: str, by: str, note: str | None) -> None:
+    """Reopen a resolved ALERT_ID."""
+    queue(app).reopen(alert_id, by=by, now=now(), note=note)
+    click.echo(f"{alert_id.upper()} reopened")
+
+
 # --- synthetic data -------------------------------------------------------------------
 
 

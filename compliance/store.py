@@ -289,7 +289,10 @@ def new_cipher_key() -> str:
 
 def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The eventsourcing settings for a store URL."""
-    settings: dict[str, str] = {"COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor"}
+    settings: dict[str, str] = {
+        "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+        "IS_SNAPSHOTTING_ENABLED": "y",  # the nightly ledger is snapshotted after each run
+    }
     key = (env or {}).get(CIPHER_KEY_ENV) or os.environ.get(CIPHER_KEY_ENV)
     if key:
         settings.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=key)

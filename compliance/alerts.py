@@ -1,0 +1,508 @@
+"""Practice alerts and the IRO dispute resolution process (DRP), event-sourced.
+
+An alert is raised by the nightly batch (a breach, or an obligation due soon), by an IRO
+by hand, or from an imported `practice_alert_raised`; it is assigned, acknowledged,
+responded to, escalated through the DRP stages (informal -> 1 -> 2 -> 3 -> 4, stages may
+be skipped, Cafcass at any time), resolved and reopened. Every change records who and
+when. Each stage has a response-due date in working days from the council's DRP
+settings; the whole formal process is measured against 20 working days (IRO Handbook 6.2).
+
+Guard checks run before any event is created, so a refused change stores nothing.
+Good-practice notifications are alerts of kind `praise`, counted the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from compliance.errors import CasecheckError
+from compliance.settings import Settings
+from compliance.store import CASECHECK_NAMESPACE, CaseStore
+from events.timeline import LONDON
+from rules.calendar import WorkingDayCalendar
+
+STAGES = ("informal", "1", "2", "3", "4", "cafcass")
+FORMAL = ("1", "2", "3", "4")
+KINDS = ("breach", "due_soon", "stage_overdue", "manual", "imported", "praise")
+AUTO_KINDS = ("breach", "due_soon")
+
+
+class AlertNotFound(CasecheckError):
+    pass
+
+
+class IllegalTransition(CasecheckError):
+    pass
+
+
+def alert_ref(seed: str) -> str:
+    """A short, readable, deterministic alert id ("PA-" and 10 hex digits)."""
+    return "PA-" + uuid5(CASECHECK_NAMESPACE, seed).hex[:10].upper()
+
+
+def alert_aggregate_id(ref: str) -> UUID:
+    return uuid5(CASECHECK_NAMESPACE, "alert:" + ref)
+
+
+def ref_for_obligation(key: str) -> str:
+    return alert_ref("obligation:" + key)
+
+
+def ref_for_imported(child: str, alert: str) -> str:
+    return alert_ref(f"imported:{child}/{alert}")
+
+
+def ref_for_stage_overdue(ref: str, stage: str) -> str:
+    return alert_ref(f"stage-overdue:{ref}/{stage}")
+
+
+class Alert(Aggregate):
+    TOPIC = "casecheck:Alert"
+
+    class Event(Aggregate.Event):
+        TOPIC = "casecheck:Alert.Event"
+        by: str
+        at: datetime
+        note: str | None
+
+        def apply(self, alert: Alert) -> None:  # type: ignore[override]
+            alert.history.append(
+                {"at": self.at.isoformat(), "by": self.by, "what": type(self).__name__.lower(), **self.details()}
+            )
+            self.change(alert)
+
+        def details(self) -> dict[str, Any]:
+            return {"note": self.note} if self.note else {}
+
+        def change(self, alert: Alert) -> None:
+            pass
+
+    class Raised(Event, Aggregate.Created):
+        TOPIC = "casecheck:Alert.Raised"
+        ref: str
+        child: str
+        kind: str
+        theme: str
+        stage: str
+        stage_response_due: date | None
+        rule: str | None
+        key: str | None
+        title: str | None
+        due: date | None
+        days_overdue: int
+        team: str | None
+        worker: str | None
+        iro: str | None
+        raised_to: str | None
+        source_event: str | None
+
+        def apply(self, alert: Alert) -> None:  # type: ignore[override]
+            pass  # __init__ has built the alert and its first history entry
+
+    class Assigned(Event):
+        TOPIC = "casecheck:Alert.Assigned"
+        to: str
+
+        def details(self) -> dict[str, Any]:
+            return {"to": self.to, **super().details()}
+
+        def change(self, alert: Alert) -> None:
+            alert.assigned_to = self.to
+
+    class Acknowledged(Event):
+        TOPIC = "casecheck:Alert.Acknowledged"
+
+        def change(self, alert: Alert) -> None:
+            alert.acknowledged = True
+
+    class Responded(Event):
+        TOPIC = "casecheck:Alert.Responded"
+
+        def change(self, alert: Alert) -> None:
+            alert.responded_stage = alert.stage
+
+    class Escalated(Event):
+        TOPIC = "casecheck:Alert.Escalated"
+        stage: str
+        stage_response_due: date | None
+        raised_to: str | None
+
+        def details(self) -> dict[str, Any]:
+            return {"stage": self.stage, "response_due": self.stage_response_due.isoformat() if self.stage_response_due else None, **super().details()}
+
+        def change(self, alert: Alert) -> None:
+            alert.stage = self.stage
+            alert.stage_response_due = self.stage_response_due
+            alert.raised_to = self.raised_to
+            alert.responded_stage = None
+            if self.stage in FORMAL and alert.formal_started is None:
+                alert.formal_started = self.at.astimezone(LONDON).date()
+
+    class Breached(Event):
+        """A due-soon alert whose obligation has now fallen overdue."""
+
+        TOPIC = "casecheck:Alert.Breached"
+        days_overdue: int
+
+        def change(self, alert: Alert) -> None:
+            alert.kind = "breach"
+            alert.days_overdue = self.days_overdue
+
+    class Resolved(Event):
+        TOPIC = "casecheck:Alert.Resolved"
+        outcome: str
+        automatic: bool
+
+        def details(self) -> dict[str, Any]:
+            return {"outcome": self.outcome, "automatic": self.automatic, **super().details()}
+
+        def change(self, alert: Alert) -> None:
+            alert.status = "resolved"
+            alert.outcome = self.outcome
+            alert.resolved_on = self.at.astimezone(LONDON).date()
+
+    class Reopened(Event):
+        TOPIC = "casecheck:Alert.Reopened"
+
+        def change(self, alert: Alert) -> None:
+            alert.status = "open"
+            alert.outcome = None
+            alert.resolved_on = None
+
+    def __init__(
+        self,
+        ref: str,
+        child: str,
+        kind: str,
+        theme: str,
+        stage: str,
+        stage_response_due: date | None,
+        rule: str | None,
+        key: str | None,
+        title: str | None,
+        due: date | None,
+        days_overdue: int,
+        team: str | None,
+        worker: str | None,
+        iro: str | None,
+        raised_to: str | None,
+        source_event: str | None,
+        by: str,
+        at: datetime,
+        note: str | None,
+    ) -> None:
+        self.ref, self.child, self.kind, self.theme = ref, child, kind, theme
+        self.stage, self.stage_response_due = stage, stage_response_due
+        self.rule, self.key, self.title, self.due, self.days_overdue = rule, key, title, due, days_overdue
+        self.team, self.worker, self.iro, self.raised_to = team, worker, iro, raised_to
+        self.source_event = source_event
+        self.raised_by, self.raised_at = by, at
+        self.status = "resolved" if kind == "praise" else "open"
+        self.outcome: str | None = "good practice noted" if kind == "praise" else None
+        self.resolved_on: date | None = at.astimezone(LONDON).date() if kind == "praise" else None
+        self.assigned_to: str | None = None
+        self.acknowledged = False
+        self.responded_stage: str | None = None
+        self.formal_started: date | None = at.astimezone(LONDON).date() if stage in FORMAL else None
+        self.history: list[dict[str, Any]] = [
+            {"at": at.isoformat(), "by": by, "what": "raised", "kind": kind, "stage": stage, **({"note": note} if note else {})}
+        ]
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert as the queue shows it, with what is derived at `today`."""
+
+    alert: Alert
+    today: date
+    age_working_days: int
+    stage_overdue: bool
+    formal_working_days: int | None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.alert, name)
+
+    @property
+    def urgency(self) -> tuple[int, int, int]:
+        return (0 if self.stage_overdue else 1, -self.alert.days_overdue, -self.age_working_days)
+
+    def to_json(self) -> dict[str, Any]:
+        a = self.alert
+        return {
+            "id": a.ref,
+            "child": a.child,
+            "kind": a.kind,
+            "rule": a.rule,
+            "title": a.title,
+            "theme": a.theme,
+            "stage": a.stage,
+            "status": a.status,
+            "due": a.due.isoformat() if a.due else None,
+            "days_overdue": a.days_overdue,
+            "team": a.team,
+            "worker": a.worker,
+            "iro": a.iro,
+            "assigned_to": a.assigned_to,
+            "acknowledged": a.acknowledged,
+            "raised_on": a.raised_at.astimezone(LONDON).date().isoformat(),
+            "raised_by": a.raised_by,
+            "age_working_days": self.age_working_days,
+            "stage_response_due": a.stage_response_due.isoformat() if a.stage_response_due else None,
+            "stage_overdue": self.stage_overdue,
+            "formal_working_days": self.formal_working_days,
+            "outcome": a.outcome,
+            "key": a.key,
+            "history": self.history,
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = "open"  # open | resolved | all
+    team: str | None = None
+    worker: str | None = None
+    iro: str | None = None
+    child: str | None = None
+    rule: str | None = None
+    theme: str | None = None
+    stage: str | None = None
+    kind: str | None = None
+    older_than: int | None = None  # working days
+
+
+class AlertQueue:
+    """Use cases on alerts. `by` and `now` are passed in: no clock reads here."""
+
+    def __init__(self, store: CaseStore, settings: Settings | None = None, calendar: WorkingDayCalendar | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self.calendar = calendar or self.settings.calendar()
+
+    # --- reading ---------------------------------------------------------------------
+
+    def get(self, ref: str) -> Alert:
+        ref = ref.strip().upper()
+        try:
+            return self.store.repository.get(alert_aggregate_id(ref))  # type: ignore[no-any-return]
+        except Exception:  # the library's AggregateNotFoundError
+            raise AlertNotFound(f"no alert with id {ref!r} (see `casecheck alerts --status all`)") from None
+
+    def exists(self, ref: str) -> bool:
+        return alert_aggregate_id(ref) in self.store.repository
+
+    def all(self) -> Iterator[Alert]:
+        """Every alert, replayed from the notification log in bulk."""
+        ids: list[UUID] = []
+        start = 1
+        while True:
+            page = self.store.recorder.select_notifications(start, 1000, topics=[Alert.Raised.TOPIC])
+            ids.extend(n.originator_id for n in page)  # type: ignore[misc]
+            if len(page) < 1000:
+                break
+            start = page[-1].id + 1
+        for aggregate_id in ids:
+            yield self.store.repository.get(aggregate_id)
+
+    def view(self, alert: Alert, today: date) -> AlertView:
+        raised = alert.raised_at.astimezone(LONDON).date()
+        end = alert.resolved_on or today
+        stage_overdue = (
+            alert.status == "open"
+            and alert.stage_response_due is not None
+            and alert.responded_stage != alert.stage
+            and today > alert.stage_response_due
+        )
+        formal = None
+        if alert.formal_started is not None:
+            formal = self.calendar.working_days_between(alert.formal_started, end)
+        return AlertView(
+            alert,
+            today,
+            self.calendar.working_days_between(raised, end),
+            stage_overdue,
+            formal,
+            list(alert.history),
+        )
+
+    def list(self, filters: Filters, *, today: date) -> list[AlertView]:
+        out = []
+        for alert in self.all():
+            if filters.status != "all" and alert.status != filters.status:
+                continue
+            if filters.kind is None and alert.kind == "praise" and filters.status == "open":
+                continue
+            checks = (
+                (filters.team, alert.team),
+                (filters.worker, alert.worker),
+                (filters.iro, alert.iro),
+                (filters.child, alert.child),
+                (filters.theme, alert.theme),
+                (filters.stage, alert.stage),
+                (filters.kind, alert.kind),
+            )
+            if any(wanted is not None and wanted != value for wanted, value in checks):
+                continue
+            if filters.rule is not None and not (alert.rule or "").startswith(filters.rule):
+                continue
+            view = self.view(alert, today)
+            if filters.older_than is not None and view.age_working_days <= filters.older_than:
+                continue
+            out.append(view)
+        return sorted(out, key=lambda v: (v.urgency, v.alert.child, v.alert.ref))
+
+    def show(self, ref: str, *, today: date) -> AlertView:
+        return self.view(self.get(ref), today)
+
+    # --- changing --------------------------------------------------------------------
+
+    def response_due(self, stage: str, at: datetime) -> date | None:
+        setting = self.settings.drp_stages.get(stage)
+        if setting is None:
+            return None
+        deadline = setting.respond_within.deadline(at.astimezone(LONDON).date(), self.calendar)
+        return deadline.due if isinstance(deadline.due, date) and not isinstance(deadline.due, datetime) else deadline.due.date()  # type: ignore[union-attr]
+
+    def new_alert(
+        self,
+        *,
+        ref: str,
+        child: str,
+        kind: str,
+        theme: str,
+        by: str,
+        now: datetime,
+        stage: str = "informal",
+        rule: str | None = None,
+        key: str | None = None,
+        title: str | None = None,
+        due: date | None = None,
+        days_overdue: int = 0,
+        team: str | None = None,
+        worker: str | None = None,
+        iro: str | None = None,
+        raised_to: str | None = None,
+        note: str | None = None,
+        source_event: str | None = None,
+    ) -> Alert:
+        """Build (not save) a new alert aggregate."""
+        if stage not in STAGES:
+            raise IllegalTransition(f"unknown stage {stage!r}: expected one of {', '.join(STAGES)}")
+        if kind not in KINDS:
+            raise IllegalTransition(f"unknown kind {kind!r}")
+        if raised_to is None and kind != "praise" and stage in self.settings.drp_stages:
+            raised_to = self.settings.drp_stages[stage].raised_to
+        return Alert._create(  # type: ignore[no-any-return]
+            Alert.Raised,
+            id=alert_aggregate_id(ref),
+            ref=ref,
+            child=child,
+            kind=kind,
+            theme=theme,
+            stage=stage,
+            stage_response_due=None if kind == "praise" else self.response_due(stage, now),
+            rule=rule,
+            key=key,
+            title=title,
+            due=due,
+            days_overdue=days_overdue,
+            team=team,
+            worker=worker,
+            iro=iro,
+            raised_to=raised_to,
+            source_event=source_event,
+            by=by,
+            at=now,
+            note=note,
+        )
+
+    def raise_alert(
+        self, child: str, *, theme: str, by: str, now: datetime, stage: str = "informal", note: str | None = None,
+        team: str | None = None, worker: str | None = None, iro: str | None = None, rule: str | None = None,
+    ) -> str:
+        """An IRO raises a practice alert by hand. Returns its id."""
+        ref = alert_ref(f"manual:{uuid4()}")
+        alert = self.new_alert(ref=ref, child=child, kind="manual", theme=theme, by=by, now=now, stage=stage, note=note,
+                               team=team, worker=worker, iro=iro, rule=rule)
+        self.store.save(alert)
+        return ref
+
+    def praise(self, child: str, *, theme: str, by: str, now: datetime, note: str | None = None,
+               team: str | None = None, worker: str | None = None) -> str:
+        """A good-practice notification. Returns its id."""
+        ref = alert_ref(f"praise:{uuid4()}")
+        self.store.save(self.new_alert(ref=ref, child=child, kind="praise", theme=theme, by=by, now=now, note=note, team=team, worker=worker))
+        return ref
+
+    def _open(self, ref: str, action: str) -> Alert:
+        alert = self.get(ref)
+        if alert.status != "open":
+            raise IllegalTransition(f"alert {alert.ref} is {alert.status}: cannot {action} it (reopen it first)")
+        return alert
+
+    def assign(self, ref: str, to: str, *, by: str, now: datetime, note: str | None = None) -> None:
+        alert = self._open(ref, "assign")
+        alert.trigger_event(Alert.Assigned, to=to, by=by, at=now, note=note)
+        self.store.save(alert)
+
+    def acknowledge(self, ref: str, *, by: str, now: datetime, note: str | None = None) -> None:
+        alert = self._open(ref, "acknowledge")
+        alert.trigger_event(Alert.Acknowledged, by=by, at=now, note=note)
+        self.store.save(alert)
+
+    def respond(self, ref: str, *, by: str, now: datetime, note: str | None = None) -> None:
+        alert = self._open(ref, "respond to")
+        if alert.responded_stage == alert.stage:
+            raise IllegalTransition(f"alert {alert.ref} already has a response at stage {alert.stage}")
+        alert.trigger_event(Alert.Responded, by=by, at=now, note=note)
+        self.store.save(alert)
+
+    def escalate(self, ref: str, *, to_stage: str | None, by: str, now: datetime, note: str | None = None) -> str:
+        """Escalate to the next stage, or to `to_stage` (skipping is allowed; never backwards)."""
+        alert = self._open(ref, "escalate")
+        current = alert.stage
+        if current == "cafcass":
+            raise IllegalTransition(f"alert {alert.ref} was referred to Cafcass: the local process has ended")
+        if to_stage is None:
+            to_stage = STAGES[STAGES.index(current) + 1] if current != "4" else "cafcass"
+        to_stage = str(to_stage).strip().lower()
+        if to_stage not in STAGES or to_stage == "informal":
+            raise IllegalTransition(f"cannot escalate to {to_stage!r}: expected 1, 2, 3, 4 or cafcass")
+        if to_stage != "cafcass" and STAGES.index(to_stage) <= STAGES.index(current):
+            raise IllegalTransition(f"alert {alert.ref} is at stage {current}: escalation must go up, not to {to_stage}")
+        raised_to = self.settings.drp_stages[to_stage].raised_to if to_stage in self.settings.drp_stages else None
+        alert.trigger_event(
+            Alert.Escalated, stage=to_stage, stage_response_due=self.response_due(to_stage, now), raised_to=raised_to,
+            by=by, at=now, note=note,
+        )
+        self.store.save(alert)
+        return to_stage
+
+    def resolve(self, ref: str, *, outcome: str, by: str, now: datetime, note: str | None = None) -> None:
+        alert = self._open(ref, "resolve")
+        alert.trigger_event(Alert.Resolved, outcome=outcome, automatic=False, by=by, at=now, note=note)
+        self.store.save(alert)
+
+    def reopen(self, ref: str, *, by: str, now: datetime, note: str | None = None) -> None:
+        alert = self.get(ref)
+        if alert.status == "open":
+            raise IllegalTransition(f"alert {alert.ref} is already open")
+        if alert.kind == "praise":
+            raise IllegalTransition(f"{alert.ref} is a good-practice notification: there is nothing to reopen")
+        alert.trigger_event(Alert.Reopened, by=by, at=now, note=note)
+        self.store.save(alert)
+
+
+def counts_by(views: Iterable[AlertView], attribute: str) -> list[tuple[str, int]]:
+    """(value, count) sorted by count: "open alerts by theme", "... by team"."""
+    counts: dict[str, int] = {}
+    for view in views:
+        value = getattr(view.alert, attribute) or "(none)"
+        counts[value] = counts.get(value, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -1,0 +1,179 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from compliance.alerts import AlertQueue, Filters, ref_for_obligation
+from compliance.engine import Engine
+from compliance.importer import import_events
+from compliance.nightly import SimulatedCrash, list_runs, run_nightly
+from compliance.store import open_store
+from events.models import parse_event
+from events.parse import ParsedEvent
+from rules.obligation import Status
+
+D = date(2024, 3, 1)
+NOW = datetime(2024, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def add(store, events, recorded="2024-01-01T00:00:00+00:00"):
+    parsed = [ParsedEvent(i + 1, parse_event({"recorded_at": recorded, **e})) for i, e in enumerate(events)]
+    import_events(store, parsed, source="test", now=NOW, check_quality=False)
+
+
+def council(n=300):
+    """n children entering care on different days of 2023, some with their reviews held late or not at all."""
+    events = []
+    for i in range(n):
+        child = f"C{i:04d}"
+        entered = date(2023, 1, 2) + timedelta(days=i)
+        events += [
+            {"child": child, "id": f"{child}-1", "type": "child_registered", "at": "2015-06-01", "dob": "2015-06-01"},
+            {"child": child, "id": f"{child}-2", "type": "entered_care", "at": entered.isoformat(), "legal_status": "C2", "team": f"Team {i % 3}"},
+            {"child": child, "id": f"{child}-3", "type": "worker_allocated", "at": entered.isoformat(), "worker": f"SW{i % 7:02d}"},
+        ]
+        if i % 4 != 0:  # three in four have their first review on day 20
+            events.append({"child": child, "id": f"{child}-4", "type": "review_held", "at": (entered + timedelta(days=25)).isoformat()})
+    return events
+
+
+def alert_state(store):
+    return sorted((a.ref, a.kind, a.status, a.stage) for a in AlertQueue(store).all())
+
+
+@pytest.fixture
+def store():
+    s = open_store("memory:")
+    add(s, council())
+    return s
+
+
+def test_running_twice_for_the_same_date_changes_nothing(store):
+    engine = Engine(store)
+    first = run_nightly(store, engine, as_of=D, now=NOW)
+    position = store.position()
+    before = alert_state(store)
+
+    second = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=1))
+
+    assert first.alerts_raised > 0
+    assert (second.alerts_raised, second.alerts_closed, second.stage_overdue_raised) == (0, 0, 0)
+    assert alert_state(store) == before
+    assert store.position() > position  # only the run record and ledger were written
+
+
+def test_open_breach_alerts_are_exactly_the_overdue_obligations(store):
+    engine = Engine(store)
+
+    run_nightly(store, engine, as_of=D, now=NOW)
+
+    overdue = {o.key for e in engine.evaluate_all(as_of=D) for o in e.obligations if o.status is Status.OVERDUE}
+    open_breaches = {a.key for a in AlertQueue(store).all() if a.kind == "breach" and a.status == "open"}
+    assert open_breaches == overdue
+
+
+def test_ninety_days_later_new_breaches_are_raised_and_met_ones_closed(store):
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=D, now=NOW)
+    # Reviews finally held for some children whose first review was missed.
+    late_reviews = [
+        {"child": f"C{i:04d}", "id": f"C{i:04d}-late", "type": "review_held", "at": "2024-03-20"} for i in range(0, 300, 8)
+    ]
+    add(store, late_reviews, recorded="2024-03-20T12:00:00+00:00")
+    later = D + timedelta(days=90)
+
+    summary = run_nightly(store, engine, as_of=later, now=NOW + timedelta(days=90))
+
+    obligations = [o for e in engine.evaluate_all(as_of=later) for o in e.obligations]
+    overdue = {o.key for o in obligations if o.status is Status.OVERDUE}
+    alerts = {a.key: a for a in AlertQueue(store).all() if a.kind == "breach"}
+    assert {k for k, a in alerts.items() if a.status == "open"} == overdue
+    first_reviews_put_right = {
+        o.key for o in obligations if o.rule == "LAC-REV-1" and o.status is Status.LATE and o.met_on == date(2024, 3, 20)
+    }
+    assert len(first_reviews_put_right) == len(late_reviews)
+    assert all(alerts[k].status == "resolved" for k in first_reviews_put_right)
+    assert summary.alerts_closed >= len(late_reviews)
+    assert summary.alerts_raised > 0
+
+
+def test_an_incremental_run_evaluates_only_changed_and_due_children(store):
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=D, now=NOW)
+    add(store, [{"child": "C0007", "id": "C0007-x", "type": "dental_check", "at": "2024-03-01"}], recorded="2024-03-01T12:00:00+00:00")
+
+    summary = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=2))
+
+    assert summary.children_evaluated == 1
+
+
+def test_a_run_killed_half_way_is_completed_by_the_next_with_exactly_the_same_alerts():
+    interrupted = open_store("memory:")
+    reference = open_store("memory:")
+    for s in (interrupted, reference):
+        add(s, council())
+
+    with pytest.raises(SimulatedCrash):
+        run_nightly(interrupted, Engine(interrupted), as_of=D, now=NOW, batch=50, _fail_after=120)
+    run_nightly(interrupted, Engine(interrupted), as_of=D, now=NOW + timedelta(minutes=5), batch=50)
+    run_nightly(reference, Engine(reference), as_of=D, now=NOW, batch=50)
+
+    assert alert_state(interrupted) == alert_state(reference)
+    assert [r.finished is not None for r in list_runs(interrupted)] == [False, True]
+
+
+def test_the_same_breach_is_never_raised_twice_even_with_a_full_run(store):
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=D, now=NOW)
+
+    again = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=3), full=True)
+
+    assert again.alerts_raised == 0
+
+
+def test_breach_alerts_carry_rule_theme_team_worker_and_due_date(store):
+    run_nightly(store, Engine(store), as_of=D, now=NOW)
+
+    alert = AlertQueue(store).get(ref_for_obligation("C0000|LAC-REV-1|2023-01-02"))
+
+    assert (alert.rule, alert.kind, alert.status) == ("LAC-REV-1", "breach", "open")
+    # Mon 2 Jan 2023 was a bank holiday, so Tue 3 Jan is day 1 and day 20 is Mon 30 Jan 2023.
+    assert alert.due == date(2023, 1, 30)
+    assert (alert.team, alert.worker) == ("Team 0", "SW00")
+    assert alert.theme.startswith("No plan")
+
+
+def test_a_stage_left_unanswered_past_its_date_is_raised_once():
+    store = open_store("memory:")
+    add(store, council(2))
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    ref = queue.raise_alert("C0001", theme="Drift / legal issues", stage="2", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC))
+
+    run_nightly(store, engine, as_of=date(2024, 9, 2), now=datetime(2024, 9, 3, 1, tzinfo=UTC))
+    before = queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 3))
+    run_nightly(store, engine, as_of=date(2024, 9, 3), now=datetime(2024, 9, 4, 1, tzinfo=UTC))
+    first = queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 4))
+    run_nightly(store, engine, as_of=date(2024, 9, 4), now=datetime(2024, 9, 5, 1, tzinfo=UTC))
+    second = queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 5))
+
+    assert before == []  # due Mon 2 Sep 2024: not overdue on the day itself
+    assert len(first) == 1 and first[0].alert.child == "C0001"
+    assert ref in first[0].alert.history[0]["note"]
+    assert len(second) == 1
+
+
+def test_imported_practice_alerts_become_alerts_once():
+    store = open_store("memory:")
+    add(store, council(1) + [
+        {"child": "C0000", "id": "pa1", "type": "practice_alert_raised", "at": "2024-01-10", "alert": "PA-0001", "theme": "Placement issues"},
+        {"child": "C0000", "id": "pa2", "type": "practice_alert_escalated", "at": "2024-01-20", "alert": "PA-0001", "stage": "1"},
+        {"child": "C0000", "id": "gp1", "type": "good_practice_notified", "at": "2024-01-21", "theme": "Consistently good practice"},
+    ])
+    engine = Engine(store)
+
+    run_nightly(store, engine, as_of=D, now=NOW)
+    run_nightly(store, engine, as_of=D, now=NOW, full=True)
+
+    imported = [a for a in AlertQueue(store).all() if a.kind in ("imported", "praise")]
+    assert sorted((a.kind, a.stage) for a in imported) == [("imported", "1"), ("praise", "informal")]
+    assert [h["what"] for h in next(a for a in imported if a.kind == "imported").history] == ["raised", "escalated"]
