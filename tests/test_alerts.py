@@ -1,0 +1,211 @@
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from compliance.alerts import AlertQueue, Filters, IllegalTransition
+from compliance.store import open_store
+
+FRI_BEFORE_BANK_HOLIDAY = datetime(2024, 8, 23, 14, 0, tzinfo=UTC)  # Mon 26 Aug 2024 was a bank holiday
+
+
+@pytest.fixture
+def queue():
+    store = open_store("memory:")
+    store.record({"C1": [{"child": "C1", "type": "dental_check", "at": "2024-01-01"}]})
+    return AlertQueue(store)
+
+
+def test_escalation_to_stage_2_on_a_friday_before_a_bank_holiday_gets_the_right_response_date(queue):
+    ref = queue.raise_alert("C1", theme="Drift / legal issues", by="IRO1", now=datetime(2024, 8, 19, 9, tzinfo=UTC))
+
+    queue.escalate(ref, to_stage="2", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+    alert = queue.get(ref)
+    # 5 WD from Fri 23 Aug 2024: Tue 27, Wed 28, Thu 29, Fri 30 Aug, Mon 2 Sep (26 Aug skipped).
+    assert (alert.stage, alert.stage_response_due) == ("2", date(2024, 9, 2))
+    assert alert.raised_to == "head of service"
+
+
+def test_the_iro_may_skip_from_informal_to_stage_3(queue):
+    ref = queue.raise_alert("C1", theme="Placement issues", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+    queue.escalate(ref, to_stage="3", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+    assert queue.get(ref).stage == "3"
+
+
+def test_escalating_without_a_stage_goes_to_the_next_one(queue):
+    ref = queue.raise_alert("C1", theme="Placement issues", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+    stages = [queue.escalate(ref, to_stage=None, by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY) for _ in range(5)]
+
+    assert stages == ["1", "2", "3", "4", "cafcass"]
+
+
+@pytest.mark.parametrize(
+    ("steps", "action"),
+    [
+        ([("escalate", "3")], ("escalate", "2")),
+        ([("escalate", "3")], ("escalate", "3")),
+        ([("escalate", "cafcass")], ("escalate", "4")),
+        ([("resolve", None)], ("resolve", None)),
+        ([], ("reopen", None)),
+        ([("respond", None)], ("respond", None)),
+    ],
+    ids=["backwards", "same-stage", "after-cafcass", "resolve-resolved", "reopen-open", "respond-twice"],
+)
+def test_an_illegal_transition_is_refused_and_stores_nothing(queue, steps, action):
+    ref = queue.raise_alert("C1", theme="Placement issues", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+    for name, stage in steps:
+        do(queue, ref, name, stage)
+    version = queue.get(ref).version
+
+    with pytest.raises(IllegalTransition):
+        do(queue, ref, *action)
+
+    assert queue.get(ref).version == version
+
+
+def do(queue, ref, name, stage):
+    kwargs = {"by": "TM1", "now": FRI_BEFORE_BANK_HOLIDAY}
+    if name == "escalate":
+        return queue.escalate(ref, to_stage=stage, **kwargs)
+    if name == "resolve":
+        return queue.resolve(ref, outcome="plan updated", **kwargs)
+    return getattr(queue, name)(ref, **kwargs)
+
+
+def test_the_history_records_who_did_what_and_when(queue):
+    ref = queue.raise_alert("C1", theme="Placement issues", by="IRO1", now=datetime(2024, 1, 8, 9, tzinfo=UTC))
+    queue.assign(ref, "TM2", by="HoS", now=datetime(2024, 1, 8, 10, tzinfo=UTC))
+    queue.acknowledge(ref, by="TM2", now=datetime(2024, 1, 9, 9, tzinfo=UTC))
+    queue.respond(ref, by="TM2", now=datetime(2024, 1, 10, 9, tzinfo=UTC), note="plan updated")
+    queue.resolve(ref, outcome="resolved informally", by="IRO1", now=datetime(2024, 1, 11, 9, tzinfo=UTC))
+    queue.reopen(ref, by="IRO1", now=datetime(2024, 1, 12, 9, tzinfo=UTC))
+
+    history = queue.show(ref, today=date(2024, 1, 12)).history
+
+    assert [(h["what"], h["by"], h["at"][:10]) for h in history] == [
+        ("raised", "IRO1", "2024-01-08"),
+        ("assigned", "HoS", "2024-01-08"),
+        ("acknowledged", "TM2", "2024-01-09"),
+        ("responded", "TM2", "2024-01-10"),
+        ("resolved", "IRO1", "2024-01-11"),
+        ("reopened", "IRO1", "2024-01-12"),
+    ]
+
+
+def test_the_formal_process_is_measured_in_working_days(queue):
+    ref = queue.raise_alert("C1", theme="Drift / legal issues", stage="1", by="IRO1", now=datetime(2024, 3, 1, 9, tzinfo=UTC))
+
+    view = queue.show(ref, today=date(2024, 4, 2))
+
+    # Fri 1 Mar to Tue 2 Apr 2024: 22 weekdays, less Good Friday and Easter Monday = 20.
+    assert view.formal_working_days == 20
+
+
+def test_an_unanswered_stage_past_its_date_is_flagged_in_the_queue(queue):
+    ref = queue.raise_alert("C1", theme="Drift / legal issues", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+    queue.escalate(ref, to_stage="2", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+    on_the_day = queue.show(ref, today=date(2024, 9, 2))
+    day_after = queue.show(ref, today=date(2024, 9, 3))
+    queue.respond(ref, by="HoS", now=datetime(2024, 9, 3, 9, tzinfo=UTC))
+    answered = queue.show(ref, today=date(2024, 9, 4))
+
+    assert (on_the_day.stage_overdue, day_after.stage_overdue, answered.stage_overdue) == (False, True, False)
+
+
+# --- the queue through the command line -------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = str(tmp_path / "q.db")
+    store = open_store(path)
+    store.record({c: [{"child": c, "type": "dental_check", "at": "2024-01-01"}] for c in ("C1", "C2", "C3")})
+    q = AlertQueue(store)
+    a = q.raise_alert("C1", theme="Placement issues", team="Permanence", worker="SW1", by="IRO1", now=datetime(2024, 1, 2, 9, tzinfo=UTC))
+    q.respond(a, by="SW1", now=datetime(2024, 1, 4, 9, tzinfo=UTC))
+    b = q.raise_alert("C2", theme="Drift / legal issues", team="CiN/CP North", worker="SW2", by="IRO1", now=datetime(2024, 1, 2, 9, tzinfo=UTC))
+    q.escalate(b, to_stage="1", by="IRO1", now=datetime(2024, 1, 3, 9, tzinfo=UTC))
+    c = q.raise_alert("C3", theme="Placement issues", team="Permanence", worker="SW3", by="IRO1", now=datetime(2024, 2, 20, 9, tzinfo=UTC))
+    q.resolve(c, outcome="sorted", by="TM", now=datetime(2024, 2, 21, 9, tzinfo=UTC))
+    return path, {"a": a, "b": b, "c": c}
+
+
+def run(db, *args):
+    return CliRunner().invoke(cli, ["--db", db, *args], catch_exceptions=False)
+
+
+def test_the_queue_lists_unanswered_stages_first(db):
+    path, refs = db
+
+    rows = json.loads(run(path, "alerts", "--as-of", "2024-03-01", "--json").output)
+
+    assert [r["id"] for r in rows] == [refs["b"], refs["a"]]
+    assert rows[0]["stage_overdue"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--team", "Permanence"], ["a"]),
+        (["--worker", "SW2"], ["b"]),
+        (["--child", "C1"], ["a"]),
+        (["--stage", "1"], ["b"]),
+        (["--theme", "Placement issues", "--status", "all"], ["a", "c"]),
+        (["--status", "resolved"], ["c"]),
+        (["--older-than", "45"], []),
+        (["--older-than", "30"], ["b", "a"]),
+    ],
+    ids=["team", "worker", "child", "stage", "theme-all", "resolved", "older-than-45", "older-than-30"],
+)
+def test_queue_filters(db, args, expected):
+    path, refs = db
+
+    rows = json.loads(run(path, "alerts", "--as-of", "2024-03-01", "--json", *args).output)
+
+    assert sorted(r["id"] for r in rows) == sorted(refs[k] for k in expected)
+
+
+def test_the_queue_as_csv_has_a_header_and_a_row_per_alert(db):
+    path, refs = db
+
+    result = run(path, "alerts", "--as-of", "2024-03-01", "--csv")
+
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["id"] for r in rows] == [refs["b"], refs["a"]]
+    assert rows[0]["team"] == "CiN/CP North"
+    assert rows[1]["age_working_days"] == "42"  # Tue 2 Jan to Fri 1 Mar 2024
+
+
+def test_cli_escalate_shows_the_response_date_and_an_unknown_id_is_exit_2(db):
+    path, refs = db
+
+    ok = run(path, "alert", "escalate", refs["a"], "--to-stage", "3", "--by", "IRO1")
+    unknown = run(path, "alert", "show", "PA-NOPE")
+    backwards = run(path, "alert", "escalate", refs["a"], "--to-stage", "1", "--by", "IRO1")
+
+    assert ok.exit_code == 0 and "escalated to stage 3; response due" in ok.output
+    assert unknown.exit_code == 2 and "no alert with id 'PA-NOPE'" in unknown.stderr
+    assert backwards.exit_code == 2 and "escalation must go up" in backwards.stderr
+
+
+def test_cli_raise_and_praise(db):
+    path, _ = db
+
+    raised = run(path, "alert", "raise", "C2", "--theme", "Safeguarding issues", "--by", "IRO2")
+    praised = run(path, "alert", "praise", "C2", "--theme", "Consistently good practice", "--by", "IRO2")
+    nobody = run(path, "alert", "raise", "NOBODY", "--theme", "Safeguarding issues")
+
+    assert raised.output.startswith("raised PA-")
+    assert praised.output.startswith("recorded PA-")
+    assert nobody.exit_code == 2
+    kinds = sorted(r["kind"] for r in json.loads(run(path, "alerts", "--status", "all", "--json").output))
+    assert kinds == ["manual", "manual", "manual", "manual", "praise"]
