@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 
+_DAY_ORDER = {"entered_care": -1, "left_care": 1}
 _COMMON = frozenset({"child", "type", "at", "id", "recorded_at", "source", "by", "team", "note"})
 
 
@@ -78,11 +79,14 @@ class Fact:
         """The aware date-time it happened, when the source gave a time."""
         return self.at if isinstance(self.at, datetime) else None
 
-    def sort_key(self) -> tuple[date, float, int]:
-        # Date-only events sort before timed events of the same day.
+    def sort_key(self) -> tuple[date, int, float, int]:
+        # Within a day: entering care comes first and leaving care last (a placement or
+        # visit recorded for the day a child entered or left care belongs to that period,
+        # whether or not the source gave times); then by time, date-only events first;
+        # then in recorded order.
         at = self.at
         seconds = at.timestamp() if isinstance(at, datetime) else float("-inf")
-        return (self.on, seconds, self.seq)
+        return (self.on, _DAY_ORDER.get(self.type, 0), seconds, self.seq)
 
     def describe(self) -> str:
         """Short human label, e.g. "review_held on Tue 11 Oct 2022"."""
