@@ -826,5 +826,75 @@ def new_key() -> None:
     click.echo(new_cipher_key())
 
 
+# --- demo -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--children", type=click.IntRange(10, 100_000), default=500, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default="demo", show_default=True, help="Where the demo's data and store go.")
+@click.option("--until", type=DATE, help="Last day of the made-up histories and the nightly run's date (default today).")
+def demo(children: int, seed: int, directory: str, until: date | None) -> None:
+    """See it work: generate a made-up council, import it, run the nightly batch, show the summary."""
+    import time
+
+    from compliance.demo import MAIN_RULES, run_demo
+    from rules.registry import REGISTRY
+
+    started = time.perf_counter()
+    err = console(err=True)
+    report = run_demo(Path(directory), children=children, seed=seed, until=until or today(), step=lambda text: err.print(text, style="dim"))
+    out = console()
+    out.print(Text(f"\ncasecheck demo: a made-up council of {report.children} children, as of {fmt_day(report.as_of)}", style="bold"))
+    out.print(f"{report.imported.summary()}; {report.findings} data-quality findings stored as recorded")
+    out.print(report.nightly.text())
+    out.print()
+    statuses = Table(title="Obligations by status")
+    statuses.add_column("status")
+    statuses.add_column("obligations", justify="right")
+    for status in ("overdue", "due_soon", "pending", "late", "met", "closed"):
+        statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
+    timely = Table(title="On time (met on time / fell due)")
+    for column in ("rule", "title", "on time", "%"):
+        timely.add_column(column, justify="right" if column in ("on time", "%") else "left")
+    for rule_id in MAIN_RULES:
+        good, due = report.on_time.get(rule_id, (0, 0))
+        timely.add_row(rule_id, REGISTRY[rule_id].title, f"{good}/{due}", f"{100 * good / due:.1f}" if due else "-")
+    out.print(statuses)
+    out.print(timely)
+    out.print("[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]")
+    themes = Table(title=f"Open alerts by theme ({report.open_alerts})")
+    themes.add_column("theme")
+    themes.add_column("open", justify="right")
+    for theme, n in report.by_theme:
+        themes.add_row(theme, str(n))
+    teams = Table(title="Open alerts by team")
+    teams.add_column("team")
+    teams.add_column("open", justify="right")
+    for team, n in report.by_team:
+        teams.add_row(team, str(n))
+    out.print(themes)
+    out.print(teams)
+    urgent = Table(title="The ten most urgent alerts")
+    for column in ("alert", "child", "what", "due", "WD over", "team"):
+        urgent.add_column(column, no_wrap=column in ("alert", "child", "due"))
+    for view in report.urgent:
+        a = view.alert
+        what = f"{a.rule}: {a.title}" if a.rule else a.theme
+        if view.stage_overdue:
+            what = f"no response at DRP stage {a.stage} (due {a.stage_response_due}): {what}"
+        urgent.add_row(a.ref, a.child, what, a.due.isoformat() if a.due else "", str(a.days_overdue or ""), a.team or "")
+    out.print(urgent)
+    db = Path(directory) / "casecheck.db"
+    out.print(Text("\nLook further:", style="bold"))
+    out.print(f"  casecheck --db {db} timeline {report.example_child} --as-of {report.as_of} --explain")
+    out.print(f"  casecheck --db {db} alerts --as-of {report.as_of}")
+    out.print(f"  casecheck --db {db} check --as-of {report.as_of} --status overdue")
+    if report.urgent:
+        out.print(f"  casecheck --db {db} alert show {report.urgent[0].alert.ref}")
+    out.print(f"  casecheck rules LAC-REV-1")
+    out.print(f"[dim]finished in {time.perf_counter() - started:.1f} s[/dim]")
+
+
 if __name__ == "__main__":
     main()

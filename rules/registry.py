@@ -197,9 +197,12 @@ class RuleContext:
             lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
         elif as_of > due_day:
             status = Status.OVERDUE
-            until = closed[0] if closed is not None else as_of
+            # A clock that stopped after the due date (left care, plan ended) froze the
+            # breach at that date; a stop still in the future (a 21st birthday) did not.
+            stopped = closed is not None and closed[0] <= as_of
+            until = closed[0] if stopped and closed is not None else as_of
             days_late = max(1, calendar.working_days_between(due_day, until))
-            if closed is not None:
+            if stopped and closed is not None:
                 lines.append(f"Missed: not done before {closed[1]} on {fmt_date(closed[0])}")
             else:
                 lines.append(f"Overdue: not done by {fmt_date(as_of)}, {_wd(days_late)} past due")

@@ -185,3 +185,69 @@ def test_stdin_import_reads_json_lines(db):
     result = run(db, "import", "-", input=lines)
 
     assert result.output.splitlines()[0] == "imported 4 events for 1 child (0 already present)"
+
+
+def test_the_demo_generates_imports_runs_nightly_and_shows_the_summary(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["demo", "--children", "60", "--dir", str(tmp_path / "demo"), "--until", "2026-10-31"], catch_exceptions=False
+    )
+
+    assert result.exit_code == 0
+    for heading in ("Obligations by status", "On time", "Open alerts by theme", "Open alerts by team", "most urgent alerts", "Look further"):
+        assert heading in result.output
+    assert (tmp_path / "demo" / "casecheck.db").exists()
+
+
+def test_nightly_twice_for_the_same_date_raises_nothing_the_second_time(tmp_path, db):
+    path = write_lines(tmp_path / "a.jsonl", looked_after_child("C1")[:3])
+    run(db, "import", str(path))
+
+    first = json.loads(run(db, "nightly", "--as-of", "2022-12-01", "--json").output)
+    second = json.loads(run(db, "nightly", "--as-of", "2022-12-01", "--json").output)
+    runs = json.loads(run(db, "runs", "--json").output)
+
+    assert first["alerts_raised"] >= 1
+    assert second["alerts_raised"] == 0
+    assert len(runs) == 2 and all(r["completed"] for r in runs)
+
+
+def test_audit_lists_what_was_recorded_late_and_what_it_changed(tmp_path, db):
+    events = [{**e, "recorded_at": "2022-09-12T17:00:00+01:00"} for e in looked_after_child()[:3]] + [
+        {"child": "C1", "id": "C1-9", "type": "review_held", "at": "2022-10-10", "recorded_at": "2022-11-20T10:00:00+00:00"}
+    ]
+    run(db, "import", str(write_lines(tmp_path / "a.jsonl", events)))
+
+    report = json.loads(run(db, "audit", "C1", "--as-of", "2022-11-15", "--known-at", "2022-11-15", "--json").output)
+
+    assert [e["id"] for e in report["recorded_late"]] == ["C1-9"]
+    change = next(c for c in report["changes"] if c["rule"] == "LAC-REV-1")
+    assert (change["then"]["status"], change["now"]["status"]) == ("overdue", "met")
+
+
+def test_an_invalid_settings_file_is_one_error_naming_the_key(tmp_path, db):
+    config = tmp_path / "casecheck.toml"
+    config.write_text('[rules.LAC-REV-1]\nwithin = "twenty days"\n', encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["--db", db, "--config", str(config), "rules"])
+
+    assert result.exit_code == 2
+    assert "rules.LAC-REV-1.within" in result.stderr
+
+
+def test_a_timescale_changed_from_a_date_moves_only_clocks_started_from_then(tmp_path, db):
+    config = tmp_path / "casecheck.toml"
+    config.write_text(
+        '[[rules.LAC-REV-1.changes]]\neffective_from = 2022-10-01\nwithin = "25 working days"\n', encoding="utf-8"
+    )
+    events = looked_after_child("C1")[:3] + [
+        {"child": "C2", "type": "entered_care", "at": "2022-10-03", "legal_status": "C2"}
+    ]
+    run(db, "import", str(write_lines(tmp_path / "a.jsonl", events)))
+
+    rows = json.loads(
+        CliRunner().invoke(cli, ["--db", db, "--config", str(config), "check", "--rule", "LAC-REV-1", "--as-of", "2022-12-01", "--json"]).output
+    )
+
+    due = {r["child"]: r["due"] for r in rows}
+    # C1 (clock 12 Sep, before the change): 20 WD = 11 Oct. C2 (clock Mon 3 Oct 2022): 25 WD = Mon 7 Nov 2022.
+    assert due == {"C1": "2022-10-11", "C2": "2022-11-07"}
