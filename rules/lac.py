@@ -139,8 +139,8 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     configurable. Satisfied by `review_decisions_circulated` on or after the review.
 
     Worked examples:
-    - Met: review Fri 22 Dec 2023; 5 working days, skipping 25 and 26 Dec, is Tue 2 Jan 2024;
-      decisions circulated Tue 2 Jan 2024: met.
+    - Met: review Fri 22 Dec 2023; 5 working days, skipping 25 and 26 Dec 2023 and 1 Jan
+      2024, is Wed 3 Jan 2024; decisions circulated Wed 3 Jan 2024: met.
     - Missed: review Mon 3 Jul 2023, due Mon 10 Jul 2023; circulated Tue 11 Jul 2023: late.
     """
     circulated = [f for f in tl.of_type("review_decisions_circulated") if f.get("kind", "looked_after") == "looked_after"]
