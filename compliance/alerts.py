@@ -215,6 +215,12 @@ class Alert(Aggregate):
         ]
 
 
+ALERT_TOPICS = [
+    cls.TOPIC
+    for cls in (Alert.Raised, Alert.Assigned, Alert.Acknowledged, Alert.Responded, Alert.Escalated, Alert.Breached, Alert.Resolved, Alert.Reopened)
+]
+
+
 @dataclass(frozen=True)
 class AlertView:
     """An alert as the queue shows it, with what is derived at `today`."""
@@ -298,17 +304,19 @@ class AlertQueue:
         return alert_aggregate_id(ref) in self.store.repository
 
     def all(self) -> Iterator[Alert]:
-        """Every alert, replayed from the notification log in bulk."""
-        ids: list[UUID] = []
+        """Every alert, replayed from the notification log in one pass (not one query each)."""
+        mapper = self.store.mapper
+        alerts: dict[UUID, Alert] = {}
         start = 1
         while True:
-            page = self.store.recorder.select_notifications(start, 1000, topics=[Alert.Raised.TOPIC])
-            ids.extend(n.originator_id for n in page)  # type: ignore[misc]
-            if len(page) < 1000:
+            page = self.store.recorder.select_notifications(start, 5000, topics=ALERT_TOPICS)
+            for notification in page:
+                event = mapper.to_domain_event(notification)
+                alerts[event.originator_id] = event.mutate(alerts.get(event.originator_id))  # type: ignore[attr-defined]
+            if len(page) < 5000:
                 break
             start = page[-1].id + 1
-        for aggregate_id in ids:
-            yield self.store.repository.get(aggregate_id)
+        return iter(alerts.values())
 
     def view(self, alert: Alert, today: date) -> AlertView:
         raised = alert.raised_at.astimezone(LONDON).date()

@@ -26,6 +26,15 @@ _DAY_ORDER = {"entered_care": -1, "left_care": 1}
 _COMMON = frozenset({"child", "type", "at", "id", "recorded_at", "source", "by", "team", "note"})
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_date(d: date) -> str:
+    """"Mon 12 Sep 2022", independent of the machine's locale."""
+    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
 def _decode_at(text: str) -> date | datetime:
     # Stored facts are already validated and normalised (ISO date, or ISO date-time with
     # an offset), so the fast constructors are enough here.
@@ -90,7 +99,7 @@ class Fact:
 
     def describe(self) -> str:
         """Short human label, e.g. "review_held on Tue 11 Oct 2022"."""
-        return f"{self.type} on {self.on:%a %-d %b %Y}"
+        return f"{self.type} on {fmt_date(self.on)}"
 
     def __repr__(self) -> str:
         return f"Fact({self.type}, {self.at.isoformat()}, seq={self.seq})"
@@ -353,7 +362,7 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
                         "DQ-TWO-PERIODS",
                         fact,
                         f"{fact.describe()} while a period of care that began "
-                        f"{start.on:%a %-d %b %Y} is still open (no left_care)",
+                        f"{fmt_date(start.on)} is still open (no left_care)",
                     )
                 )
                 continue
@@ -376,7 +385,7 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
                         "DQ-PLACEMENT-NOT-ENDED",
                         fact,
                         f"{fact.describe()} while the placement that began "
-                        f"{open_placement.on:%a %-d %b %Y} was not ended; taken as ending it",
+                        f"{fmt_date(open_placement.on)} was not ended; taken as ending it",
                     )
                 )
                 close_placement(fact)
@@ -417,7 +426,7 @@ def _missing_episodes(facts: list[Fact], findings: list[Finding]) -> tuple[Missi
                     Finding(
                         "DQ-MISSING-WHILE-MISSING",
                         fact,
-                        f"{fact.describe()} while already missing since {open_start.on:%a %-d %b %Y}",
+                        f"{fact.describe()} while already missing since {fmt_date(open_start.on)}",
                     )
                 )
                 continue
@@ -445,7 +454,7 @@ def _protection_plans(facts: list[Fact], findings: list[Finding]) -> tuple[Prote
                     Finding(
                         "DQ-PLAN-ALREADY-OPEN",
                         fact,
-                        f"{fact.describe()} made a plan while one from {open_start.on:%a %-d %b %Y} was open",
+                        f"{fact.describe()} made a plan while one from {fmt_date(open_start.on)} was open",
                     )
                 )
                 continue

@@ -8,15 +8,19 @@ silently vanish. A council can add one-off holidays the package does not know ye
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 
 import holidays
 
 
 class WorkingDayCalendar:
-    """Working days in England and Wales: Mon-Fri except bank holidays (and extras)."""
+    """Working days in England and Wales: Mon-Fri except bank holidays (and extras).
+
+    Arithmetic is O(1): for the years in use the calendar keeps, for each day, how many
+    working days there are up to it, and the list of working days in order. The batch
+    calls it millions of times.
+    """
 
     def __init__(self, extra_holidays: Mapping[date, str] | Iterable[date] = ()) -> None:
         if isinstance(extra_holidays, Mapping):
@@ -24,58 +28,56 @@ class WorkingDayCalendar:
         else:
             self._extra = {d: "Council holiday" for d in extra_holidays}
         self._names: dict[date, str] = {}
-        self._years: set[int] = set()
-        # Sorted ordinals of weekday holidays, for bisect in the hot path.
-        self._holiday_ordinals: list[int] = []
+        self._first_year = self._last_year = 0
+        self._base = 0  # ordinal of 1 Jan of the first year covered
+        self._count: list[int] = []  # working days up to and including base + i
+        self._working: list[int] = []  # ordinals of working days, in order
 
-    def _ensure(self, year: int) -> None:
-        if year in self._years:
+    def _cover(self, first_year: int, last_year: int) -> None:
+        if self._count and self._first_year <= first_year and last_year <= self._last_year:
             return
-        span = range(min(year, *self._years) if self._years else year, max(year, *self._years) + 1 if self._years else year + 1)
-        wanted = [y for y in span if y not in self._years]
-        england = holidays.country_holidays("GB", subdiv="ENG", years=wanted)
-        for day, name in england.items():
-            self._names[day] = name
-        for day, name in self._extra.items():
-            if day.year in wanted:
-                self._names[day] = name
-        self._years.update(wanted)
-        self._holiday_ordinals = sorted(d.toordinal() for d in self._names if d.weekday() < 5)
+        if self._count:
+            first_year, last_year = min(first_year, self._first_year), max(last_year, self._last_year)
+        years = range(first_year, last_year + 1)
+        names = dict(holidays.country_holidays("GB", subdiv="ENG", years=years).items())
+        names.update({d: n for d, n in self._extra.items() if d.year in years})
+        base = date(first_year, 1, 1).toordinal()
+        end = date(last_year, 12, 31).toordinal()
+        closed = {d.toordinal() for d in names}
+        count: list[int] = []
+        working: list[int] = []
+        for ordinal in range(base, end + 1):
+            if (ordinal - 1) % 7 < 5 and ordinal not in closed:  # ordinal 1 was a Monday
+                working.append(ordinal)
+            count.append(len(working))
+        self._names, self._base, self._count, self._working = names, base, count, working
+        self._first_year, self._last_year = first_year, last_year
+
+    def _ensure(self, *days: date) -> None:
+        first = self._first_year
+        if all(first <= d.year <= self._last_year for d in days) and self._count:
+            return
+        self._cover(min(d.year for d in days), max(d.year for d in days))
+
+    def _counted(self, d: date) -> int:
+        """Working days from the start of the covered range up to and including d."""
+        return self._count[d.toordinal() - self._base]
 
     def is_working_day(self, d: date) -> bool:
-        if d.weekday() >= 5:
-            return False
-        self._ensure(d.year)
-        return d not in self._names
+        self._ensure(d)
+        i = d.toordinal() - self._base
+        return self._count[i] != (self._count[i - 1] if i else 0)
 
     def holiday_name(self, d: date) -> str | None:
-        self._ensure(d.year)
+        self._ensure(d)
         return self._names.get(d)
-
-    def _holidays_in(self, first: int, last: int) -> int:
-        """Weekday holidays with first <= ordinal <= last."""
-        ords = self._holiday_ordinals
-        return bisect_right(ords, last) - bisect_left(ords, first)
-
-    def _weekdays_in(self, first: int, last: int) -> int:
-        """Mon-Fri days with first <= ordinal <= last (ordinal 1 is a Monday)."""
-        if last < first:
-            return 0
-
-        def upto(n: int) -> int:  # weekdays in ordinals 1..n
-            weeks, rest = divmod(n, 7)
-            return weeks * 5 + min(rest, 5)
-
-        return upto(last) - upto(first - 1)
 
     def working_days_between(self, earlier: date, later: date) -> int:
         """Working days d with earlier < d <= later (0 if later <= earlier)."""
         if later <= earlier:
             return 0
-        self._ensure(earlier.year)
-        self._ensure(later.year)
-        first, last = earlier.toordinal() + 1, later.toordinal()
-        return self._weekdays_in(first, last) - self._holidays_in(first, last)
+        self._ensure(earlier, later)
+        return self._counted(later) - self._counted(earlier)
 
     def add_working_days(self, start: date, n: int, *, count_start_as_day_one: bool = False) -> date:
         """The nth working day after `start` (start is day 0).
@@ -93,23 +95,16 @@ class WorkingDayCalendar:
             n -= 1
             if n == 0:
                 return start
-        # Jump close with whole weeks, then walk: n working days span at least n*7/5 days.
-        day = start + timedelta(days=(n // 5) * 7)
-        self._ensure(day.year)
-        counted = self.working_days_between(start, day)
-        while counted > n or (counted == n and not self.is_working_day(day)):
-            day -= timedelta(days=1)
-            counted = self.working_days_between(start, day)
-        while counted < n:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                counted += 1
-        return day
+        self._ensure(start)
+        index = self._counted(start) + n - 1
+        while index >= len(self._working):  # past the covered years: cover one more
+            self._cover(self._first_year, self._last_year + 1 + n // 250)
+            index = self._counted(start) + n - 1
+        return date.fromordinal(self._working[index])
 
     def holidays_between(self, earlier: date, later: date) -> list[tuple[date, str]]:
         """Weekday holidays with earlier < d <= later, in order (for explanations)."""
-        self._ensure(earlier.year)
-        self._ensure(later.year)
+        self._ensure(earlier, later)
         return sorted(
             (d, name) for d, name in self._names.items() if earlier < d <= later and d.weekday() < 5
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -55,8 +56,13 @@ class Obligation:
     days_late: int = 0  # working days past due (late or overdue), else 0
     closed_reason: str | None = None
     approximate: bool = False  # hour-based deadline from a date-only clock start
-    explanation: tuple[str, ...] = ()
+    why: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()  # written when asked for
     citation: str = ""
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        """The arithmetic and the events behind the status, one line each."""
+        return self.why() if callable(self.why) else self.why
 
     @property
     def due_on(self) -> date:

@@ -170,6 +170,7 @@ class RuleContext:
         are never in the timeline). `closed` is when and why the clock stopped (left care,
         plan ended); it only closes an obligation not yet due at that date.
         """
+        notes = tuple(notes)
         start_fact = start if isinstance(start, Fact) else None
         started_on = start.on if isinstance(start, Fact) else start
         due = deadline.due
@@ -180,21 +181,17 @@ class RuleContext:
         days_late = 0
         closed_reason = None
         met_on: date | datetime | None = None
-        lines = [f"Clock started: {start.describe() if isinstance(start, Fact) else fmt_date(start)}"]
-        lines.append(deadline.explanation)
+        stopped = False
         if met_by is not None:
             met_on = met_by.at
             if _on_time(met_by, due):
                 status = Status.MET
-                lines.append(f"Met: {met_by.describe()}")
             else:
                 status = Status.LATE
                 days_late = max(1, calendar.working_days_between(due_day, met_by.on))
-                lines.append(f"Late: {met_by.describe()}, {_wd(days_late)} after the due date")
         elif closed is not None and closed[0] <= due_day:
             status = Status.CLOSED
             closed_reason = closed[1]
-            lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
         elif as_of > due_day:
             status = Status.OVERDUE
             # A clock that stopped after the due date (left care, plan ended) froze the
@@ -202,20 +199,35 @@ class RuleContext:
             stopped = closed is not None and closed[0] <= as_of
             until = closed[0] if stopped and closed is not None else as_of
             days_late = max(1, calendar.working_days_between(due_day, until))
-            if stopped and closed is not None:
-                lines.append(f"Missed: not done before {closed[1]} on {fmt_date(closed[0])}")
-            else:
-                lines.append(f"Overdue: not done by {fmt_date(as_of)}, {_wd(days_late)} past due")
         elif calendar.add_working_days(as_of, self.judge.warning.n) >= due_day:
             status = Status.DUE_SOON
-            lines.append(f"Due soon: within {self.judge.warning} of {fmt_date(as_of)}")
         else:
             status = Status.PENDING
-        lines.extend(notes)
-        lines.append(f"Source: {self.spec.citation}")
         key = f"{timeline.child}|{self.spec.id}|{started_on.isoformat()}"
         if discriminator:
             key += f"|{discriminator}"
+        warning = self.judge.warning
+        citation = self.spec.citation
+
+        def explain() -> tuple[str, ...]:
+            lines = [f"Clock started: {start.describe() if isinstance(start, Fact) else fmt_date(start)}"]
+            lines.append(deadline.explanation)
+            if status is Status.MET and met_by is not None:
+                lines.append(f"Met: {met_by.describe()}")
+            elif status is Status.LATE and met_by is not None:
+                lines.append(f"Late: {met_by.describe()}, {_wd(days_late)} after the due date")
+            elif status is Status.CLOSED and closed is not None:
+                lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
+            elif status is Status.OVERDUE and stopped and closed is not None:
+                lines.append(f"Missed: not done before {closed[1]} on {fmt_date(closed[0])}")
+            elif status is Status.OVERDUE:
+                lines.append(f"Overdue: not done by {fmt_date(as_of)}, {_wd(days_late)} past due")
+            elif status is Status.DUE_SOON:
+                lines.append(f"Due soon: within {warning} of {fmt_date(as_of)}")
+            lines.extend(notes)
+            lines.append(f"Source: {citation}")
+            return tuple(lines)
+
         return Obligation(
             child=timeline.child,
             rule=self.spec.id,
@@ -231,8 +243,8 @@ class RuleContext:
             days_late=days_late,
             closed_reason=closed_reason,
             approximate=deadline.approximate,
-            explanation=tuple(lines),
-            citation=self.spec.citation,
+            why=explain,
+            citation=citation,
         )
 
 

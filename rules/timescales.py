@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -21,7 +22,10 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from events.timeline import fmt_date
 from rules.calendar import WorkingDayCalendar
+
+__all__ = ["Deadline", "Timescale", "fmt_date", "fmt_moment"]
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -43,11 +47,6 @@ _UNITS: dict[str, Unit] = {
 _PATTERN = re.compile(r"^\s*(\d+)\s*([a-z ]+?)\s*$")
 
 
-def fmt_date(d: date) -> str:
-    """"Mon 12 Sep 2022"."""
-    return f"{d:%a} {d.day} {d:%b %Y}"
-
-
 def fmt_moment(moment: datetime) -> str:
     """"Sat 25 Mar 2023 12:00 GMT" (in Europe/London)."""
     local = moment.astimezone(LONDON)
@@ -57,8 +56,12 @@ def fmt_moment(moment: datetime) -> str:
 @dataclass(frozen=True, slots=True)
 class Deadline:
     due: date | datetime  # a moment only for hour-based deadlines from a timed start
-    explanation: str
+    why: str | Callable[[], str]  # the sentence, or how to write it when it is asked for
     approximate: bool = False
+
+    @property
+    def explanation(self) -> str:
+        return self.why() if callable(self.why) else self.why
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,28 +106,32 @@ class Timescale:
             due = day + relativedelta(months=self.n)
             clamped = due.day != day.day
             note = " (month end)" if clamped else ""
-            return Deadline(due, f"{self} from {fmt_date(day)} is {fmt_date(due)}{note}")
+            return Deadline(due, lambda: f"{self} from {fmt_date(day)} is {fmt_date(due)}{note}")
         days = self.n * 7 if self.unit == "weeks" else self.n
         due = day + timedelta(days=days)
         label = f"{self} ({days} days)" if self.unit == "weeks" else str(self)
-        return Deadline(due, f"{label} from {fmt_date(day)} is {fmt_date(due)}")
+        return Deadline(due, lambda: f"{label} from {fmt_date(day)} is {fmt_date(due)}")
 
     def _working_days(self, day: date, calendar: WorkingDayCalendar, day_one: bool) -> Deadline:
         due = calendar.add_working_days(day, self.n, count_start_as_day_one=day_one)
-        text = f"{self} from {fmt_date(day)}"
-        if not calendar.is_working_day(day) and self.n > 0:
-            first = calendar.add_working_days(day, 1)
-            text += f" (not a working day; day 1 is {fmt_date(first)})"
-        skipped = calendar.holidays_between(day, due)
-        if skipped:
-            dates = [fmt_date(d) for d, _ in skipped]
-            listed = dates[0] if len(dates) == 1 else ", ".join(dates[:-1]) + " and " + dates[-1]
-            noun = "bank holiday" if len(dates) == 1 else "bank holidays"
-            text += f", skipping the {noun} on {listed},"
-        text += f" is {fmt_date(due)}"
-        if day_one:
-            text += " (counting the start as day 1)"
-        return Deadline(due, text)
+
+        def explain() -> str:
+            text = f"{self} from {fmt_date(day)}"
+            if not calendar.is_working_day(day) and self.n > 0:
+                first = calendar.add_working_days(day, 1)
+                text += f" (not a working day; day 1 is {fmt_date(first)})"
+            skipped = calendar.holidays_between(day, due)
+            if skipped:
+                dates = [fmt_date(d) for d, _ in skipped]
+                listed = dates[0] if len(dates) == 1 else ", ".join(dates[:-1]) + " and " + dates[-1]
+                noun = "bank holiday" if len(dates) == 1 else "bank holidays"
+                text += f", skipping the {noun} on {listed},"
+            text += f" is {fmt_date(due)}"
+            if day_one:
+                text += " (counting the start as day 1)"
+            return text
+
+        return Deadline(due, explain)
 
     def _hours(self, start: date | datetime) -> Deadline:
         if not isinstance(start, datetime):
