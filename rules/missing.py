@@ -98,9 +98,9 @@ def repeat_missing(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     meeting the count starts again.
 
     Worked examples:
-    - Met: missing on Mon 2, Fri 13 and Sun 29 Oct 2023 (3 in 28 days); due Mon 6 Nov 2023;
-      meeting Fri 3 Nov 2023: met.
-    - Missed: no meeting by Tue 7 Nov 2023: overdue by 1 working day.
+    - Met: missing on Mon 2, Fri 13 and Sun 29 Oct 2023 (3 in 28 days); the clock starts on a
+      Sunday, so Mon 30 Oct is day 1 and the meeting is due Fri 3 Nov 2023; held then: met.
+    - Missed: no meeting by Mon 6 Nov 2023: overdue by 1 working day.
     """
     meetings = tl.of_type("missing_trigger_meeting")
     starts = [e.start for e in tl.missing_episodes]
