@@ -103,8 +103,8 @@ def pathway_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 
     Worked examples:
     - Met: assessment Fri 22 Mar 2024; 10 working days, skipping Good Friday 29 Mar and
-      Easter Monday 1 Apr 2024, is Mon 8 Apr 2024; plan recorded Mon 8 Apr 2024: met.
-    - Missed: plan recorded Tue 9 Apr 2024: late by 1 working day.
+      Easter Monday 1 Apr 2024, is Tue 9 Apr 2024; plan recorded Tue 9 Apr 2024: met.
+    - Missed: plan recorded Wed 10 Apr 2024: late by 1 working day.
     """
     plans = tl.of_type("pathway_plan_recorded")
     for assessment in tl.of_type("needs_assessment_completed"):

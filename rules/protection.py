@@ -64,8 +64,8 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 
     Worked examples:
     - Met: referral Mon 4 Dec 2023; 45 working days, skipping 25 Dec, 26 Dec and 1 Jan, is
-      Mon 12 Feb 2024; assessment completed Fri 9 Feb 2024: met.
-    - Missed: completed Tue 13 Feb 2024: late by 1 working day.
+      Thu 8 Feb 2024; assessment completed Thu 8 Feb 2024: met.
+    - Missed: completed Fri 9 Feb 2024: late by 1 working day.
     """
     referrals = tl.of_type("referral_received")
     decisions = tl.of_type("referral_decision")
@@ -96,8 +96,8 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 
     Worked examples:
     - Met: s47 strategy discussion Thu 21 Dec 2023; 15 working days, skipping 25 Dec, 26 Dec
-      and 1 Jan, is Mon 15 Jan 2024; ICPC Mon 15 Jan 2024: met.
-    - Missed: ICPC Tue 16 Jan 2024: late by 1 working day.
+      and 1 Jan, is Tue 16 Jan 2024; ICPC Tue 16 Jan 2024: met.
+    - Missed: ICPC Wed 17 Jan 2024: late by 1 working day.
     """
     discussions = [f for f in tl.of_type("strategy_discussion") if f.get("s47")]
     conferences = tl.of_type("icpc_held")
