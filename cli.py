@@ -74,7 +74,11 @@ class MomentType(click.ParamType):
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            self.fail(f"expected YYYY-MM-DD[THH:MM[:SS]] (Europe/London) or with an offset, got {text!r}", param, ctx)
+            self.fail(
+                f"expected YYYY-MM-DD[THH:MM[:SS]] (Europe/London) or with an offset, got {text!r}",
+                param,
+                ctx,
+            )
         if len(text) == 10:  # a bare date means the end of that day
             moment = moment.replace(hour=23, minute=59, second=59)
         return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
@@ -167,8 +171,16 @@ pass_app = click.make_pass_decorator(App)
 
 
 @click.group(cls=Casecheck, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="CASECHECK_DB", help="Store: a file path or sqlite:///path (default ./casecheck.db), postgresql://user@host:port/db, or memory:.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Council settings (default: $CASECHECK_CONFIG or ./casecheck.toml).")
+@click.option(
+    "--db",
+    envvar="CASECHECK_DB",
+    help="Store: a file path or sqlite:///path (default ./casecheck.db), postgresql://user@host:port/db, or memory:.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Council settings (default: $CASECHECK_CONFIG or ./casecheck.toml).",
+)
 @click.version_option(package_name="casecheck")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
@@ -220,7 +232,9 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
         return
     click.echo(result.summary())
     if result.findings:
-        click.echo(f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):")
+        click.echo(
+            f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):"
+        )
         for finding in result.findings[:20]:
             click.echo(f"  {finding.fact.child}  {finding.code}  {finding.message}")
         if len(result.findings) > 20:
@@ -242,10 +256,14 @@ def event_json(fact: Fact, retracted: bool) -> dict[str, Any]:
 @click.argument("child")
 @click.option("--as-of", type=DATE, help="Judge obligations at this date (default today).")
 @click.option("--known-at", type=MOMENT, help="Only facts recorded by this moment count.")
-@click.option("--explain", is_flag=True, help="Show the date arithmetic and the event that met each obligation.")
+@click.option(
+    "--explain", is_flag=True, help="Show the date arithmetic and the event that met each obligation."
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def timeline(app: App, child: str, as_of: date | None, known_at: datetime | None, explain: bool, as_json: bool) -> None:
+def timeline(
+    app: App, child: str, as_of: date | None, known_at: datetime | None, explain: bool, as_json: bool
+) -> None:
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
@@ -286,7 +304,12 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None
         period = periods.get(fact.seq)
         if period is not None:
             ended = f" to {fmt_day(period.ended_on)}" if period.ended_on else " (open)"
-            out.print(Text(f"\nPeriod of care {period.number} ({terminology}): {fmt_day(period.started_on)}{ended}", style="bold underline"))
+            out.print(
+                Text(
+                    f"\nPeriod of care {period.number} ({terminology}): {fmt_day(period.started_on)}{ended}",
+                    style="bold underline",
+                )
+            )
         detail = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
         line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
         if detail:
@@ -306,7 +329,13 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None
         for f in tl.findings:
             out.print(Text(f"  {f.code}  {f.message}", style=STATUS_STYLE["finding"]))
     if tl.retracted:
-        out.print(Text(f"\n{len(tl.retracted)} retracted event(s) not counted: " + ", ".join(f.describe() for f in tl.retracted), style="dim"))
+        out.print(
+            Text(
+                f"\n{len(tl.retracted)} retracted event(s) not counted: "
+                + ", ".join(f.describe() for f in tl.retracted),
+                style="dim",
+            )
+        )
     counts = Counter(str(o.status) for o in evaluation.obligations)
     out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
@@ -331,7 +360,18 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
 
 # --- check ----------------------------------------------------------------------------
 
-CHECK_COLUMNS = ("child", "rule", "title", "basis", "started_on", "due", "status", "met_on", "days_late", "key")
+CHECK_COLUMNS = (
+    "child",
+    "rule",
+    "title",
+    "basis",
+    "started_on",
+    "due",
+    "status",
+    "met_on",
+    "days_late",
+    "key",
+)
 
 
 def finding_json(f: Any) -> dict[str, Any]:
@@ -354,7 +394,9 @@ def finding_json(f: Any) -> dict[str, Any]:
 @click.option("--child", "children", multiple=True, help="Only this child (repeatable).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
 @click.option("--known-at", type=MOMENT, help="Only facts recorded by this moment count.")
-@click.option("--status", "statuses", help="Comma-separated statuses: overdue,due_soon,pending,late,met,closed,finding.")
+@click.option(
+    "--status", "statuses", help="Comma-separated statuses: overdue,due_soon,pending,late,met,closed,finding."
+)
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option("--fail-on", help="Exit 1 if any obligation has one of these statuses (e.g. overdue).")
 @click.option("--json", "as_json", is_flag=True)
@@ -376,7 +418,10 @@ def check(
     wanted_status = set(split_list(statuses))
     valid = {"overdue", "due_soon", "pending", "late", "met", "closed", "finding"}
     if wanted_status - valid:
-        raise click.BadParameter(f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}", param_hint="--status")
+        raise click.BadParameter(
+            f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}",
+            param_hint="--status",
+        )
     patterns = split_list(rule_ids)
     engine = app.engine
     if children:
@@ -405,14 +450,25 @@ def check(
 
 def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
     out = console()
-    order = {s: i for i, s in enumerate(["overdue", "due_soon", "pending", "late", "met", "closed", "finding"])}
-    rows = sorted(rows, key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"]))
+    order = {
+        s: i for i, s in enumerate(["overdue", "due_soon", "pending", "late", "met", "closed", "finding"])
+    }
+    rows = sorted(
+        rows, key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"])
+    )
     table = Table(title=f"Obligations as of {fmt_day(as_of)}", show_lines=False)
     for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late"):
         table.add_column(column, no_wrap=column in ("child", "rule", "status"))
     for r in rows[:500]:
         table.add_row(
-            r["child"], r["rule"], r["title"], r["started_on"], (r["due"] or "")[:16], Text(r["status"], style=STATUS_STYLE[r["status"]]), (r["met_on"] or "")[:16], str(r["days_late"] or "")
+            r["child"],
+            r["rule"],
+            r["title"],
+            r["started_on"],
+            (r["due"] or "")[:16],
+            Text(r["status"], style=STATUS_STYLE[r["status"]]),
+            (r["met_on"] or "")[:16],
+            str(r["days_late"] or ""),
         )
     out.print(table)
     if len(rows) > 500:
@@ -437,7 +493,9 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
     day = today()
 
     def params(spec: Any) -> dict[str, str]:
-        return {name: str(settings.value(spec.id, name, day, default)) for name, default in spec.params.items()}
+        return {
+            name: str(settings.value(spec.id, name, day, default)) for name, default in spec.params.items()
+        }
 
     if rule_id:
         spec = REGISTRY.get(rule_id.upper())
@@ -454,7 +512,11 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
         out.print(Text(f"{spec.id}  {spec.title}", style="bold"))
         out.print(f"basis: {spec.basis}    citation: {spec.citation}")
         if spec.params:
-            out.print("parameters: " + ", ".join(f"{k} = {v}" for k, v in params(spec).items()) + (f"  (overridden in {settings.source})" if settings.has_overrides(spec.id) else ""))
+            out.print(
+                "parameters: "
+                + ", ".join(f"{k} = {v}" for k, v in params(spec).items())
+                + (f"  (overridden in {settings.source})" if settings.has_overrides(spec.id) else "")
+            )
         if spec.theme:
             out.print(f"practice-alert theme: {spec.theme}")
         if not settings.enabled(spec.id, day):
@@ -470,7 +532,13 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
     for column in ("id", "title", "basis", "citation", "parameters"):
         table.add_column(column)
     for s in specs:
-        table.add_row(s.id, s.title + ("" if settings.enabled(s.id, day) else " (disabled)"), str(s.basis), s.citation, ", ".join(f"{k}={v}" for k, v in params(s).items()))
+        table.add_row(
+            s.id,
+            s.title + ("" if settings.enabled(s.id, day) else " (disabled)"),
+            str(s.basis),
+            s.citation,
+            ", ".join(f"{k}={v}" for k, v in params(s).items()),
+        )
     console().print(table)
 
 
@@ -493,7 +561,12 @@ def rule_json(spec: Any, params: dict[str, str], enabled: bool) -> dict[str, Any
 @cli.command()
 @click.argument("child")
 @click.option("--as-of", type=DATE, required=True, help="The date the record is judged at.")
-@click.option("--known-at", type=MOMENT, required=True, help="Only facts recorded by this moment count (a date means the end of that day).")
+@click.option(
+    "--known-at",
+    type=MOMENT,
+    required=True,
+    help="Only facts recorded by this moment count (a date means the end of that day).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) -> None:
@@ -524,7 +597,9 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
         return
     render_timeline(result.then, explain=False, terminology=app.settings.terminology)
     out = console()
-    out.print(Text(f"\nRecorded after {fmt_day(known_at)} ({len(result.recorded_late)})", style="bold underline"))
+    out.print(
+        Text(f"\nRecorded after {fmt_day(known_at)} ({len(result.recorded_late)})", style="bold underline")
+    )
     for f in result.recorded_late:
         delay = (f.recorded_at.date() - f.on).days if f.recorded_at else 0
         out.print(f"  {fmt_day(f.at):<22} {f.type}  recorded {fmt_day(f.recorded_at)} ({delay} days later)")
@@ -532,7 +607,12 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
         out.print(Text(f"\nRetracted since ({len(result.retracted_since)})", style="bold underline"))
         for f in result.retracted_since:
             out.print(f"  {f.describe()}")
-    out.print(Text(f"\nObligations that read differently with what was recorded later ({len(result.changes)})", style="bold underline"))
+    out.print(
+        Text(
+            f"\nObligations that read differently with what was recorded later ({len(result.changes)})",
+            style="bold underline",
+        )
+    )
     for c in result.changes:
         then = f"{c.then.status} (due {fmt_day(c.then.due)})" if c.then else "not visible"
         now_ = f"{c.now.status} (due {fmt_day(c.now.due)})" if c.now else "no longer applies"
@@ -593,16 +673,52 @@ def runs(app: App, as_json: bool) -> None:
         echo_json(rows)
         return
     table = Table(title="Nightly runs")
-    for column in ("as of", "started", "children", "raised", "closed", "stage overdue", "seconds", "completed"):
+    for column in (
+        "as of",
+        "started",
+        "children",
+        "raised",
+        "closed",
+        "stage overdue",
+        "seconds",
+        "completed",
+    ):
         table.add_column(column)
     for r in rows:
-        table.add_row(r["as_of"], r["started"][:19], str(r["children_evaluated"]), str(r["alerts_raised"]), str(r["alerts_closed"]), str(r["stage_overdue_raised"]), f"{r['duration_s']:.1f}", "yes" if r["completed"] else "no (interrupted)")
+        table.add_row(
+            r["as_of"],
+            r["started"][:19],
+            str(r["children_evaluated"]),
+            str(r["alerts_raised"]),
+            str(r["alerts_closed"]),
+            str(r["stage_overdue_raised"]),
+            f"{r['duration_s']:.1f}",
+            "yes" if r["completed"] else "no (interrupted)",
+        )
     console().print(table)
 
 
 # --- alerts ---------------------------------------------------------------------------
 
-ALERT_COLUMNS = ("id", "child", "kind", "rule", "theme", "stage", "status", "due", "days_overdue", "team", "worker", "iro", "raised_on", "age_working_days", "stage_response_due", "stage_overdue", "assigned_to")
+ALERT_COLUMNS = (
+    "id",
+    "child",
+    "kind",
+    "rule",
+    "theme",
+    "stage",
+    "status",
+    "due",
+    "days_overdue",
+    "team",
+    "worker",
+    "iro",
+    "raised_on",
+    "age_working_days",
+    "stage_response_due",
+    "stage_overdue",
+    "assigned_to",
+)
 
 
 def queue(app: App) -> Any:
@@ -620,20 +736,47 @@ def queue(app: App) -> Any:
 @click.option("--rule", help="Rule id or prefix (e.g. VIS).")
 @click.option("--theme")
 @click.option("--stage", type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]))
-@click.option("--kind", type=click.Choice(["breach", "due_soon", "stage_overdue", "manual", "imported", "praise"]))
+@click.option(
+    "--kind", type=click.Choice(["breach", "due_soon", "stage_overdue", "manual", "imported", "praise"])
+)
 @click.option("--older-than", type=click.IntRange(0), help="Only alerts older than N working days.")
 @click.option("--as-of", type=DATE, help="Age and stage deadlines as at this date (default today).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True)
 @pass_app
-def alerts(app: App, status: str, team: str | None, worker: str | None, iro: str | None, child: str | None, rule: str | None,
-           theme: str | None, stage: str | None, kind: str | None, older_than: int | None, as_of: date | None, as_json: bool, as_csv: bool) -> None:
+def alerts(
+    app: App,
+    status: str,
+    team: str | None,
+    worker: str | None,
+    iro: str | None,
+    child: str | None,
+    rule: str | None,
+    theme: str | None,
+    stage: str | None,
+    kind: str | None,
+    older_than: int | None,
+    as_of: date | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     """The alert queue, most urgent first (unanswered DRP stages, then days overdue)."""
     from compliance.alerts import Filters
 
     day = as_of or today()
     views = queue(app).list(
-        Filters(status=status, team=team, worker=worker, iro=iro, child=child, rule=rule, theme=theme, stage=stage, kind=kind, older_than=older_than),
+        Filters(
+            status=status,
+            team=team,
+            worker=worker,
+            iro=iro,
+            child=child,
+            rule=rule,
+            theme=theme,
+            stage=stage,
+            kind=kind,
+            older_than=older_than,
+        ),
         today=day,
     )
     rows = [{k: v for k, v in view.to_json().items() if k != "history"} for view in views]
@@ -644,14 +787,35 @@ def alerts(app: App, status: str, team: str | None, worker: str | None, iro: str
         write_csv(rows, ALERT_COLUMNS)
         return
     table = Table(title=f"Alerts ({status}) as of {fmt_day(day)}")
-    for column in ("id", "child", "rule / theme", "stage", "due", "WD overdue", "age WD", "team", "worker", "stage response due"):
+    for column in (
+        "id",
+        "child",
+        "rule / theme",
+        "stage",
+        "due",
+        "WD overdue",
+        "age WD",
+        "team",
+        "worker",
+        "stage response due",
+    ):
         table.add_column(column)
     for r in rows:
         response = r["stage_response_due"] or ""
         table.add_row(
-            r["id"], r["child"], f"{r['rule'] or r['kind']}\n{r['theme']}", r["stage"], r["due"] or "", str(r["days_overdue"] or ""),
-            str(r["age_working_days"]), r["team"] or "", r["worker"] or "",
-            Text(response + (" OVERDUE" if r["stage_overdue"] else ""), style="bold red" if r["stage_overdue"] else ""),
+            r["id"],
+            r["child"],
+            f"{r['rule'] or r['kind']}\n{r['theme']}",
+            r["stage"],
+            r["due"] or "",
+            str(r["days_overdue"] or ""),
+            str(r["age_working_days"]),
+            r["team"] or "",
+            r["worker"] or "",
+            Text(
+                response + (" OVERDUE" if r["stage_overdue"] else ""),
+                style="bold red" if r["stage_overdue"] else "",
+            ),
         )
     console().print(table)
     console().print(f"{len(rows)} alert{'s' if len(rows) != 1 else ''}")
@@ -663,7 +827,12 @@ def alert() -> None:
 
 
 def by_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--by", default=lambda: getpass.getuser(), show_default="the OS user", help="Who is making the change.")(f)
+    return click.option(
+        "--by",
+        default=lambda: getpass.getuser(),
+        show_default="the OS user",
+        help="Who is making the change.",
+    )(f)
 
 
 def note_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -673,19 +842,35 @@ def note_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @alert.command("raise")
 @click.argument("child")
 @click.option("--theme", required=True, help="Practice-alert theme (see the IRO annual report themes).")
-@click.option("--stage", type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]), default="informal", show_default=True)
+@click.option(
+    "--stage",
+    type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]),
+    default="informal",
+    show_default=True,
+)
 @click.option("--team")
 @click.option("--worker")
 @by_option
 @note_option
 @pass_app
-def alert_raise(app: App, child: str, theme: str, stage: str, team: str | None, worker: str | None, by: str, note: str | None) -> None:
+def alert_raise(
+    app: App,
+    child: str,
+    theme: str,
+    stage: str,
+    team: str | None,
+    worker: str | None,
+    by: str,
+    note: str | None,
+) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
     if child not in app.store.children():
         from compliance.errors import ChildNotFound
 
         raise ChildNotFound(f"no child with id {child!r} in the store")
-    ref = queue(app).raise_alert(child, theme=theme, stage=stage, by=by, now=now(), note=note, team=team, worker=worker)
+    ref = queue(app).raise_alert(
+        child, theme=theme, stage=stage, by=by, now=now(), note=note, team=team, worker=worker
+    )
     click.echo(f"raised {ref}")
 
 
@@ -697,7 +882,9 @@ def alert_raise(app: App, child: str, theme: str, stage: str, team: str | None, 
 @by_option
 @note_option
 @pass_app
-def alert_praise(app: App, child: str, theme: str, team: str | None, worker: str | None, by: str, note: str | None) -> None:
+def alert_praise(
+    app: App, child: str, theme: str, team: str | None, worker: str | None, by: str, note: str | None
+) -> None:
     """Record a good-practice notification about CHILD."""
     ref = queue(app).praise(child, theme=theme, by=by, now=now(), note=note, team=team, worker=worker)
     click.echo(f"recorded {ref}")
@@ -719,11 +906,20 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     out.print(Text(f"{data['id']}  {data['status']}  ({data['kind']})", style="bold"))
     out.print(f"child {data['child']}   theme: {data['theme']}")
     if data["rule"]:
-        out.print(f"rule {data['rule']}: {data['title']}, due {data['due']}, {data['days_overdue']} working days overdue when raised")
-    out.print(f"stage {data['stage']}, response due {data['stage_response_due'] or '-'}" + ("  (OVERDUE)" if data["stage_overdue"] else ""))
+        out.print(
+            f"rule {data['rule']}: {data['title']}, due {data['due']}, {data['days_overdue']} working days overdue when raised"
+        )
+    out.print(
+        f"stage {data['stage']}, response due {data['stage_response_due'] or '-'}"
+        + ("  (OVERDUE)" if data["stage_overdue"] else "")
+    )
     if data["formal_working_days"] is not None:
-        out.print(f"formal DRP so far: {data['formal_working_days']} working days (guide: {app.settings.drp_total})")
-    out.print(f"team {data['team'] or '-'}, worker {data['worker'] or '-'}, IRO {data['iro'] or '-'}, assigned to {data['assigned_to'] or '-'}")
+        out.print(
+            f"formal DRP so far: {data['formal_working_days']} working days (guide: {app.settings.drp_total})"
+        )
+    out.print(
+        f"team {data['team'] or '-'}, worker {data['worker'] or '-'}, IRO {data['iro'] or '-'}, assigned to {data['assigned_to'] or '-'}"
+    )
     out.print(Text("\nHistory", style="bold underline"))
     for h in data["history"]:
         extra = ", ".join(f"{k}={v}" for k, v in h.items() if k not in ("at", "by", "what"))
@@ -766,7 +962,10 @@ def alert_respond(app: App, alert_id: str, by: str, note: str | None) -> None:
 
 @alert.command("escalate")
 @click.argument("alert_id")
-@click.option("--to-stage", help="1, 2, 3, 4 or cafcass (default: the next stage). Stages may be skipped, never gone back.")
+@click.option(
+    "--to-stage",
+    help="1, 2, 3, 4 or cafcass (default: the next stage). Stages may be skipped, never gone back.",
+)
 @by_option
 @note_option
 @pass_app
@@ -775,7 +974,9 @@ def alert_escalate(app: App, alert_id: str, to_stage: str | None, by: str, note:
     q = queue(app)
     stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=now(), note=note)
     due = q.get(alert_id).stage_response_due
-    click.echo(f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else ""))
+    click.echo(
+        f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else "")
+    )
 
 
 @alert.command("resolve")
@@ -809,10 +1010,13 @@ def alert_reopen(app: App, alert_id: str, by: str, note: str | None) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--until", type=DATE, help="Last day of the histories (default today).")
 @click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="JSON Lines file to write.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), required=True, help="JSON Lines file to write."
+)
 def generate(children: int, seed: int, until: date | None, years: int, out: str) -> None:
     """Write a made-up council's case events (deterministic for a seed). No real data."""
-    from compliance.synthetic import generate as make, write_jsonl
+    from compliance.synthetic import generate as make
+    from compliance.synthetic import write_jsonl
 
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")
@@ -832,8 +1036,17 @@ def new_key() -> None:
 @cli.command()
 @click.option("--children", type=click.IntRange(10, 100_000), default=500, show_default=True)
 @click.option("--seed", type=int, default=2026, show_default=True)
-@click.option("--dir", "directory", type=click.Path(file_okay=False), default="demo", show_default=True, help="Where the demo's data and store go.")
-@click.option("--until", type=DATE, help="Last day of the made-up histories and the nightly run's date (default today).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default="demo",
+    show_default=True,
+    help="Where the demo's data and store go.",
+)
+@click.option(
+    "--until", type=DATE, help="Last day of the made-up histories and the nightly run's date (default today)."
+)
 def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     """See it work: generate a made-up council, import it, run the nightly batch, show the summary."""
     import time
@@ -843,9 +1056,20 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
 
     started = time.perf_counter()
     err = console(err=True)
-    report = run_demo(Path(directory), children=children, seed=seed, until=until or today(), step=lambda text: err.print(text, style="dim"))
+    report = run_demo(
+        Path(directory),
+        children=children,
+        seed=seed,
+        until=until or today(),
+        step=lambda text: err.print(text, style="dim"),
+    )
     out = console()
-    out.print(Text(f"\ncasecheck demo: a made-up council of {report.children} children, as of {fmt_day(report.as_of)}", style="bold"))
+    out.print(
+        Text(
+            f"\ncasecheck demo: a made-up council of {report.children} children, as of {fmt_day(report.as_of)}",
+            style="bold",
+        )
+    )
     out.print(f"{report.imported.summary()}; {report.findings} data-quality findings stored as recorded")
     out.print(report.nightly.text())
     out.print()
@@ -859,10 +1083,14 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
         timely.add_column(column, justify="right" if column in ("on time", "%") else "left")
     for rule_id in MAIN_RULES:
         good, due = report.on_time.get(rule_id, (0, 0))
-        timely.add_row(rule_id, REGISTRY[rule_id].title, f"{good}/{due}", f"{100 * good / due:.1f}" if due else "-")
+        timely.add_row(
+            rule_id, REGISTRY[rule_id].title, f"{good}/{due}", f"{100 * good / due:.1f}" if due else "-"
+        )
     out.print(statuses)
     out.print(timely)
-    out.print("[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]")
+    out.print(
+        "[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]"
+    )
     themes = Table(title=f"Open alerts by theme ({report.open_alerts})")
     themes.add_column("theme")
     themes.add_column("open", justify="right")
@@ -883,7 +1111,9 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
         what = f"{a.rule}: {a.title}" if a.rule else a.theme
         if view.stage_overdue:
             what = f"no response at DRP stage {a.stage} (due {a.stage_response_due}): {what}"
-        urgent.add_row(a.ref, a.child, what, a.due.isoformat() if a.due else "", str(a.days_overdue or ""), a.team or "")
+        urgent.add_row(
+            a.ref, a.child, what, a.due.isoformat() if a.due else "", str(a.days_overdue or ""), a.team or ""
+        )
     out.print(urgent)
     db = Path(directory) / "casecheck.db"
     out.print(Text("\nLook further:", style="bold"))
@@ -892,7 +1122,7 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(f"  casecheck --db {db} check --as-of {report.as_of} --status overdue")
     if report.urgent:
         out.print(f"  casecheck --db {db} alert show {report.urgent[0].alert.ref}")
-    out.print(f"  casecheck rules LAC-REV-1")
+    out.print("  casecheck rules LAC-REV-1")
     out.print(f"[dim]finished in {time.perf_counter() - started:.1f} s[/dim]")
 
 

@@ -96,10 +96,11 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
     first = run_nightly(store, engine, as_of=UNTIL, now=datetime(2026, 11, 1, 1, tzinfo=UTC))
     figures["nightly_first_s"] = time.perf_counter() - t
     figures["nightly_first_alerts"] = getattr(first, "alerts_raised", None)
-    changed = sorted(store.children())[:: 100]
+    changed = sorted(store.children())[::100]
     next_day = UNTIL + timedelta(days=1)
     batch = [
-        {"child": c, "type": "statutory_visit", "at": next_day.isoformat(), "id": f"bench-{c}"} for c in changed
+        {"child": c, "type": "statutory_visit", "at": next_day.isoformat(), "id": f"bench-{c}"}
+        for c in changed
     ]
     from compliance.importer import import_events
     from events.parse import ParsedEvent

@@ -73,7 +73,12 @@ class Alert(Aggregate):
 
         def apply(self, alert: Alert) -> None:  # type: ignore[override]
             alert.history.append(
-                {"at": self.at.isoformat(), "by": self.by, "what": type(self).__name__.lower(), **self.details()}
+                {
+                    "at": self.at.isoformat(),
+                    "by": self.by,
+                    "what": type(self).__name__.lower(),
+                    **self.details(),
+                }
             )
             self.change(alert)
 
@@ -134,7 +139,11 @@ class Alert(Aggregate):
         raised_to: str | None
 
         def details(self) -> dict[str, Any]:
-            return {"stage": self.stage, "response_due": self.stage_response_due.isoformat() if self.stage_response_due else None, **super().details()}
+            return {
+                "stage": self.stage,
+                "response_due": self.stage_response_due.isoformat() if self.stage_response_due else None,
+                **super().details(),
+            }
 
         def change(self, alert: Alert) -> None:
             alert.stage = self.stage
@@ -211,13 +220,29 @@ class Alert(Aggregate):
         self.responded_stage: str | None = None
         self.formal_started: date | None = at.astimezone(LONDON).date() if stage in FORMAL else None
         self.history: list[dict[str, Any]] = [
-            {"at": at.isoformat(), "by": by, "what": "raised", "kind": kind, "stage": stage, **({"note": note} if note else {})}
+            {
+                "at": at.isoformat(),
+                "by": by,
+                "what": "raised",
+                "kind": kind,
+                "stage": stage,
+                **({"note": note} if note else {}),
+            }
         ]
 
 
 ALERT_TOPICS = [
     cls.TOPIC
-    for cls in (Alert.Raised, Alert.Assigned, Alert.Acknowledged, Alert.Responded, Alert.Escalated, Alert.Breached, Alert.Resolved, Alert.Reopened)
+    for cls in (
+        Alert.Raised,
+        Alert.Assigned,
+        Alert.Acknowledged,
+        Alert.Responded,
+        Alert.Escalated,
+        Alert.Breached,
+        Alert.Resolved,
+        Alert.Reopened,
+    )
 ]
 
 
@@ -286,7 +311,9 @@ class Filters:
 class AlertQueue:
     """Use cases on alerts. `by` and `now` are passed in: no clock reads here."""
 
-    def __init__(self, store: CaseStore, settings: Settings | None = None, calendar: WorkingDayCalendar | None = None) -> None:
+    def __init__(
+        self, store: CaseStore, settings: Settings | None = None, calendar: WorkingDayCalendar | None = None
+    ) -> None:
         self.store = store
         self.settings = settings or Settings()
         self.calendar = calendar or self.settings.calendar()
@@ -375,7 +402,11 @@ class AlertQueue:
         if setting is None:
             return None
         deadline = setting.respond_within.deadline(at.astimezone(LONDON).date(), self.calendar)
-        return deadline.due if isinstance(deadline.due, date) and not isinstance(deadline.due, datetime) else deadline.due.date()  # type: ignore[union-attr]
+        return (
+            deadline.due
+            if isinstance(deadline.due, date) and not isinstance(deadline.due, datetime)
+            else deadline.due.date()
+        )  # type: ignore[union-attr]
 
     def new_alert(
         self,
@@ -431,27 +462,72 @@ class AlertQueue:
         )
 
     def raise_alert(
-        self, child: str, *, theme: str, by: str, now: datetime, stage: str = "informal", note: str | None = None,
-        team: str | None = None, worker: str | None = None, iro: str | None = None, rule: str | None = None,
+        self,
+        child: str,
+        *,
+        theme: str,
+        by: str,
+        now: datetime,
+        stage: str = "informal",
+        note: str | None = None,
+        team: str | None = None,
+        worker: str | None = None,
+        iro: str | None = None,
+        rule: str | None = None,
     ) -> str:
         """An IRO raises a practice alert by hand. Returns its id."""
         ref = alert_ref(f"manual:{uuid4()}")
-        alert = self.new_alert(ref=ref, child=child, kind="manual", theme=theme, by=by, now=now, stage=stage, note=note,
-                               team=team, worker=worker, iro=iro, rule=rule)
+        alert = self.new_alert(
+            ref=ref,
+            child=child,
+            kind="manual",
+            theme=theme,
+            by=by,
+            now=now,
+            stage=stage,
+            note=note,
+            team=team,
+            worker=worker,
+            iro=iro,
+            rule=rule,
+        )
         self.store.save(alert)
         return ref
 
-    def praise(self, child: str, *, theme: str, by: str, now: datetime, note: str | None = None,
-               team: str | None = None, worker: str | None = None) -> str:
+    def praise(
+        self,
+        child: str,
+        *,
+        theme: str,
+        by: str,
+        now: datetime,
+        note: str | None = None,
+        team: str | None = None,
+        worker: str | None = None,
+    ) -> str:
         """A good-practice notification. Returns its id."""
         ref = alert_ref(f"praise:{uuid4()}")
-        self.store.save(self.new_alert(ref=ref, child=child, kind="praise", theme=theme, by=by, now=now, note=note, team=team, worker=worker))
+        self.store.save(
+            self.new_alert(
+                ref=ref,
+                child=child,
+                kind="praise",
+                theme=theme,
+                by=by,
+                now=now,
+                note=note,
+                team=team,
+                worker=worker,
+            )
+        )
         return ref
 
     def _open(self, ref: str, action: str) -> Alert:
         alert = self.get(ref)
         if alert.status != "open":
-            raise IllegalTransition(f"alert {alert.ref} is {alert.status}: cannot {action} it (reopen it first)")
+            raise IllegalTransition(
+                f"alert {alert.ref} is {alert.status}: cannot {action} it (reopen it first)"
+            )
         return alert
 
     def assign(self, ref: str, to: str, *, by: str, now: datetime, note: str | None = None) -> None:
@@ -471,7 +547,9 @@ class AlertQueue:
         alert.trigger_event(Alert.Responded, by=by, at=now, note=note)
         self.store.save(alert)
 
-    def escalate(self, ref: str, *, to_stage: str | None, by: str, now: datetime, note: str | None = None) -> str:
+    def escalate(
+        self, ref: str, *, to_stage: str | None, by: str, now: datetime, note: str | None = None
+    ) -> str:
         """Escalate to the next stage, or to `to_stage` (skipping is allowed; never backwards)."""
         alert = self._open(ref, "escalate")
         current = alert.stage
@@ -483,11 +561,20 @@ class AlertQueue:
         if to_stage not in STAGES or to_stage == "informal":
             raise IllegalTransition(f"cannot escalate to {to_stage!r}: expected 1, 2, 3, 4 or cafcass")
         if to_stage != "cafcass" and STAGES.index(to_stage) <= STAGES.index(current):
-            raise IllegalTransition(f"alert {alert.ref} is at stage {current}: escalation must go up, not to {to_stage}")
-        raised_to = self.settings.drp_stages[to_stage].raised_to if to_stage in self.settings.drp_stages else None
+            raise IllegalTransition(
+                f"alert {alert.ref} is at stage {current}: escalation must go up, not to {to_stage}"
+            )
+        raised_to = (
+            self.settings.drp_stages[to_stage].raised_to if to_stage in self.settings.drp_stages else None
+        )
         alert.trigger_event(
-            Alert.Escalated, stage=to_stage, stage_response_due=self.response_due(to_stage, now), raised_to=raised_to,
-            by=by, at=now, note=note,
+            Alert.Escalated,
+            stage=to_stage,
+            stage_response_due=self.response_due(to_stage, now),
+            raised_to=raised_to,
+            by=by,
+            at=now,
+            note=note,
         )
         self.store.save(alert)
         return to_stage
@@ -502,7 +589,9 @@ class AlertQueue:
         if alert.status == "open":
             raise IllegalTransition(f"alert {alert.ref} is already open")
         if alert.kind == "praise":
-            raise IllegalTransition(f"{alert.ref} is a good-practice notification: there is nothing to reopen")
+            raise IllegalTransition(
+                f"{alert.ref} is a good-practice notification: there is nothing to reopen"
+            )
         alert.trigger_event(Alert.Reopened, by=by, at=now, note=note)
         self.store.save(alert)
 

@@ -41,11 +41,7 @@ def audit_child(engine: Engine, child: str, *, as_of: date, known_at: datetime) 
     now = engine.evaluate_facts(child, facts, as_of=as_of)
     recorded_late = tuple(
         sorted(
-            (
-                f
-                for f in facts
-                if f.on <= as_of and f.recorded_at is not None and f.recorded_at > known_at
-            ),
+            (f for f in facts if f.on <= as_of and f.recorded_at is not None and f.recorded_at > known_at),
             key=Fact.sort_key,
         )
     )
@@ -56,7 +52,11 @@ def audit_child(engine: Engine, child: str, *, as_of: date, known_at: datetime) 
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
-        if old is None or new is None or (old.status, old.due, old.met_on) != (new.status, new.due, new.met_on):
+        if (
+            old is None
+            or new is None
+            or (old.status, old.due, old.met_on) != (new.status, new.due, new.met_on)
+        ):
             rule = (old or new).rule  # type: ignore[union-attr]
             changes.append(StatusChange(key, rule, old, new))
     return Audit(then, now, recorded_late, retracted_since, tuple(changes))

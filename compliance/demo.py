@@ -18,7 +18,17 @@ from compliance.synthetic import generate, write_jsonl
 from rules.obligation import Status
 
 #: The rules whose timeliness a manager looks at first (scorecard and IRO report measures).
-MAIN_RULES = ("LAC-REV-1", "LAC-REV-N", "HLT-IHA-REQ", "HLT-IHA", "VIS-2", "EDU-PEP-TERM", "MIS-RHI", "CP-ICPC", "CP-VIS")
+MAIN_RULES = (
+    "LAC-REV-1",
+    "LAC-REV-N",
+    "HLT-IHA-REQ",
+    "HLT-IHA",
+    "VIS-2",
+    "EDU-PEP-TERM",
+    "MIS-RHI",
+    "CP-ICPC",
+    "CP-VIS",
+)
 
 
 @dataclass
@@ -39,7 +49,12 @@ class DemoReport:
 
 
 def run_demo(
-    directory: Path, *, children: int = 500, seed: int = 2026, until: date, step: Callable[[str], None] | None = None
+    directory: Path,
+    *,
+    children: int = 500,
+    seed: int = 2026,
+    until: date,
+    step: Callable[[str], None] | None = None,
 ) -> DemoReport:
     say = step or (lambda _text: None)
     directory.mkdir(parents=True, exist_ok=True)

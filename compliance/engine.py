@@ -116,7 +116,9 @@ class Engine:
         return next_change(evaluation.obligations, evaluation.as_of, self.settings.warning, self.calendar)
 
     def evaluate(self, child: str, *, as_of: date, known_at: datetime | None = None) -> Evaluation:
-        return self.evaluate_facts(child, facts_of(self.store.read_child(child)), as_of=as_of, known_at=known_at)
+        return self.evaluate_facts(
+            child, facts_of(self.store.read_child(child)), as_of=as_of, known_at=known_at
+        )
 
     def evaluate_all(
         self,
@@ -129,7 +131,9 @@ class Engine:
         specs = self.rules_in_force(as_of, rules)
         judge = self.judge(as_of)
         for child, stored in self.store.iter_children(children):
-            yield self.evaluate_facts(child, facts_of(stored), as_of=as_of, known_at=known_at, specs=specs, judge=judge)
+            yield self.evaluate_facts(
+                child, facts_of(stored), as_of=as_of, known_at=known_at, specs=specs, judge=judge
+            )
 
 
 def by_urgency(obligations: Iterable[Obligation]) -> list[Obligation]:

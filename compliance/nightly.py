@@ -244,8 +244,12 @@ def run_nightly(
         due = {child for child, day in ledger.wakeups.items() if day <= as_of}
         children = sorted(changed | due)
     run = NightlyRun._create(
-        NightlyRun.Started, id=uuid4(),
-        as_of=as_of, started=now, full=full or first_run, children_planned=len(children),
+        NightlyRun.Started,
+        id=uuid4(),
+        as_of=as_of,
+        started=now,
+        full=full or first_run,
+        children_planned=len(children),
     )
     ledger.trigger_event(Ledger.RunStarted, run=str(run.id))
     store.save(run, ledger)
@@ -282,10 +286,21 @@ def run_nightly(
         if ref in alerts:
             continue
         flagged = queue.new_alert(
-            ref=ref, child=alert.child, kind="stage_overdue", theme=alert.theme, by=SYSTEM, now=now, stage=alert.stage,
-            rule=alert.rule, title=f"No response at DRP stage {alert.stage} to {alert.ref} (due {alert.stage_response_due:%a %-d %b %Y})",
-            due=alert.stage_response_due, days_overdue=engine.calendar.working_days_between(alert.stage_response_due, as_of),  # type: ignore[arg-type]
-            team=alert.team, worker=alert.worker, iro=alert.iro, note=f"raised for {alert.ref}",
+            ref=ref,
+            child=alert.child,
+            kind="stage_overdue",
+            theme=alert.theme,
+            by=SYSTEM,
+            now=now,
+            stage=alert.stage,
+            rule=alert.rule,
+            title=f"No response at DRP stage {alert.stage} to {alert.ref} (due {alert.stage_response_due:%a %-d %b %Y})",
+            due=alert.stage_response_due,
+            days_overdue=engine.calendar.working_days_between(alert.stage_response_due, as_of),  # type: ignore[arg-type]
+            team=alert.team,
+            worker=alert.worker,
+            iro=alert.iro,
+            note=f"raised for {alert.ref}",
         )
         alerts[ref] = flagged
         stage_changes.add(flagged)
@@ -293,8 +308,13 @@ def run_nightly(
 
     summary.duration_s = timer() - t0
     run.trigger_event(
-        NightlyRun.Finished, finished=now, children_evaluated=done, alerts_raised=summary.alerts_raised,
-        alerts_closed=summary.alerts_closed, stage_overdue_raised=summary.stage_overdue_raised, duration_s=summary.duration_s,
+        NightlyRun.Finished,
+        finished=now,
+        children_evaluated=done,
+        alerts_raised=summary.alerts_raised,
+        alerts_closed=summary.alerts_closed,
+        stage_overdue_raised=summary.stage_overdue_raised,
+        duration_s=summary.duration_s,
     )
     ledger.trigger_event(Ledger.RunFinished, run=str(run.id), position=end_position)
     store.save(*stage_changes.aggregates.values(), run, ledger)
@@ -324,7 +344,9 @@ def _existing_alerts(queue: AlertQueue) -> Alerts:
     return Alerts(queue.all())
 
 
-def _settle_child(queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, changes: _Batch, now: datetime) -> None:
+def _settle_child(
+    queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, changes: _Batch, now: datetime
+) -> None:
     """Raise, upgrade or close this child's alerts to match its obligations."""
     as_of = evaluation.as_of
     team, worker, iro = _who(evaluation.timeline, as_of)
@@ -340,7 +362,13 @@ def _settle_child(queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, cha
             if alert is None:
                 _raise(queue, o, ref, "breach", team, worker, iro, alerts, changes, now)
             elif alert.status == "open" and alert.kind == "due_soon":
-                alert.trigger_event(Alert.Breached, days_overdue=o.days_late, by=SYSTEM, at=now, note=f"now overdue: due {o.due_on:%a %-d %b %Y}")
+                alert.trigger_event(
+                    Alert.Breached,
+                    days_overdue=o.days_late,
+                    by=SYSTEM,
+                    at=now,
+                    note=f"now overdue: due {o.due_on:%a %-d %b %Y}",
+                )
                 changes.add(alert)
         elif o.status is Status.DUE_SOON:
             if alert is None and queue.settings.raise_due_soon:
@@ -361,12 +389,34 @@ def _settle_child(queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, cha
     _sync_imported(queue, evaluation, alerts, changes, now, team, worker, iro)
 
 
-def _raise(queue: AlertQueue, o: Obligation, ref: str, kind: str, team: str | None, worker: str | None, iro: str | None,
-           alerts: Alerts, changes: _Batch, now: datetime) -> None:
+def _raise(
+    queue: AlertQueue,
+    o: Obligation,
+    ref: str,
+    kind: str,
+    team: str | None,
+    worker: str | None,
+    iro: str | None,
+    alerts: Alerts,
+    changes: _Batch,
+    now: datetime,
+) -> None:
     spec = REGISTRY[o.rule]
     alert = queue.new_alert(
-        ref=ref, child=o.child, kind=kind, theme=spec.theme or DECISIONS_NOT_IMPLEMENTED, by=SYSTEM, now=now,
-        rule=o.rule, key=o.key, title=o.title, due=o.due_on, days_overdue=o.days_late, team=team, worker=worker, iro=iro,
+        ref=ref,
+        child=o.child,
+        kind=kind,
+        theme=spec.theme or DECISIONS_NOT_IMPLEMENTED,
+        by=SYSTEM,
+        now=now,
+        rule=o.rule,
+        key=o.key,
+        title=o.title,
+        due=o.due_on,
+        days_overdue=o.days_late,
+        team=team,
+        worker=worker,
+        iro=iro,
     )
     alerts[ref] = alert
     changes.add(alert)
@@ -386,20 +436,47 @@ def _outcome(o: Obligation) -> str:
     return f"{'met' if o.status is Status.MET else 'done late'} on {done:%a %-d %b %Y}"
 
 
-def _sync_imported(queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, changes: _Batch, now: datetime,
-                   team: str | None, worker: str | None, iro: str | None) -> None:
+def _sync_imported(
+    queue: AlertQueue,
+    evaluation: Evaluation,
+    alerts: Alerts,
+    changes: _Batch,
+    now: datetime,
+    team: str | None,
+    worker: str | None,
+    iro: str | None,
+) -> None:
     """Mirror the child's imported practice_alert_* and good_practice_notified facts, once each."""
     tl = evaluation.timeline
-    for fact in tl.of_type("practice_alert_raised", "practice_alert_escalated", "practice_alert_responded",
-                           "practice_alert_resolved", "good_practice_notified"):
-        moment = fact.at if isinstance(fact.at, datetime) else datetime.combine(fact.on, datetime.min.time(), tzinfo=LONDON)
+    for fact in tl.of_type(
+        "practice_alert_raised",
+        "practice_alert_escalated",
+        "practice_alert_responded",
+        "practice_alert_resolved",
+        "good_practice_notified",
+    ):
+        moment = (
+            fact.at
+            if isinstance(fact.at, datetime)
+            else datetime.combine(fact.on, datetime.min.time(), tzinfo=LONDON)
+        )
         source = f"{tl.child}#{fact.id or fact.seq}"
         by = fact.get("by") or "imported"
         if fact.type == "good_practice_notified":
             ref = ref_for_imported(tl.child, f"praise:{fact.id or fact.seq}")
             if ref not in alerts:
-                alert = queue.new_alert(ref=ref, child=tl.child, kind="praise", theme=fact["theme"], by=by, now=moment,
-                                        team=fact.get("team") or team, worker=worker, iro=iro, source_event=source)
+                alert = queue.new_alert(
+                    ref=ref,
+                    child=tl.child,
+                    kind="praise",
+                    theme=fact["theme"],
+                    by=by,
+                    now=moment,
+                    team=fact.get("team") or team,
+                    worker=worker,
+                    iro=iro,
+                    source_event=source,
+                )
                 alerts[ref] = alert
                 changes.add(alert)
             continue
@@ -407,23 +484,56 @@ def _sync_imported(queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, ch
         alert = alerts.get(ref)
         if fact.type == "practice_alert_raised":
             if alert is None:
-                alert = queue.new_alert(ref=ref, child=tl.child, kind="imported", theme=fact["theme"], by=by, now=moment,
-                                        stage=str(fact.get("stage", "informal")), raised_to=fact.get("raised_to"),
-                                        team=fact.get("team") or team, worker=worker, iro=iro, source_event=source,
-                                        note=f"imported alert {fact['alert']}")
+                alert = queue.new_alert(
+                    ref=ref,
+                    child=tl.child,
+                    kind="imported",
+                    theme=fact["theme"],
+                    by=by,
+                    now=moment,
+                    stage=str(fact.get("stage", "informal")),
+                    raised_to=fact.get("raised_to"),
+                    team=fact.get("team") or team,
+                    worker=worker,
+                    iro=iro,
+                    source_event=source,
+                    note=f"imported alert {fact['alert']}",
+                )
                 alerts[ref] = alert
                 changes.add(alert)
             continue
         marker = f"from imported event {source}"
         if alert is None or any(h.get("note") == marker for h in alert.history):
             continue
-        if fact.type == "practice_alert_escalated" and alert.status == "open" and alert.stage != str(fact["stage"]):
-            alert.trigger_event(Alert.Escalated, stage=str(fact["stage"]), stage_response_due=queue.response_due(str(fact["stage"]), moment),
-                                raised_to=None, by=by, at=moment, note=marker)
-        elif fact.type == "practice_alert_responded" and alert.status == "open" and alert.responded_stage != alert.stage:
+        if (
+            fact.type == "practice_alert_escalated"
+            and alert.status == "open"
+            and alert.stage != str(fact["stage"])
+        ):
+            alert.trigger_event(
+                Alert.Escalated,
+                stage=str(fact["stage"]),
+                stage_response_due=queue.response_due(str(fact["stage"]), moment),
+                raised_to=None,
+                by=by,
+                at=moment,
+                note=marker,
+            )
+        elif (
+            fact.type == "practice_alert_responded"
+            and alert.status == "open"
+            and alert.responded_stage != alert.stage
+        ):
             alert.trigger_event(Alert.Responded, by=by, at=moment, note=marker)
         elif fact.type == "practice_alert_resolved" and alert.status == "open":
-            alert.trigger_event(Alert.Resolved, outcome=fact.get("outcome") or "resolved", automatic=False, by=by, at=moment, note=marker)
+            alert.trigger_event(
+                Alert.Resolved,
+                outcome=fact.get("outcome") or "resolved",
+                automatic=False,
+                by=by,
+                at=moment,
+                note=marker,
+            )
         else:
             continue
         changes.add(alert)
@@ -437,5 +547,12 @@ def list_runs(store: CaseStore) -> list[NightlyRun]:
     return sorted(runs, key=lambda r: r.started)
 
 
-__all__ = ["Ledger", "NightlyRun", "RunSummary", "SimulatedCrash", "alert_aggregate_id", "list_runs", "run_nightly"]
-
+__all__ = [
+    "Ledger",
+    "NightlyRun",
+    "RunSummary",
+    "SimulatedCrash",
+    "alert_aggregate_id",
+    "list_runs",
+    "run_nightly",
+]

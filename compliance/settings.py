@@ -157,7 +157,7 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
         elif isinstance(item, Mapping) and isinstance(item.get("date"), date):
             holidays[item["date"]] = str(item.get("name", "Council holiday"))
         else:
-            raise fail(key, "expected a date (2026-06-15) or { date = 2026-06-15, name = \"...\" }")
+            raise fail(key, 'expected a date (2026-06-15) or { date = 2026-06-15, name = "..." }')
 
     overrides: dict[str, dict[str, list[tuple[date | None, Any]]]] = {}
     for rule_id, table in _table(data, "rules", fail).items():
@@ -177,13 +177,20 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
             ckey = f"{key}.changes[{i}]"
             if not isinstance(change, Mapping) or not isinstance(change.get("effective_from"), date):
                 raise fail(f"{ckey}.effective_from", "expected a date, e.g. effective_from = 2024-04-01")
-            entries.append((change["effective_from"], {k: v for k, v in change.items() if k != "effective_from"}, ckey))
+            entries.append(
+                (change["effective_from"], {k: v for k, v in change.items() if k != "effective_from"}, ckey)
+            )
         for effective_from, values, where in entries:
             for name, raw in values.items():
                 if name not in allowed:
-                    raise fail(f"{where}.{name}", f"unknown parameter (expected one of: {', '.join(sorted(allowed))})")
+                    raise fail(
+                        f"{where}.{name}",
+                        f"unknown parameter (expected one of: {', '.join(sorted(allowed))})",
+                    )
                 default = True if name == "enabled" else spec.params[name]
-                params.setdefault(name, []).append((effective_from, _coerce(raw, default, f"{where}.{name}", fail)))
+                params.setdefault(name, []).append(
+                    (effective_from, _coerce(raw, default, f"{where}.{name}", fail))
+                )
         for values_list in params.values():
             values_list.sort(key=lambda item: item[0] or date.min)
         overrides[rule_id] = params
@@ -196,20 +203,35 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
         if name not in DEFAULT_DRP_STAGES:
             raise fail(key, f"unknown stage (expected one of: {', '.join(DEFAULT_DRP_STAGES)})")
         _only(table, {"raised_to", "respond_within"}, key + ".", fail)
-        within = _coerce(table.get("respond_within", str(stages[name].respond_within)), Timescale(5, "working_days"), key + ".respond_within", fail)
+        within = _coerce(
+            table.get("respond_within", str(stages[name].respond_within)),
+            Timescale(5, "working_days"),
+            key + ".respond_within",
+            fail,
+        )
         stages[name] = DrpStage(name, str(table.get("raised_to", stages[name].raised_to)), within)
 
     return Settings(
         source=source,
         council=str(council.get("name", "Council")),
         terminology=terminology,
-        count_start_as_day_one=bool(_coerce(calendar.get("count_start_as_day_one", False), False, "calendar.count_start_as_day_one", fail)),
+        count_start_as_day_one=bool(
+            _coerce(
+                calendar.get("count_start_as_day_one", False), False, "calendar.count_start_as_day_one", fail
+            )
+        ),
         extra_holidays=holidays,
-        warning=_coerce(alerts.get("warning", "5 working days"), Timescale(5, "working_days"), "alerts.warning", fail),
-        raise_due_soon=bool(_coerce(alerts.get("raise_due_soon", False), False, "alerts.raise_due_soon", fail)),
+        warning=_coerce(
+            alerts.get("warning", "5 working days"), Timescale(5, "working_days"), "alerts.warning", fail
+        ),
+        raise_due_soon=bool(
+            _coerce(alerts.get("raise_due_soon", False), False, "alerts.raise_due_soon", fail)
+        ),
         overrides=overrides,
         drp_stages=stages,
-        drp_total=_coerce(drp.get("total", "20 working days"), Timescale(20, "working_days"), "drp.total", fail),
+        drp_total=_coerce(
+            drp.get("total", "20 working days"), Timescale(20, "working_days"), "drp.total", fail
+        ),
     )
 
 
@@ -229,7 +251,9 @@ def _only(table: Mapping[str, Any], allowed: set[str], prefix: str, fail: Any) -
 def _coerce(raw: Any, default: Any, key: str, fail: Any) -> Any:
     if isinstance(default, Timescale):
         if not isinstance(raw, str):
-            raise fail(key, "expected a timescale such as \"20 working days\", \"6 weeks\", \"3 months\", \"72 hours\"")
+            raise fail(
+                key, 'expected a timescale such as "20 working days", "6 weeks", "3 months", "72 hours"'
+            )
         try:
             return Timescale.parse(raw)
         except ValueError as exc:

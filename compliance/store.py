@@ -200,7 +200,9 @@ class CaseStore(Application[UUID]):
         out: dict[str, dict[str, str]] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            for originator_id, _version, state in self._select_rows(FACTS_TOPIC, [by_child[c] for c in chunk]):
+            for originator_id, _version, state in self._select_rows(
+                FACTS_TOPIC, [by_child[c] for c in chunk]
+            ):
                 out.setdefault(known[originator_id], {}).update(self._decode(state)["digests"])
         return out
 
@@ -227,7 +229,9 @@ class CaseStore(Application[UUID]):
 
     # --- bulk access to the recorder's table ------------------------------------------
 
-    def _select_rows(self, topic: str, originator_ids: list[UUID] | None) -> Iterator[tuple[UUID, int, bytes]]:
+    def _select_rows(
+        self, topic: str, originator_ids: list[UUID] | None
+    ) -> Iterator[tuple[UUID, int, bytes]]:
         """(originator_id, version, state) of stored events with a topic, ordered."""
         recorder = self.recorder
         if isinstance(recorder, POPOApplicationRecorder):
@@ -262,9 +266,11 @@ class CaseStore(Application[UUID]):
             cursor.execute(sql, params)
             for row in cursor.fetchall():
                 originator_id = row["originator_id"]
-                yield (originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))), row[
-                    "originator_version"
-                ], bytes(row["state"])
+                yield (
+                    (originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))),
+                    row["originator_version"],
+                    bytes(row["state"]),
+                )
 
 
 def _all_notifications(recorder: POPOApplicationRecorder) -> Iterator[Any]:
@@ -324,7 +330,12 @@ def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
             f"unsupported database URL scheme {parsed.scheme!r}: expected a file path, "
             "sqlite:///path or postgresql://user@host:port/db"
         )
-    settings.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path, CREATE_TABLE="y", SQLITE_LOCK_TIMEOUT="30")
+    settings.update(
+        PERSISTENCE_MODULE="eventsourcing.sqlite",
+        SQLITE_DBNAME=path,
+        CREATE_TABLE="y",
+        SQLITE_LOCK_TIMEOUT="30",
+    )
     return settings
 
 
@@ -343,7 +354,9 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
     except StoreError:
         raise
     except Exception as exc:  # the library raises several kinds; the user needs one line
-        raise StoreError(f"cannot open the store {_redact(url)}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
+        raise StoreError(
+            f"cannot open the store {_redact(url)}: {type(exc).__name__}: {exc}".splitlines()[0]
+        ) from None
 
 
 def _create_schema(settings: Mapping[str, str]) -> None:
@@ -362,7 +375,9 @@ def _create_schema(settings: Mapping[str, str]) -> None:
             connect_timeout=5,
             autocommit=True,
         ) as conn:
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings["POSTGRES_SCHEMA"])))
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings["POSTGRES_SCHEMA"]))
+            )
     except psycopg.Error as exc:
         raise StoreError(f"cannot open the PostgreSQL store: {str(exc).strip().splitlines()[0]}") from None
 

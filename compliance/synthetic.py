@@ -25,10 +25,40 @@ from dateutil.relativedelta import relativedelta
 
 from rules.calendar import WorkingDayCalendar
 
-TEAMS = ("CiN/CP North", "CiN/CP South", "Permanence", "Children in Care", "Leaving Care", "Children with Disabilities")
-LEGAL = (("C1", 32), ("V2", 30), ("C2", 14), ("E1", 4), ("L2", 5), ("J2", 3), ("L1", 4), ("J1", 2), ("V3", 3), ("C2", 3))
+TEAMS = (
+    "CiN/CP North",
+    "CiN/CP South",
+    "Permanence",
+    "Children in Care",
+    "Leaving Care",
+    "Children with Disabilities",
+)
+LEGAL = (
+    ("C1", 32),
+    ("V2", 30),
+    ("C2", 14),
+    ("E1", 4),
+    ("L2", 5),
+    ("J2", 3),
+    ("L1", 4),
+    ("J1", 2),
+    ("V3", 3),
+    ("C2", 3),
+)
 NEED = (("N1", 60), ("N4", 10), ("N5", 12), ("N2", 6), ("N3", 4), ("N6", 3), ("N7", 1), ("N8", 4))
-PLACEMENTS = (("U6", 40), ("U3", 12), ("U4", 10), ("U1", 5), ("K2", 12), ("P1", 6), ("H5", 6), ("R1", 3), ("Z1", 2), ("U5", 2), ("K1", 2))
+PLACEMENTS = (
+    ("U6", 40),
+    ("U3", 12),
+    ("U4", 10),
+    ("U1", 5),
+    ("K2", 12),
+    ("P1", 6),
+    ("H5", 6),
+    ("R1", 3),
+    ("Z1", 2),
+    ("U5", 2),
+    ("K1", 2),
+)
 CHANGE_REASONS = ("CARPL", "CREQB", "CREQO", "LAREQ", "CHILD", "ALLEG", "STAND", "CLOSE", "OTHER")
 THEMES = (
     "No plan / plan not updated: review stood down",
@@ -39,7 +69,11 @@ THEMES = (
     "Placement issues",
     "Decisions from reviews not implemented - drift",
 )
-PRAISE = ("Consistently good practice", "Good working relationship with the child", "Good quality assessment or plan")
+PRAISE = (
+    "Consistently good practice",
+    "Good working relationship with the child",
+    "Good quality assessment or plan",
+)
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
@@ -89,7 +123,9 @@ class _Child:
         return event
 
     def moment(self, day: date, lo: int = 8, hi: int = 20) -> datetime:
-        return datetime(day.year, day.month, day.day, self.rng.randrange(lo, hi), self.rng.choice((0, 15, 30, 45)))
+        return datetime(
+            day.year, day.month, day.day, self.rng.randrange(lo, hi), self.rng.choice((0, 15, 30, 45))
+        )
 
     def on_time(self, start: date, n_wd: int, p: float, late_max: int = 15) -> date:
         """A date within n working days of start with probability p, else late."""
@@ -103,11 +139,18 @@ class _Child:
         rng = self.rng
         kind = rng.random()
         age = rng.choices(range(18), [9, 6, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 7, 8, 9, 9, 7, 3])[0]
-        first_contact = self.start + timedelta(days=rng.randrange(0, max(1, (self.until - self.start).days - 20)))
+        first_contact = self.start + timedelta(
+            days=rng.randrange(0, max(1, (self.until - self.start).days - 20))
+        )
         dob = first_contact - timedelta(days=age * 365 + rng.randrange(0, 365))
         self.dob = dob
-        self.emit("child_registered", first_contact - timedelta(days=rng.randrange(0, 30)), dob=dob.isoformat(),
-                  sex=rng.choice("MMFFU" if rng.random() < 0.02 else "MF"), uasc=rng.random() < 0.05)
+        self.emit(
+            "child_registered",
+            first_contact - timedelta(days=rng.randrange(0, 30)),
+            dob=dob.isoformat(),
+            sex=rng.choice("MMFFU" if rng.random() < 0.02 else "MF"),
+            uasc=rng.random() < 0.05,
+        )
         self.emit("worker_allocated", first_contact, worker=self.worker, role="social_worker", team=self.team)
         if kind < 0.30:
             self.protection(first_contact, then_care=False)
@@ -142,7 +185,12 @@ class _Child:
         if rng.random() < 0.15:
             self.emit("icpc_held", icpc, outcome="no_plan")
             return
-        self.emit("icpc_held", icpc, outcome="plan", category=rng.choice(("neglect", "emotional", "physical", "sexual", "multiple")))
+        self.emit(
+            "icpc_held",
+            icpc,
+            outcome="plan",
+            category=rng.choice(("neglect", "emotional", "physical", "sexual", "multiple")),
+        )
         self.emit("core_group_held", self.on_time(icpc, 10, 0.85, 8))
         length = timedelta(days=rng.randrange(120, 600))
         end = icpc + length
@@ -155,7 +203,11 @@ class _Child:
         review = icpc + relativedelta(months=3) - timedelta(days=rng.choice((0, 0, 3, 7, -5)))
         while review < end:
             self.emit("rcpc_held", review, outcome="continue")
-            review = review + relativedelta(months=6) - timedelta(days=rng.randrange(0, 10) if rng.random() < 0.9 else -12)
+            review = (
+                review
+                + relativedelta(months=6)
+                - timedelta(days=rng.randrange(0, 10) if rng.random() < 0.9 else -12)
+            )
         if then_care:
             self.emit("cp_plan_ended", end, reason="child became looked after")
             self.looked_after(end)
@@ -170,7 +222,9 @@ class _Child:
         legal = _pick(rng, LEGAL)
         timed = rng.random() < 0.5
         entry_at: date | datetime = self.moment(entered) if timed else entered
-        self.emit("entered_care", entry_at, legal_status=legal, category_of_need=_pick(rng, NEED), team=self.team)
+        self.emit(
+            "entered_care", entry_at, legal_status=legal, category_of_need=_pick(rng, NEED), team=self.team
+        )
         stay = timedelta(days=int(rng.expovariate(1 / 540)) + 20)
         left = entered + stay
         if age >= 16:
@@ -181,19 +235,32 @@ class _Child:
         self.emit("iro_allocated", self.on_time(entered, 5, 0.9, 10), iro=self.iro)
         # Health.
         if rng.random() < 0.65:
-            requested = (entry_at if isinstance(entry_at, datetime) else self.moment(entered)) + timedelta(hours=rng.randrange(1, 46))
+            requested = (entry_at if isinstance(entry_at, datetime) else self.moment(entered)) + timedelta(
+                hours=rng.randrange(1, 46)
+            )
         else:
             requested = self.moment(entered + timedelta(days=rng.randrange(3, 12)))
         self.emit("health_assessment_requested", requested, kind="initial")
         iha = self.on_time(entered, 20, 0.55, 25)
         if rng.random() < 0.15:
-            self.emit("health_appointment", self.wd(entered, 8), kind="initial", outcome=rng.choice(("not_brought", "cancelled_by_carer", "cancelled_by_provider")))
+            self.emit(
+                "health_appointment",
+                self.wd(entered, 8),
+                kind="initial",
+                outcome=rng.choice(("not_brought", "cancelled_by_carer", "cancelled_by_provider")),
+            )
         self.emit("health_appointment", iha, kind="initial", outcome="attended")
         self.emit("health_assessment_completed", iha, kind="initial")
         assessed = iha
         while True:
-            gap = relativedelta(months=6) if (assessed - self.dob).days < 5 * 365 else relativedelta(months=12)
-            assessed = assessed + gap - timedelta(days=rng.randrange(0, 20) if rng.random() < 0.85 else -rng.randrange(5, 40))
+            gap = (
+                relativedelta(months=6) if (assessed - self.dob).days < 5 * 365 else relativedelta(months=12)
+            )
+            assessed = (
+                assessed
+                + gap
+                - timedelta(days=rng.randrange(0, 20) if rng.random() < 0.85 else -rng.randrange(5, 40))
+            )
             if assessed >= left:
                 break
             self.emit("health_assessment_completed", assessed, kind="review")
@@ -205,10 +272,17 @@ class _Child:
         self.emit("care_plan_recorded", self.on_time(entered, 10, 0.85, 10))
         reviews = self.reviews(entered, left)
         if rng.random() < 0.85 and len(reviews) >= 1:
-            self.emit("permanence_plan_recorded", reviews[min(1, len(reviews) - 1)] - timedelta(days=rng.randrange(0, 30)),
-                      plan=rng.choice(("long_term_fostering", "return_home", "adoption", "sgo", "kinship", "independence")))
+            self.emit(
+                "permanence_plan_recorded",
+                reviews[min(1, len(reviews) - 1)] - timedelta(days=rng.randrange(0, 30)),
+                plan=rng.choice(
+                    ("long_term_fostering", "return_home", "adoption", "sgo", "kinship", "independence")
+                ),
+            )
         elif reviews:
-            self.emit("permanence_plan_recorded", reviews[-1] + timedelta(days=20), plan="long_term_fostering")
+            self.emit(
+                "permanence_plan_recorded", reviews[-1] + timedelta(days=20), plan="long_term_fostering"
+            )
         # Education.
         if 3 <= age <= 17:
             self.emit("pep_initiated", self.on_time(entered, 10, 0.75, 15))
@@ -239,13 +313,23 @@ class _Child:
         due = self.wd(entered, 20)
         for n in range(40):
             on_time = rng.random() < 0.92
-            day = due - timedelta(days=rng.randrange(0, 12)) if on_time else due + timedelta(days=rng.randrange(1, 25))
+            day = (
+                due - timedelta(days=rng.randrange(0, 12))
+                if on_time
+                else due + timedelta(days=rng.randrange(1, 25))
+            )
             day = max(day, held[-1] + timedelta(days=14) if held else entered + timedelta(days=5))
             if day >= left or day > self.until:
                 break
             if not on_time and rng.random() < 0.4:
                 self.emit("review_stood_down", due - timedelta(days=2), reason="no updated care plan")
-            self.emit("review_held", day, kind="looked_after", participation=f"PN{rng.choice((0, 1, 1, 1, 2, 3, 5, 6, 6, 7))}", chair=self.iro)
+            self.emit(
+                "review_held",
+                day,
+                kind="looked_after",
+                participation=f"PN{rng.choice((0, 1, 1, 1, 2, 3, 5, 6, 6, 7))}",
+                chair=self.iro,
+            )
             self.emit("review_decisions_circulated", self.on_time(day, 5, 0.85, 10))
             held.append(day)
             due = day + relativedelta(months=3 if n == 0 else 6)
@@ -258,17 +342,29 @@ class _Child:
         while start < left and start <= self.until:
             kind = _pick(rng, PLACEMENTS)
             long_term = kind in ("U1", "U4") or rng.random() < 0.1
-            self.emit("placement_started", start, placement_type=kind, provider=f"P{rng.randrange(1, 400):04d}",
-                      distance_miles=round(rng.expovariate(1 / 12), 1), long_term=long_term)
+            self.emit(
+                "placement_started",
+                start,
+                placement_type=kind,
+                provider=f"P{rng.randrange(1, 400):04d}",
+                distance_miles=round(rng.expovariate(1 / 12), 1),
+                long_term=long_term,
+            )
             self.emit("placement_plan_recorded", self.on_time(start, 5, 0.8, 10))
             stay = timedelta(days=rng.randrange(40, 110) if volatile else int(rng.expovariate(1 / 500)) + 30)
             end = min(start + stay, left)
-            visit = start + timedelta(days=rng.randrange(1, 7) if rng.random() < 0.9 else rng.randrange(8, 14))
+            visit = start + timedelta(
+                days=rng.randrange(1, 7) if rng.random() < 0.9 else rng.randrange(8, 14)
+            )
             anniversary = start + relativedelta(years=1)
             while visit < end and visit <= self.until:
                 self.emit("statutory_visit", visit, seen=rng.random() < 0.96, seen_alone=rng.random() < 0.6)
                 interval = 90 if (visit >= anniversary and long_term) else 42
-                visit += timedelta(days=rng.randrange(interval - 14, interval + 1) if rng.random() < 0.9 else rng.randrange(interval + 1, interval + 20))
+                visit += timedelta(
+                    days=rng.randrange(interval - 14, interval + 1)
+                    if rng.random() < 0.9
+                    else rng.randrange(interval + 1, interval + 20)
+                )
             if end < left:
                 self.emit("placement_ended", end, reason=rng.choice(CHANGE_REASONS))
             start = end
@@ -320,15 +416,25 @@ class _Child:
         eligible = max(sixteen, entered + timedelta(days=91))
         if eligible >= left:
             return
-        assessed = eligible + timedelta(days=rng.randrange(20, 85) if rng.random() < 0.8 else rng.randrange(95, 140))
+        assessed = eligible + timedelta(
+            days=rng.randrange(20, 85) if rng.random() < 0.8 else rng.randrange(95, 140)
+        )
         self.emit("needs_assessment_completed", assessed)
-        self.emit("personal_adviser_allocated", eligible + timedelta(days=rng.randrange(10, 100)), adviser=f"PA{rng.randrange(1, 20):02d}")
+        self.emit(
+            "personal_adviser_allocated",
+            eligible + timedelta(days=rng.randrange(10, 100)),
+            adviser=f"PA{rng.randrange(1, 20):02d}",
+        )
         plan = self.on_time(assessed, 10, 0.8, 15)
         self.emit("pathway_plan_recorded", plan)
         review = plan
         twenty_one = self.dob + relativedelta(years=21)
         while True:
-            review = review + relativedelta(months=6) - timedelta(days=rng.randrange(0, 20) if rng.random() < 0.85 else -rng.randrange(5, 30))
+            review = (
+                review
+                + relativedelta(months=6)
+                - timedelta(days=rng.randrange(0, 20) if rng.random() < 0.85 else -rng.randrange(5, 30))
+            )
             if review >= twenty_one or review > self.until:
                 break
             self.emit("review_held", review, kind="pathway_plan")
@@ -344,12 +450,27 @@ class _Child:
         if rng.random() < 0.03:
             day = date.fromisoformat(self.events[-1]["at"][:10]) - timedelta(days=rng.randrange(0, 60))
             alert = f"PA-{self.id}"
-            self.emit("practice_alert_raised", day, alert=alert, theme=rng.choice(THEMES), stage="informal", raised_to="team manager", team=self.team)
+            self.emit(
+                "practice_alert_raised",
+                day,
+                alert=alert,
+                theme=rng.choice(THEMES),
+                stage="informal",
+                raised_to="team manager",
+                team=self.team,
+            )
             if rng.random() < 0.25:
-                self.emit("practice_alert_escalated", self.wd(day, 6), alert=alert, stage=rng.choice(("1", "2")))
+                self.emit(
+                    "practice_alert_escalated", self.wd(day, 6), alert=alert, stage=rng.choice(("1", "2"))
+                )
             if rng.random() < 0.8:
                 self.emit("practice_alert_responded", self.wd(day, rng.randrange(2, 9)), alert=alert)
-                self.emit("practice_alert_resolved", self.wd(day, rng.randrange(9, 15)), alert=alert, outcome="resolved")
+                self.emit(
+                    "practice_alert_resolved",
+                    self.wd(day, rng.randrange(9, 15)),
+                    alert=alert,
+                    outcome="resolved",
+                )
         if rng.random() < 0.03:
             day = date.fromisoformat(self.events[-1]["at"][:10]) - timedelta(days=rng.randrange(0, 90))
             self.emit("good_practice_notified", day, theme=rng.choice(PRAISE), team=self.team)

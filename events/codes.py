@@ -81,9 +81,7 @@ class PlacementType(StrEnum):
 #: the carer is only temporarily approved.
 CONNECTED_PERSON_PLACEMENTS = frozenset({PlacementType.U1, PlacementType.U2, PlacementType.U3})
 PLACED_WITH_PARENTS = frozenset({PlacementType.P1})
-ADOPTION_PLACEMENTS = frozenset(
-    {PlacementType.A3, PlacementType.A4, PlacementType.A5, PlacementType.A6}
-)
+ADOPTION_PLACEMENTS = frozenset({PlacementType.A3, PlacementType.A4, PlacementType.A5, PlacementType.A6})
 
 
 class ReasonPlaceChange(StrEnum):

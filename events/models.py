@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
@@ -96,9 +97,7 @@ def _iso(value: date) -> str:
 
 
 Day = Annotated[date, PlainValidator(_parse_day), PlainSerializer(_iso, return_type=str)]
-At = Annotated[
-    date | datetime, PlainValidator(_parse_at), PlainSerializer(_iso, return_type=str)
-]
+At = Annotated[date | datetime, PlainValidator(_parse_at), PlainSerializer(_iso, return_type=str)]
 Moment = Annotated[datetime, PlainValidator(_parse_moment), PlainSerializer(_iso, return_type=str)]
 ChildId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -113,9 +112,7 @@ def _as_number(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
 
-Stage = Annotated[
-    Literal["informal", "1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)
-]
+Stage = Annotated[Literal["informal", "1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 EscalationStage = Annotated[Literal["1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 ReviewKind = Literal["looked_after", "pathway_plan", "adoption"]
 HealthKind = Literal["initial", "review"]
@@ -548,7 +545,7 @@ def closest_type(name: str) -> str | None:
     return matches[0] if matches else None
 
 
-def _describe(error: dict[str, Any], cls: type[CaseEvent]) -> tuple[str, str]:
+def _describe(error: Mapping[str, Any], cls: type[CaseEvent]) -> tuple[str, str]:
     field = ".".join(str(part) for part in error["loc"]) or "(event)"
     kind = error["type"]
     if kind == "missing":

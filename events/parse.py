@@ -40,7 +40,9 @@ class ParsedEvent:
     event: CaseEvent
 
 
-def read_file(path: str | Path, *, stream: BinaryIO | None = None, name: str | None = None) -> list[ParsedEvent]:
+def read_file(
+    path: str | Path, *, stream: BinaryIO | None = None, name: str | None = None
+) -> list[ParsedEvent]:
     """Read and validate a whole file (`-` or a stream: JSON Lines)."""
     source = name or str(path)
     if stream is not None:
@@ -60,7 +62,9 @@ def read_file(path: str | Path, *, stream: BinaryIO | None = None, name: str | N
         elif suffix in (".jsonl", ".ndjson", ".json"):
             fmt = "jsonl"
         else:
-            raise BadInput(source, None, None, f"unknown file type {suffix or '(none)'!r}: expected .jsonl or .csv")
+            raise BadInput(
+                source, None, None, f"unknown file type {suffix or '(none)'!r}: expected .jsonl or .csv"
+            )
     text = _decode(data, source)
     rows = _csv_rows(text, source) if fmt == "csv" else _jsonl_rows(text, source)
     return _validate(rows, source)
@@ -73,7 +77,9 @@ def _decode(data: bytes, source: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise BadInput(source, line, None, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        raise BadInput(
+            source, line, None, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
     if not text.strip():
         raise BadInput(source, None, None, "the file is empty: expected one event per line")
     return text
@@ -119,7 +125,10 @@ def _csv_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any] | Ba
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            yield number, BadInput(source, number, None, f"{len(row)} cells but the header has {len(header)} columns")
+            yield (
+                number,
+                BadInput(source, number, None, f"{len(row)} cells but the header has {len(header)} columns"),
+            )
             continue
         # An empty cell means "absent" (contract); unknown columns left empty are ignored.
         yield number, {name: cell for name, cell in zip(header, row, strict=False) if cell.strip() != ""}

@@ -31,7 +31,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def fmt_date(d: date) -> str:
-    """"Mon 12 Sep 2022", independent of the machine's locale."""
+    """ "Mon 12 Sep 2022", independent of the machine's locale."""
     return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
@@ -50,9 +50,7 @@ class Fact:
 
     __slots__ = ("type", "at", "on", "id", "recorded_at", "stored_at", "seq", "record")
 
-    def __init__(
-        self, record: Mapping[str, Any], *, seq: int, stored_at: datetime | None = None
-    ) -> None:
+    def __init__(self, record: Mapping[str, Any], *, seq: int, stored_at: datetime | None = None) -> None:
         self.record = record
         self.type: str = record["type"]
         at = record["at"]
@@ -267,9 +265,7 @@ def build_timeline(
     `as_of`: the world as it stood at the end of that day (later events have not
     happened yet). `known_at`: only facts recorded by that moment count.
     """
-    known = [
-        f for f in facts if known_at is None or f.recorded_at is None or f.recorded_at <= known_at
-    ]
+    known = [f for f in facts if known_at is None or f.recorded_at is None or f.recorded_at <= known_at]
     # A retraction is about knowledge, not the world: once recorded it removes its target
     # from every replay, whatever the `as_of` date.
     retracted_ids = _retracted_ids(known)
@@ -304,7 +300,9 @@ def build_timeline(
     if dob is not None:
         for fact in effective:
             if fact.on < dob and fact.type not in ("child_registered", "retracted"):
-                findings.append(Finding("DQ-BEFORE-BIRTH", fact, f"{fact.describe()} is before the date of birth"))
+                findings.append(
+                    Finding("DQ-BEFORE-BIRTH", fact, f"{fact.describe()} is before the date of birth")
+                )
                 break
 
     findings.sort(key=lambda f: f.fact.sort_key())
@@ -326,11 +324,7 @@ def _retracted_ids(facts: list[Fact]) -> set[str]:
     retractions = [f for f in facts if f.type == "retracted"]
     # A retraction can itself be retracted; then its target counts again.
     withdrawn = {f["target"] for f in retractions}
-    return {
-        f["target"]
-        for f in retractions
-        if f.id is None or f.id not in withdrawn
-    }
+    return {f["target"] for f in retractions if f.id is None or f.id not in withdrawn}
 
 
 _IN_CARE_ONLY = {
@@ -374,7 +368,9 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
                 )
             elif kind == "placement_ended":
                 findings.append(
-                    Finding("DQ-PLACEMENT-END-WITHOUT-START", fact, f"{fact.describe()} with no open placement")
+                    Finding(
+                        "DQ-PLACEMENT-END-WITHOUT-START", fact, f"{fact.describe()} with no open placement"
+                    )
                 )
         elif kind == "legal_status_changed":
             statuses.append((fact.on, str(fact["legal_status"])))
@@ -393,7 +389,9 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
         elif kind == "placement_ended":
             if open_placement is None:
                 findings.append(
-                    Finding("DQ-PLACEMENT-END-WITHOUT-START", fact, f"{fact.describe()} with no open placement")
+                    Finding(
+                        "DQ-PLACEMENT-END-WITHOUT-START", fact, f"{fact.describe()} with no open placement"
+                    )
                 )
             close_placement(fact)
         elif kind == "left_care":
@@ -410,9 +408,13 @@ def _check_in_care(facts: list[Fact], periods: tuple[PeriodOfCare, ...], finding
     # A looked-after review must fall within a period of care.
     for fact in facts:
         if fact.type == "review_held" and fact.get("kind", "looked_after") == "looked_after":
-            if not any(p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on) for p in periods):
+            if not any(
+                p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on) for p in periods
+            ):
                 findings.append(
-                    Finding("DQ-REVIEW-NOT-IN-CARE", fact, f"{fact.describe()} when the child was not in care")
+                    Finding(
+                        "DQ-REVIEW-NOT-IN-CARE", fact, f"{fact.describe()} when the child was not in care"
+                    )
                 )
 
 
@@ -434,7 +436,9 @@ def _missing_episodes(facts: list[Fact], findings: list[Finding]) -> tuple[Missi
         elif fact.type == "returned":
             if open_start is None:
                 findings.append(
-                    Finding("DQ-RETURN-WITHOUT-MISSING", fact, f"{fact.describe()} with no open missing episode")
+                    Finding(
+                        "DQ-RETURN-WITHOUT-MISSING", fact, f"{fact.describe()} with no open missing episode"
+                    )
                 )
                 continue
             episodes.append(MissingEpisode(open_start, fact))

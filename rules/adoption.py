@@ -52,7 +52,14 @@ def first_review_not_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligati
         placement = first_on_or_after(placed, order.on)
         closed = (placement.on, "placed for adoption") if placement is not None else _ended(tl, order.on)
         met = first_on_or_after(reviews, order.on, until=placement.on if placement else None)
-        yield ctx.obligation(tl, start=order, deadline=ctx.deadline(order.on), met_by=met, closed=closed, discriminator=str(order.seq))
+        yield ctx.obligation(
+            tl,
+            start=order,
+            deadline=ctx.deadline(order.on),
+            met_by=met,
+            closed=closed,
+            discriminator=str(order.seq),
+        )
 
 
 @rule(
@@ -75,7 +82,14 @@ def first_review_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     reviews = _adoption_reviews(tl)
     for placed in tl.of_type("placed_for_adoption"):
         met = first_on_or_after(reviews, placed.on)
-        yield ctx.obligation(tl, start=placed, deadline=ctx.deadline(placed.on), met_by=met, closed=_ended(tl, placed.on), discriminator=str(placed.seq))
+        yield ctx.obligation(
+            tl,
+            start=placed,
+            deadline=ctx.deadline(placed.on),
+            met_by=met,
+            closed=_ended(tl, placed.on),
+            discriminator=str(placed.seq),
+        )
 
 
 def _placed_reviews(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obligation]:

@@ -47,11 +47,20 @@ def pep_initiated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         notes = []
         if age is None:
             notes.append("date of birth not recorded: assumed of school age")
-        elif not ctx.param("min_age", on=period.started_on) <= age <= ctx.param("max_age", on=period.started_on):
+        elif (
+            not ctx.param("min_age", on=period.started_on)
+            <= age
+            <= ctx.param("max_age", on=period.started_on)
+        ):
             continue
         met = first_on_or_after(peps, period.started_on, until=period.ended_on)
         yield ctx.obligation(
-            tl, start=period.start, deadline=ctx.deadline(period.started_on), met_by=met, closed=_closed(period), notes=notes
+            tl,
+            start=period.start,
+            deadline=ctx.deadline(period.started_on),
+            met_by=met,
+            closed=_closed(period),
+            notes=notes,
         )
 
 
@@ -93,9 +102,22 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             if start > ctx.as_of:
                 continue
             age = tl.age_on(start)
-            if age is not None and not ctx.param("min_age", on=start) <= age <= ctx.param("max_age", on=start):
+            if age is not None and not ctx.param("min_age", on=start) <= age <= ctx.param(
+                "max_age", on=start
+            ):
                 continue
             met = next((r for r in reviews if start <= r.on <= term_end), None)
-            closed = (period.ended_on, "left care") if period.ended_on is not None and period.ended_on <= term_end else None
+            closed = (
+                (period.ended_on, "left care")
+                if period.ended_on is not None and period.ended_on <= term_end
+                else None
+            )
             deadline = Deadline(term_end, f"within the term {fmt_date(term_start)} to {fmt_date(term_end)}")
-            yield ctx.obligation(tl, start=start, deadline=deadline, met_by=met, closed=closed, title=f"PEP reviewed in the term from {fmt_date(term_start)}")
+            yield ctx.obligation(
+                tl,
+                start=start,
+                deadline=deadline,
+                met_by=met,
+                closed=closed,
+                title=f"PEP reviewed in the term from {fmt_date(term_start)}",
+            )

@@ -11,8 +11,14 @@ from rules.obligation import Basis, Obligation
 from rules.registry import RuleContext, first_on_or_after, rule
 from rules.timescales import Timescale, fmt_date
 
-PROMOTING_HEALTH = "Promoting the health and well-being of looked-after children (DfE/DH statutory guidance, 2015)"
-MISSED_OUTCOMES = {"not_brought": "not brought", "cancelled_by_carer": "cancelled by the carer", "cancelled_by_provider": "cancelled by the provider"}
+PROMOTING_HEALTH = (
+    "Promoting the health and well-being of looked-after children (DfE/DH statutory guidance, 2015)"
+)
+MISSED_OUTCOMES = {
+    "not_brought": "not brought",
+    "cancelled_by_carer": "cancelled by the carer",
+    "cancelled_by_provider": "cancelled by the provider",
+}
 
 
 def _closed(period: PeriodOfCare) -> tuple[date, str] | None:
@@ -59,7 +65,9 @@ def iha_requested(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         met = first_on_or_after(requests, period.start.at, until=period.ended_on)
         if met is None:  # requested on the day of entry, before the recorded time
             met = first_on_or_after(requests, period.started_on, until=period.ended_on)
-        yield ctx.obligation(tl, start=period.start, deadline=ctx.deadline(period.start.at), met_by=met, closed=_closed(period))
+        yield ctx.obligation(
+            tl, start=period.start, deadline=ctx.deadline(period.start.at), met_by=met, closed=_closed(period)
+        )
 
 
 @rule(
@@ -87,7 +95,12 @@ def iha_completed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         met = first_on_or_after(completions, period.started_on, until=period.ended_on)
         notes = _missed_appointments(tl, "initial", period.started_on, period.ended_on)
         yield ctx.obligation(
-            tl, start=period.start, deadline=ctx.deadline(period.start.at), met_by=met, closed=_closed(period), notes=notes
+            tl,
+            start=period.start,
+            deadline=ctx.deadline(period.start.at),
+            met_by=met,
+            closed=_closed(period),
+            notes=notes,
         )
 
 
@@ -115,12 +128,23 @@ def review_health_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
     completions = [f for f in tl.of_type("health_assessment_completed")]
     reviews = _of_kind(tl, "health_assessment_completed", "review")
     for period in tl.periods:
-        in_period = [c for c in completions if c.on >= period.started_on and (period.ended_on is None or c.on <= period.ended_on)]
+        in_period = [
+            c
+            for c in completions
+            if c.on >= period.started_on and (period.ended_on is None or c.on <= period.ended_on)
+        ]
         for previous in in_period:
             age = tl.age_on(previous.on)
             name = "under_five" if age is not None and age < 5 else "five_and_over"
             notes = [] if age is not None else ["date of birth not recorded: the 12-month interval is used"]
-            met = next((r for r in reviews if r.on > previous.on and (period.ended_on is None or r.on <= period.ended_on)), None)
+            met = next(
+                (
+                    r
+                    for r in reviews
+                    if r.on > previous.on and (period.ended_on is None or r.on <= period.ended_on)
+                ),
+                None,
+            )
             yield ctx.obligation(
                 tl,
                 start=previous,
@@ -152,10 +176,19 @@ def dental_check(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     checks = tl.of_type("dental_check")
     for period in tl.periods:
-        in_period = [c for c in checks if c.on >= period.started_on and (period.ended_on is None or c.on <= period.ended_on)]
+        in_period = [
+            c
+            for c in checks
+            if c.on >= period.started_on and (period.ended_on is None or c.on <= period.ended_on)
+        ]
         starts: list[Fact] = [period.start, *in_period]
         for i, start in enumerate(starts):
             met = in_period[i] if i < len(in_period) else None
             yield ctx.obligation(
-                tl, start=start, deadline=ctx.deadline(start.on), met_by=met, closed=_closed(period), discriminator=str(start.seq) if i else ""
+                tl,
+                start=start,
+                deadline=ctx.deadline(start.on),
+                met_by=met,
+                closed=_closed(period),
+                discriminator=str(start.seq) if i else "",
             )

@@ -143,7 +143,11 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
       2024, is Wed 3 Jan 2024; decisions circulated Wed 3 Jan 2024: met.
     - Missed: review Mon 3 Jul 2023, due Mon 10 Jul 2023; circulated Tue 11 Jul 2023: late.
     """
-    circulated = [f for f in tl.of_type("review_decisions_circulated") if f.get("kind", "looked_after") == "looked_after"]
+    circulated = [
+        f
+        for f in tl.of_type("review_decisions_circulated")
+        if f.get("kind", "looked_after") == "looked_after"
+    ]
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
         for i, review in enumerate(reviews):
@@ -183,7 +187,9 @@ def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         first = period.placements[0].start
         # A plan prepared before the placement, within the period, counts.
         met = next((p for p in _in_period(plans, period)), None)
-        yield ctx.obligation(tl, start=first, deadline=ctx.deadline(first.on), met_by=met, closed=_closed(period))
+        yield ctx.obligation(
+            tl, start=first, deadline=ctx.deadline(first.on), met_by=met, closed=_closed(period)
+        )
 
 
 @rule(
@@ -208,7 +214,9 @@ def placement_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     for period in tl.periods:
         for placement in period.placements:
             end = placement.ended_on
-            met = next((p for p in plans if p.on >= placement.started_on and (end is None or p.on <= end)), None)
+            met = next(
+                (p for p in plans if p.on >= placement.started_on and (end is None or p.on <= end)), None
+            )
             closed = (end, "placement ended") if end is not None else None
             yield ctx.obligation(
                 tl,
@@ -245,7 +253,9 @@ def iro_allocated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         deadline = ctx.deadline(period.start.at)
         first_review_due = ctx.calendar.add_working_days(period.started_on, 20)
         if first_review_due < day_of(deadline.due):
-            deadline = Deadline(first_review_due, f"before the first review is due on {fmt_date(first_review_due)}")
+            deadline = Deadline(
+                first_review_due, f"before the first review is due on {fmt_date(first_review_due)}"
+            )
         after = first_on_or_after(allocations, period.started_on, until=period.ended_on)
         before = [a for a in allocations if a.on < period.started_on]
         met = after if after is not None else (before[-1] if before else None)
@@ -291,4 +301,11 @@ def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             due = second.due  # type: ignore[assignment]
             text = f"due by the second review, which falls due {fmt_date(due)}"
         met = next((p for p in _in_period(plans, period)), None)
-        yield ctx.obligation(tl, start=period.start, deadline=Deadline(due, text), met_by=met, closed=_closed(period), notes=notes)
+        yield ctx.obligation(
+            tl,
+            start=period.start,
+            deadline=Deadline(due, text),
+            met_by=met,
+            closed=_closed(period),
+            notes=notes,
+        )

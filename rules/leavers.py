@@ -109,7 +109,14 @@ def pathway_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     plans = tl.of_type("pathway_plan_recorded")
     for assessment in tl.of_type("needs_assessment_completed"):
         met = first_on_or_after(plans, assessment.on)
-        yield ctx.obligation(tl, start=assessment, deadline=ctx.deadline(assessment.on), met_by=met, closed=_twenty_first(tl), discriminator=str(assessment.seq))
+        yield ctx.obligation(
+            tl,
+            start=assessment,
+            deadline=ctx.deadline(assessment.on),
+            met_by=met,
+            closed=_twenty_first(tl),
+            discriminator=str(assessment.seq),
+        )
 
 
 @rule(
@@ -174,7 +181,12 @@ def personal_adviser(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     deadline = by_sixteen
     if start > by_sixteen.due:  # type: ignore[operator]
         deadline = Deadline(start, f"on becoming eligible, {fmt_date(start)}")
-    advisers = [f for f in tl.facts if f.type == "personal_adviser_allocated" or (f.type == "worker_allocated" and f.get("role") == "personal_adviser")]
+    advisers = [
+        f
+        for f in tl.facts
+        if f.type == "personal_adviser_allocated"
+        or (f.type == "worker_allocated" and f.get("role") == "personal_adviser")
+    ]
     met = first_on_or_after(advisers, start) or (advisers[-1] if advisers else None)
     yield ctx.obligation(tl, start=start, deadline=deadline, met_by=met)
 

@@ -44,12 +44,22 @@ def return_interview(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             continue
         if episode.kind not in ctx.param("kinds", on=returned.on):
             continue
-        later = [e.start for e in tl.missing_episodes if e.start.on >= returned.on and e.start.seq != episode.start.seq]
+        later = [
+            e.start
+            for e in tl.missing_episodes
+            if e.start.on >= returned.on and e.start.seq != episode.start.seq
+        ]
         until = later[0].on if later else None
         met = first_on_or_after(answers, returned.at, until=until)
         if met is None:
             met = first_on_or_after(answers, returned.on, until=until)
-        yield ctx.obligation(tl, start=returned, deadline=ctx.deadline(returned.at), met_by=met, discriminator=str(returned.seq))
+        yield ctx.obligation(
+            tl,
+            start=returned,
+            deadline=ctx.deadline(returned.at),
+            met_by=met,
+            discriminator=str(returned.seq),
+        )
 
 
 @rule(
@@ -78,7 +88,9 @@ def iro_informed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         if tl.period_on(start.on) is None:
             continue
         met = first_on_or_after(informed, start.on)
-        yield ctx.obligation(tl, start=start, deadline=ctx.deadline(start.on), met_by=met, discriminator=str(start.seq))
+        yield ctx.obligation(
+            tl, start=start, deadline=ctx.deadline(start.on), met_by=met, discriminator=str(start.seq)
+        )
 
 
 @rule(
@@ -112,7 +124,9 @@ def repeat_missing(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         if len(recent) < needed:
             continue
         met = first_on_or_after(meetings, trigger.on)
-        yield ctx.obligation(tl, start=trigger, deadline=ctx.deadline(trigger.on), met_by=met, discriminator=str(trigger.seq))
+        yield ctx.obligation(
+            tl, start=trigger, deadline=ctx.deadline(trigger.on), met_by=met, discriminator=str(trigger.seq)
+        )
         # Episodes up to the meeting (or all, while none is held) belong to this trigger.
         if met is None:
             return

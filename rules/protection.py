@@ -45,7 +45,13 @@ def referral_decision(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     for i, referral in enumerate(referrals):
         until = referrals[i + 1].on if i + 1 < len(referrals) else None
         met = first_on_or_after(decisions, referral.on, until=until)
-        yield ctx.obligation(tl, start=referral, deadline=ctx.deadline(referral.on), met_by=met, discriminator=str(referral.seq))
+        yield ctx.obligation(
+            tl,
+            start=referral,
+            deadline=ctx.deadline(referral.on),
+            met_by=met,
+            discriminator=str(referral.seq),
+        )
 
 
 @rule(
@@ -77,7 +83,14 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         if decision is not None and decision.get("outcome") in ("nfa", "early_help"):
             closed = (decision.on, f"no assessment needed (decision: {decision['outcome']})")
         met = first_on_or_after(done, referral.on, until=until)
-        yield ctx.obligation(tl, start=referral, deadline=ctx.deadline(referral.on), met_by=met, closed=closed, discriminator=str(referral.seq))
+        yield ctx.obligation(
+            tl,
+            start=referral,
+            deadline=ctx.deadline(referral.on),
+            met_by=met,
+            closed=closed,
+            discriminator=str(referral.seq),
+        )
 
 
 @rule(
@@ -108,7 +121,9 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             continue
         if pending:
             start = pending[0] if ctx.param("clock_start", on=pending[0].on) == "first" else pending[-1]
-            yield ctx.obligation(tl, start=start, deadline=ctx.deadline(start.on), met_by=fact, discriminator=str(start.seq))
+            yield ctx.obligation(
+                tl, start=start, deadline=ctx.deadline(start.on), met_by=fact, discriminator=str(start.seq)
+            )
             pending = []
     if pending:
         start = pending[0] if ctx.param("clock_start", on=pending[0].on) == "first" else pending[-1]
@@ -136,7 +151,13 @@ def first_core_group(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     groups = tl.of_type("core_group_held")
     for plan in tl.protection_plans:
         met = first_on_or_after(groups, plan.started_on, until=plan.ended_on)
-        yield ctx.obligation(tl, start=plan.start, deadline=ctx.deadline(plan.started_on), met_by=met, closed=_plan_closed(plan))
+        yield ctx.obligation(
+            tl,
+            start=plan.start,
+            deadline=ctx.deadline(plan.started_on),
+            met_by=met,
+            closed=_plan_closed(plan),
+        )
 
 
 @rule(
@@ -160,7 +181,11 @@ def first_review_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligati
     for plan in tl.protection_plans:
         reviews = _between(conferences, plan.started_on, plan.ended_on)
         yield ctx.obligation(
-            tl, start=plan.start, deadline=ctx.deadline(plan.started_on), met_by=reviews[0] if reviews else None, closed=_plan_closed(plan)
+            tl,
+            start=plan.start,
+            deadline=ctx.deadline(plan.started_on),
+            met_by=reviews[0] if reviews else None,
+            closed=_plan_closed(plan),
         )
 
 

@@ -75,7 +75,9 @@ def rule(
 
     def register(func: RuleFunc) -> RuleFunc:
         if id in REGISTRY:
-            raise DuplicateRule(f"rule id {id!r} is declared twice ({REGISTRY[id].func.__module__} and {func.__module__})")
+            raise DuplicateRule(
+                f"rule id {id!r} is declared twice ({REGISTRY[id].func.__module__} and {func.__module__})"
+            )
         if not (func.__doc__ or "").strip():
             raise RuntimeError(f"rule {id} has no docstring: state the duty, cite it, give worked examples")
         REGISTRY[id] = RuleSpec(
@@ -258,7 +260,9 @@ def _wd(n: int) -> str:
     return f"{n} working day{'s' if n != 1 else ''}"
 
 
-def first_on_or_after(facts: Iterable[Fact], start: date | datetime, *, until: date | None = None) -> Fact | None:
+def first_on_or_after(
+    facts: Iterable[Fact], start: date | datetime, *, until: date | None = None
+) -> Fact | None:
     """The first fact at or after a clock start (and on or before `until`, if given).
 
     Compares moments when both sides have a time, days otherwise.
@@ -276,9 +280,7 @@ def first_on_or_after(facts: Iterable[Fact], start: date | datetime, *, until: d
     return None
 
 
-def evaluate_rules(
-    timeline: Timeline, judge: Judge, specs: Iterable[RuleSpec]
-) -> list[Obligation]:
+def evaluate_rules(timeline: Timeline, judge: Judge, specs: Iterable[RuleSpec]) -> list[Obligation]:
     """Run the given rules over one timeline."""
     out: list[Obligation] = []
     for spec in specs:

@@ -48,7 +48,7 @@ _PATTERN = re.compile(r"^\s*(\d+)\s*([a-z ]+?)\s*$")
 
 
 def fmt_moment(moment: datetime) -> str:
-    """"Sat 25 Mar 2023 12:00 GMT" (in Europe/London)."""
+    """ "Sat 25 Mar 2023 12:00 GMT" (in Europe/London)."""
     local = moment.astimezone(LONDON)
     return f"{fmt_date(local.date())} {local:%H:%M} {local.tzname()}"
 

@@ -27,7 +27,9 @@ def _visits_in(tl: Timeline, placement: Placement) -> tuple[list[Fact], list[Fac
     """Visits during a placement: (child seen, child not seen)."""
     end = placement.ended_on
     during = [
-        v for v in tl.of_type("statutory_visit") if v.on >= placement.started_on and (end is None or v.on <= end)
+        v
+        for v in tl.of_type("statutory_visit")
+        if v.on >= placement.started_on and (end is None or v.on <= end)
     ]
     return [v for v in during if v.get("seen", True)], [v for v in during if not v.get("seen", True)]
 

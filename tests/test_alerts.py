@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from compliance.alerts import AlertQueue, Filters, IllegalTransition
+from compliance.alerts import AlertQueue, IllegalTransition
 from compliance.store import open_store
 
 FRI_BEFORE_BANK_HOLIDAY = datetime(2024, 8, 23, 14, 0, tzinfo=UTC)  # Mon 26 Aug 2024 was a bank holiday
@@ -21,7 +21,9 @@ def queue():
 
 
 def test_escalation_to_stage_2_on_a_friday_before_a_bank_holiday_gets_the_right_response_date(queue):
-    ref = queue.raise_alert("C1", theme="Drift / legal issues", by="IRO1", now=datetime(2024, 8, 19, 9, tzinfo=UTC))
+    ref = queue.raise_alert(
+        "C1", theme="Drift / legal issues", by="IRO1", now=datetime(2024, 8, 19, 9, tzinfo=UTC)
+    )
 
     queue.escalate(ref, to_stage="2", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
 
@@ -81,7 +83,9 @@ def do(queue, ref, name, stage):
 
 
 def test_the_history_records_who_did_what_and_when(queue):
-    ref = queue.raise_alert("C1", theme="Placement issues", by="IRO1", now=datetime(2024, 1, 8, 9, tzinfo=UTC))
+    ref = queue.raise_alert(
+        "C1", theme="Placement issues", by="IRO1", now=datetime(2024, 1, 8, 9, tzinfo=UTC)
+    )
     queue.assign(ref, "TM2", by="HoS", now=datetime(2024, 1, 8, 10, tzinfo=UTC))
     queue.acknowledge(ref, by="TM2", now=datetime(2024, 1, 9, 9, tzinfo=UTC))
     queue.respond(ref, by="TM2", now=datetime(2024, 1, 10, 9, tzinfo=UTC), note="plan updated")
@@ -101,7 +105,9 @@ def test_the_history_records_who_did_what_and_when(queue):
 
 
 def test_the_formal_process_is_measured_in_working_days(queue):
-    ref = queue.raise_alert("C1", theme="Drift / legal issues", stage="1", by="IRO1", now=datetime(2024, 3, 1, 9, tzinfo=UTC))
+    ref = queue.raise_alert(
+        "C1", theme="Drift / legal issues", stage="1", by="IRO1", now=datetime(2024, 3, 1, 9, tzinfo=UTC)
+    )
 
     view = queue.show(ref, today=date(2024, 4, 2))
 
@@ -130,11 +136,32 @@ def db(tmp_path):
     store = open_store(path)
     store.record({c: [{"child": c, "type": "dental_check", "at": "2024-01-01"}] for c in ("C1", "C2", "C3")})
     q = AlertQueue(store)
-    a = q.raise_alert("C1", theme="Placement issues", team="Permanence", worker="SW1", by="IRO1", now=datetime(2024, 1, 2, 9, tzinfo=UTC))
+    a = q.raise_alert(
+        "C1",
+        theme="Placement issues",
+        team="Permanence",
+        worker="SW1",
+        by="IRO1",
+        now=datetime(2024, 1, 2, 9, tzinfo=UTC),
+    )
     q.respond(a, by="SW1", now=datetime(2024, 1, 4, 9, tzinfo=UTC))
-    b = q.raise_alert("C2", theme="Drift / legal issues", team="CiN/CP North", worker="SW2", by="IRO1", now=datetime(2024, 1, 2, 9, tzinfo=UTC))
+    b = q.raise_alert(
+        "C2",
+        theme="Drift / legal issues",
+        team="CiN/CP North",
+        worker="SW2",
+        by="IRO1",
+        now=datetime(2024, 1, 2, 9, tzinfo=UTC),
+    )
     q.escalate(b, to_stage="1", by="IRO1", now=datetime(2024, 1, 3, 9, tzinfo=UTC))
-    c = q.raise_alert("C3", theme="Placement issues", team="Permanence", worker="SW3", by="IRO1", now=datetime(2024, 2, 20, 9, tzinfo=UTC))
+    c = q.raise_alert(
+        "C3",
+        theme="Placement issues",
+        team="Permanence",
+        worker="SW3",
+        by="IRO1",
+        now=datetime(2024, 2, 20, 9, tzinfo=UTC),
+    )
     q.resolve(c, outcome="sorted", by="TM", now=datetime(2024, 2, 21, 9, tzinfo=UTC))
     return path, {"a": a, "b": b, "c": c}
 

@@ -27,7 +27,17 @@ CAL = WorkingDayCalendar()
         ("2023-07-03", 0, "2023-07-03"),  # zero days is the start itself
         ("2020-05-01", 5, "2020-05-11"),  # VE Day moved the May bank holiday to Fri 8 May 2020
     ],
-    ids=["state-funeral", "coronation", "christmas", "easter", "august", "saturday-start", "sunday-start", "zero", "ve-day-2020"],
+    ids=[
+        "state-funeral",
+        "coronation",
+        "christmas",
+        "easter",
+        "august",
+        "saturday-start",
+        "sunday-start",
+        "zero",
+        "ve-day-2020",
+    ],
 )
 def test_adding_working_days(start, n, due):
     assert CAL.add_working_days(date.fromisoformat(start), n) == date.fromisoformat(due)
@@ -63,7 +73,9 @@ def test_arithmetic_far_beyond_the_years_first_used_extends_the_calendar():
     calendar.add_working_days(date(2024, 1, 2), 1)
 
     assert calendar.add_working_days(date(2024, 12, 20), 500) > date(2026, 11, 1)
-    assert calendar.add_working_days(date(2011, 4, 21), 1) == date(2011, 4, 26)  # royal wedding period, Easter 2011
+    assert calendar.add_working_days(date(2011, 4, 21), 1) == date(
+        2011, 4, 26
+    )  # royal wedding period, Easter 2011
 
 
 DAYS = st.dates(min_value=date(2005, 1, 1), max_value=date(2035, 12, 31))
@@ -147,8 +159,14 @@ def test_calendar_timescales_clamp_to_the_month_end(timescale, start, due):
 @pytest.mark.parametrize(
     ("start", "due"),
     [
-        (datetime(2023, 3, 25, 12, 0, tzinfo=LONDON), datetime(2023, 3, 28, 13, 0, tzinfo=LONDON)),  # clocks forward
-        (datetime(2023, 10, 28, 12, 0, tzinfo=LONDON), datetime(2023, 10, 31, 11, 0, tzinfo=LONDON)),  # clocks back
+        (
+            datetime(2023, 3, 25, 12, 0, tzinfo=LONDON),
+            datetime(2023, 3, 28, 13, 0, tzinfo=LONDON),
+        ),  # clocks forward
+        (
+            datetime(2023, 10, 28, 12, 0, tzinfo=LONDON),
+            datetime(2023, 10, 31, 11, 0, tzinfo=LONDON),
+        ),  # clocks back
         (datetime(2023, 7, 1, 9, 30, tzinfo=LONDON), datetime(2023, 7, 4, 9, 30, tzinfo=LONDON)),
     ],
     ids=["march-change", "october-change", "summer"],
@@ -170,15 +188,29 @@ def test_hours_from_a_date_only_start_end_that_many_days_later_and_are_approxima
 @pytest.mark.parametrize(
     ("timescale", "start", "sentence"),
     [
-        ("20 working days", date(2022, 9, 12),
-         "20 working days from Mon 12 Sep 2022, skipping the bank holiday on Mon 19 Sep 2022, is Tue 11 Oct 2022"),
-        ("20 working days", date(2022, 12, 19),
-         "20 working days from Mon 19 Dec 2022, skipping the bank holidays on Mon 26 Dec 2022, Tue 27 Dec 2022 and "
-         "Mon 2 Jan 2023, is Thu 19 Jan 2023"),
-        ("5 working days", date(2023, 7, 1), "5 working days from Sat 1 Jul 2023 (not a working day; day 1 is Mon 3 Jul 2023) is Fri 7 Jul 2023"),
+        (
+            "20 working days",
+            date(2022, 9, 12),
+            "20 working days from Mon 12 Sep 2022, skipping the bank holiday on Mon 19 Sep 2022, is Tue 11 Oct 2022",
+        ),
+        (
+            "20 working days",
+            date(2022, 12, 19),
+            "20 working days from Mon 19 Dec 2022, skipping the bank holidays on Mon 26 Dec 2022, Tue 27 Dec 2022 and "
+            "Mon 2 Jan 2023, is Thu 19 Jan 2023",
+        ),
+        (
+            "5 working days",
+            date(2023, 7, 1),
+            "5 working days from Sat 1 Jul 2023 (not a working day; day 1 is Mon 3 Jul 2023) is Fri 7 Jul 2023",
+        ),
         ("1 month", date(2023, 1, 31), "1 month from Tue 31 Jan 2023 is Tue 28 Feb 2023 (month end)"),
         ("6 weeks", date(2023, 7, 3), "6 weeks (42 days) from Mon 3 Jul 2023 is Mon 14 Aug 2023"),
-        ("72 hours", datetime(2023, 3, 25, 12, 0, tzinfo=LONDON), "72 hours from Sat 25 Mar 2023 12:00 GMT is Tue 28 Mar 2023 13:00 BST (clocks changed)"),
+        (
+            "72 hours",
+            datetime(2023, 3, 25, 12, 0, tzinfo=LONDON),
+            "72 hours from Sat 25 Mar 2023 12:00 GMT is Tue 28 Mar 2023 13:00 BST (clocks changed)",
+        ),
     ],
     ids=["one-holiday", "three-holidays", "weekend-start", "month-end", "weeks", "hours"],
 )

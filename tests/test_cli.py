@@ -25,9 +25,27 @@ def write_lines(path, events):
 
 def looked_after_child(child="C1"):
     return [
-        {"child": child, "id": f"{child}-1", "type": "child_registered", "at": "2022-09-12", "dob": "2012-05-01"},
-        {"child": child, "id": f"{child}-2", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"},
-        {"child": child, "id": f"{child}-3", "type": "placement_started", "at": "2022-09-12", "placement_type": "U4"},
+        {
+            "child": child,
+            "id": f"{child}-1",
+            "type": "child_registered",
+            "at": "2022-09-12",
+            "dob": "2012-05-01",
+        },
+        {
+            "child": child,
+            "id": f"{child}-2",
+            "type": "entered_care",
+            "at": "2022-09-12",
+            "legal_status": "C2",
+        },
+        {
+            "child": child,
+            "id": f"{child}-3",
+            "type": "placement_started",
+            "at": "2022-09-12",
+            "placement_type": "U4",
+        },
         {"child": child, "id": f"{child}-4", "type": "review_held", "at": "2022-10-12"},
     ]
 
@@ -61,7 +79,9 @@ def test_a_conflicting_reimport_is_refused_and_changes_nothing(tmp_path, db):
     good = write_lines(tmp_path / "a.jsonl", looked_after_child())
     changed = looked_after_child()
     changed[3] = {**changed[3], "at": "2022-10-13"}
-    conflict = write_lines(tmp_path / "b.jsonl", changed + [{"child": "C9", "type": "dental_check", "at": "2022-01-01"}])
+    conflict = write_lines(
+        tmp_path / "b.jsonl", changed + [{"child": "C9", "type": "dental_check", "at": "2022-01-01"}]
+    )
     run(db, "import", str(good))
 
     result = run(db, "import", str(conflict))
@@ -102,14 +122,25 @@ def test_an_unknown_child_is_one_clear_error_line(db):
 
 def test_timeline_known_at_shows_a_retracted_event_only_before_the_retraction(tmp_path, db):
     events = looked_after_child() + [
-        {"child": "C1", "id": "C1-5", "type": "retracted", "at": "2022-11-01", "target": "C1-4",
-         "reason": "entered in error", "recorded_at": "2022-11-01T09:00:00+00:00"}
+        {
+            "child": "C1",
+            "id": "C1-5",
+            "type": "retracted",
+            "at": "2022-11-01",
+            "target": "C1-4",
+            "reason": "entered in error",
+            "recorded_at": "2022-11-01T09:00:00+00:00",
+        }
     ]
     events[3] = {**events[3], "recorded_at": "2022-10-12T17:00:00+01:00"}
     run(db, "import", str(write_lines(tmp_path / "r.jsonl", events)))
 
-    before = json.loads(run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01", "--known-at", "2022-10-31T12:00").output)
-    after = json.loads(run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01", "--known-at", "2022-11-01T10:00").output)
+    before = json.loads(
+        run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01", "--known-at", "2022-10-31T12:00").output
+    )
+    after = json.loads(
+        run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01", "--known-at", "2022-11-01T10:00").output
+    )
 
     review_before = [e for e in before["events"] if e["id"] == "C1-4"]
     review_after = [e for e in after["events"] if e["id"] == "C1-4"]
@@ -123,7 +154,10 @@ def test_check_json_gives_the_contract_fields_and_the_worked_example(tmp_path, d
     result = run(db, "check", "--json", "--as-of", "2022-12-01", "--rule", "LAC-REV-1")
 
     (first_review,) = json.loads(result.output)
-    assert {k: first_review[k] for k in ("child", "rule", "basis", "started_on", "due", "status", "met_on", "days_late")} == {
+    assert {
+        k: first_review[k]
+        for k in ("child", "rule", "basis", "started_on", "due", "status", "met_on", "days_late")
+    } == {
         "child": "C1",
         "rule": "LAC-REV-1",
         "basis": "reg",
@@ -189,11 +223,20 @@ def test_stdin_import_reads_json_lines(db):
 
 def test_the_demo_generates_imports_runs_nightly_and_shows_the_summary(tmp_path):
     result = CliRunner().invoke(
-        cli, ["demo", "--children", "60", "--dir", str(tmp_path / "demo"), "--until", "2026-10-31"], catch_exceptions=False
+        cli,
+        ["demo", "--children", "60", "--dir", str(tmp_path / "demo"), "--until", "2026-10-31"],
+        catch_exceptions=False,
     )
 
     assert result.exit_code == 0
-    for heading in ("Obligations by status", "On time", "Open alerts by theme", "Open alerts by team", "most urgent alerts", "Look further"):
+    for heading in (
+        "Obligations by status",
+        "On time",
+        "Open alerts by theme",
+        "Open alerts by team",
+        "most urgent alerts",
+        "Look further",
+    ):
         assert heading in result.output
     assert (tmp_path / "demo" / "casecheck.db").exists()
 
@@ -213,11 +256,19 @@ def test_nightly_twice_for_the_same_date_raises_nothing_the_second_time(tmp_path
 
 def test_audit_lists_what_was_recorded_late_and_what_it_changed(tmp_path, db):
     events = [{**e, "recorded_at": "2022-09-12T17:00:00+01:00"} for e in looked_after_child()[:3]] + [
-        {"child": "C1", "id": "C1-9", "type": "review_held", "at": "2022-10-10", "recorded_at": "2022-11-20T10:00:00+00:00"}
+        {
+            "child": "C1",
+            "id": "C1-9",
+            "type": "review_held",
+            "at": "2022-10-10",
+            "recorded_at": "2022-11-20T10:00:00+00:00",
+        }
     ]
     run(db, "import", str(write_lines(tmp_path / "a.jsonl", events)))
 
-    report = json.loads(run(db, "audit", "C1", "--as-of", "2022-11-15", "--known-at", "2022-11-15", "--json").output)
+    report = json.loads(
+        run(db, "audit", "C1", "--as-of", "2022-11-15", "--known-at", "2022-11-15", "--json").output
+    )
 
     assert [e["id"] for e in report["recorded_late"]] == ["C1-9"]
     change = next(c for c in report["changes"] if c["rule"] == "LAC-REV-1")
@@ -237,7 +288,8 @@ def test_an_invalid_settings_file_is_one_error_naming_the_key(tmp_path, db):
 def test_a_timescale_changed_from_a_date_moves_only_clocks_started_from_then(tmp_path, db):
     config = tmp_path / "casecheck.toml"
     config.write_text(
-        '[[rules.LAC-REV-1.changes]]\neffective_from = 2022-10-01\nwithin = "25 working days"\n', encoding="utf-8"
+        '[[rules.LAC-REV-1.changes]]\neffective_from = 2022-10-01\nwithin = "25 working days"\n',
+        encoding="utf-8",
     )
     events = looked_after_child("C1")[:3] + [
         {"child": "C2", "type": "entered_care", "at": "2022-10-03", "legal_status": "C2"}
@@ -245,7 +297,23 @@ def test_a_timescale_changed_from_a_date_moves_only_clocks_started_from_then(tmp
     run(db, "import", str(write_lines(tmp_path / "a.jsonl", events)))
 
     rows = json.loads(
-        CliRunner().invoke(cli, ["--db", db, "--config", str(config), "check", "--rule", "LAC-REV-1", "--as-of", "2022-12-01", "--json"]).output
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "--db",
+                db,
+                "--config",
+                str(config),
+                "check",
+                "--rule",
+                "LAC-REV-1",
+                "--as-of",
+                "2022-12-01",
+                "--json",
+            ],
+        )
+        .output
     )
 
     due = {r["child"]: r["due"] for r in rows}

@@ -6,23 +6,63 @@ from events.models import EVENT_TYPES, InvalidEvent, parse_event
 from tests.samples import EVERY_TYPE, every_type_for
 
 CONTRACT_TYPES = {
-    "child_registered", "worker_allocated", "iro_allocated", "entered_care", "legal_status_changed",
-    "placement_started", "placement_ended", "left_care", "care_plan_recorded", "placement_plan_recorded",
-    "permanence_plan_recorded", "review_held", "review_stood_down", "review_decisions_circulated",
-    "statutory_visit", "health_assessment_requested", "health_appointment", "health_assessment_completed",
-    "dental_check", "sdq_completed", "pep_initiated", "pep_reviewed", "went_missing", "returned",
-    "return_interview_completed", "return_interview_declined", "missing_trigger_meeting",
-    "needs_assessment_completed", "pathway_plan_recorded", "personal_adviser_allocated",
-    "care_leaver_contact", "referral_received", "referral_decision", "assessment_completed",
-    "strategy_discussion", "icpc_held", "core_group_held", "rcpc_held", "cp_visit", "proceedings_issued",
-    "final_care_plan_filed", "care_plan_endorsed", "placement_order_granted", "adoption_match_approved",
-    "placed_for_adoption", "adoption_order_granted", "practice_alert_raised", "practice_alert_escalated",
-    "practice_alert_responded", "practice_alert_resolved", "good_practice_notified", "retracted",
+    "child_registered",
+    "worker_allocated",
+    "iro_allocated",
+    "entered_care",
+    "legal_status_changed",
+    "placement_started",
+    "placement_ended",
+    "left_care",
+    "care_plan_recorded",
+    "placement_plan_recorded",
+    "permanence_plan_recorded",
+    "review_held",
+    "review_stood_down",
+    "review_decisions_circulated",
+    "statutory_visit",
+    "health_assessment_requested",
+    "health_appointment",
+    "health_assessment_completed",
+    "dental_check",
+    "sdq_completed",
+    "pep_initiated",
+    "pep_reviewed",
+    "went_missing",
+    "returned",
+    "return_interview_completed",
+    "return_interview_declined",
+    "missing_trigger_meeting",
+    "needs_assessment_completed",
+    "pathway_plan_recorded",
+    "personal_adviser_allocated",
+    "care_leaver_contact",
+    "referral_received",
+    "referral_decision",
+    "assessment_completed",
+    "strategy_discussion",
+    "icpc_held",
+    "core_group_held",
+    "rcpc_held",
+    "cp_visit",
+    "proceedings_issued",
+    "final_care_plan_filed",
+    "care_plan_endorsed",
+    "placement_order_granted",
+    "adoption_match_approved",
+    "placed_for_adoption",
+    "adoption_order_granted",
+    "practice_alert_raised",
+    "practice_alert_escalated",
+    "practice_alert_responded",
+    "practice_alert_resolved",
+    "good_practice_notified",
+    "retracted",
 }
 
 
 def test_every_contract_type_has_a_model():
-    assert CONTRACT_TYPES <= set(EVENT_TYPES)
+    assert set(EVENT_TYPES) >= CONTRACT_TYPES
 
 
 def test_the_samples_cover_every_model_but_left_care_which_the_round_trip_adds():
@@ -72,17 +112,35 @@ def test_the_day_of_a_late_evening_moment_is_the_day_in_england():
     [
         ({"type": "review_hled", "at": "2022-01-01"}, "type", "did you mean 'review_held'"),
         ({"type": "entered_care", "at": "2022-02-30", "legal_status": "C2"}, "at", "not a real date"),
-        ({"type": "entered_care", "at": "12/01/2022", "legal_status": "C2"}, "at", "expected a date YYYY-MM-DD"),
+        (
+            {"type": "entered_care", "at": "12/01/2022", "legal_status": "C2"},
+            "at",
+            "expected a date YYYY-MM-DD",
+        ),
         ({"type": "entered_care", "at": "2022-02-03"}, "legal_status", "required field is missing"),
         ({"type": "entered_care", "at": "2022-02-03", "legal_status": "X9"}, "legal_status", "'C1'"),
         ({"type": "dental_check", "at": "2022-02-03", "colour": "red"}, "colour", "unknown field"),
         ({"type": "sdq_completed", "at": "2022-02-03", "score": 41}, "score", "less than or equal to 40"),
         ({"type": "missing_trigger_meeting", "at": "2022-02-03", "level": 3}, "level", "1 or 2"),
-        ({"type": "practice_alert_escalated", "at": "2022-02-03", "alert": "A1", "stage": "informal"}, "stage", "'1'"),
+        (
+            {"type": "practice_alert_escalated", "at": "2022-02-03", "alert": "A1", "stage": "informal"},
+            "stage",
+            "'1'",
+        ),
         ({"at": "2022-02-03"}, "type", "required field is missing"),
     ],
-    ids=["misspelt-type", "30-february", "uk-date-format", "missing-legal-status", "bad-ls-code",
-         "unknown-field", "sdq-over-40", "trigger-level-3", "escalate-to-informal", "no-type"],
+    ids=[
+        "misspelt-type",
+        "30-february",
+        "uk-date-format",
+        "missing-legal-status",
+        "bad-ls-code",
+        "unknown-field",
+        "sdq-over-40",
+        "trigger-level-3",
+        "escalate-to-informal",
+        "no-type",
+    ],
 )
 def test_a_bad_event_names_the_field_and_what_was_expected(data, field, expected):
     with pytest.raises(InvalidEvent) as caught:
@@ -110,8 +168,14 @@ def test_a_bad_date_of_birth_is_not_echoed_in_the_message():
 
 def test_csv_style_text_values_are_accepted_for_numbers_and_flags():
     event = parse_event(
-        {"child": "C1", "type": "placement_started", "at": "2022-01-01", "placement_type": "U4",
-         "distance_miles": "21.5", "long_term": "true"}
+        {
+            "child": "C1",
+            "type": "placement_started",
+            "at": "2022-01-01",
+            "placement_type": "U4",
+            "distance_miles": "21.5",
+            "long_term": "true",
+        }
     )
 
     assert event.distance_miles == 21.5

@@ -27,12 +27,38 @@ def council(n=300):
         child = f"C{i:04d}"
         entered = date(2023, 1, 2) + timedelta(days=i)
         events += [
-            {"child": child, "id": f"{child}-1", "type": "child_registered", "at": "2015-06-01", "dob": "2015-06-01"},
-            {"child": child, "id": f"{child}-2", "type": "entered_care", "at": entered.isoformat(), "legal_status": "C2", "team": f"Team {i % 3}"},
-            {"child": child, "id": f"{child}-3", "type": "worker_allocated", "at": entered.isoformat(), "worker": f"SW{i % 7:02d}"},
+            {
+                "child": child,
+                "id": f"{child}-1",
+                "type": "child_registered",
+                "at": "2015-06-01",
+                "dob": "2015-06-01",
+            },
+            {
+                "child": child,
+                "id": f"{child}-2",
+                "type": "entered_care",
+                "at": entered.isoformat(),
+                "legal_status": "C2",
+                "team": f"Team {i % 3}",
+            },
+            {
+                "child": child,
+                "id": f"{child}-3",
+                "type": "worker_allocated",
+                "at": entered.isoformat(),
+                "worker": f"SW{i % 7:02d}",
+            },
         ]
         if i % 4 != 0:  # three in four have their first review on day 20
-            events.append({"child": child, "id": f"{child}-4", "type": "review_held", "at": (entered + timedelta(days=25)).isoformat()})
+            events.append(
+                {
+                    "child": child,
+                    "id": f"{child}-4",
+                    "type": "review_held",
+                    "at": (entered + timedelta(days=25)).isoformat(),
+                }
+            )
     return events
 
 
@@ -66,7 +92,9 @@ def test_open_breach_alerts_are_exactly_the_overdue_obligations(store):
 
     run_nightly(store, engine, as_of=D, now=NOW)
 
-    overdue = {o.key for e in engine.evaluate_all(as_of=D) for o in e.obligations if o.status is Status.OVERDUE}
+    overdue = {
+        o.key for e in engine.evaluate_all(as_of=D) for o in e.obligations if o.status is Status.OVERDUE
+    }
     open_breaches = {a.key for a in AlertQueue(store).all() if a.kind == "breach" and a.status == "open"}
     assert open_breaches == overdue
 
@@ -76,7 +104,8 @@ def test_ninety_days_later_new_breaches_are_raised_and_met_ones_closed(store):
     run_nightly(store, engine, as_of=D, now=NOW)
     # Reviews finally held for some children whose first review was missed.
     late_reviews = [
-        {"child": f"C{i:04d}", "id": f"C{i:04d}-late", "type": "review_held", "at": "2024-03-20"} for i in range(0, 300, 8)
+        {"child": f"C{i:04d}", "id": f"C{i:04d}-late", "type": "review_held", "at": "2024-03-20"}
+        for i in range(0, 300, 8)
     ]
     add(store, late_reviews, recorded="2024-03-20T12:00:00+00:00")
     later = D + timedelta(days=90)
@@ -88,7 +117,9 @@ def test_ninety_days_later_new_breaches_are_raised_and_met_ones_closed(store):
     alerts = {a.key: a for a in AlertQueue(store).all() if a.kind == "breach"}
     assert {k for k, a in alerts.items() if a.status == "open"} == overdue
     first_reviews_put_right = {
-        o.key for o in obligations if o.rule == "LAC-REV-1" and o.status is Status.LATE and o.met_on == date(2024, 3, 20)
+        o.key
+        for o in obligations
+        if o.rule == "LAC-REV-1" and o.status is Status.LATE and o.met_on == date(2024, 3, 20)
     }
     assert len(first_reviews_put_right) == len(late_reviews)
     assert all(alerts[k].status == "resolved" for k in first_reviews_put_right)
@@ -99,7 +130,11 @@ def test_ninety_days_later_new_breaches_are_raised_and_met_ones_closed(store):
 def test_an_incremental_run_evaluates_only_changed_and_due_children(store):
     engine = Engine(store)
     run_nightly(store, engine, as_of=D, now=NOW)
-    add(store, [{"child": "C0007", "id": "C0007-x", "type": "dental_check", "at": "2024-03-01"}], recorded="2024-03-01T12:00:00+00:00")
+    add(
+        store,
+        [{"child": "C0007", "id": "C0007-x", "type": "dental_check", "at": "2024-03-01"}],
+        recorded="2024-03-01T12:00:00+00:00",
+    )
 
     summary = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=2))
 
@@ -147,7 +182,9 @@ def test_a_stage_left_unanswered_past_its_date_is_raised_once():
     add(store, council(2))
     engine = Engine(store)
     queue = AlertQueue(store)
-    ref = queue.raise_alert("C0001", theme="Drift / legal issues", stage="2", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC))
+    ref = queue.raise_alert(
+        "C0001", theme="Drift / legal issues", stage="2", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC)
+    )
 
     run_nightly(store, engine, as_of=date(2024, 9, 2), now=datetime(2024, 9, 3, 1, tzinfo=UTC))
     before = queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 3))
@@ -164,11 +201,35 @@ def test_a_stage_left_unanswered_past_its_date_is_raised_once():
 
 def test_imported_practice_alerts_become_alerts_once():
     store = open_store("memory:")
-    add(store, council(1) + [
-        {"child": "C0000", "id": "pa1", "type": "practice_alert_raised", "at": "2024-01-10", "alert": "PA-0001", "theme": "Placement issues"},
-        {"child": "C0000", "id": "pa2", "type": "practice_alert_escalated", "at": "2024-01-20", "alert": "PA-0001", "stage": "1"},
-        {"child": "C0000", "id": "gp1", "type": "good_practice_notified", "at": "2024-01-21", "theme": "Consistently good practice"},
-    ])
+    add(
+        store,
+        council(1)
+        + [
+            {
+                "child": "C0000",
+                "id": "pa1",
+                "type": "practice_alert_raised",
+                "at": "2024-01-10",
+                "alert": "PA-0001",
+                "theme": "Placement issues",
+            },
+            {
+                "child": "C0000",
+                "id": "pa2",
+                "type": "practice_alert_escalated",
+                "at": "2024-01-20",
+                "alert": "PA-0001",
+                "stage": "1",
+            },
+            {
+                "child": "C0000",
+                "id": "gp1",
+                "type": "good_practice_notified",
+                "at": "2024-01-21",
+                "theme": "Consistently good practice",
+            },
+        ],
+    )
     engine = Engine(store)
 
     run_nightly(store, engine, as_of=D, now=NOW)
@@ -176,4 +237,7 @@ def test_imported_practice_alerts_become_alerts_once():
 
     imported = [a for a in AlertQueue(store).all() if a.kind in ("imported", "praise")]
     assert sorted((a.kind, a.stage) for a in imported) == [("imported", "1"), ("praise", "informal")]
-    assert [h["what"] for h in next(a for a in imported if a.kind == "imported").history] == ["raised", "escalated"]
+    assert [h["what"] for h in next(a for a in imported if a.kind == "imported").history] == [
+        "raised",
+        "escalated",
+    ]

@@ -9,7 +9,9 @@ GOOD = {"child": "C1", "type": "entered_care", "at": "2022-09-12", "legal_status
 
 def write_jsonl(tmp_path, lines, name="events.jsonl"):
     path = tmp_path / name
-    path.write_text("".join((json.dumps(x) if isinstance(x, dict) else x) + "\n" for x in lines), encoding="utf-8")
+    path.write_text(
+        "".join((json.dumps(x) if isinstance(x, dict) else x) + "\n" for x in lines), encoding="utf-8"
+    )
     return path
 
 

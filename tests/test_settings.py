@@ -42,7 +42,9 @@ def test_a_rule_can_be_disabled():
 
 
 def test_extra_holidays_become_non_working_days():
-    settings = parse_settings({"calendar": {"extra_holidays": [{"date": date(2026, 6, 15), "name": "Closure"}]}})
+    settings = parse_settings(
+        {"calendar": {"extra_holidays": [{"date": date(2026, 6, 15), "name": "Closure"}]}}
+    )
 
     calendar = settings.calendar()
 
@@ -56,14 +58,25 @@ def test_extra_holidays_become_non_working_days():
         ({"rules": {"LAC-REV-99": {"within": "5 working days"}}}, "rules.LAC-REV-99"),
         ({"rules": {"LAC-REV-REC": {"wihtin": "5 working days"}}}, "rules.LAC-REV-REC.wihtin"),
         ({"rules": {"LAC-REV-REC": {"within": "five days"}}}, "rules.LAC-REV-REC.within"),
-        ({"rules": {"LAC-REV-REC": {"changes": [{"within": "5 days"}]}}}, "rules.LAC-REV-REC.changes[0].effective_from"),
+        (
+            {"rules": {"LAC-REV-REC": {"changes": [{"within": "5 days"}]}}},
+            "rules.LAC-REV-REC.changes[0].effective_from",
+        ),
         ({"alerts": {"warning": 5}}, "alerts.warning"),
         ({"council": {"terminology": "in care"}}, "council.terminology"),
         ({"drp": {"stages": {"5": {}}}}, "drp.stages.5"),
         ({"colour": "red"}, "colour"),
     ],
-    ids=["unknown-rule", "misspelt-parameter", "bad-timescale", "change-without-date", "warning-not-text",
-         "bad-terminology", "unknown-drp-stage", "unknown-section"],
+    ids=[
+        "unknown-rule",
+        "misspelt-parameter",
+        "bad-timescale",
+        "change-without-date",
+        "warning-not-text",
+        "bad-terminology",
+        "unknown-drp-stage",
+        "unknown-section",
+    ],
 )
 def test_an_invalid_setting_is_one_error_naming_the_key(data, key):
     with pytest.raises(SettingsError) as caught:

@@ -13,13 +13,17 @@ def fact(child, type_, at, **fields):
 def test_recorded_facts_come_back_in_order_with_the_store_time(store_url):
     store = open_store(store_url)
 
-    store.record({"C1": [fact("C1", "dental_check", "2022-01-01"), fact("C1", "pep_initiated", "2022-01-02")]})
+    store.record(
+        {"C1": [fact("C1", "dental_check", "2022-01-01"), fact("C1", "pep_initiated", "2022-01-02")]}
+    )
     store.record({"C1": [fact("C1", "pep_reviewed", "2022-03-01")]})
 
     stored = store.read_child("C1")
     assert [s.fact["type"] for s in stored] == ["dental_check", "pep_initiated", "pep_reviewed"]
     assert [s.position for s in stored] == [0, 1, 2]
-    assert all(s.stored_at.tzinfo is not None and s.stored_at.utcoffset() == UTC.utcoffset(None) for s in stored)
+    assert all(
+        s.stored_at.tzinfo is not None and s.stored_at.utcoffset() == UTC.utcoffset(None) for s in stored
+    )
 
 
 def test_every_child_is_streamed_with_its_own_facts(store_url):
@@ -42,10 +46,14 @@ def test_digests_are_kept_per_child_for_deduplication(store_url):
 
 def test_children_changed_since_a_position_are_only_those_recorded_after_it(store_url):
     store = open_store(store_url)
-    store.record({"C1": [fact("C1", "dental_check", "2022-01-01")], "C2": [fact("C2", "dental_check", "2022-01-01")]})
+    store.record(
+        {"C1": [fact("C1", "dental_check", "2022-01-01")], "C2": [fact("C2", "dental_check", "2022-01-01")]}
+    )
     position = store.position()
 
-    store.record({"C2": [fact("C2", "pep_initiated", "2022-02-01")], "C3": [fact("C3", "dental_check", "2022-02-01")]})
+    store.record(
+        {"C2": [fact("C2", "pep_initiated", "2022-02-01")], "C3": [fact("C3", "dental_check", "2022-02-01")]}
+    )
 
     assert store.children_changed_since(position) == {"C2", "C3"}
     assert store.children_changed_since(store.position()) == set()
@@ -95,7 +103,9 @@ def test_without_a_cipher_key_facts_are_compressed_but_readable_back(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "url", ["mysql://root@localhost/test", "/no/such/folder/casecheck.db"], ids=["unknown-scheme", "missing-folder"]
+    "url",
+    ["mysql://root@localhost/test", "/no/such/folder/casecheck.db"],
+    ids=["unknown-scheme", "missing-folder"],
 )
 def test_a_store_that_cannot_be_opened_is_one_clear_error(url):
     with pytest.raises(StoreError):

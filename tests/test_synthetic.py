@@ -33,7 +33,9 @@ def obligations(council):
 
 
 def on_time(obligations, rule):
-    judged = [o for o in obligations if o.rule == rule and o.status in (Status.MET, Status.LATE, Status.OVERDUE)]
+    judged = [
+        o for o in obligations if o.rule == rule and o.status in (Status.MET, Status.LATE, Status.OVERDUE)
+    ]
     return sum(o.status is Status.MET for o in judged) / len(judged)
 
 
@@ -95,9 +97,7 @@ def test_some_children_have_three_or_more_moves_in_a_year(council):
     for e in council:
         if e["type"] == "placement_started":
             starts.setdefault(e["child"], []).append(date.fromisoformat(e["at"][:10]))
-    volatile = sum(
-        any((s[i + 3] - s[i]).days < 366 for i in range(len(s) - 3)) for s in starts.values()
-    )
+    volatile = sum(any((s[i + 3] - s[i]).days < 366 for i in range(len(s) - 3)) for s in starts.values())
 
     assert 0.05 <= volatile / len(starts) <= 0.15
 
@@ -105,8 +105,19 @@ def test_some_children_have_three_or_more_moves_in_a_year(council):
 def test_the_council_has_the_journeys_a_real_one_has(council):
     types = Counter(e["type"] for e in council)
 
-    for needed in ("icpc_held", "core_group_held", "rcpc_held", "placement_order_granted", "adoption_order_granted",
-                   "needs_assessment_completed", "pathway_plan_recorded", "went_missing", "retracted",
-                   "practice_alert_raised", "good_practice_notified", "review_stood_down"):
+    for needed in (
+        "icpc_held",
+        "core_group_held",
+        "rcpc_held",
+        "placement_order_granted",
+        "adoption_order_granted",
+        "needs_assessment_completed",
+        "pathway_plan_recorded",
+        "went_missing",
+        "retracted",
+        "practice_alert_raised",
+        "good_practice_notified",
+        "review_stood_down",
+    ):
         assert types[needed] > 0, needed
     assert len({e["team"] for e in council if "team" in e}) >= 4

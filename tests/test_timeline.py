@@ -1,9 +1,9 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from events.models import parse_event
 from events.timeline import Fact, build_timeline
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def make(events, child="C1"):
@@ -118,15 +118,27 @@ def retraction_story():
     return [
         Fact(
             parse_event(
-                {"child": "C1", "type": "review_held", "at": "2022-10-11", "id": "R1",
-                 "recorded_at": "2022-10-12T10:00:00+01:00"}
+                {
+                    "child": "C1",
+                    "type": "review_held",
+                    "at": "2022-10-11",
+                    "id": "R1",
+                    "recorded_at": "2022-10-12T10:00:00+01:00",
+                }
             ).to_record(),
             seq=0,
         ),
         Fact(
             parse_event(
-                {"child": "C1", "type": "retracted", "at": "2022-11-01", "id": "X1", "target": "R1",
-                 "reason": "entered in error", "recorded_at": "2022-11-01T09:00:00+00:00"}
+                {
+                    "child": "C1",
+                    "type": "retracted",
+                    "at": "2022-11-01",
+                    "id": "X1",
+                    "target": "R1",
+                    "reason": "entered in error",
+                    "recorded_at": "2022-11-01T09:00:00+00:00",
+                }
             ).to_record(),
             seq=1,
         ),
