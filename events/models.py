@@ -13,8 +13,8 @@ timezone-aware, so the machine's own timezone never changes what an event means.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
 from collections.abc import Mapping
+from datetime import date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
