@@ -319,3 +319,94 @@ def test_a_timescale_changed_from_a_date_moves_only_clocks_started_from_then(tmp
     due = {r["child"]: r["due"] for r in rows}
     # C1 (clock 12 Sep, before the change): 20 WD = 11 Oct. C2 (clock Mon 3 Oct 2022): 25 WD = Mon 7 Nov 2022.
     assert due == {"C1": "2022-10-11", "C2": "2022-11-07"}
+
+
+BAD_FILES = [
+    (
+        "bad-date.jsonl",
+        '{"child": "C5", "type": "entered_care", "at": "2022-02-30", "legal_status": "C2"}\n',
+        2,
+        "at",
+    ),
+    (
+        "unknown-field.jsonl",
+        '{"child": "C5", "type": "dental_check", "at": "2022-02-03", "dentist": "x"}\n',
+        2,
+        "dentist",
+    ),
+    (
+        "missing-field.jsonl",
+        '{"child": "C5", "type": "entered_care", "at": "2022-02-03"}\n',
+        2,
+        "legal_status",
+    ),
+    (
+        "wrong-code.jsonl",
+        '{"child": "C5", "type": "entered_care", "at": "2022-02-03", "legal_status": "Z9"}\n',
+        2,
+        "legal_status",
+    ),
+    ("misspelt-type.jsonl", '{"child": "C5", "type": "review_hled", "at": "2022-02-03"}\n', 2, "type"),
+    (
+        "not-utf8.jsonl",
+        b'{"child": "C5", "type": "dental_check", "at": "2022-02-03", "note": "caf\xe9"}\n',
+        2,
+        None,
+    ),
+    ("empty.jsonl", "", None, None),
+    ("no-header.csv", "C5,dental_check,2022-02-03\n", 1, None),
+]
+
+
+@pytest.mark.parametrize(("name", "bad_line", "line", "field"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_a_file_with_one_bad_line_is_rejected_whole_naming_line_and_field(
+    tmp_path, db, name, bad_line, line, field
+):
+    good = "".join(json.dumps(e) + "\n" for e in looked_after_child("C5")[:1])
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text(bad_line, encoding="utf-8")
+    elif isinstance(bad_line, bytes):
+        path.write_bytes(good.encode() + bad_line)
+    else:
+        path.write_text(good + bad_line if bad_line else "", encoding="utf-8")
+
+    result = run(db, "import", str(path))
+
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert "\n" not in message and "Traceback" not in message
+    if line is not None:
+        assert f"{path}:{line}:" in message
+    if field is not None:
+        assert f": {field}: " in message
+    assert run(db, "timeline", "C5").exit_code == 2  # nothing from the file was stored
+
+
+@pytest.mark.postgres
+def test_every_event_type_round_trips_through_postgresql(tmp_path, postgres_url):
+    events = every_type_for("C8") + [
+        {"child": "C8", "id": "C8-999", "type": "left_care", "at": "2021-06-01", "reason": "E11"}
+    ]
+
+    imported = run(postgres_url, "import", str(write_lines(tmp_path / "all.jsonl", events)))
+    shown = json.loads(run(postgres_url, "timeline", "C8", "--json", "--as-of", "2031-01-01").output)
+
+    assert imported.exit_code == 0
+    by_id = {e["id"]: e for e in shown["events"]}
+    for event in events:
+        for name, value in event.items():
+            if name not in ("at", "recorded_at"):
+                assert by_id[event["id"]][name] == value, (event["type"], name)
+
+
+@pytest.mark.postgres
+def test_postgresql_nightly_and_queue_work_like_sqlite(tmp_path, postgres_url):
+    run(postgres_url, "import", str(write_lines(tmp_path / "a.jsonl", looked_after_child("C1")[:3])))
+
+    first = json.loads(run(postgres_url, "nightly", "--as-of", "2022-12-01", "--json").output)
+    again = json.loads(run(postgres_url, "nightly", "--as-of", "2022-12-01", "--json").output)
+    queue = json.loads(run(postgres_url, "alerts", "--as-of", "2022-12-01", "--json").output)
+
+    assert first["alerts_raised"] == len(queue) >= 1
+    assert again["alerts_raised"] == 0
