@@ -323,13 +323,9 @@ class _Child:
                 break
             if not on_time and rng.random() < 0.4:
                 self.emit("review_stood_down", due - timedelta(days=2), reason="no updated care plan")
-            self.emit(
-                "review_held",
-                day,
-                kind="looked_after",
-                participation=f"PN{rng.choice((0, 1, 1, 1, 2, 3, 5, 6, 6, 7))}",
-                chair=self.iro,
-            )
+            under_four = (day - self.dob).days < 4 * 365
+            participation = "PN0" if under_four else f"PN{rng.choice((1, 1, 1, 2, 3, 4, 5, 6, 6, 7))}"
+            self.emit("review_held", day, kind="looked_after", participation=participation, chair=self.iro)
             self.emit("review_decisions_circulated", self.on_time(day, 5, 0.85, 10))
             held.append(day)
             due = day + relativedelta(months=3 if n == 0 else 6)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 
 from events.timeline import Fact, Timeline
 from rules import themes
@@ -96,18 +97,11 @@ def _placed_reviews(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obli
     reviews = _adoption_reviews(tl)
     for placed in tl.of_type("placed_for_adoption"):
         after = [r for r in reviews if r.on >= placed.on]
-        for i, previous in enumerate(after):
-            rule_id = "ADP-REV-P2" if i == 0 else "ADP-REV-PN"
-            if rule_id != which:
-                continue
-            yield ctx.obligation(
-                tl,
-                start=previous,
-                deadline=ctx.deadline(previous.on),
-                met_by=after[i + 1] if i + 1 < len(after) else None,
-                closed=_ended(tl, placed.on),
-                discriminator=str(previous.seq),
-            )
+        if which == "ADP-REV-P2":
+            # Only the interval after the first review; the later ones are ADP-REV-PN.
+            yield from islice(ctx.intervals(tl, after[:2], closed=_ended(tl, placed.on)), 1)
+        else:
+            yield from ctx.intervals(tl, after[1:], closed=_ended(tl, placed.on))
 
 
 @rule(

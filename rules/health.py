@@ -181,14 +181,4 @@ def dental_check(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             for c in checks
             if c.on >= period.started_on and (period.ended_on is None or c.on <= period.ended_on)
         ]
-        starts: list[Fact] = [period.start, *in_period]
-        for i, start in enumerate(starts):
-            met = in_period[i] if i < len(in_period) else None
-            yield ctx.obligation(
-                tl,
-                start=start,
-                deadline=ctx.deadline(start.on),
-                met_by=met,
-                closed=_closed(period),
-                discriminator=str(start.seq) if i else "",
-            )
+        yield from ctx.intervals(tl, [period.start, *in_period], closed=_closed(period))

@@ -114,14 +114,7 @@ def later_reviews(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
-        for i, previous in enumerate(reviews[1:], start=1):
-            yield ctx.obligation(
-                tl,
-                start=previous,
-                deadline=ctx.deadline(previous.on),
-                met_by=reviews[i + 1] if i + 1 < len(reviews) else None,
-                closed=_closed(period),
-            )
+        yield from ctx.intervals(tl, reviews[1:], closed=_closed(period))
 
 
 @rule(

@@ -143,15 +143,7 @@ def pathway_plan_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         for f in tl.facts
         if f.type == "pathway_plan_recorded" or (f.type == "review_held" and f.get("kind") == "pathway_plan")
     ]
-    for i, previous in enumerate(events):
-        yield ctx.obligation(
-            tl,
-            start=previous,
-            deadline=ctx.deadline(previous.on),
-            met_by=events[i + 1] if i + 1 < len(events) else None,
-            closed=_twenty_first(tl),
-            discriminator=str(previous.seq),
-        )
+    yield from ctx.intervals(tl, events, closed=_twenty_first(tl))
 
 
 @rule(
@@ -225,13 +217,4 @@ def care_leaver_contact(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     if left is None:
         return
     contacts = [f for f in tl.of_type("care_leaver_contact") if f.on >= left.on and f.get("in_touch", True)]
-    starts: list[Fact] = [left, *contacts]
-    for i, start in enumerate(starts):
-        yield ctx.obligation(
-            tl,
-            start=start,
-            deadline=ctx.deadline(start.on),
-            met_by=contacts[i] if i < len(contacts) else None,
-            closed=_twenty_first(tl),
-            discriminator=str(start.seq),
-        )
+    yield from ctx.intervals(tl, [left, *contacts], closed=_twenty_first(tl))

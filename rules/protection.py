@@ -245,15 +245,7 @@ def protection_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     for plan in tl.protection_plans:
         seen = _between(tuple(visits), plan.started_on, plan.ended_on)
         starts: list[Fact] = [plan.start, *seen]
-        for i, start in enumerate(starts):
-            yield ctx.obligation(
-                tl,
-                start=start,
-                deadline=ctx.deadline(start.on),
-                met_by=seen[i] if i < len(seen) else None,
-                closed=_plan_closed(plan),
-                discriminator=str(start.seq),
-            )
+        yield from ctx.intervals(tl, starts, closed=_plan_closed(plan))
 
 
 @rule(

@@ -12,7 +12,7 @@ the date that matters (a clock's start), so a replay of 2018 uses 2018's setting
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -248,6 +248,27 @@ class RuleContext:
             why=explain,
             citation=citation,
         )
+
+    def intervals(
+        self,
+        timeline: Timeline,
+        chain: Sequence[Fact],
+        *,
+        name: str = "within",
+        closed: tuple[date, str] | None = None,
+    ) -> Iterator[Obligation]:
+        """RULES.md "at intervals of not more than X": from each fact of the chain, the
+        next one is due within the timescale, measured from the actual date of the
+        previous one (not from its due date). The last fact's obligation is still open."""
+        for i, previous in enumerate(chain):
+            yield self.obligation(
+                timeline,
+                start=previous,
+                deadline=self.deadline(previous.on, name),
+                met_by=chain[i + 1] if i + 1 < len(chain) else None,
+                closed=closed,
+                discriminator=str(previous.seq),
+            )
 
 
 def _on_time(fact: Fact, due: date | datetime) -> bool:
