@@ -14,13 +14,14 @@ A timeline can be built "as known at" a moment: only facts recorded by then coun
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
+T = TypeVar("T")
 
 _DAY_ORDER = {"entered_care": -1, "left_care": 1}
 _COMMON = frozenset({"child", "type", "at", "id", "recorded_at", "source", "by", "team", "note"})
@@ -200,6 +201,14 @@ class Timeline:
     protection_plans: tuple[ProtectionPlan, ...] = ()
     findings: tuple[Finding, ...] = ()
     _by_type: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Something derived from this timeline, computed once however many rules ask
+        (e.g. care-leaver eligibility, or which visits fall in which placement)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def of_type(self, *types: str) -> tuple[Fact, ...]:
         """Facts of the given types, in timeline order."""

@@ -19,6 +19,14 @@ THIRTEEN_WEEKS = 91
 def eligibility(tl: Timeline) -> date | None:
     """CL-ELIG: the date the child became an *eligible child* (CPPCR reg 40), if they did.
 
+    Several care-leaver rules need it; it is worked out once per timeline.
+    """
+    return tl.memo("CL-ELIG", lambda: _eligibility(tl))
+
+
+def _eligibility(tl: Timeline) -> date | None:
+    """CL-ELIG, computed.
+
     Eligible: looked after for at least 13 weeks in total since the 14th birthday (short
     breaks excluded) and still looked after at 16 or 17. The date is the later of the 16th
     birthday and the day the 13 weeks are reached, provided the child is looked after then.

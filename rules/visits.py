@@ -24,14 +24,22 @@ def _first_anniversary(placement: Placement) -> date:
 
 
 def _visits_in(tl: Timeline, placement: Placement) -> tuple[list[Fact], list[Fact]]:
-    """Visits during a placement: (child seen, child not seen)."""
-    end = placement.ended_on
-    during = [
-        v
-        for v in tl.of_type("statutory_visit")
-        if v.on >= placement.started_on and (end is None or v.on <= end)
-    ]
-    return [v for v in during if v.get("seen", True)], [v for v in during if not v.get("seen", True)]
+    """Visits during a placement: (child seen, child not seen). Worked out once per
+    timeline for all placements, as five rules ask."""
+    return tl.memo("visits-by-placement", lambda: _split_visits(tl))[placement.start.seq]
+
+
+def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
+    visits = tl.of_type("statutory_visit")
+    out = {}
+    for placement in tl.placements:
+        end = placement.ended_on
+        during = [v for v in visits if v.on >= placement.started_on and (end is None or v.on <= end)]
+        out[placement.start.seq] = (
+            [v for v in during if v.get("seen", True)],
+            [v for v in during if not v.get("seen", True)],
+        )
+    return out
 
 
 def _not_seen_notes(unseen: list[Fact], start: date, until: date | None) -> list[str]:
