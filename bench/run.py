@@ -201,7 +201,42 @@ def render(info: dict[str, str], results: list[dict[str, Any]]) -> str:
         if "timeline_cli_ms" in r:
             lines.append(f"- one child's timeline, whole CLI command: {r['timeline_cli_ms']:.0f} ms")
         lines += [f"- peak memory (RSS): {r['peak_rss_mb']:,.0f} MB", ""]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + NOTES
+
+
+NOTES = """
+## Targets, and where the figures stand
+
+| target | status |
+|---|---|
+| 10,000 children fully evaluated in under 60 s on SQLite | met (see the 10,000-children section) |
+| one child's timeline under 100 ms in process | met (a few ms); the whole CLI command is dominated by Python start-up and imports |
+| incremental nightly with 1% changed under 5% of the full run | about 5% at 10,000 children; at 1,000 the fixed part (loading the alert queue and the ledger) weighs more |
+| memory bounded: evaluation streams children in batches of 500 | met for evaluation and the nightly run; an import holds one whole file, since a file is stored in one transaction (split very large exports into several files) |
+| full evaluation within 3x of the floor (aim 2x) | **not met**: about 6-7x. See below. |
+
+Why the ratio is above target: the floor is unusually cheap because the store keeps one
+stored event per child per import (the facts of a file for a child, batched), so reading
+and decoding all facts costs about 5 microseconds per fact, mostly C (SQLite and JSON).
+Evaluation then runs 39 rules that produce about 37 obligations per child; each obligation
+costs roughly 25 microseconds of Python (deadline arithmetic, status, key). The work per
+obligation, not the reading, dominates. What was done (profiled with cProfile):
+explanations are written only when asked for (they were half the time), the working-day
+calendar answers in O(1) from prefix counts instead of walking days, derived facts that
+several rules need (eligibility, visits by placement) are computed once per child, and the
+alert queue is loaded in one pass over the log instead of one query per alert. What would
+close the rest: caching deadlines by (timescale, start day) across children, and building
+obligations without the per-rule context object; or running children in parallel processes
+(the evaluation is embarrassingly parallel; this machine has 2 cores).
+
+Before and after the optimisations (1,000 children, SQLite):
+
+| | before | after |
+|---|---|---|
+| full evaluation | 2.45 s | 1.2-1.6 s |
+| ratio full evaluation / floor | 11.4x | 6-7x |
+| incremental nightly, 1% changed | 0.39 s (15.8% of full) | 0.15 s (9%) |
+"""
 
 
 def main() -> None:
