@@ -1103,18 +1103,17 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
         teams.add_row(team, str(n))
     out.print(themes)
     out.print(teams)
-    urgent = Table(title="The ten most urgent alerts")
-    for column in ("alert", "child", "what", "due", "WD over", "team"):
-        urgent.add_column(column, no_wrap=column in ("alert", "child", "due"))
+    out.print(Text("The ten most urgent alerts", style="bold"))
     for view in report.urgent:
         a = view.alert
-        what = f"{a.rule}: {a.title}" if a.rule else a.theme
+        line = Text(f"  {a.ref}  {a.child}  ")
         if view.stage_overdue:
-            what = f"no response at DRP stage {a.stage} (due {a.stage_response_due}): {what}"
-        urgent.add_row(
-            a.ref, a.child, what, a.due.isoformat() if a.due else "", str(a.days_overdue or ""), a.team or ""
-        )
-    out.print(urgent)
+            line.append(f"no response at DRP stage {a.stage} (due {a.stage_response_due}) ", style="bold red")
+        line.append(f"{a.rule} {a.title}" if a.rule else a.theme)
+        if a.due:
+            line.append(f", due {a.due}, {a.days_overdue} WD overdue", style="red" if a.days_overdue else "")
+        line.append(f"  [{a.team or 'no team'}]", style="dim")
+        out.print(line)
     db = Path(directory) / "casecheck.db"
     out.print(Text("\nLook further:", style="bold"))
     out.print(f"  casecheck --db {db} timeline {report.example_child} --as-of {report.as_of} --explain")
