@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from compliance.engine import Engine, Evaluation
+from compliance.engine import Engine, Evaluation, facts_of
 from events.timeline import Fact
 from rules.obligation import Obligation
 
@@ -34,8 +34,6 @@ class Audit:
 
 
 def audit_child(engine: Engine, child: str, *, as_of: date, known_at: datetime) -> Audit:
-    from compliance.engine import facts_of
-
     facts = facts_of(engine.store.read_child(child))
     then = engine.evaluate_facts(child, facts, as_of=as_of, known_at=known_at)
     now = engine.evaluate_facts(child, facts, as_of=as_of)

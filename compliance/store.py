@@ -235,10 +235,9 @@ class CaseStore(Application[UUID]):
         """(originator_id, version, state) of stored events with a topic, ordered."""
         recorder = self.recorder
         if isinstance(recorder, POPOApplicationRecorder):
+            wanted = None if originator_ids is None else set(originator_ids)
             for notification in _all_notifications(recorder):
-                if notification.topic == topic and (
-                    originator_ids is None or notification.originator_id in set(originator_ids)
-                ):
+                if notification.topic == topic and (wanted is None or notification.originator_id in wanted):
                     yield notification.originator_id, notification.originator_version, notification.state  # type: ignore[misc]
             return
         table = recorder.events_table_name  # type: ignore[attr-defined]
