@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -138,7 +139,12 @@ def fmt_day(value: date | datetime | None) -> str:
 
 
 def console(err: bool = False) -> Console:
-    return Console(stderr=err, highlight=False, soft_wrap=False)
+    out = Console(stderr=err, highlight=False, soft_wrap=False)
+    if not out.is_terminal and out.width < 160:
+        # Piped to a file or a pager: keep table rows on one line rather than the
+        # 80 columns Rich assumes when it cannot ask the terminal.
+        out = Console(stderr=err, highlight=False, soft_wrap=False, width=160)
+    return out
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
@@ -148,6 +154,11 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     for row in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
     click.echo(buffer.getvalue(), nl=False)
+
+
+def grid(title: str, **options: Any) -> Table:
+    """A table that fits a terminal: light rules, narrow padding."""
+    return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), **options)
 
 
 def echo_json(value: Any) -> None:
@@ -456,7 +467,7 @@ def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
     rows = sorted(
         rows, key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"])
     )
-    table = Table(title=f"Obligations as of {fmt_day(as_of)}", show_lines=False)
+    table = grid(f"Obligations as of {fmt_day(as_of)}", show_lines=False)
     for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late"):
         table.add_column(column, no_wrap=column in ("child", "rule", "status"))
     for r in rows[:500]:
@@ -528,7 +539,7 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
     if as_json:
         echo_json([rule_json(s, params(s), settings.enabled(s.id, day)) for s in specs])
         return
-    table = Table(title="Rule catalogue")
+    table = grid("Rule catalogue")
     for column in ("id", "title", "basis", "citation", "parameters"):
         table.add_column(column)
     for s in specs:
@@ -672,28 +683,19 @@ def runs(app: App, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    table = Table(title="Nightly runs")
-    for column in (
-        "as of",
-        "started",
-        "children",
-        "raised",
-        "closed",
-        "stage overdue",
-        "seconds",
-        "completed",
-    ):
-        table.add_column(column)
+    table = grid("Nightly runs")
+    for column in ("as of", "started (UTC)", "children", "raised", "closed", "stage", "secs", "done"):
+        table.add_column(column, no_wrap=True)
     for r in rows:
         table.add_row(
             r["as_of"],
-            r["started"][:19],
+            r["started"][:16].replace("T", " "),
             str(r["children_evaluated"]),
             str(r["alerts_raised"]),
             str(r["alerts_closed"]),
             str(r["stage_overdue_raised"]),
             f"{r['duration_s']:.1f}",
-            "yes" if r["completed"] else "no (interrupted)",
+            "yes" if r["completed"] else "interrupted",
         )
     console().print(table)
 
@@ -786,36 +788,22 @@ def alerts(
     if as_csv:
         write_csv(rows, ALERT_COLUMNS)
         return
-    table = Table(title=f"Alerts ({status}) as of {fmt_day(day)}")
-    for column in (
-        "id",
-        "child",
-        "rule / theme",
-        "stage",
-        "due",
-        "WD overdue",
-        "age WD",
-        "team",
-        "worker",
-        "stage response due",
-    ):
-        table.add_column(column)
+    table = grid(f"Alerts ({status}) as of {fmt_day(day)}")
+    for column in ("id", "child", "rule or theme", "stage", "due", "WD over", "age WD", "team"):
+        table.add_column(column, no_wrap=column in ("id", "child", "due"))
     for r in rows:
-        response = r["stage_response_due"] or ""
+        stage = Text(r["stage"])
+        if r["stage_overdue"]:
+            stage.append(f" no reply by {r['stage_response_due']}", style="bold red")
         table.add_row(
             r["id"],
             r["child"],
-            f"{r['rule'] or r['kind']}\n{r['theme']}",
-            r["stage"],
+            r["rule"] or r["theme"],
+            stage,
             r["due"] or "",
             str(r["days_overdue"] or ""),
             str(r["age_working_days"]),
             r["team"] or "",
-            r["worker"] or "",
-            Text(
-                response + (" OVERDUE" if r["stage_overdue"] else ""),
-                style="bold red" if r["stage_overdue"] else "",
-            ),
         )
     console().print(table)
     console().print(f"{len(rows)} alert{'s' if len(rows) != 1 else ''}")
@@ -1073,12 +1061,12 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(f"{report.imported.summary()}; {report.findings} data-quality findings stored as recorded")
     out.print(report.nightly.text())
     out.print()
-    statuses = Table(title="Obligations by status")
+    statuses = grid("Obligations by status")
     statuses.add_column("status")
     statuses.add_column("obligations", justify="right")
     for status in ("overdue", "due_soon", "pending", "late", "met", "closed"):
         statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
-    timely = Table(title="On time (met on time / fell due)")
+    timely = grid("On time (met on time / fell due)")
     for column in ("rule", "title", "on time", "%"):
         timely.add_column(column, justify="right" if column in ("on time", "%") else "left")
     for rule_id in MAIN_RULES:
@@ -1091,12 +1079,12 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(
         "[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]"
     )
-    themes = Table(title=f"Open alerts by theme ({report.open_alerts})")
+    themes = grid(f"Open alerts by theme ({report.open_alerts})")
     themes.add_column("theme")
     themes.add_column("open", justify="right")
     for theme, n in report.by_theme:
         themes.add_row(theme, str(n))
-    teams = Table(title="Open alerts by team")
+    teams = grid("Open alerts by team")
     teams.add_column("team")
     teams.add_column("open", justify="right")
     for team, n in report.by_team:
