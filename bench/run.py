@@ -107,7 +107,7 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
 
     import_events(
         store,
-        [ParsedEvent(i + 1, parse_event(e)) for i, e in enumerate(batch)],
+        [ParsedEvent.of(i + 1, parse_event(e)) for i, e in enumerate(batch)],
         source="bench",
         now=datetime(2026, 11, 1, 12, tzinfo=UTC),
     )

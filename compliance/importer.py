@@ -7,8 +7,6 @@ that are impossible together are stored as they are and reported as data-quality
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +15,6 @@ from typing import Any, BinaryIO
 
 from compliance.errors import ImportConflict
 from compliance.store import CaseStore
-from events.models import CaseEvent
 from events.parse import BadInput, ParsedEvent, read_file
 from events.timeline import Finding, build_timeline, facts_from_records
 
@@ -50,20 +47,6 @@ class ImportResult:
                 for f in self.findings
             ],
         }
-
-
-def digest(event: CaseEvent) -> str:
-    """The content of an event as the source gave it (defaults it did not send excluded),
-    so re-importing the same file always gives the same digest."""
-    content = event.model_dump(mode="json", exclude_unset=True)
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def identity(event: CaseEvent, content_digest: str) -> str:
-    # Events without a source id are recognised by their content, so re-running an
-    # import of such a file is still safe.
-    return event.id if event.id is not None else "#" + content_digest
 
 
 def import_files(
@@ -99,28 +82,26 @@ def import_events(
     """Append one file's validated events: all of them in one transaction, or none."""
     result = result if result is not None else ImportResult()
     recorded = (now or datetime.now(UTC)).isoformat()
-    children = sorted({p.event.child for p in parsed})
+    children = sorted({p.child for p in parsed})
     known = store.known_digests(children)
     batches: dict[str, list[dict[str, Any]]] = {}
     new_digests: dict[str, dict[str, str]] = {}
     skipped = 0
     for i, item in enumerate(parsed):
-        event = item.event
-        content = digest(event)
-        key = identity(event, content)
-        seen = new_digests.get(event.child, {}).get(key) or known.get(event.child, {}).get(key)
+        key = item.identity
+        seen = new_digests.get(item.child, {}).get(key) or known.get(item.child, {}).get(key)
         if seen is not None:
-            if seen != content:
+            if seen != item.digest:
                 raise ImportConflict(
-                    f"{source}:{item.line}: id: {event.id!r} is already recorded for child "
-                    f"{event.child} with different content; send a `retracted` event and a new id instead"
+                    f"{source}:{item.line}: id: {item.id!r} is already recorded for child "
+                    f"{item.child} with different content; send a `retracted` event and a new id instead"
                 )
             skipped += 1
             continue
-        record = event.to_record()
+        record = dict(item.record)
         record.setdefault("recorded_at", recorded)
-        batches.setdefault(event.child, []).append(record)
-        new_digests.setdefault(event.child, {})[key] = content
+        batches.setdefault(item.child, []).append(record)
+        new_digests.setdefault(item.child, {})[key] = item.digest
         if tick is not None and i % 1000 == 0:
             tick(i, len(parsed))
     if batches:
@@ -144,4 +125,4 @@ def _findings(store: CaseStore, children: Iterable[str]) -> list[Finding]:
     return found
 
 
-__all__ = ["BadInput", "ImportConflict", "ImportResult", "digest", "import_events", "import_files"]
+__all__ = ["BadInput", "ImportConflict", "ImportResult", "import_events", "import_files"]

@@ -10,6 +10,7 @@ logs.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -36,8 +37,31 @@ class BadInput(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ParsedEvent:
+    """One validated line, kept in its stored form (the model itself is not kept, so a
+    large file costs a dict per line, not a pydantic model per line)."""
+
     line: int
-    event: CaseEvent
+    child: str
+    id: str | None
+    record: dict[str, Any]  # JSON-native, as stored (absent fields left out)
+    digest: str  # the content as the source sent it
+
+    @classmethod
+    def of(cls, line: int, event: CaseEvent) -> ParsedEvent:
+        return cls(line, event.child, event.id, event.to_record(), content_digest(event))
+
+    @property
+    def identity(self) -> str:
+        """What recognises the event on a re-import: its id, or failing that its content."""
+        return self.id if self.id is not None else "#" + self.digest
+
+
+def content_digest(event: CaseEvent) -> str:
+    """The content of an event as the source gave it (defaults it did not send left out),
+    so re-importing the same file always gives the same digest."""
+    content = event.model_dump(mode="json", exclude_unset=True)
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def read_file(
@@ -145,7 +169,7 @@ def _validate(rows: Iterator[tuple[int, dict[str, Any] | BadInput]], source: str
             problem = row
         else:
             try:
-                parsed.append(ParsedEvent(number, parse_event(row)))
+                parsed.append(ParsedEvent.of(number, parse_event(row)))
                 continue
             except InvalidEvent as exc:
                 field, message = exc.problems[0]

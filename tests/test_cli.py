@@ -410,3 +410,15 @@ def test_postgresql_nightly_and_queue_work_like_sqlite(tmp_path, postgres_url):
 
     assert first["alerts_raised"] == len(queue) >= 1
     assert again["alerts_raised"] == 0
+
+
+def test_events_without_ids_are_recognised_by_content_on_a_reimport(tmp_path, db):
+    path = tmp_path / "no-ids.csv"
+    path.write_text(
+        "child,type,at\nC1,dental_check,2022-09-12\nC1,pep_initiated,2022-09-13\n", encoding="utf-8"
+    )
+
+    run(db, "import", str(path))
+    again = run(db, "import", str(path))
+
+    assert again.output.splitlines()[0] == "imported 0 events for 1 child (2 already present)"

@@ -16,7 +16,9 @@ NOW = datetime(2024, 3, 2, 1, 0, tzinfo=UTC)
 
 
 def add(store, events, recorded="2024-01-01T00:00:00+00:00"):
-    parsed = [ParsedEvent(i + 1, parse_event({"recorded_at": recorded, **e})) for i, e in enumerate(events)]
+    parsed = [
+        ParsedEvent.of(i + 1, parse_event({"recorded_at": recorded, **e})) for i, e in enumerate(events)
+    ]
     import_events(store, parsed, source="test", now=NOW, check_quality=False)
 
 

@@ -20,7 +20,7 @@ def test_a_good_jsonl_file_gives_every_event_with_its_line_number(tmp_path):
 
     parsed = read_file(path)
 
-    assert [(p.line, p.event.type) for p in parsed] == [(1, "entered_care"), (3, "review_held")]
+    assert [(p.line, p.record["type"]) for p in parsed] == [(1, "entered_care"), (3, "review_held")]
 
 
 def test_one_bad_line_among_good_ones_names_the_file_line_field_and_suggestion(tmp_path):
@@ -86,8 +86,8 @@ def test_a_csv_file_with_empty_cells_for_absent_fields_is_read(tmp_path):
 
     parsed = read_file(path)
 
-    assert [p.event.type for p in parsed] == ["entered_care", "placement_started"]
-    assert parsed[1].event.long_term is True
+    assert [p.record["type"] for p in parsed] == ["entered_care", "placement_started"]
+    assert parsed[1].record["long_term"] is True
 
 
 def test_a_csv_without_a_header_row_is_rejected(tmp_path):
@@ -123,4 +123,4 @@ def test_a_utf8_byte_order_mark_is_tolerated(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbfchild,type,at\nC1,dental_check,2022-09-12\n")
 
-    assert read_file(path)[0].event.type == "dental_check"
+    assert read_file(path)[0].record["type"] == "dental_check"

@@ -27,7 +27,7 @@ def obligations(council):
     by_child = {}
     for event in council:
         by_child.setdefault(event["child"], []).append(event)
-    parsed = [ParsedEvent(i + 1, parse_event(e)) for i, e in enumerate(council)]
+    parsed = [ParsedEvent.of(i + 1, parse_event(e)) for i, e in enumerate(council)]
     import_events(store, parsed, source="synthetic", check_quality=False)
     return [o for e in Engine(store).evaluate_all(as_of=UNTIL) for o in e.obligations]
 
