@@ -1,5 +1,7 @@
 """Health and missing-from-care rules: tables of cases with real dates, worked out by hand."""
 
+from datetime import date, timedelta
+
 import pytest
 
 import rules.catalogue  # noqa: F401
@@ -15,6 +17,18 @@ def case(rule, events, as_of, expected, id):
 ENTRY_FRI = ev("entered_care", "2023-10-06T15:00", legal_status="C1")  # Fri 6 Oct 2023 15:00 BST
 ENTRY_MAY = ev("entered_care", "2023-05-02", legal_status="C1")  # Tue 2 May 2023
 IN_CARE = ev("entered_care", "2023-01-03", legal_status="C2")
+
+
+def episodes(*days):
+    """A missing episode each day, out at 21:00 and back at 08:00 the next morning."""
+    out = []
+    for day in days:
+        back = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+        out += [ev("went_missing", f"{day}T21:00"), ev("returned", f"{back}T08:00")]
+    return out
+
+
+THREE_IN_OCTOBER = episodes("2023-10-02", "2023-10-13", "2023-10-29")  # 3 in 28 days
 
 TABLE = [
     # HLT-IHA-REQ: 48 clock hours, weekends included.
@@ -239,12 +253,7 @@ TABLE = [
     case(
         "MIS-REPEAT",
         [
-            ev("went_missing", "2023-10-02T21:00"),
-            ev("returned", "2023-10-03T08:00"),
-            ev("went_missing", "2023-10-13T21:00"),
-            ev("returned", "2023-10-14T08:00"),
-            ev("went_missing", "2023-10-29T21:00"),
-            ev("returned", "2023-10-30T08:00"),
+            *THREE_IN_OCTOBER,
             ev("missing_trigger_meeting", "2023-11-03", level=1),
         ],
         "2023-12-01",
@@ -254,12 +263,7 @@ TABLE = [
     case(
         "MIS-REPEAT",
         [
-            ev("went_missing", "2023-10-02T21:00"),
-            ev("returned", "2023-10-03T08:00"),
-            ev("went_missing", "2023-10-13T21:00"),
-            ev("returned", "2023-10-14T08:00"),
-            ev("went_missing", "2023-10-29T21:00"),
-            ev("returned", "2023-10-30T08:00"),
+            *THREE_IN_OCTOBER,
         ],
         "2023-11-06",
         [("2023-10-29", "2023-11-03", "overdue")],
@@ -267,14 +271,7 @@ TABLE = [
     ),
     case(
         "MIS-REPEAT",
-        [
-            ev("went_missing", "2023-09-01T21:00"),
-            ev("returned", "2023-09-02T08:00"),
-            ev("went_missing", "2023-10-13T21:00"),
-            ev("returned", "2023-10-14T08:00"),
-            ev("went_missing", "2023-10-29T21:00"),
-            ev("returned", "2023-10-30T08:00"),
-        ],
+        episodes("2023-09-01", "2023-10-13", "2023-10-29"),
         "2023-11-06",
         [],
         "repeat-three-in-59-days-is-not-a-trigger",

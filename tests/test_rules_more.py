@@ -29,6 +29,8 @@ ADOPTION_REVIEW = "adoption"
 ICPC = ev("icpc_held", "2023-10-31", outcome="plan")  # first RCPC due Wed 31 Jan 2024
 PLAN_DEC = ev("icpc_held", "2023-12-18", outcome="plan")  # first CP visit due Thu 4 Jan 2024
 
+from tests.test_rules_health_missing import THREE_IN_OCTOBER  # noqa: E402
+
 TABLE = [
     case(
         "ADP-REV-1",
@@ -315,12 +317,7 @@ TABLE = [
     case(
         "MIS-REPEAT",
         [
-            ev("went_missing", "2023-10-02T21:00"),
-            ev("returned", "2023-10-03T08:00"),
-            ev("went_missing", "2023-10-13T21:00"),
-            ev("returned", "2023-10-14T08:00"),
-            ev("went_missing", "2023-10-29T21:00"),
-            ev("returned", "2023-10-30T08:00"),
+            *THREE_IN_OCTOBER,
             ev("missing_trigger_meeting", "2023-11-06", level=1),
         ],
         "2023-12-01",
