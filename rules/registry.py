@@ -190,7 +190,7 @@ class RuleContext:
                 status = Status.MET
             else:
                 status = Status.LATE
-                days_late = max(1, calendar.working_days_between(due_day, met_by.on))
+                days_late = calendar.working_days_between(due_day, met_by.on)
         elif closed is not None and closed[0] <= due_day:
             status = Status.CLOSED
             closed_reason = closed[1]
@@ -200,7 +200,7 @@ class RuleContext:
             # breach at that date; a stop still in the future (a 21st birthday) did not.
             stopped = closed is not None and closed[0] <= as_of
             until = closed[0] if stopped and closed is not None else as_of
-            days_late = max(1, calendar.working_days_between(due_day, until))
+            days_late = calendar.working_days_between(due_day, until)
         elif calendar.add_working_days(as_of, self.judge.warning.n) >= due_day:
             status = Status.DUE_SOON
         else:
@@ -217,7 +217,12 @@ class RuleContext:
             if status is Status.MET and met_by is not None:
                 lines.append(f"Met: {met_by.describe()}")
             elif status is Status.LATE and met_by is not None:
-                lines.append(f"Late: {met_by.describe()}, {_wd(days_late)} after the due date")
+                after = (
+                    f"{_wd(days_late)} after the due date"
+                    if days_late
+                    else "after the deadline, within the same working day"
+                )
+                lines.append(f"Late: {met_by.describe()}, {after}")
             elif status is Status.CLOSED and closed is not None:
                 lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
             elif status is Status.OVERDUE and stopped and closed is not None:

@@ -208,7 +208,9 @@ class Timescale:
             due_day = start + timedelta(days=math.ceil(self.n / 24))
             return Deadline(
                 due_day,
-                lambda: f"{self} from {fmt_date(start)} (no time recorded) is taken as the end of {fmt_date(due_day)}",
+                lambda: (
+                    f"{self} from {fmt_date(start)} (no time recorded) is taken as the end of {fmt_date(due_day)}"
+                ),
                 approximate=True,
             )
         aware = _london(start)

@@ -309,3 +309,16 @@ def test_a_council_can_ask_for_return_interviews_after_absences_too():
     )
 
     assert statuses(got) == [("2023-07-03", "2023-07-06T08:00:00+01:00", "overdue")]
+
+
+def test_an_interview_half_an_hour_late_is_late_by_no_whole_working_day():
+    events = [
+        ev("went_missing", "2023-10-27T20:00"),
+        ev("returned", "2023-10-28T12:00"),
+        ev("return_interview_completed", "2023-10-31T11:30"),
+    ]
+
+    (rhi,) = run_rule("MIS-RHI", events, as_of="2023-11-01")
+
+    assert (rhi.status, rhi.days_late) == ("late", 0)
+    assert rhi.explanation[2].endswith("after the deadline, within the same working day")
