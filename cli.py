@@ -200,7 +200,13 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="casecheck")
+    try:
+        cli(prog_name="casecheck")
+    except KeyboardInterrupt:
+        # Every write is one transaction, so nothing is half-stored; a nightly run that
+        # was interrupted is finished by the next one.
+        click.echo("casecheck: interrupted; nothing was half-stored", err=True)
+        sys.exit(130)
 
 
 # --- import ---------------------------------------------------------------------------

@@ -177,7 +177,7 @@ def test_arithmetic_far_beyond_the_years_first_used_extends_the_calendar_both_wa
     later = calendar.add_working_days(date(2024, 12, 20), 500)
     earlier = calendar.add_working_days(date(2011, 4, 21), 1)  # Good Friday and Easter Monday 2011
 
-    assert later == date(2026, 12, 11)
+    assert later == date(2026, 12, 14)
     assert earlier == date(2011, 4, 26)
     assert calendar.add_working_days(date(2022, 9, 12), 20) == date(2022, 10, 11)
 
@@ -191,7 +191,7 @@ def test_arithmetic_far_beyond_the_years_first_used_extends_the_calendar_both_wa
         pytest.param("2022-10-12", "2022-10-11", 0, id="later-before-earlier"),
         pytest.param("2023-07-07", "2023-07-10", 1, id="over-a-weekend"),
         pytest.param("2023-07-01", "2023-07-03", 1, id="from-a-saturday"),
-        pytest.param("2022-12-23", "2023-01-03", 5, id="over-christmas-and-new-year-2022"),
+        pytest.param("2022-12-23", "2023-01-03", 4, id="over-christmas-and-new-year-2022"),
         pytest.param("2023-12-29", "2024-01-02", 1, id="across-a-year-end-with-new-years-day"),
     ],
 )
