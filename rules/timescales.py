@@ -67,6 +67,7 @@ _SINGULAR: dict[Unit, str] = {
     "hours": "hour",
 }
 _PATTERN = re.compile(r"(\d+) ?([a-z ]+)")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _EXPECTED = "expected e.g. '20 working days', '6 weeks', '3 months', '72 hours'"
 
 
@@ -131,7 +132,8 @@ class Timescale:
     @classmethod
     def parse(cls, text: str) -> Timescale:
         """ "20 working days", "20 WD", "20wd", "6 weeks", "1 month", "72 hours" (any case)."""
-        words = " ".join(str(text).lower().replace("-", " ").split())
+        # "working-days" reads as "working days"; a minus sign must still be refused.
+        words = " ".join(_HYPHEN.sub(" ", str(text).lower()).split())
         match = _PATTERN.fullmatch(words)
         unit = _UNITS.get(match.group(2)) if match else None
         if match is None or unit is None:
