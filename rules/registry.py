@@ -119,9 +119,24 @@ class Judge:
     settings: ParamSource = field(default_factory=Defaults)
     warning: Timescale = Timescale(5, "working_days")
     count_start_as_day_one: bool = False
+    # Deadlines by (timescale, clock start): across a council the same few thousand days
+    # start most clocks, so each deadline is worked out once per evaluation.
+    _deadlines: dict[tuple[Timescale, date | datetime], Deadline] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def for_rule(self, spec: RuleSpec) -> RuleContext:
         return RuleContext(self, spec)
+
+    def deadline(self, timescale: Timescale, start: date | datetime) -> Deadline:
+        key = (timescale, start)
+        found = self._deadlines.get(key)
+        if found is None:
+            found = timescale.deadline(
+                start, self.calendar, count_start_as_day_one=self.count_start_as_day_one
+            )
+            self._deadlines[key] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -150,9 +165,7 @@ class RuleContext:
     def deadline(self, start: date | datetime, name: str = "within") -> Deadline:
         """The deadline for a clock starting at `start`, with the timescale in force then."""
         timescale: Timescale = self.param(name, on=day_of(start))
-        return timescale.deadline(
-            start, self.calendar, count_start_as_day_one=self.judge.count_start_as_day_one
-        )
+        return self.judge.deadline(timescale, start)
 
     def obligation(
         self,
