@@ -996,6 +996,149 @@ def alert_reopen(app: App, alert_id: str, by: str, note: str | None) -> None:
     click.echo(f"{alert_id.upper()} reopened")
 
 
+# --- reports --------------------------------------------------------------------------
+
+
+@cli.group()
+def report() -> None:
+    """Published figures reproduced from events: scorecard, IHA table, IRO annual report."""
+
+
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    end = end or today()
+    return start or date(end.year - 1, end.month, 1), end
+
+
+@report.command("scorecard")
+@click.option("--from", "start", type=DATE, help="First day of the period (default: a year before --to).")
+@click.option(
+    "--to", "end", type=DATE, help="Last day of the period, and the date it is judged at (default today)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def report_scorecard(app: App, start: date | None, end: date | None, as_json: bool) -> None:
+    """The corporate parenting scorecard measures, each with its cohort."""
+    from compliance.reports import ROUNDING, scorecard
+
+    start, end = _period(start, end)
+    measures = scorecard(app.engine, start=start, end=end)
+    if as_json:
+        echo_json(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "rounding": ROUNDING,
+                "measures": [m.to_json() for m in measures],
+            }
+        )
+        return
+    table = grid(f"Scorecard, {fmt_day(start)} to {fmt_day(end)}")
+    for column in ("measure", "", "value", "of", "cohort"):
+        table.add_column(column)
+    for m in measures:
+        value = "-" if m.value is None else (f"{m.value}%" if m.unit == "%" else f"{m.value} {m.unit}")
+        of = (
+            ""
+            if m.denominator is None
+            else (f"{m.numerator}/{m.denominator}" if m.numerator is not None else str(m.denominator))
+        )
+        cohort = m.cohort + (f"; {m.excluded} excluded: {m.excluded_because}" if m.excluded else "")
+        table.add_row(m.code, m.title, value, of, cohort)
+    console().print(table)
+    console().print(f"[dim]Rounding: {ROUNDING}.[/dim]")
+
+
+@report.command("iha")
+@click.option("--year", type=int, required=True, help="Financial year starting 1 April YEAR.")
+@click.option("--as-of", type=DATE, help="Judge at this date (default today).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
+    """Initial health assessment performance by quarter (the IHA table)."""
+    from compliance.reports import IHA_COHORT, ROUNDING, iha_table, truncated_percent
+
+    rows = iha_table(app.engine, year=year, as_of=as_of or today())
+    if as_json:
+        echo_json(
+            {
+                "year": year,
+                "cohort": IHA_COHORT,
+                "rounding": ROUNDING,
+                "quarters": [r.to_json() for r in rows],
+            }
+        )
+        return
+    table = grid(f"Initial health assessments, {year}/{(year + 1) % 100:02d}")
+    for column in (
+        "quarter",
+        "requiring an IHA",
+        "requested in 48 h",
+        "%",
+        "IHA in 20 WD",
+        "%",
+        "left care before due",
+    ):
+        table.add_column(column, justify="right")
+    for r in rows:
+        pct48 = truncated_percent(r.requested_48h, r.requiring)
+        pct20 = truncated_percent(r.completed_20wd, r.requiring)
+        table.add_row(
+            r.quarter,
+            str(r.requiring),
+            str(r.requested_48h),
+            "-" if pct48 is None else str(pct48),
+            str(r.completed_20wd),
+            "-" if pct20 is None else str(pct20),
+            str(r.left_before_due),
+        )
+    console().print(table)
+    console().print(f"[dim]Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.[/dim]")
+
+
+@report.command("iro")
+@click.option("--from", "start", type=DATE, help="First day of the period (default: a year before --to).")
+@click.option("--to", "end", type=DATE, help="Last day of the period (default today).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def report_iro(app: App, start: date | None, end: date | None, as_json: bool) -> None:
+    """The IRO annual report figures: reviews, participation, practice alerts, DRP, good practice."""
+    from compliance.reports import iro_report
+
+    start, end = _period(start, end)
+    figures = iro_report(app.engine, queue(app).all(), start=start, end=end)
+    if as_json:
+        echo_json(figures)
+        return
+    out = console()
+    out.print(Text(f"IRO annual report figures, {fmt_day(start)} to {fmt_day(end)}", style="bold"))
+    reviews: Any = figures["reviews_chaired"]
+    timely: Any = figures["reviews_in_timescale"]
+    part: Any = figures["participation_4_plus"]
+    alerts_: Any = figures["practice_alerts"]
+    good: Any = figures["good_practice"]
+    out.print(
+        f"Reviews chaired: {reviews['looked_after']} looked-after, {reviews['pathway_plan']} pathway plan; {reviews['initial_share_pct']}% were initial reviews"
+    )
+    out.print(f"Reviews in timescale: {timely['value']}% ({timely['numerator']}/{timely['denominator']})")
+    out.print(
+        f"Children aged 4+ who participated (PN1-PN6): {part['pct']}% ({part['participated']}/{part['reviews']})"
+    )
+    out.print(f"Reviews stood down: {figures['reviews_stood_down']}")
+    out.print(
+        f"Practice alerts: {alerts_['raised']} raised ({alerts_['informal']} informal, {alerts_['formal']} formal), {alerts_['resolved']} resolved; resolved by stage: {alerts_['resolved_by_stage']}"
+    )
+    out.print(f"Good practice notifications: {good['notified']}")
+    table = grid("Practice alerts by theme and team")
+    teams = sorted({t for counts in alerts_["by_theme_and_team"].values() for t in counts})
+    table.add_column("theme")
+    for team in teams:
+        table.add_column(team, justify="right")
+    for theme, counts in alerts_["by_theme_and_team"].items():
+        table.add_row(theme, *(str(counts.get(team, "")) for team in teams))
+    out.print(table)
+    out.print(f"[dim]Rounding: {figures['rounding']}.[/dim]")
+
+
 # --- synthetic data -------------------------------------------------------------------
 
 

@@ -422,3 +422,22 @@ def test_events_without_ids_are_recognised_by_content_on_a_reimport(tmp_path, db
     again = run(db, "import", str(path))
 
     assert again.output.splitlines()[0] == "imported 0 events for 1 child (2 already present)"
+
+
+@pytest.mark.parametrize(
+    "which",
+    [
+        ["scorecard", "--from", "2022-09-01", "--to", "2022-12-31"],
+        ["iha", "--year", "2022", "--as-of", "2023-06-01"],
+        ["iro", "--from", "2022-09-01", "--to", "2022-12-31"],
+    ],
+    ids=["scorecard", "iha", "iro"],
+)
+def test_reports_run_from_the_command_line_with_their_cohorts(tmp_path, db, which):
+    run(db, "import", str(write_lines(tmp_path / "a.jsonl", looked_after_child())))
+
+    text = run(db, "report", *which)
+    data = json.loads(run(db, "report", *which, "--json").output)
+
+    assert text.exit_code == 0 and "truncated to one decimal place" in text.output
+    assert "rounding" in data
