@@ -17,7 +17,7 @@ from compliance.settings import Settings
 from compliance.store import CaseStore, StoredFact
 from events.timeline import Fact, Finding, Timeline, build_timeline
 from rules.calendar import WorkingDayCalendar
-from rules.obligation import URGENCY, Obligation, Status
+from rules.obligation import Obligation, Status
 from rules.registry import REGISTRY, Judge, RuleSpec
 from rules.timescales import Timescale
 
@@ -134,8 +134,3 @@ class Engine:
             yield self.evaluate_facts(
                 child, facts_of(stored), as_of=as_of, known_at=known_at, specs=specs, judge=judge
             )
-
-
-def by_urgency(obligations: Iterable[Obligation]) -> list[Obligation]:
-    order = {status: i for i, status in enumerate(URGENCY)}
-    return sorted(obligations, key=lambda o: (order[o.status], -o.days_late, o.due_on, o.child, o.rule))

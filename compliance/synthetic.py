@@ -24,6 +24,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from rules.calendar import WorkingDayCalendar
+from rules.themes import GOOD_PRACTICE_THEMES, PRACTICE_ALERT_THEMES
 
 TEAMS = (
     "CiN/CP North",
@@ -60,20 +61,8 @@ PLACEMENTS = (
     ("K1", 2),
 )
 CHANGE_REASONS = ("CARPL", "CREQB", "CREQO", "LAREQ", "CHILD", "ALLEG", "STAND", "CLOSE", "OTHER")
-THEMES = (
-    "No plan / plan not updated: review stood down",
-    "Statutory visits out of timescales or not recorded",
-    "Documents not shared and/or poor consultation",
-    "Drift / legal issues",
-    "Deficiencies in care planning",
-    "Placement issues",
-    "Decisions from reviews not implemented - drift",
-)
-PRAISE = (
-    "Consistently good practice",
-    "Good working relationship with the child",
-    "Good quality assessment or plan",
-)
+THEMES = PRACTICE_ALERT_THEMES[:8]  # the themes an IRO raises most (seed 004)
+PRAISE = GOOD_PRACTICE_THEMES[:3]
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:

@@ -77,11 +77,8 @@ class PlacementType(StrEnum):
     Z1 = "Z1"  # other placements
 
 
-#: Placements with a connected person (relative or friend): visits follow reg 28(4) while
-#: the carer is only temporarily approved.
-CONNECTED_PERSON_PLACEMENTS = frozenset({PlacementType.U1, PlacementType.U2, PlacementType.U3})
+#: PLACE codes for a child placed with parents (CPPCR reg 28(3) visits).
 PLACED_WITH_PARENTS = frozenset({PlacementType.P1})
-ADOPTION_PLACEMENTS = frozenset({PlacementType.A3, PlacementType.A4, PlacementType.A5, PlacementType.A6})
 
 
 class ReasonPlaceChange(StrEnum):

@@ -245,15 +245,6 @@ class Timeline:
                 return period
         return None
 
-    def latest_value(self, type_name: str, name: str, *, on_or_before: date) -> Any:
-        """The value of `name` on the last `type_name` fact up to a day (e.g. the worker)."""
-        value = None
-        for fact in self.of_type(type_name):
-            if fact.on > on_or_before:
-                break
-            value = fact.get(name, value)
-        return value
-
 
 def facts_from_records(
     records: Iterable[tuple[Mapping[str, Any], datetime | None]],

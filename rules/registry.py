@@ -319,14 +319,6 @@ def first_on_or_after(
     return None
 
 
-def evaluate_rules(timeline: Timeline, judge: Judge, specs: Iterable[RuleSpec]) -> list[Obligation]:
-    """Run the given rules over one timeline."""
-    out: list[Obligation] = []
-    for spec in specs:
-        out.extend(spec.func(timeline, judge.for_rule(spec)))
-    return out
-
-
 __all__ = [
     "REGISTRY",
     "Basis",
@@ -338,7 +330,6 @@ __all__ = [
     "RuleContext",
     "RuleSpec",
     "Status",
-    "evaluate_rules",
     "first_on_or_after",
     "rule",
 ]

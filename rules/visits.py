@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from events.codes import PLACED_WITH_PARENTS
 from events.timeline import Fact, Placement, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
@@ -12,7 +13,6 @@ from rules.registry import RuleContext, rule
 from rules.timescales import Timescale
 
 REG28 = "Care Planning, Placement and Case Review (England) Regulations 2010, reg 28"
-PARENTS = ("P1",)
 
 
 def _first_anniversary(placement: Placement) -> date:
@@ -56,7 +56,7 @@ def _closed(placement: Placement) -> tuple[date, str] | None:
 
 def _uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
     connected = ctx.judge.settings.value("VIS-PWP", "connected_types", placement.started_on, ())
-    return placement.placement_type in PARENTS or placement.placement_type in tuple(connected)
+    return placement.placement_type in PLACED_WITH_PARENTS or placement.placement_type in tuple(connected)
 
 
 @rule(
@@ -218,7 +218,7 @@ def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Oblig
             continue
         period = tl.period_on(placement.started_on)
         first_review = next((r for r in reviews if period is not None and r.on >= period.started_on), None)
-        later = "parents" if placement.placement_type in PARENTS else "connected"
+        later = "parents" if placement.placement_type in PLACED_WITH_PARENTS else "connected"
         seen, unseen = _visits_in(tl, placement)
         starts: list[Fact] = [placement.start, *seen]
         for i, start in enumerate(starts):
