@@ -467,9 +467,9 @@ def check(
 
 def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
     out = console()
-    order = {
-        s: i for i, s in enumerate(["overdue", "due_soon", "pending", "late", "met", "closed", "finding"])
-    }
+    from rules.obligation import URGENCY
+
+    order = {s: i for i, s in enumerate([*URGENCY, "finding"])}
     rows = sorted(
         rows, key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"])
     )
