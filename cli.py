@@ -662,8 +662,13 @@ def nightly(app: App, as_of: date | None, full: bool, as_json: bool) -> None:
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+    from compliance.errors import ConcurrentChange
+
     try:
         summary = run_nightly(app.store, app.engine, as_of=as_of, now=now(), full=full, progress=progress)
+    except ConcurrentChange as exc:  # another writer at the same time: the run failed; rerun
+        click.echo(f"casecheck: nightly run failed: {exc}", err=True)
+        sys.exit(1)
     except CasecheckError:
         raise
     except Exception as exc:  # the run itself failed: exit 1, one line, the next run completes it

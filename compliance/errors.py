@@ -15,3 +15,7 @@ class ChildNotFound(CasecheckError):
 
 class ImportConflict(CasecheckError):
     """An event id already recorded with different content."""
+
+
+class ConcurrentChange(StoreError):
+    """Another writer changed the same aggregates first; nothing was stored."""

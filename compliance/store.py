@@ -28,10 +28,10 @@ from uuid import UUID, uuid5
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.popo import POPOApplicationRecorder
 
-from compliance.errors import ChildNotFound, StoreError
+from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
 
 #: Namespace of every deterministic id in the store (children, alerts, runs).
 CASECHECK_NAMESPACE = UUID("6d1f3c2a-0b5e-4c4e-9a55-2f1c0c0ac5e1")
@@ -114,6 +114,19 @@ class CaseStore(Application[UUID]):
         super().__init__(env=dict(env or {}))
         self.url = url
         self._child_ids: dict[UUID, str] | None = None
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save aggregates in one transaction. Another writer having changed one of them
+        since it was read (the library's optimistic concurrency check) is reported as a
+        project error: nothing of this save was stored, and doing it again is safe."""
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError:
+            self._child_ids = None
+            raise ConcurrentChange(
+                "another user or process changed the same records at the same time; "
+                "nothing was stored: run the command again"
+            ) from None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

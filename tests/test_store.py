@@ -2,7 +2,7 @@ from datetime import UTC
 
 import pytest
 
-from compliance.errors import ChildNotFound, StoreError
+from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
 from compliance.store import new_cipher_key, open_store
 
 
@@ -77,7 +77,7 @@ def test_a_failed_save_stores_nothing_of_the_batch(tmp_path, monkeypatch):
     fresh = ChildCase.open("C2")
     fresh.record([fact("C2", "dental_check", "2022-01-01")], {})
 
-    with pytest.raises(Exception):  # noqa: B017 - the library's own integrity error
+    with pytest.raises(ConcurrentChange):
         store.save(fresh, stale)
 
     assert [s.fact["type"] for s in store.read_child("C1")] == ["dental_check", "pep_initiated"]
