@@ -311,6 +311,12 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None
     out.print(Text(heading, style="bold"))
     known = f", as known at {fmt_day(evaluation.known_at)}" if evaluation.known_at else ""
     out.print(f"as of {fmt_day(evaluation.as_of)}{known}")
+    # What an IRO needs first: what is overdue now and what falls due next.
+    urgent = [o for o in evaluation.obligations if str(o.status) in ("overdue", "due_soon")]
+    if urgent:
+        out.print(Text("\nNeeds attention", style="bold underline"))
+        for o in sorted(urgent, key=lambda o: (str(o.status) != "overdue", o.due_on)):
+            render_obligation(out, o, explain=False, indent="  ")
     by_start: dict[int, list[Any]] = {}
     for o in evaluation.obligations:
         if o.start is not None:
