@@ -372,7 +372,8 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
     if o.met_on is not None:
         line.append(f", done {fmt_day(o.met_on)}")
     if o.days_late:
-        line.append(f", {o.days_late} working day{'s' if o.days_late != 1 else ''} late")
+        past = "overdue" if str(o.status) == "overdue" else "late"
+        line.append(f", {o.days_late} working day{'s' if o.days_late != 1 else ''} {past}")
     if o.closed_reason:
         line.append(f" ({o.closed_reason})")
     out.print(line)
