@@ -922,6 +922,7 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     if data["formal_working_days"] is not None:
         out.print(
             f"formal DRP so far: {data['formal_working_days']} working days (guide: {app.settings.drp_total})"
+            + ("  (OVER TIME)" if data["formal_over_time"] else "")
         )
     out.print(
         f"team {data['team'] or '-'}, worker {data['worker'] or '-'}, IRO {data['iro'] or '-'}, assigned to {data['assigned_to'] or '-'}"

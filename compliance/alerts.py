@@ -256,6 +256,7 @@ class AlertView:
     stage_overdue: bool
     formal_working_days: int | None
     history: list[dict[str, Any]] = field(default_factory=list)
+    formal_over_time: bool = False  # the formal process has run past its total (IRO Handbook 6.2)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.alert, name)
@@ -288,6 +289,7 @@ class AlertView:
             "stage_response_due": a.stage_response_due.isoformat() if a.stage_response_due else None,
             "stage_overdue": self.stage_overdue,
             "formal_working_days": self.formal_working_days,
+            "formal_over_time": self.formal_over_time,
             "outcome": a.outcome,
             "key": a.key,
             "history": self.history,
@@ -364,6 +366,7 @@ class AlertQueue:
             stage_overdue,
             formal,
             list(alert.history),
+            formal_over_time=formal is not None and formal > self.settings.drp_total.n,
         )
 
     def list(self, filters: Filters, *, today: date) -> list[AlertView]:

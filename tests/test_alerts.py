@@ -112,7 +112,8 @@ def test_the_formal_process_is_measured_in_working_days(queue):
     view = queue.show(ref, today=date(2024, 4, 2))
 
     # Fri 1 Mar to Tue 2 Apr 2024: 22 weekdays, less Good Friday and Easter Monday = 20.
-    assert view.formal_working_days == 20
+    assert (view.formal_working_days, view.formal_over_time) == (20, False)
+    assert queue.show(ref, today=date(2024, 4, 3)).formal_over_time
 
 
 def test_an_unanswered_stage_past_its_date_is_flagged_in_the_queue(queue):
