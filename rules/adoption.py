@@ -12,6 +12,9 @@ from rules.obligation import Basis, Obligation
 from rules.registry import RuleContext, first_on_or_after, rule
 from rules.timescales import Timescale
 
+#: The Adoption Agencies Regulations 2005 came into force on 30 December 2005.
+AAR_IN_FORCE = date(2005, 12, 30)
+
 AAR = "Adoption Agencies Regulations 2005"
 
 
@@ -36,6 +39,7 @@ def _ended(tl: Timeline, after: date) -> tuple[date, str] | None:
     citation=f"{AAR}, reg 36(1)",
     params={"within": Timescale(3, "months")},
     theme=themes.DRIFT_LEGAL,
+    in_force_from=AAR_IN_FORCE,
 )
 def first_review_not_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child authorised for adoption but not yet placed has a review within 3 months of the placement order.
@@ -70,6 +74,7 @@ def first_review_not_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligati
     citation=f"{AAR}, reg 36(3)(a)",
     params={"within": Timescale(4, "weeks")},
     theme=themes.DRIFT_LEGAL,
+    in_force_from=AAR_IN_FORCE,
 )
 def first_review_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child placed for adoption has a first review within 4 weeks of the placement.
@@ -111,6 +116,7 @@ def _placed_reviews(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obli
     citation=f"{AAR}, reg 36(3)(b)",
     params={"within": Timescale(3, "months")},
     theme=themes.DRIFT_LEGAL,
+    in_force_from=AAR_IN_FORCE,
 )
 def second_review_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The second review after placement for adoption is held within 3 months of the first.
@@ -131,6 +137,7 @@ def second_review_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]
     citation=f"{AAR}, reg 36(3)(c)",
     params={"within": Timescale(6, "months")},
     theme=themes.DRIFT_LEGAL,
+    in_force_from=AAR_IN_FORCE,
 )
 def later_reviews_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """Later reviews of a child placed for adoption are held at intervals of not more than 6 months.

@@ -11,6 +11,9 @@ from rules.obligation import Basis, Obligation, day_of
 from rules.registry import RuleContext, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
+#: The Care Planning, Placement and Case Review (England) Regulations 2010 came into force on 1 April 2011.
+CPPCR_IN_FORCE = date(2011, 4, 1)
+
 CPPCR = "Care Planning, Placement and Case Review (England) Regulations 2010"
 
 
@@ -36,6 +39,7 @@ def looked_after_reviews(tl: Timeline, period: PeriodOfCare) -> list[Fact]:
     citation=f"{CPPCR}, reg 33(1)",
     params={"within": Timescale(20, "working_days")},
     theme=themes.NO_PLAN,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The first review of a looked-after child's case is held within 20 working days of the child entering care.
@@ -68,6 +72,7 @@ def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     citation=f"{CPPCR}, reg 33(2)(a)",
     params={"within": Timescale(3, "months")},
     theme=themes.NO_PLAN,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The second review is held within 3 months of the first.
@@ -101,6 +106,7 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     citation=f"{CPPCR}, reg 33(2)(b)",
     params={"within": Timescale(6, "months")},
     theme=themes.NO_PLAN,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def later_reviews(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """Each review after the second is held within 6 months of the previous review.
@@ -161,6 +167,7 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     citation=f"{CPPCR}, reg 4",
     params={"within": Timescale(10, "working_days")},
     theme=themes.CARE_PLANNING,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A care plan is recorded within 10 working days of the first placement of a period of care.
@@ -192,6 +199,7 @@ def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     citation=f"{CPPCR}, reg 9",
     params={"within": Timescale(5, "working_days")},
     theme=themes.PLACEMENT,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def placement_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A placement plan is recorded within 5 working days of each placement starting.

@@ -12,6 +12,9 @@ from rules.obligation import Basis, Obligation
 from rules.registry import RuleContext, rule
 from rules.timescales import Timescale
 
+#: The Care Planning, Placement and Case Review (England) Regulations 2010 came into force on 1 April 2011.
+CPPCR_IN_FORCE = date(2011, 4, 1)
+
 REG28 = "Care Planning, Placement and Case Review (England) Regulations 2010, reg 28"
 
 
@@ -66,6 +69,7 @@ def _uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
     citation=f"{REG28}(2)(a)",
     params={"within": Timescale(7, "days")},
     theme=themes.VISITS,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def first_visit(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The child is visited (and seen) within 7 days of the start of each placement.
@@ -127,6 +131,7 @@ def _later_visits(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obliga
     citation=f"{REG28}(2)(b)",
     params={"within": Timescale(42, "days")},
     theme=themes.VISITS,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def first_year_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """In the first year of a placement the child is visited at intervals of not more than 6 weeks.
@@ -150,6 +155,7 @@ def first_year_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     citation=f"{REG28}(2)(c)(i)",
     params={"within": Timescale(3, "months")},
     theme=themes.VISITS,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def long_term_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """After the first year of a placement intended to last until 18, visits are at intervals of not more than 3 months.
@@ -172,6 +178,7 @@ def long_term_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     citation=f"{REG28}(2)(c)(ii)",
     params={"within": Timescale(42, "days")},
     theme=themes.VISITS,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def other_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """After the first year of a placement not intended to last until 18, visits stay at intervals of not more than 6 weeks.
@@ -198,6 +205,7 @@ def other_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         "connected_types": (),
     },
     theme=themes.VISITS,
+    in_force_from=CPPCR_IN_FORCE,
 )
 def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child placed with parents (PLACE P1), or with a connected person on temporary approval, is visited weekly until the first review, then every 6 weeks (parents) or 4 weeks (connected person).

@@ -2,6 +2,7 @@
 test that keeps it so: a new rule without its table fails here."""
 
 import importlib
+from datetime import date
 
 import pytest
 
@@ -451,3 +452,17 @@ def test_a_duplicate_rule_id_fails_at_import():
         def again(tl, ctx):
             """Doc."""
             return []
+
+
+def test_a_rule_applies_only_while_its_regulation_is_in_force():
+    from compliance.engine import Engine
+    from compliance.store import open_store
+
+    engine = Engine(open_store("memory:"))
+
+    before = {spec.id for spec in engine.rules_in_force(date(2011, 3, 31))}
+    after = {spec.id for spec in engine.rules_in_force(date(2011, 4, 1))}
+
+    # CPPCR 2010 came into force on 1 April 2011.
+    assert "LAC-REV-1" not in before and "LAC-REV-1" in after
+    assert "ADP-REV-1" in before  # AAR 2005 was already in force
