@@ -543,6 +543,8 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
             )
         if spec.theme:
             out.print(f"practice-alert theme: {spec.theme}")
+        if spec.in_force_from:
+            out.print(f"in force from {fmt_day(spec.in_force_from)}")
         if not settings.enabled(spec.id, day):
             out.print("disabled by the council's settings")
         out.print()
@@ -575,6 +577,8 @@ def rule_json(spec: Any, params: dict[str, str], enabled: bool) -> dict[str, Any
         "theme": spec.theme,
         "parameters": params,
         "enabled": enabled,
+        "in_force_from": spec.in_force_from.isoformat() if spec.in_force_from else None,
+        "in_force_to": spec.in_force_to.isoformat() if spec.in_force_to else None,
         "doc": spec.doc,
     }
 
