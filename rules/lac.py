@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from events.codes import SHORT_BREAK_STATUSES
 from events.timeline import Fact, PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
@@ -36,8 +37,8 @@ def looked_after_reviews(tl: Timeline, period: PeriodOfCare) -> list[Fact]:
     "LAC-REV-1",
     title="First looked-after review",
     basis=Basis.REG,
-    citation=f"{CPPCR}, reg 33(1)",
-    params={"within": Timescale(20, "working_days")},
+    citation=f"{CPPCR}, reg 33(1); reg 48 (short breaks)",
+    params={"within": Timescale(20, "working_days"), "short_breaks": Timescale(3, "months")},
     theme=themes.NO_PLAN,
     in_force_from=CPPCR_IN_FORCE,
 )
@@ -45,9 +46,11 @@ def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The first review of a looked-after child's case is held within 20 working days of the child entering care.
 
     Source: CPPCR 2010 reg 33(1). Each new period of care restarts the clock; leaving care
-    before the due date closes it.
+    before the due date closes it. A child looked after only for short breaks (legal status
+    V3 or V4 at entry) is first reviewed within 3 months instead (reg 48).
 
     Worked examples:
+    - Short breaks: entered care (V3) Tue 31 Jan 2023; 3 months is Sun 30 Apr 2023.
     - Met: entered care Mon 12 Sep 2022; 20 working days, skipping the bank holiday for the
       State Funeral on Mon 19 Sep 2022, is Tue 11 Oct 2022; review held Tue 11 Oct 2022: met.
     - Missed: same start, review held Wed 12 Oct 2022: late by 1 working day.
@@ -56,21 +59,27 @@ def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
+        name = "short_breaks" if _short_breaks(period) else "within"
         yield ctx.obligation(
             tl,
             start=period.start,
-            deadline=ctx.deadline(period.start.at),
+            deadline=ctx.deadline(period.start.at, name),
             met_by=reviews[0] if reviews else None,
             closed=_closed(period),
         )
+
+
+def _short_breaks(period: PeriodOfCare) -> bool:
+    """Looked after only for an agreed series of short breaks (reg 48 modifies the reviews)."""
+    return period.legal_statuses[0][1] in SHORT_BREAK_STATUSES
 
 
 @rule(
     "LAC-REV-2",
     title="Second looked-after review",
     basis=Basis.REG,
-    citation=f"{CPPCR}, reg 33(2)(a)",
-    params={"within": Timescale(3, "months")},
+    citation=f"{CPPCR}, reg 33(2)(a); reg 48 (short breaks)",
+    params={"within": Timescale(3, "months"), "short_breaks": Timescale(6, "months")},
     theme=themes.NO_PLAN,
     in_force_from=CPPCR_IN_FORCE,
 )
@@ -78,7 +87,8 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The second review is held within 3 months of the first.
 
     Source: CPPCR 2010 reg 33(2)(a). The clock runs from the date the first review was
-    actually held (RULES.md: "at intervals of not more than").
+    actually held (RULES.md: "at intervals of not more than"). For short breaks (V3/V4),
+    every review after the first is at intervals of not more than 6 months (reg 48).
 
     Worked examples:
     - Met: first review Tue 11 Oct 2022; due Wed 11 Jan 2023; second review Tue 10 Jan 2023: met.
@@ -93,7 +103,7 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         yield ctx.obligation(
             tl,
             start=first,
-            deadline=ctx.deadline(first.on),
+            deadline=ctx.deadline(first.on, "short_breaks" if _short_breaks(period) else "within"),
             met_by=reviews[1] if len(reviews) > 1 else None,
             closed=_closed(period),
         )

@@ -33,6 +33,21 @@ PLAN_DEC = ev("icpc_held", "2023-12-18", outcome="plan")  # first CP visit due T
 from tests.test_rules_health_missing import THREE_IN_OCTOBER  # noqa: E402
 
 TABLE = [
+    # Short breaks (V3/V4, CPPCR reg 48): first review within 3 months, then every 6 months.
+    case(
+        "LAC-REV-1",
+        [ev("entered_care", "2023-01-31", legal_status="V3")],
+        "2023-05-01",
+        [("2023-01-31", "2023-04-30", "overdue")],
+        "rev1-short-breaks-three-months",
+    ),
+    case(
+        "LAC-REV-2",
+        [ev("entered_care", "2023-01-31", legal_status="V4"), ev("review_held", "2023-04-20")],
+        "2023-05-01",
+        [("2023-04-20", "2023-10-20", "pending")],
+        "rev2-short-breaks-six-months",
+    ),
     case(
         "ADP-REV-1",
         [ev("placement_order_granted", "2023-05-31"), ev("review_held", "2023-09-01", kind=ADOPTION_REVIEW)],
