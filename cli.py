@@ -13,6 +13,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -277,9 +278,21 @@ def event_json(fact: Fact, retracted: bool) -> dict[str, Any]:
     "--explain", is_flag=True, help="Show the date arithmetic and the event that met each obligation."
 )
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write a printable HTML page to this file.",
+)
 @pass_app
 def timeline(
-    app: App, child: str, as_of: date | None, known_at: datetime | None, explain: bool, as_json: bool
+    app: App,
+    child: str,
+    as_of: date | None,
+    known_at: datetime | None,
+    explain: bool,
+    as_json: bool,
+    html_path: str | None,
 ) -> None:
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
@@ -299,68 +312,185 @@ def timeline(
             }
         )
         return
+    if html_path:
+        Path(html_path).write_text(
+            render_timeline_html(evaluation, terminology=app.settings.terminology), encoding="utf-8"
+        )
+        click.echo(f"wrote {html_path}", err=True)
     render_timeline(evaluation, explain=explain, terminology=app.settings.terminology)
 
 
-def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None:
-    out = console()
+@dataclass
+class TimelineView:
+    """A child's timeline arranged for reading: what needs attention, then each period of
+    care with its facts and the obligations each fact started. Text and HTML share it."""
+
+    heading: str
+    attention: list[Any]
+    sections: list[tuple[str, list[tuple[Fact, list[Any]]]]]
+    loose: list[Any]
+    findings: list[Any]
+    retracted: list[Fact]
+    counts: str
+
+
+def timeline_view(evaluation: Any, terminology: str) -> TimelineView:
     tl = evaluation.timeline
-    heading = f"Child {tl.child}"
+    heading = f"as of {fmt_day(evaluation.as_of)}"
+    if evaluation.known_at:
+        heading += f", as known at {fmt_day(evaluation.known_at)}"
     if tl.dob:
-        heading += f"  (born {fmt_day(tl.dob)}, aged {tl.age_on(evaluation.as_of)})"
-    out.print(Text(heading, style="bold"))
-    known = f", as known at {fmt_day(evaluation.known_at)}" if evaluation.known_at else ""
-    out.print(f"as of {fmt_day(evaluation.as_of)}{known}")
-    # What an IRO needs first: what is overdue now and what falls due next.
-    urgent = [o for o in evaluation.obligations if str(o.status) in ("overdue", "due_soon")]
-    if urgent:
-        out.print(Text("\nNeeds attention", style="bold underline"))
-        for o in sorted(urgent, key=lambda o: (str(o.status) != "overdue", o.due_on)):
-            render_obligation(out, o, explain=False, indent="  ")
+        heading = f"born {fmt_day(tl.dob)}, aged {tl.age_on(evaluation.as_of)}; " + heading
+    attention = sorted(
+        (o for o in evaluation.obligations if str(o.status) in ("overdue", "due_soon")),
+        key=lambda o: (str(o.status) != "overdue", o.due_on),
+    )
     by_start: dict[int, list[Any]] = {}
     for o in evaluation.obligations:
         if o.start is not None:
             by_start.setdefault(o.start.seq, []).append(o)
     periods = {p.start.seq: p for p in tl.periods}
-    retracted_ids = {f.id for f in tl.retracted}
+    sections: list[tuple[str, list[tuple[Fact, list[Any]]]]] = [("Before care, or not looked after", [])]
     for fact in tl.facts:
         period = periods.get(fact.seq)
         if period is not None:
             ended = f" to {fmt_day(period.ended_on)}" if period.ended_on else " (open)"
-            out.print(
-                Text(
-                    f"\nPeriod of care {period.number} ({terminology}): {fmt_day(period.started_on)}{ended}",
-                    style="bold underline",
-                )
+            sections.append(
+                (f"Period of care {period.number} ({terminology}): {fmt_day(period.started_on)}{ended}", [])
             )
-        detail = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
-        line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
-        if detail:
-            line.append(f"  {detail}", style="dim")
-        if fact.type == "retracted" and fact.get("target") in retracted_ids:
-            line.append("  (target no longer counts)", style="dim")
-        out.print(line)
-        for o in by_start.get(fact.seq, []):
-            render_obligation(out, o, explain=explain, indent="      ")
-    loose = [o for o in evaluation.obligations if o.start is None]
-    if loose:
-        out.print(Text("\nOther obligations", style="bold underline"))
-        for o in loose:
-            render_obligation(out, o, explain=explain, indent="  ")
-    if tl.findings:
-        out.print(Text("\nData-quality findings", style="bold underline"))
-        for f in tl.findings:
-            out.print(Text(f"  {f.code}  {f.message}", style=STATUS_STYLE["finding"]))
-    if tl.retracted:
-        out.print(
-            Text(
-                f"\n{len(tl.retracted)} retracted event(s) not counted: "
-                + ", ".join(f.describe() for f in tl.retracted),
-                style="dim",
-            )
-        )
+        elif sections[-1][0].startswith("Period of care") and not any(
+            # The day a child leaves care still belongs to the period.
+            p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on)
+            for p in tl.periods
+        ):
+            sections.append(("Not looked after", []))
+        sections[-1][1].append((fact, by_start.get(fact.seq, [])))
     counts = Counter(str(o.status) for o in evaluation.obligations)
-    out.print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    return TimelineView(
+        heading=heading,
+        attention=attention,
+        sections=[s for s in sections if s[1]],
+        loose=[o for o in evaluation.obligations if o.start is None],
+        findings=list(tl.findings),
+        retracted=list(tl.retracted),
+        counts=", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
+    )
+
+
+def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None:
+    out = console()
+    view = timeline_view(evaluation, terminology)
+    out.print(Text(f"Child {evaluation.child}", style="bold"))
+    out.print(view.heading)
+    if view.attention:
+        out.print(Text("\nNeeds attention", style="bold underline"))
+        for o in view.attention:
+            render_obligation(out, o, explain=False, indent="  ")
+    retracted_ids = {f.id for f in view.retracted}
+    for title, rows in view.sections:
+        out.print(Text(f"\n{title}", style="bold underline"))
+        for fact, obligations in rows:
+            line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
+            detail = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
+            if detail:
+                line.append(f"  {detail}", style="dim")
+            if fact.type == "retracted" and fact.get("target") in retracted_ids:
+                line.append("  (target no longer counts)", style="dim")
+            out.print(line)
+            for o in obligations:
+                render_obligation(out, o, explain=explain, indent="      ")
+    if view.loose:
+        out.print(Text("\nOther obligations", style="bold underline"))
+        for o in view.loose:
+            render_obligation(out, o, explain=explain, indent="  ")
+    if view.findings:
+        out.print(Text("\nData-quality findings", style="bold underline"))
+        for f in view.findings:
+            out.print(Text(f"  {f.code}  {f.message}", style=STATUS_STYLE["finding"]))
+    if view.retracted:
+        listed = ", ".join(f.describe() for f in view.retracted)
+        out.print(Text(f"\n{len(view.retracted)} retracted event(s) not counted: {listed}", style="dim"))
+    out.print("\n" + view.counts)
+
+
+def render_timeline_html(evaluation: Any, *, terminology: str) -> str:
+    """The same view as a printable page (for the IRO's review papers)."""
+    from importlib.resources import files
+
+    from jinja2 import Environment, select_autoescape
+
+    def ob(o: Any) -> dict[str, Any]:
+        return {
+            "rule": o.rule,
+            "title": o.title,
+            "status": str(o.status),
+            "status_text": str(o.status).replace("_", " "),
+            "due": fmt_day(o.due),
+            "done": fmt_day(o.met_on) if o.met_on is not None else "",
+            "days_late": o.days_late,
+            "closed_reason": o.closed_reason,
+            "explanation": o.explanation,
+        }
+
+    view = timeline_view(evaluation, terminology)
+    sections = [
+        {
+            "title": title,
+            "rows": [
+                {
+                    "when": fmt_day(fact.at),
+                    "type": fact.type,
+                    "fields": ", ".join(f"{k}={v}" for k, v in fact.fields.items()),
+                    "retracted": False,
+                    "obligations": [ob(o) for o in obligations],
+                }
+                for fact, obligations in rows
+            ],
+        }
+        for title, rows in view.sections
+    ]
+    if view.loose:
+        sections.append(
+            {
+                "title": "Other obligations",
+                "rows": [
+                    {
+                        "when": "",
+                        "type": "",
+                        "fields": "",
+                        "retracted": False,
+                        "obligations": [ob(o) for o in view.loose],
+                    }
+                ],
+            }
+        )
+    if view.retracted:
+        sections.append(
+            {
+                "title": "Retracted (not counted)",
+                "rows": [
+                    {
+                        "when": fmt_day(f.at),
+                        "type": f.type,
+                        "fields": "",
+                        "retracted": True,
+                        "obligations": [],
+                    }
+                    for f in view.retracted
+                ],
+            }
+        )
+    template = files("compliance").joinpath("data/timeline.html.j2").read_text(encoding="utf-8")
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.from_string(template).render(
+        child=evaluation.child,
+        as_of=evaluation.as_of.isoformat(),
+        heading=view.heading,
+        attention=[ob(o) for o in view.attention],
+        sections=sections,
+        findings=[{"code": f.code, "message": f.message} for f in view.findings],
+        counts=view.counts,
+    )
 
 
 def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:

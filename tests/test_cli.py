@@ -441,3 +441,20 @@ def test_reports_run_from_the_command_line_with_their_cohorts(tmp_path, db, whic
 
     assert text.exit_code == 0 and "truncated to one decimal place" in text.output
     assert "rounding" in data
+
+
+def test_timeline_html_is_a_printable_page_with_free_text_escaped(tmp_path, db):
+    events = looked_after_child() + [
+        {"child": "C1", "id": "C1-7", "type": "statutory_visit", "at": "2022-09-15", "note": "<script>alert(1)</script>"}
+    ]
+    run(db, "import", str(write_lines(tmp_path / "a.jsonl", events)))
+    page = tmp_path / "c1.html"
+
+    result = run(db, "timeline", "C1", "--as-of", "2022-12-01", "--html", str(page))
+
+    html = page.read_text(encoding="utf-8")
+    assert result.exit_code == 0
+    assert "<h1>Child C1</h1>" in html
+    assert "LAC-REV-1 First looked-after review: due Tue 11 Oct 2022" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "Period of care 1 (looked after): Mon 12 Sep 2022 (open)" in html
