@@ -445,7 +445,13 @@ def test_reports_run_from_the_command_line_with_their_cohorts(tmp_path, db, whic
 
 def test_timeline_html_is_a_printable_page_with_free_text_escaped(tmp_path, db):
     events = looked_after_child() + [
-        {"child": "C1", "id": "C1-7", "type": "statutory_visit", "at": "2022-09-15", "note": "<script>alert(1)</script>"}
+        {
+            "child": "C1",
+            "id": "C1-7",
+            "type": "statutory_visit",
+            "at": "2022-09-15",
+            "note": "<script>alert(1)</script>",
+        }
     ]
     run(db, "import", str(write_lines(tmp_path / "a.jsonl", events)))
     page = tmp_path / "c1.html"
