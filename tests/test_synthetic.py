@@ -51,8 +51,9 @@ def test_two_runs_with_the_same_seed_produce_identical_files(tmp_path):
 
 
 def test_every_generated_event_is_valid_against_the_contract(council):
-    for event in council:
-        parse_event(event)
+    parsed = [parse_event(event) for event in council]  # raises InvalidEvent on any bad one
+
+    assert [p.type for p in parsed] == [e["type"] for e in council]
 
 
 def test_nothing_happens_after_until_and_each_child_is_in_order(council):
