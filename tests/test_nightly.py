@@ -243,3 +243,37 @@ def test_imported_practice_alerts_become_alerts_once():
         "raised",
         "escalated",
     ]
+
+
+def test_a_due_soon_alert_becomes_the_breach_alert_rather_than_a_second_one():
+    from compliance.settings import Settings
+
+    store = open_store("memory:")
+    add(
+        store, [{"child": "C1", "id": "e1", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"}]
+    )
+    engine = Engine(store, Settings(raise_due_soon=True))
+    key = "C1|LAC-REV-1|2022-09-12"  # first review due Tue 11 Oct 2022
+
+    run_nightly(store, engine, as_of=date(2022, 10, 5), now=NOW)  # within 5 WD of the due date
+    soon = AlertQueue(store).get(ref_for_obligation(key))
+    run_nightly(store, engine, as_of=date(2022, 10, 12), now=NOW + timedelta(days=7))
+    breach = AlertQueue(store).get(ref_for_obligation(key))
+
+    assert (soon.kind, soon.status) == ("due_soon", "open")
+    assert (breach.kind, breach.status, breach.days_overdue) == ("breach", "open", 1)
+    assert [a.key for a in AlertQueue(store).all() if a.rule == "LAC-REV-1"] == [key]
+
+
+def test_without_the_setting_nothing_is_raised_for_obligations_merely_due_soon():
+    store = open_store("memory:")
+    add(
+        store, [{"child": "C1", "id": "e1", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"}]
+    )
+
+    run_nightly(store, Engine(store), as_of=date(2022, 10, 5), now=NOW)
+
+    alerts = list(AlertQueue(store).all())
+    assert alerts  # the breaches already overdue (IRO, IHA request, ...) are raised
+    assert all(a.kind == "breach" for a in alerts)
+    assert not AlertQueue(store).exists(ref_for_obligation("C1|LAC-REV-1|2022-09-12"))
