@@ -244,7 +244,13 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
 
         return tick
 
-    result = import_files(app.store, files, now=now(), stdin=sys.stdin.buffer, progress=progress)
+    try:
+        result = import_files(app.store, files, now=now(), stdin=sys.stdin.buffer, progress=progress)
+    except (BadInput, CasecheckError) as exc:
+        done = getattr(exc, "partial", None)
+        if done is not None and done.files:
+            click.echo(f"{done.summary()} from the {done.files} file(s) before the one rejected", err=True)
+        raise
     if as_json:
         echo_json(result.to_json())
         return

@@ -58,13 +58,18 @@ def import_files(
     progress: Callable[[str, int], Progress | None] | None = None,
 ) -> ImportResult:
     """Import each file in turn, each in its own transaction. Raises `BadInput` or
-    `ImportConflict` for the first bad file; files before it stay imported."""
+    `ImportConflict` for the first bad file; the files before it stay imported, and the
+    error carries what they added (`partial`), so the user can be told."""
     result = ImportResult()
     for path in paths:
         name = "<stdin>" if str(path) == "-" else str(path)
-        parsed = read_file(path, stream=stdin if str(path) == "-" else None, name=name)
-        tick = progress(name, len(parsed)) if progress else None
-        import_events(store, parsed, source=name, now=now, result=result, tick=tick)
+        try:
+            parsed = read_file(path, stream=stdin if str(path) == "-" else None, name=name)
+            tick = progress(name, len(parsed)) if progress else None
+            import_events(store, parsed, source=name, now=now, result=result, tick=tick)
+        except (BadInput, ImportConflict) as exc:
+            exc.partial = result  # type: ignore[union-attr]
+            raise
         result.files += 1
     return result
 

@@ -464,3 +464,18 @@ def test_timeline_html_is_a_printable_page_with_free_text_escaped(tmp_path, db):
     assert "LAC-REV-1 First looked-after review: due Tue 11 Oct 2022" in html
     assert "<script>alert(1)</script>" not in html
     assert "Period of care 1 (looked after): Mon 12 Sep 2022 (open)" in html
+
+
+def test_a_bad_second_file_is_rejected_and_the_user_is_told_the_first_was_imported(tmp_path, db):
+    good = write_lines(tmp_path / "good.jsonl", looked_after_child("C1"))
+    bad = write_lines(tmp_path / "bad.jsonl", [{"child": "C2", "type": "review_hled", "at": "2022-01-01"}])
+
+    result = run(db, "import", str(good), str(bad))
+
+    assert result.exit_code == 2
+    assert (
+        "imported 4 events for 1 child (0 already present) from the 1 file(s) before the one rejected"
+        in result.stderr
+    )
+    assert f"{bad}:1: type:" in result.stderr
+    assert run(db, "timeline", "C2").exit_code == 2
