@@ -258,9 +258,6 @@ class AlertView:
     history: list[dict[str, Any]] = field(default_factory=list)
     formal_over_time: bool = False  # the formal process has run past its total (IRO Handbook 6.2)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.alert, name)
-
     @property
     def urgency(self) -> tuple[int, int, int]:
         return (0 if self.stage_overdue else 1, -self.alert.days_overdue, -self.age_working_days)
