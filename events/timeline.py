@@ -113,11 +113,12 @@ class Finding:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Placement:
+class _Span:
+    """Something that runs from one fact to another (or is still open)."""
+
+    __slots__ = ()
     start: Fact
-    end: Fact | None  # placement_ended, left_care, or the next placement_started
-    period: int  # number of the period of care (1-based)
+    end: Fact | None
 
     @property
     def started_on(self) -> date:
@@ -126,6 +127,13 @@ class Placement:
     @property
     def ended_on(self) -> date | None:
         return self.end.on if self.end is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement(_Span):
+    start: Fact
+    end: Fact | None  # placement_ended, left_care, or the next placement_started
+    period: int  # number of the period of care (1-based)
 
     @property
     def placement_type(self) -> str:
@@ -137,20 +145,12 @@ class Placement:
 
 
 @dataclass(frozen=True, slots=True)
-class PeriodOfCare:
+class PeriodOfCare(_Span):
     number: int
     start: Fact  # entered_care
     end: Fact | None  # left_care
     legal_statuses: tuple[tuple[date, str], ...]
     placements: tuple[Placement, ...]
-
-    @property
-    def started_on(self) -> date:
-        return self.start.on
-
-    @property
-    def ended_on(self) -> date | None:
-        return self.end.on if self.end is not None else None
 
     def includes(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
@@ -164,7 +164,7 @@ class PeriodOfCare:
 
 
 @dataclass(frozen=True, slots=True)
-class MissingEpisode:
+class MissingEpisode(_Span):
     start: Fact  # went_missing
     end: Fact | None  # returned
 
@@ -174,17 +174,9 @@ class MissingEpisode:
 
 
 @dataclass(frozen=True, slots=True)
-class ProtectionPlan:
+class ProtectionPlan(_Span):
     start: Fact  # icpc_held with outcome "plan"
     end: Fact | None  # rcpc_held with outcome "end", or cp_plan_ended
-
-    @property
-    def started_on(self) -> date:
-        return self.start.on
-
-    @property
-    def ended_on(self) -> date | None:
-        return self.end.on if self.end is not None else None
 
 
 @dataclass(frozen=True)
