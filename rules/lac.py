@@ -69,6 +69,13 @@ def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         )
 
 
+def _first_review_due(ctx: RuleContext, period: PeriodOfCare) -> date:
+    """When the first review falls due, with LAC-REV-1's timescale as the council set it."""
+    name = "short_breaks" if _short_breaks(period) else "within"
+    timescale = ctx.param_of("LAC-REV-1", name, on=period.started_on)
+    return day_of(ctx.judge.deadline(timescale, period.start.at).due)
+
+
 def _short_breaks(period: PeriodOfCare) -> bool:
     """Looked after only for an agreed series of short breaks (reg 48 modifies the reviews)."""
     return period.legal_statuses[0][1] in SHORT_BREAK_STATUSES
@@ -262,7 +269,7 @@ def iro_allocated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     allocations = tl.of_type("iro_allocated")
     for period in tl.periods:
         deadline = ctx.deadline(period.start.at)
-        first_review_due = ctx.calendar.add_working_days(period.started_on, 20)
+        first_review_due = _first_review_due(ctx, period)
         if first_review_due < day_of(deadline.due):
             deadline = Deadline(
                 first_review_due, f"before the first review is due on {fmt_date(first_review_due)}"
@@ -278,7 +285,6 @@ def iro_allocated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     title="Permanence plan by the second review",
     basis=Basis.GUIDANCE,
     citation="Children Act 1989 Guidance and Regulations vol 2 (care planning), para 2.43; IRO practice-alert theme (seed 004)",
-    params={"second_review_within": Timescale(3, "months")},
     theme=themes.NO_PERMANENCE_PLAN,
 )
 def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
@@ -288,7 +294,7 @@ def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     review); the IRO service raises "No permanence plan by 2nd review" (seed 004). The due
     date is the date the second review was held or, until it is held, the date it falls due
     (3 months after the first review; 20 working days + 3 months after entering care if no
-    review has been held).
+    review has been held), with the review timescales the council set for LAC-REV-1/2.
 
     Worked examples:
     - Met: entered care Mon 12 Sep 2022, reviews Tue 11 Oct 2022 and Tue 10 Jan 2023;
@@ -306,10 +312,11 @@ def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             if reviews:
                 first_on = reviews[0].on
             else:
-                first_on = ctx.judge.calendar.add_working_days(period.started_on, 20)
+                first_on = _first_review_due(ctx, period)
                 notes.append("no review held yet: the first review's due date is used")
-            second = ctx.deadline(first_on, "second_review_within")
-            due = second.due  # type: ignore[assignment]
+            name = "short_breaks" if _short_breaks(period) else "within"
+            timescale = ctx.param_of("LAC-REV-2", name, on=first_on)
+            due = day_of(ctx.judge.deadline(timescale, first_on).due)
             text = f"due by the second review, which falls due {fmt_date(due)}"
         met = next((p for p in _in_period(plans, period)), None)
         yield ctx.obligation(

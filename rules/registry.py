@@ -162,6 +162,11 @@ class RuleContext:
             value = Timescale.parse(str(value))
         return value
 
+    def param_of(self, rule_id: str, name: str, *, on: date) -> Any:
+        """Another rule's parameter, for a rule whose timescale depends on it (the IRO must
+        be allocated before the first review is due, whatever the council set for it)."""
+        return RuleContext(self.judge, REGISTRY[rule_id]).param(name, on=on)
+
     def deadline(self, start: date | datetime, name: str = "within") -> Deadline:
         """The deadline for a clock starting at `start`, with the timescale in force then."""
         timescale: Timescale = self.param(name, on=day_of(start))

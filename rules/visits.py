@@ -58,7 +58,7 @@ def _closed(placement: Placement) -> tuple[date, str] | None:
 
 
 def _uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
-    connected = ctx.judge.settings.value("VIS-PWP", "connected_types", placement.started_on, ())
+    connected = ctx.param_of("VIS-PWP", "connected_types", on=placement.started_on)
     return placement.placement_type in PLACED_WITH_PARENTS or placement.placement_type in tuple(connected)
 
 

@@ -481,3 +481,22 @@ def test_a_rule_applies_only_while_its_regulation_is_in_force():
     # CPPCR 2010 came into force on 1 April 2011.
     assert "LAC-REV-1" not in before and "LAC-REV-1" in after
     assert "ADP-REV-1" in before  # AAR 2005 was already in force
+
+
+def test_the_iro_is_due_by_the_first_review_when_that_comes_sooner_than_the_local_standard():
+    events = [ev("entered_care", "2022-09-12", legal_status="C2")]
+
+    got = run_rule("LAC-IRO", events, as_of="2022-09-13", settings={("LAC-IRO", "within"): "30 working days"})
+
+    # 30 WD would be Tue 25 Oct 2022, but the first review is due Tue 11 Oct 2022.
+    assert statuses(got) == [("2022-09-12", "2022-10-11", "pending")]
+    assert "before the first review is due on Tue 11 Oct 2022" in got[0].explanation[1]
+
+
+def test_the_permanence_plan_follows_the_review_timescales_the_council_set():
+    events = [ev("entered_care", "2022-09-12", legal_status="C2"), ev("review_held", "2022-10-11")]
+
+    got = run_rule("LAC-PERM", events, as_of="2022-10-12", settings={("LAC-REV-2", "within"): "2 months"})
+
+    # Second review due 2 months after Tue 11 Oct 2022: Sun 11 Dec 2022.
+    assert statuses(got) == [("2022-09-12", "2022-12-11", "pending")]
