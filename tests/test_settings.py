@@ -91,3 +91,17 @@ def test_a_file_that_is_not_toml_is_reported_with_its_name(tmp_path):
 
     with pytest.raises(SettingsError, match="not valid TOML"):
         load_settings(path)
+
+
+def test_list_and_text_parameters_take_the_type_of_their_default():
+    settings = parse_settings(
+        {"rules": {"VIS-PWP": {"connected_types": ["U1", "U3"]}, "CP-ICPC": {"clock_start": "last"}}}
+    )
+
+    assert settings.value("VIS-PWP", "connected_types", date(2024, 1, 1), ()) == ("U1", "U3")
+    assert settings.value("CP-ICPC", "clock_start", date(2024, 1, 1), "first") == "last"
+
+
+def test_a_parameter_of_the_wrong_type_names_the_key():
+    with pytest.raises(SettingsError, match="rules.MIS-REPEAT.episodes: expected a number"):
+        parse_settings({"rules": {"MIS-REPEAT": {"episodes": "three"}}})
