@@ -58,10 +58,9 @@ class ParsedEvent:
 
 def content_digest(event: CaseEvent) -> str:
     """The content of an event as the source gave it (defaults it did not send left out),
-    so re-importing the same file always gives the same digest."""
-    content = event.model_dump(mode="json", exclude_unset=True)
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    so re-importing the same file always gives the same digest, whether it came as JSON
+    Lines or CSV. Fields are serialised in the model's own order, which is fixed."""
+    return hashlib.sha256(event.model_dump_json(exclude_unset=True).encode()).hexdigest()[:32]
 
 
 def read_file(

@@ -479,3 +479,29 @@ def test_a_bad_second_file_is_rejected_and_the_user_is_told_the_first_was_import
     )
     assert f"{bad}:1: type:" in result.stderr
     assert run(db, "timeline", "C2").exit_code == 2
+
+
+def test_the_same_events_sent_as_csv_after_json_lines_are_already_present(tmp_path, db):
+    jsonl = write_lines(
+        tmp_path / "a.jsonl",
+        [
+            {
+                "child": "C1",
+                "type": "placement_started",
+                "at": "2022-01-01",
+                "placement_type": "U4",
+                "distance_miles": 12.5,
+                "long_term": True,
+            }
+        ],
+    )
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text(
+        "child,type,at,placement_type,distance_miles,long_term\nC1,placement_started,2022-01-01,U4,12.5,true\n",
+        encoding="utf-8",
+    )
+
+    run(db, "import", str(jsonl))
+    again = run(db, "import", str(csv_file))
+
+    assert again.output.splitlines()[0] == "imported 0 events for 1 child (1 already present)"
