@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from compliance.engine import facts_of
 from compliance.errors import ImportConflict
 from compliance.store import CaseStore
 from events.parse import BadInput, ParsedEvent, read_file
-from events.timeline import Finding, build_timeline, facts_from_records
+from events.timeline import Finding, build_timeline
 
 Progress = Callable[[int, int], None]
 
@@ -125,7 +126,7 @@ def _findings(store: CaseStore, children: Iterable[str]) -> list[Finding]:
     """Data-quality findings of the children an import touched, as they now stand."""
     found: list[Finding] = []
     for child, stored in store.iter_children(sorted(children)):
-        timeline = build_timeline(child, facts_from_records((s.fact, s.stored_at) for s in stored))
+        timeline = build_timeline(child, facts_of(stored))
         found.extend(timeline.findings)
     return found
 

@@ -238,13 +238,6 @@ class Timeline:
         return None
 
 
-def facts_from_records(
-    records: Iterable[tuple[Mapping[str, Any], datetime | None]],
-) -> list[Fact]:
-    """Decode stored records (record, store time) in recording order."""
-    return [Fact(record, seq=seq, stored_at=stored) for seq, (record, stored) in enumerate(records)]
-
-
 def build_timeline(
     child: str,
     facts: Iterable[Fact],

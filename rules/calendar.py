@@ -103,7 +103,9 @@ class WorkingDayCalendar:
         """Position of `d` in the covered span, covering its year first if need be."""
         i = d.toordinal() - self._base
         if not self._count or not 0 <= i < len(self._count):
-            self._cover(d.year, d.year)
+            # Cover a decade around the year at once: a council's dates span years, and
+            # each widening rebuilds the whole span.
+            self._cover(d.year - 5, d.year + 5)
             i = d.toordinal() - self._base
         return i
 
