@@ -207,13 +207,16 @@ def render(info: dict[str, str], results: list[dict[str, Any]]) -> str:
 NOTES = """
 ## Targets, and where the figures stand
 
+Timings on this machine vary by up to about 25% from run to run (a shared virtual machine), so
+the ranges below are over several runs of the same code.
+
 | target | status |
 |---|---|
-| 10,000 children fully evaluated in under 60 s on SQLite | met: about 15 s. This council has about 41 events a child (410,000 for 10,000 children), not the 150 the target assumed; at the measured 26,000 events/s, 1.5M events would take about 58 s |
+| 10,000 children fully evaluated in under 60 s on SQLite | met: 12-17 s across runs. This council has about 41 events a child (410,000 for 10,000 children), not the 150 the target assumed; at the measured 26,000 events/s, 1.5M events would take about 58 s |
 | one child's timeline under 100 ms in process | met (a few ms); the whole CLI command is dominated by Python start-up and imports |
 | incremental nightly with 1% changed under 5% of the full run | about 5% at 10,000 children; at 1,000 the fixed part (loading the alert queue and the ledger) weighs more |
 | memory bounded: evaluation streams children in batches of 500 | met for evaluation and the nightly run; an import holds one whole file (as plain dicts, not models), since a file is stored in one transaction: 517 MB peak for a 410,000-event file, down from 901 MB |
-| full evaluation within 3x of the floor (aim 2x) | **not met**: about 7x. See below. |
+| full evaluation within 3x of the floor (aim 2x) | **not met**: 6-9x across runs. See below. |
 
 Why the ratio is above target: the floor is unusually cheap because the store keeps one
 stored event per child per import (the facts of a file for a child, batched), so reading
@@ -234,7 +237,7 @@ Before and after the optimisations (1,000 children, SQLite):
 | | before | after |
 |---|---|---|
 | full evaluation | 2.45 s | 1.2-1.6 s |
-| ratio full evaluation / floor | 11.4x | about 7x |
+| ratio full evaluation / floor | 11.4x | 6-9x |
 | incremental nightly, 1% changed | 0.39 s (15.8% of full) | 0.15 s (9%) |
 """
 
