@@ -212,7 +212,7 @@ the ranges below are over several runs of the same code.
 
 | target | status |
 |---|---|
-| 10,000 children fully evaluated in under 60 s on SQLite | met: 12-17 s across runs. This council has about 41 events a child (410,000 for 10,000 children), not the 150 the target assumed; at the measured 26,000 events/s, 1.5M events would take about 58 s |
+| 10,000 children fully evaluated in under 60 s on SQLite | met: 12-17 s across runs. This council has about 41 events a child (410,000 for 10,000 children), not the 150 the target assumed; at the measured 24,000-32,000 events/s, 1.5M events would take 47-62 s, about the target |
 | one child's timeline under 100 ms in process | met (a few ms); the whole CLI command is dominated by Python start-up and imports |
 | incremental nightly with 1% changed under 5% of the full run | about 5% at 10,000 children; at 1,000 the fixed part (loading the alert queue and the ledger) weighs more |
 | memory bounded: evaluation streams children in batches of 500 | met for evaluation and the nightly run; an import holds one whole file (as plain dicts, not models), since a file is stored in one transaction: 517 MB peak for a 410,000-event file, down from 901 MB |
