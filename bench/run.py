@@ -227,10 +227,12 @@ obligation, not the reading, dominates. What was done (profiled with cProfile):
 explanations are written only when asked for (they were half the time), the working-day
 calendar answers in O(1) from prefix counts instead of walking days, derived facts that
 several rules need (eligibility, visits by placement) are computed once per child, and the
-alert queue is loaded in one pass over the log instead of one query per alert. What would
-close the rest: caching deadlines by (timescale, start day) across children, and building
-obligations without the per-rule context object; or running children in parallel processes
-(the evaluation is embarrassingly parallel; this machine has 2 cores).
+alert queue is loaded in one pass over the log instead of one query per alert, each
+deadline is worked out once per (timescale, clock start) in an evaluation, and the import's
+content digest comes from pydantic's own serialiser. What would close the rest: building
+obligations without a per-rule context object and a frozen dataclass per obligation, or
+running children in parallel processes (the evaluation is embarrassingly parallel; this
+machine has 2 cores).
 
 Before and after the optimisations (1,000 children, SQLite):
 
