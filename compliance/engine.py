@@ -31,6 +31,9 @@ class Evaluation:
     known_at: datetime | None
     timeline: Timeline
     obligations: tuple[Obligation, ...]
+    # The first day after as_of on which a fact already on record takes place (e.g. a
+    # review recorded in advance): the picture changes then even if nothing new is recorded.
+    next_fact_on: date | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -104,16 +107,29 @@ class Engine:
         specs: Sequence[RuleSpec] | None = None,
         judge: Judge | None = None,
     ) -> Evaluation:
+        facts = list(facts)
         timeline = build_timeline(child, facts, as_of=as_of, known_at=known_at)
+        upcoming = min((f.on for f in facts if f.on > as_of), default=None)
         judge = judge or self.judge(as_of)
         obligations: list[Obligation] = []
         for spec in specs if specs is not None else self.rules_in_force(as_of):
             obligations.extend(spec.func(timeline, judge.for_rule(spec)))
         obligations.sort(key=lambda o: (o.started_on, o.rule, o.key))
-        return Evaluation(child, as_of, known_at, timeline, tuple(obligations))
+        return Evaluation(child, as_of, known_at, timeline, tuple(obligations), upcoming)
 
     def wake_up(self, evaluation: Evaluation) -> date | None:
-        return next_change(evaluation.obligations, evaluation.as_of, self.settings.warning, self.calendar)
+        """The next day this child must be looked at again though nothing new is recorded:
+        an obligation enters its warning window or falls overdue, or a fact on record
+        takes place."""
+        days = [
+            d
+            for d in (
+                next_change(evaluation.obligations, evaluation.as_of, self.settings.warning, self.calendar),
+                evaluation.next_fact_on,
+            )
+            if d is not None
+        ]
+        return min(days) if days else None
 
     def evaluate(self, child: str, *, as_of: date, known_at: datetime | None = None) -> Evaluation:
         return self.evaluate_facts(

@@ -505,3 +505,25 @@ def test_the_same_events_sent_as_csv_after_json_lines_are_already_present(tmp_pa
     again = run(db, "import", str(csv_file))
 
     assert again.output.splitlines()[0] == "imported 0 events for 1 child (1 already present)"
+
+
+def test_nightly_alerts_match_check_json_on_a_generated_council_at_d_and_d_plus_90(tmp_path, db):
+    council = tmp_path / "council.jsonl"
+    run(db, "generate", "--children", "150", "--seed", "3", "--until", "2026-06-30", "--out", str(council))
+    run(db, "import", str(council))
+
+    for as_of in ("2026-03-31", "2026-06-29"):  # D and D + 90 days
+        raised = json.loads(run(db, "nightly", "--as-of", as_of, "--json").output)
+        again = json.loads(run(db, "nightly", "--as-of", as_of, "--json").output)
+        overdue = {
+            r["key"]
+            for r in json.loads(run(db, "check", "--as-of", as_of, "--status", "overdue", "--json").output)
+        }
+        breaches = {
+            a["key"]
+            for a in json.loads(run(db, "alerts", "--as-of", as_of, "--kind", "breach", "--json").output)
+        }
+
+        assert raised["alerts_raised"] > 0
+        assert (again["alerts_raised"], again["alerts_closed"]) == (0, 0)
+        assert breaches == overdue

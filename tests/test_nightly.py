@@ -277,3 +277,28 @@ def test_without_the_setting_nothing_is_raised_for_obligations_merely_due_soon()
     assert alerts  # the breaches already overdue (IRO, IHA request, ...) are raised
     assert all(a.kind == "breach" for a in alerts)
     assert not AlertQueue(store).exists(ref_for_obligation("C1|LAC-REV-1|2022-09-12"))
+
+
+def test_a_fact_recorded_ahead_of_its_date_wakes_the_child_when_that_date_comes():
+    store = open_store("memory:")
+    add(
+        store,
+        [
+            {"child": "C1", "id": "e1", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"},
+            {"child": "C1", "id": "e2", "type": "iro_allocated", "at": "2022-09-13", "iro": "IRO1"},
+            {
+                "child": "C1",
+                "id": "e3",
+                "type": "review_held",
+                "at": "2022-10-20",
+            },  # on record before it happens
+        ],
+    )
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=date(2022, 10, 12), now=NOW)
+    key = "C1|LAC-REV-1|2022-09-12"
+
+    later = run_nightly(store, engine, as_of=date(2022, 10, 20), now=NOW + timedelta(days=8))
+
+    assert later.children_evaluated == 1
+    assert AlertQueue(store).get(ref_for_obligation(key)).status == "resolved"
