@@ -18,7 +18,7 @@ from compliance.store import CaseStore, StoredFact
 from events.timeline import Fact, Finding, Timeline, build_timeline
 from rules.calendar import WorkingDayCalendar
 from rules.obligation import Obligation, Status
-from rules.registry import REGISTRY, Judge, RuleSpec
+from rules.registry import REGISTRY, Judge, RuleSpec, next_calendar_trigger
 from rules.timescales import Timescale
 
 
@@ -119,13 +119,14 @@ class Engine:
 
     def wake_up(self, evaluation: Evaluation) -> date | None:
         """The next day this child must be looked at again though nothing new is recorded:
-        an obligation enters its warning window or falls overdue, or a fact on record
-        takes place."""
+        an obligation enters its warning window or falls overdue, a fact on record takes
+        place, or a rule's clock starts by the calendar alone (a new school term)."""
         days = [
             d
             for d in (
                 next_change(evaluation.obligations, evaluation.as_of, self.settings.warning, self.calendar),
                 evaluation.next_fact_on,
+                next_calendar_trigger(evaluation.timeline, evaluation.as_of),
             )
             if d is not None
         ]

@@ -8,7 +8,7 @@ from datetime import date
 from events.timeline import PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.registry import RuleContext, first_on_or_after, rule
+from rules.registry import RuleContext, calendar_trigger, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
 PROMOTING_EDUCATION = "Promoting the education of looked-after and previously looked-after children (DfE statutory guidance, 2018)"
@@ -121,3 +121,12 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 closed=closed,
                 title=f"PEP reviewed in the term from {fmt_date(term_start)}",
             )
+
+
+@calendar_trigger
+def next_term(tl: Timeline, as_of: date) -> list[date]:
+    """A new term starts a new EDU-PEP-TERM clock for a child in care on that day."""
+    if tl.period_on(as_of) is None:
+        return []
+    starts = [date(as_of.year + k, sm, sd) for k in (0, 1) for sm, sd, _, _ in TERMS]
+    return [min(d for d in starts if d > as_of)]

@@ -9,7 +9,7 @@ from events.codes import SHORT_BREAK_STATUSES
 from events.timeline import Fact, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.registry import RuleContext, first_on_or_after, rule
+from rules.registry import RuleContext, calendar_trigger, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
 CPPCR = "Care Planning, Placement and Case Review (England) Regulations 2010"
@@ -88,7 +88,7 @@ def needs_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
       Mon 3 Jun 2024; due Tue 3 Sep 2024.
     """
     start = eligibility(tl)
-    if start is None:
+    if start is None or start > ctx.as_of:  # not (yet) an eligible child
         return
     assessments = tl.of_type("needs_assessment_completed")
     met = first_on_or_after(assessments, start) or (assessments[-1] if assessments else None)
@@ -175,7 +175,7 @@ def personal_adviser(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     start = eligibility(tl)
     sixteen = tl.birthday(16)
-    if start is None or sixteen is None:
+    if start is None or sixteen is None or start > ctx.as_of:
         return
     by_sixteen = ctx.deadline(sixteen, "after_sixteenth")
     deadline = by_sixteen
@@ -226,3 +226,16 @@ def care_leaver_contact(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         return
     contacts = [f for f in tl.of_type("care_leaver_contact") if f.on >= left.on and f.get("in_touch", True)]
     yield from ctx.intervals(tl, [left, *contacts], closed=_twenty_first(tl))
+
+
+@calendar_trigger
+def leaving_care_dates(tl: Timeline, as_of: date) -> list[date]:
+    """Eligibility (CL-ASSESS, CL-PA start) and the 21st birthday (care-leaver clocks stop).
+
+    Eligibility is judged on the record as it stands: if the child stays in care, the date
+    it is reached is a calendar trigger even though nothing more is recorded.
+    """
+    days = [d for d in (eligibility(tl), tl.birthday(21)) if d is not None]
+    if tl.dob is not None and tl.period_on(as_of) is not None:
+        days += [d for d in (tl.birthday(16),) if d is not None]
+    return days

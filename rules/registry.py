@@ -97,6 +97,25 @@ def rule(
     return register
 
 
+#: Functions (timeline, as_of) -> dates after as_of on which a rule's clocks start by the
+#: calendar alone (a school term begins, a young person becomes eligible for leaving-care
+#: support): the nightly batch must look at the child again then, though nothing is recorded.
+CALENDAR_TRIGGERS: list[Callable[[Timeline, date], Iterable[date]]] = []
+
+
+def calendar_trigger(
+    func: Callable[[Timeline, date], Iterable[date]],
+) -> Callable[[Timeline, date], Iterable[date]]:
+    """Register a rule module's calendar trigger (see CALENDAR_TRIGGERS)."""
+    CALENDAR_TRIGGERS.append(func)
+    return func
+
+
+def next_calendar_trigger(timeline: Timeline, as_of: date) -> date | None:
+    days = [d for trigger in CALENDAR_TRIGGERS for d in trigger(timeline, as_of) if d > as_of]
+    return min(days) if days else None
+
+
 class ParamSource(Protocol):
     """Where a council's settings come from (implemented by compliance.settings)."""
 

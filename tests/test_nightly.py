@@ -302,3 +302,38 @@ def test_a_fact_recorded_ahead_of_its_date_wakes_the_child_when_that_date_comes(
 
     assert later.children_evaluated == 1
     assert AlertQueue(store).get(ref_for_obligation(key)).status == "resolved"
+
+
+def test_becoming_an_eligible_care_leaver_wakes_the_child_on_the_day():
+    store = open_store("memory:")
+    add(
+        store,
+        [
+            {"child": "C1", "id": "e0", "type": "child_registered", "at": "2021-06-01", "dob": "2008-01-10"},
+            {"child": "C1", "id": "e1", "type": "entered_care", "at": "2021-06-01", "legal_status": "C2"},
+        ],
+    )
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=date(2023, 12, 1), now=NOW)
+    before = {o.rule for e in engine.evaluate_all(as_of=date(2023, 12, 1)) for o in e.obligations}
+
+    on_the_day = run_nightly(store, engine, as_of=date(2024, 1, 10), now=NOW + timedelta(days=40))
+    after = {o.rule for e in engine.evaluate_all(as_of=date(2024, 1, 10)) for o in e.obligations}
+
+    assert "CL-ASSESS" not in before  # not yet 16: not yet an eligible child
+    assert on_the_day.children_evaluated == 1
+    assert {"CL-ASSESS", "CL-PA"} <= after
+
+
+def test_a_new_school_term_is_a_calendar_trigger_for_a_child_in_care():
+    from rules.registry import next_calendar_trigger
+    from tests.builders import ev, timeline
+
+    in_care = timeline([ev("entered_care", "2023-09-04", legal_status="C2")], as_of=date(2023, 12, 20))
+    left = timeline(
+        [ev("entered_care", "2023-09-04", legal_status="C2"), ev("left_care", "2023-11-01", reason="E13")],
+        as_of=date(2023, 12, 20),
+    )
+
+    assert next_calendar_trigger(in_care, date(2023, 12, 20)) == date(2024, 1, 1)
+    assert next_calendar_trigger(left, date(2023, 12, 20)) is None
