@@ -188,9 +188,16 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
                         f"unknown parameter (expected one of: {', '.join(sorted(allowed))})",
                     )
                 default = True if name == "enabled" else spec.params[name]
-                params.setdefault(name, []).append(
-                    (effective_from, _coerce(raw, default, f"{where}.{name}", fail))
-                )
+                value = _coerce(raw, default, f"{where}.{name}", fail)
+                allowed_values = spec.choices.get(name)
+                if allowed_values is not None:
+                    given = value if isinstance(value, tuple | frozenset) else (value,)
+                    wrong = [v for v in given if v not in allowed_values]
+                    if wrong:
+                        raise fail(
+                            f"{where}.{name}", f"{wrong[0]!r} is not one of: {', '.join(allowed_values)}"
+                        )
+                params.setdefault(name, []).append((effective_from, value))
         for values_list in params.values():
             values_list.sort(key=lambda item: item[0] or date.min)
         overrides[rule_id] = params

@@ -20,6 +20,7 @@ MISSING_GUIDANCE = "Children who run away or go missing from home or care (DfE s
     basis=Basis.GUIDANCE,
     citation=f"{MISSING_GUIDANCE}, para 48",
     params={"within": Timescale(72, "hours"), "kinds": ("missing",)},
+    choices={"kinds": ("missing", "away")},
     theme=themes.SAFEGUARDING,
 )
 def return_interview(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:

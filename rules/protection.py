@@ -99,6 +99,7 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     basis=Basis.GUIDANCE,
     citation=f"{WT}, ch. 1 (ICPC within 15 working days of the strategy discussion); CIN census rule 8675Q",
     params={"within": Timescale(15, "working_days"), "clock_start": "first"},
+    choices={"clock_start": ("first", "last")},
     theme=themes.SAFEGUARDING,
 )
 def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:

@@ -38,6 +38,7 @@ class RuleSpec:
     func: RuleFunc
     area: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # allowed values of text/list params
     theme: str | None = None  # practice-alert theme a breach of this rule is raised under
     in_force_from: date | None = None
     in_force_to: date | None = None
@@ -67,6 +68,7 @@ def rule(
     basis: Basis | str,
     citation: str,
     params: Mapping[str, Any] | None = None,
+    choices: Mapping[str, tuple[str, ...]] | None = None,
     theme: str | None = None,
     in_force_from: date | None = None,
     in_force_to: date | None = None,
@@ -88,6 +90,7 @@ def rule(
             func=func,
             area=func.__module__.rsplit(".", 1)[-1],
             params=dict(params or {}),
+            choices=dict(choices or {}),
             theme=theme,
             in_force_from=in_force_from,
             in_force_to=in_force_to,

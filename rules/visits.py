@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from events.codes import PLACED_WITH_PARENTS
+from events.codes import PLACED_WITH_PARENTS, PlacementType
 from events.timeline import Fact, Placement, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
@@ -204,6 +204,7 @@ def other_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         "connected": Timescale(28, "days"),
         "connected_types": (),
     },
+    choices={"connected_types": tuple(code.value for code in PlacementType)},
     theme=themes.VISITS,
     in_force_from=CPPCR_IN_FORCE,
 )

@@ -105,3 +105,17 @@ def test_list_and_text_parameters_take_the_type_of_their_default():
 def test_a_parameter_of_the_wrong_type_names_the_key():
     with pytest.raises(SettingsError, match="rules.MIS-REPEAT.episodes: expected a number"):
         parse_settings({"rules": {"MIS-REPEAT": {"episodes": "three"}}})
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "name", "value", "bad"),
+    [
+        ("CP-ICPC", "clock_start", "frist", "frist"),
+        ("MIS-RHI", "kinds", ["missing", "absent"], "absent"),
+        ("VIS-PWP", "connected_types", ["U1", "Q9"], "Q9"),
+    ],
+    ids=["misspelt-choice", "unknown-kind", "unknown-placement-code"],
+)
+def test_a_value_outside_a_parameters_choices_is_refused(rule_id, name, value, bad):
+    with pytest.raises(SettingsError, match=f"rules.{rule_id}.{name}: '{bad}' is not one of"):
+        parse_settings({"rules": {rule_id: {name: value}}})
