@@ -59,7 +59,8 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         url = str(db)
     else:
-        url = f"{PG_BASE}?schema=bench_{uuid.uuid4().hex[:8]}"
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        url = f"{PG_BASE}?schema={schema}"
     store = open_store(url)
     engine = Engine(store)
     figures: dict[str, Any] = {"backend": backend, "children": children}
@@ -137,6 +138,11 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
         figures["timeline_cli_ms"] = (time.perf_counter() - t) * 1000
     figures["decode_check_us"] = _pydantic_cost(parse_event, Fact)
     figures["peak_rss_mb"] = peak_rss_mb()
+    if backend != "sqlite":
+        import psycopg
+
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     return figures
 
 

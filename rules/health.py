@@ -209,7 +209,8 @@ def rha_interval(tl: Timeline, previous_on: date) -> str:
     theme=themes.CARE_PLANNING,
 )
 def review_health_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
-    """A looked-after child's health is reviewed within 6 months of the previous assessment while under 5, and within 12 months from the 5th birthday.
+    """A looked-after child's health is reviewed within 6 months of the previous assessment
+    while under 5, and within 12 months from the 5th birthday.
 
     Source: Promoting the health and well-being of looked-after children (2015); CPPCR 2010
     reg 7. Each assessment completed in a period of care (initial or review) starts the next
