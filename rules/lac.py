@@ -1,12 +1,23 @@
-"""Looked-after children: reviews, plans, IRO allocation and permanence (RULES.md "LAC")."""
+"""Looked-after children: reviews, plans, IRO allocation and permanence (RULES.md "LAC").
+
+Clock rules (RULES.md): each period of care has its own review chain, care plan, IRO and
+permanence clocks, so re-entering care restarts them; leaving care closes every obligation
+of the period not yet due ("left care"); the end of a placement closes that placement's
+plan obligation ("placement ended").
+
+Short breaks (CPPCR reg 48): a child whose period of care began under legal status V3 or V4
+is reviewed within 3 months and then at intervals of not more than 6 months (instead of
+reg 33), and regulations 5 (the care plan's contents, including the plan for permanence)
+and 9 (the placement plan) do not apply, so LAC-PERM and LAC-PPLAN raise nothing for them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from events.codes import SHORT_BREAK_STATUSES
-from events.timeline import Fact, PeriodOfCare, Timeline
+from events.timeline import Fact, PeriodOfCare, Placement, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
 from rules.registry import RuleContext, first_on_or_after, rule
@@ -17,20 +28,73 @@ CPPCR_IN_FORCE = date(2011, 4, 1)
 
 CPPCR = "Care Planning, Placement and Case Review (England) Regulations 2010"
 
+LEFT_CARE = "left care"
+PLACEMENT_ENDED = "placement ended"
+
+
+# --- Helpers: what the rules below share -----------------------------------------------
+
 
 def _closed(period: PeriodOfCare) -> tuple[date, str] | None:
-    return (period.ended_on, "left care") if period.ended_on is not None else None
+    return (period.ended_on, LEFT_CARE) if period.ended_on is not None else None
 
 
-def _in_period(facts: tuple[Fact, ...] | list[Fact], period: PeriodOfCare) -> list[Fact]:
+def _in_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
     end = period.ended_on
     return [f for f in facts if f.on >= period.started_on and (end is None or f.on <= end)]
 
 
+def _is_looked_after_kind(fact: Fact) -> bool:
+    return fact.get("kind", "looked_after") == "looked_after"
+
+
 def looked_after_reviews(tl: Timeline, period: PeriodOfCare) -> list[Fact]:
-    """The looked-after reviews held in a period of care, in order."""
-    reviews = [f for f in tl.of_type("review_held") if f.get("kind", "looked_after") == "looked_after"]
-    return _in_period(reviews, period)
+    """The looked-after reviews held in a period of care, in order, one a day.
+
+    A review held on the last day of the period counts for it. Two reviews recorded on the
+    same day are one review (the first recorded): counting the second as "the next review"
+    would meet a 3- or 6-month duty with a duplicate record.
+    """
+    by_period = tl.memo("lac.reviews", lambda: _reviews_by_period(tl))
+    return list(by_period.get(period.number, ()))
+
+
+def _reviews_by_period(tl: Timeline) -> dict[int, tuple[Fact, ...]]:
+    reviews = [f for f in tl.of_type("review_held") if _is_looked_after_kind(f)]
+    out: dict[int, tuple[Fact, ...]] = {}
+    for period in tl.periods:
+        chain: list[Fact] = []
+        for review in _in_period(reviews, period):
+            if not chain or review.on != chain[-1].on:
+                chain.append(review)
+        out[period.number] = tuple(chain)
+    return out
+
+
+def is_short_breaks(period: PeriodOfCare) -> bool:
+    """Looked after for an agreed series of short breaks (legal status V3/V4 at entry):
+    CPPCR reg 48 modifies the reviews and the plans for this period of care."""
+    return bool(period.legal_statuses) and period.legal_statuses[0][1] in SHORT_BREAK_STATUSES
+
+
+def _review_param(period: PeriodOfCare) -> str:
+    """The name of the review rules' timescale parameter that applies to this period."""
+    return "short_breaks" if is_short_breaks(period) else "within"
+
+
+def _first_review_deadline(ctx: RuleContext, period: PeriodOfCare) -> Deadline:
+    """When the first review falls due, with LAC-REV-1's timescale as the council set it."""
+    timescale = ctx.param_of("LAC-REV-1", _review_param(period), on=period.started_on)
+    return ctx.judge.deadline(timescale, period.start.at)
+
+
+def _second_review_deadline(ctx: RuleContext, period: PeriodOfCare, first_review_on: date) -> Deadline:
+    """When the second review falls due, with LAC-REV-2's timescale as the council set it."""
+    timescale = ctx.param_of("LAC-REV-2", _review_param(period), on=first_review_on)
+    return ctx.judge.deadline(timescale, first_review_on)
+
+
+# --- Reviews ---------------------------------------------------------------------------
 
 
 @rule(
@@ -46,39 +110,26 @@ def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The first review of a looked-after child's case is held within 20 working days of the child entering care.
 
     Source: CPPCR 2010 reg 33(1). Each new period of care restarts the clock; leaving care
-    before the due date closes it. A child looked after only for short breaks (legal status
-    V3 or V4 at entry) is first reviewed within 3 months instead (reg 48).
+    before the due date closes it. A child looked after for short breaks (legal status V3
+    or V4 at entry) is first reviewed within 3 months instead (reg 48).
 
     Worked examples:
-    - Short breaks: entered care (V3) Tue 31 Jan 2023; 3 months is Sun 30 Apr 2023.
     - Met: entered care Mon 12 Sep 2022; 20 working days, skipping the bank holiday for the
       State Funeral on Mon 19 Sep 2022, is Tue 11 Oct 2022; review held Tue 11 Oct 2022: met.
     - Missed: same start, review held Wed 12 Oct 2022: late by 1 working day.
     - Christmas: entered care Mon 19 Dec 2022; skipping 26 Dec, 27 Dec and 2 Jan, the
       review is due Thu 19 Jan 2023.
+    - Short breaks: entered care (V3) Tue 31 Jan 2023; 3 months is Sun 30 Apr 2023.
     """
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
-        name = "short_breaks" if _short_breaks(period) else "within"
         yield ctx.obligation(
             tl,
             start=period.start,
-            deadline=ctx.deadline(period.start.at, name),
+            deadline=ctx.deadline(period.start.at, _review_param(period)),
             met_by=reviews[0] if reviews else None,
             closed=_closed(period),
         )
-
-
-def _first_review_due(ctx: RuleContext, period: PeriodOfCare) -> date:
-    """When the first review falls due, with LAC-REV-1's timescale as the council set it."""
-    name = "short_breaks" if _short_breaks(period) else "within"
-    timescale = ctx.param_of("LAC-REV-1", name, on=period.started_on)
-    return day_of(ctx.judge.deadline(timescale, period.start.at).due)
-
-
-def _short_breaks(period: PeriodOfCare) -> bool:
-    """Looked after only for an agreed series of short breaks (reg 48 modifies the reviews)."""
-    return period.legal_statuses[0][1] in SHORT_BREAK_STATUSES
 
 
 @rule(
@@ -94,8 +145,9 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The second review is held within 3 months of the first.
 
     Source: CPPCR 2010 reg 33(2)(a). The clock runs from the date the first review was
-    actually held (RULES.md: "at intervals of not more than"). For short breaks (V3/V4),
-    every review after the first is at intervals of not more than 6 months (reg 48).
+    actually held (RULES.md: "at intervals of not more than"), in the same period of care.
+    For short breaks (V3/V4), every review after the first is at intervals of not more
+    than 6 months (reg 48).
 
     Worked examples:
     - Met: first review Tue 11 Oct 2022; due Wed 11 Jan 2023; second review Tue 10 Jan 2023: met.
@@ -110,7 +162,7 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         yield ctx.obligation(
             tl,
             start=first,
-            deadline=ctx.deadline(first.on, "short_breaks" if _short_breaks(period) else "within"),
+            deadline=ctx.deadline(first.on, _review_param(period)),
             met_by=reviews[1] if len(reviews) > 1 else None,
             closed=_closed(period),
         )
@@ -120,7 +172,7 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     "LAC-REV-N",
     title="Later looked-after review",
     basis=Basis.REG,
-    citation=f"{CPPCR}, reg 33(2)(b)",
+    citation=f"{CPPCR}, reg 33(2)(b); reg 48 (short breaks)",
     params={"within": Timescale(6, "months")},
     theme=themes.NO_PLAN,
     in_force_from=CPPCR_IN_FORCE,
@@ -128,12 +180,16 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def later_reviews(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """Each review after the second is held within 6 months of the previous review.
 
-    Source: CPPCR 2010 reg 33(2)(b). Any review held resets the clock: a review held early
-    brings the next one forward.
+    Source: CPPCR 2010 reg 33(2)(b) (and reg 48 for short breaks, also 6 months). Any
+    review held resets the clock: a review held early brings the next one forward. The
+    chain belongs to the period of care; the last review's clock is the one still open.
 
     Worked examples:
     - Met: second review Tue 10 Jan 2023; due Mon 10 Jul 2023; third review Thu 6 Jul 2023: met.
-    - Month end: review Thu 31 Aug 2023; due Thu 29 Feb 2024 (leap year, clamped).
+    - Early: third review Mon 3 Apr 2023 (three months early); the fourth is then due
+      Tue 3 Oct 2023, not Sat 6 Jan 2024.
+    - Month end: review Thu 31 Aug 2023; due Thu 29 Feb 2024 (leap year, clamped); a review
+      on Fri 1 Mar 2024 is late by 1 working day.
     """
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
@@ -146,24 +202,22 @@ def later_reviews(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     basis=Basis.LOCAL,
     citation="Local IRO service target: review outcomes within 5 working days (IRO annual report, seed 004)",
     params={"within": Timescale(5, "working_days")},
-    theme=themes.DECISIONS_NOT_IMPLEMENTED,
+    theme=themes.DOCUMENTS_NOT_SHARED,
 )
 def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The decisions of each looked-after review are circulated within 5 working days.
 
     Source: local IRO service standard (seed 004, "review outcomes in 5 working days");
-    configurable. Satisfied by `review_decisions_circulated` on or after the review.
+    configurable, and the timescale in force on the day of the review applies. Satisfied by
+    `review_decisions_circulated` (kind looked_after) on or after the review and no later
+    than the next review. Leaving care before the due date closes it.
 
     Worked examples:
     - Met: review Fri 22 Dec 2023; 5 working days, skipping 25 and 26 Dec 2023 and 1 Jan
       2024, is Wed 3 Jan 2024; decisions circulated Wed 3 Jan 2024: met.
     - Missed: review Mon 3 Jul 2023, due Mon 10 Jul 2023; circulated Tue 11 Jul 2023: late.
     """
-    circulated = [
-        f
-        for f in tl.of_type("review_decisions_circulated")
-        if f.get("kind", "looked_after") == "looked_after"
-    ]
+    circulated = [f for f in tl.of_type("review_decisions_circulated") if _is_looked_after_kind(f)]
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
         for i, review in enumerate(reviews):
@@ -173,8 +227,11 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 start=review,
                 deadline=ctx.deadline(review.on),
                 met_by=first_on_or_after(circulated, review.on, until=following),
-                discriminator=str(review.seq) if any(r.on == review.on for r in reviews[:i]) else "",
+                closed=_closed(period),
             )
+
+
+# --- Plans -----------------------------------------------------------------------------
 
 
 @rule(
@@ -189,8 +246,9 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A care plan is recorded within 10 working days of the first placement of a period of care.
 
-    Source: CPPCR 2010 reg 4 (the plan is prepared before the first placement or, where
-    that is not practicable, within 10 working days of it).
+    Source: CPPCR 2010 reg 4(2) (the plan is prepared before the first placement or, where
+    that is not practicable, within 10 working days of it). A plan recorded in the period
+    before the placement began counts. Re-entering care restarts the clock.
 
     Worked examples:
     - Met: first placement Mon 3 Apr 2023; 10 working days, skipping Good Friday 7 Apr and
@@ -202,11 +260,35 @@ def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         if not period.placements:
             continue
         first = period.placements[0].start
-        # A plan prepared before the placement, within the period, counts.
-        met = next((p for p in _in_period(plans, period)), None)
+        met = next(iter(_in_period(plans, period)), None)
         yield ctx.obligation(
             tl, start=first, deadline=ctx.deadline(first.on), met_by=met, closed=_closed(period)
         )
+
+
+def _placement_closed(placement: Placement) -> tuple[date, str] | None:
+    end = placement.end
+    if end is None:
+        return None
+    return (end.on, LEFT_CARE if end.type == "left_care" else PLACEMENT_ENDED)
+
+
+def _placement_plans(tl: Timeline, period: PeriodOfCare) -> dict[int, Fact]:
+    """The first placement plan recorded for each placement of a period, by the seq of the
+    placement's start: a plan belongs to the latest placement that had begun by the day it
+    was recorded, if that placement had not ended before then. (A plan recorded on the day
+    of a move is the new placement's.)"""
+    found: dict[int, Fact] = {}
+    placements = period.placements
+    for plan in _in_period(tl.of_type("placement_plan_recorded"), period):
+        current = None
+        for placement in placements:
+            if placement.started_on <= plan.on:
+                current = placement
+        if current is None or (current.ended_on is not None and plan.on > current.ended_on):
+            continue
+        found.setdefault(current.start.seq, plan)
+    return found
 
 
 @rule(
@@ -215,35 +297,39 @@ def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     basis=Basis.REG,
     citation=f"{CPPCR}, reg 9",
     params={"within": Timescale(5, "working_days")},
-    theme=themes.PLACEMENT,
+    theme=themes.CARE_PLANNING,
     in_force_from=CPPCR_IN_FORCE,
 )
 def placement_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A placement plan is recorded within 5 working days of each placement starting.
 
-    Source: CPPCR 2010 reg 9(1)(b). Ending the placement before the due date closes it.
+    Source: CPPCR 2010 reg 9(1)(b). The end of the placement before the due date closes it
+    ("placement ended", or "left care" if the child left care). Reg 9 does not apply to
+    short breaks (reg 48(3)(a)): no obligation for a placement that began under V3/V4.
 
     Worked examples:
     - Met: placement from Fri 25 Aug 2023; 5 working days, skipping Mon 28 Aug 2023 (summer
       bank holiday), is Mon 4 Sep 2023; plan recorded Mon 4 Sep 2023: met.
-    - Closed: the placement ended on Wed 30 Aug 2023 with no plan: closed, "placement ended".
+    - Missed: placement from Mon 12 Sep 2022, due Tue 20 Sep 2022 (State Funeral on Mon
+      19 Sep 2022); plan recorded Wed 21 Sep 2022: late by 1 working day.
+    - Closed: the placement from Fri 25 Aug 2023 ended on Wed 30 Aug 2023 with no plan.
     """
-    plans = tl.of_type("placement_plan_recorded")
     for period in tl.periods:
+        plans = _placement_plans(tl, period)
         for placement in period.placements:
-            end = placement.ended_on
-            met = next(
-                (p for p in plans if p.on >= placement.started_on and (end is None or p.on <= end)), None
-            )
-            closed = (end, "placement ended") if end is not None else None
+            if period.legal_status_on(placement.started_on) in SHORT_BREAK_STATUSES:
+                continue
             yield ctx.obligation(
                 tl,
                 start=placement.start,
                 deadline=ctx.deadline(placement.started_on),
-                met_by=met,
-                closed=closed,
+                met_by=plans.get(placement.start.seq),
+                closed=_placement_closed(placement),
                 discriminator=str(placement.start.seq),
             )
+
+
+# --- IRO and permanence ----------------------------------------------------------------
 
 
 @rule(
@@ -258,72 +344,105 @@ def iro_allocated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """An IRO is allocated within 5 working days of entering care, and before the first review is due.
 
     Source: Children Act 1989 s25A (an IRO for every looked-after child) and the local
-    5-working-day standard (configurable); the due date is the earlier of the two.
+    5-working-day standard (configurable); the due date is the earlier of the two, with
+    the first review's timescale as the council set it for LAC-REV-1. An allocation made
+    in readiness before the child entered care counts, but not one from an earlier period
+    of care: each period of care needs its own allocation.
 
     Worked examples:
     - Met: entered care Mon 12 Sep 2022; 5 working days, skipping the State Funeral bank
       holiday on Mon 19 Sep 2022, is Tue 20 Sep 2022; IRO allocated Tue 20 Sep 2022: met.
     - Missed: IRO allocated Wed 21 Sep 2022: late by 1 working day.
-    - An IRO allocated before the child entered care (e.g. in an earlier period) counts.
+    - Earlier of the two: with a local standard of 30 working days (Tue 25 Oct 2022), the
+      IRO is due by the first review, Tue 11 Oct 2022.
     """
     allocations = tl.of_type("iro_allocated")
+    previous_end: date | None = None
     for period in tl.periods:
         deadline = ctx.deadline(period.start.at)
-        first_review_due = _first_review_due(ctx, period)
+        first_review = _first_review_deadline(ctx, period)
+        first_review_due = day_of(first_review.due)
         if first_review_due < day_of(deadline.due):
-            deadline = Deadline(
-                first_review_due, f"before the first review is due on {fmt_date(first_review_due)}"
-            )
-        after = first_on_or_after(allocations, period.started_on, until=period.ended_on)
-        before = [a for a in allocations if a.on < period.started_on]
-        met = after if after is not None else (before[-1] if before else None)
+            local = deadline
+
+            def why(local: Deadline = local, first_review: Deadline = first_review) -> str:
+                return (
+                    f"before the first review is due on {fmt_date(day_of(first_review.due))}, "
+                    f"which is sooner than the local standard ({local.explanation})"
+                )
+
+            deadline = Deadline(first_review_due, why)
+        met = first_on_or_after(allocations, period.started_on, until=period.ended_on)
+        if met is None:
+            ready = [
+                a
+                for a in allocations
+                if a.on < period.started_on and (previous_end is None or a.on > previous_end)
+            ]
+            met = ready[-1] if ready else None
         yield ctx.obligation(tl, start=period.start, deadline=deadline, met_by=met, closed=_closed(period))
+        previous_end = period.ended_on
 
 
 @rule(
     "LAC-PERM",
     title="Permanence plan by the second review",
     basis=Basis.GUIDANCE,
-    citation="Children Act 1989 Guidance and Regulations vol 2 (care planning), para 2.43; IRO practice-alert theme (seed 004)",
+    citation=(
+        "Children Act 1989 Guidance and Regulations vol 2 (care planning), para 2.43; "
+        "IRO practice-alert theme (seed 004)"
+    ),
     theme=themes.NO_PERMANENCE_PLAN,
 )
 def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A permanence plan is recorded by the time of the second looked-after review.
 
     Source: statutory guidance vol 2 (the permanence plan is presented at the second
-    review); the IRO service raises "No permanence plan by 2nd review" (seed 004). The due
-    date is the date the second review was held or, until it is held, the date it falls due
-    (3 months after the first review; 20 working days + 3 months after entering care if no
-    review has been held), with the review timescales the council set for LAC-REV-1/2.
+    review); the IRO service raises "No permanence plan by 2nd review" (seed 004). The clock
+    starts when the child enters care. The due date is the date the second review was held
+    or, until it is held, the date it falls due (LAC-REV-2's due date: 3 months after the
+    first review; if no review has been held yet, 3 months after the first review's due
+    date), with the review timescales the council set for LAC-REV-1/2; so the due date
+    moves when a review is held. Not for short breaks (reg 48(3)(a): no plan for permanence).
 
     Worked examples:
     - Met: entered care Mon 12 Sep 2022, reviews Tue 11 Oct 2022 and Tue 10 Jan 2023;
       permanence plan recorded Thu 15 Dec 2022: met (due Tue 10 Jan 2023).
     - Missed: plan recorded Fri 13 Jan 2023, after the second review: late.
+    - Not yet held: first review Tue 11 Oct 2022 and no second review: due Wed 11 Jan 2023.
     """
     plans = tl.of_type("permanence_plan_recorded")
     for period in tl.periods:
+        if is_short_breaks(period):
+            continue
         reviews = looked_after_reviews(tl, period)
-        notes: list[str] = []
+        notes = [
+            "Due by the second review: the date it was held or, until it is held, "
+            "the date it falls due (LAC-REV-2)"
+        ]
+        deadline: Deadline
         if len(reviews) >= 2:
-            due: date = reviews[1].on
-            text = f"due by the second review, held {fmt_date(due)}"
+            held = reviews[1].on
+            deadline = Deadline(held, f"the second review was held on {fmt_date(held)}")
         else:
             if reviews:
                 first_on = reviews[0].on
+                basis = f"the first review was held on {fmt_date(first_on)}"
             else:
-                first_on = _first_review_due(ctx, period)
-                notes.append("no review held yet: the first review's due date is used")
-            name = "short_breaks" if _short_breaks(period) else "within"
-            timescale = ctx.param_of("LAC-REV-2", name, on=first_on)
-            due = day_of(ctx.judge.deadline(timescale, first_on).due)
-            text = f"due by the second review, which falls due {fmt_date(due)}"
-        met = next((p for p in _in_period(plans, period)), None)
+                first = _first_review_deadline(ctx, period)
+                first_on = day_of(first.due)
+                basis = f"no review held yet; the first review is due: {first.explanation}"
+            second = _second_review_deadline(ctx, period, first_on)
+
+            def why(basis: str = basis, second: Deadline = second) -> str:
+                return f"the second review falls due ({basis}): {second.explanation}"
+
+            deadline = Deadline(day_of(second.due), why)
         yield ctx.obligation(
             tl,
             start=period.start,
-            deadline=Deadline(due, text),
-            met_by=met,
+            deadline=deadline,
+            met_by=next(iter(_in_period(plans, period)), None),
             closed=_closed(period),
             notes=notes,
         )
