@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from compliance.errors import CasecheckError
@@ -26,11 +27,17 @@ from compliance.settings import Settings
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
 from events.timeline import LONDON
 from rules.calendar import WorkingDayCalendar
+from rules.timescales import Timescale
 
 STAGES = ("informal", "1", "2", "3", "4", "cafcass")
 FORMAL = ("1", "2", "3", "4")
 KINDS = ("breach", "due_soon", "stage_overdue", "manual", "imported", "praise")
 AUTO_KINDS = ("breach", "due_soon")
+#: Kinds raised into the DRP by a person (by hand, or imported from the case system): their
+#: stage has a response date from the moment they are raised. A breach found by the nightly
+#: batch enters the DRP only when an IRO escalates it; a stage-overdue flag carries the
+#: missed date as its `due`. Otherwise every unanswered breach would be flagged twice.
+DRP_AT_RAISE = ("manual", "imported")
 
 
 class AlertNotFound(CasecheckError):
@@ -106,6 +113,13 @@ class Alert(Aggregate):
         iro: str | None
         raised_to: str | None
         source_event: str | None
+        parent: str | None  # for a stage-overdue flag: the alert whose stage went unanswered
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["parent"] = None
 
         def apply(self, alert: Alert) -> None:  # type: ignore[override]
             pass  # __init__ has built the alert and its first history entry
@@ -175,6 +189,7 @@ class Alert(Aggregate):
             alert.status = "resolved"
             alert.outcome = self.outcome
             alert.resolved_on = self.at.astimezone(LONDON).date()
+            alert.resolved_automatically = self.automatic
 
     class Reopened(Event):
         TOPIC = "casecheck:Alert.Reopened"
@@ -183,6 +198,7 @@ class Alert(Aggregate):
             alert.status = "open"
             alert.outcome = None
             alert.resolved_on = None
+            alert.resolved_automatically = False
 
     def __init__(
         self,
@@ -205,16 +221,19 @@ class Alert(Aggregate):
         by: str,
         at: datetime,
         note: str | None,
+        parent: str | None = None,
     ) -> None:
         self.ref, self.child, self.kind, self.theme = ref, child, kind, theme
         self.stage, self.stage_response_due = stage, stage_response_due
+        self.raised_stage = stage
         self.rule, self.key, self.title, self.due, self.days_overdue = rule, key, title, due, days_overdue
         self.team, self.worker, self.iro, self.raised_to = team, worker, iro, raised_to
-        self.source_event = source_event
+        self.source_event, self.parent = source_event, parent
         self.raised_by, self.raised_at = by, at
         self.status = "resolved" if kind == "praise" else "open"
         self.outcome: str | None = "good practice noted" if kind == "praise" else None
         self.resolved_on: date | None = at.astimezone(LONDON).date() if kind == "praise" else None
+        self.resolved_automatically = False  # closed by the nightly batch, not by a person
         self.assigned_to: str | None = None
         self.acknowledged = False
         self.responded_stage: str | None = None
@@ -257,10 +276,11 @@ class AlertView:
     formal_working_days: int | None
     history: list[dict[str, Any]] = field(default_factory=list)
     formal_over_time: bool = False  # the formal process has run past its total (IRO Handbook 6.2)
+    days_overdue_now: int = 0  # working days past `due` at `today` (or when resolved)
 
     @property
     def urgency(self) -> tuple[int, int, int]:
-        return (0 if self.stage_overdue else 1, -self.alert.days_overdue, -self.age_working_days)
+        return (0 if self.stage_overdue else 1, -self.days_overdue_now, -self.age_working_days)
 
     def to_json(self) -> dict[str, Any]:
         a = self.alert
@@ -275,6 +295,7 @@ class AlertView:
             "status": a.status,
             "due": a.due.isoformat() if a.due else None,
             "days_overdue": a.days_overdue,
+            "days_overdue_now": self.days_overdue_now,
             "team": a.team,
             "worker": a.worker,
             "iro": a.iro,
@@ -289,6 +310,7 @@ class AlertView:
             "formal_over_time": self.formal_over_time,
             "outcome": a.outcome,
             "key": a.key,
+            "parent": a.parent,
             "history": self.history,
         }
 
@@ -323,11 +345,11 @@ class AlertQueue:
         ref = ref.strip().upper()
         try:
             return self.store.repository.get(alert_aggregate_id(ref))  # type: ignore[no-any-return]
-        except Exception:  # the library's AggregateNotFoundError
+        except AggregateNotFoundError:
             raise AlertNotFound(f"no alert with id {ref!r} (see `casecheck alerts --status all`)") from None
 
     def exists(self, ref: str) -> bool:
-        return alert_aggregate_id(ref) in self.store.repository
+        return alert_aggregate_id(ref.strip().upper()) in self.store.repository
 
     def all(self) -> Iterator[Alert]:
         """Every alert, replayed from the notification log in one pass (not one query each)."""
@@ -354,8 +376,13 @@ class AlertQueue:
             and today > alert.stage_response_due
         )
         formal = None
+        over_time = False
         if alert.formal_started is not None:
             formal = self.calendar.working_days_between(alert.formal_started, end)
+            over_time = end > self.deadline_day(self.settings.drp_total, alert.formal_started)
+        overdue_now = alert.days_overdue
+        if alert.due is not None and alert.kind in ("breach", "stage_overdue"):
+            overdue_now = max(overdue_now, self.calendar.working_days_between(alert.due, end))
         return AlertView(
             alert,
             today,
@@ -363,7 +390,8 @@ class AlertQueue:
             stage_overdue,
             formal,
             list(alert.history),
-            formal_over_time=formal is not None and formal > self.settings.drp_total.n,
+            formal_over_time=over_time,
+            days_overdue_now=overdue_now,
         )
 
     def list(self, filters: Filters, *, today: date) -> list[AlertView]:
@@ -398,15 +426,17 @@ class AlertQueue:
     # --- changing --------------------------------------------------------------------
 
     def response_due(self, stage: str, at: datetime) -> date | None:
+        """The day a response is due at `stage` entered at `at` (DRP settings), or None."""
         setting = self.settings.drp_stages.get(stage)
         if setting is None:
             return None
-        deadline = setting.respond_within.deadline(at.astimezone(LONDON).date(), self.calendar)
-        return (
-            deadline.due
-            if isinstance(deadline.due, date) and not isinstance(deadline.due, datetime)
-            else deadline.due.date()
-        )  # type: ignore[union-attr]
+        return self.deadline_day(setting.respond_within, at.astimezone(LONDON).date())
+
+    def deadline_day(self, timescale: Timescale, start: date) -> date:
+        due = timescale.deadline(
+            start, self.calendar, count_start_as_day_one=self.settings.count_start_as_day_one
+        ).due
+        return due.astimezone(LONDON).date() if isinstance(due, datetime) else due
 
     def new_alert(
         self,
@@ -429,6 +459,7 @@ class AlertQueue:
         raised_to: str | None = None,
         note: str | None = None,
         source_event: str | None = None,
+        parent: str | None = None,
     ) -> Alert:
         """Build (not save) a new alert aggregate."""
         if stage not in STAGES:
@@ -445,7 +476,7 @@ class AlertQueue:
             kind=kind,
             theme=theme,
             stage=stage,
-            stage_response_due=None if kind == "praise" else self.response_due(stage, now),
+            stage_response_due=self.response_due(stage, now) if kind in DRP_AT_RAISE else None,
             rule=rule,
             key=key,
             title=title,
@@ -456,6 +487,7 @@ class AlertQueue:
             iro=iro,
             raised_to=raised_to,
             source_event=source_event,
+            parent=parent,
             by=by,
             at=now,
             note=note,

@@ -10,6 +10,13 @@ maps to the same alert; each batch's alert changes and its wake-up dates are sav
 one transaction; the log position advances only when a run finishes. A run that dies
 part way leaves the position where it was, so the next run covers the same children
 again and finds the alerts already raised by the dead run: no duplicate, none lost.
+
+An alert the batch closed whose obligation falls overdue again (the fact that met it was
+retracted) is reopened, as is a due-soon warning someone closed once it becomes a breach;
+a breach a person resolved stays resolved. Breaches enter the DRP when an IRO escalates
+them; a DRP stage left unanswered past its response date is raised once as its own
+`stage_overdue` alert and closed by a later run once that stage is answered, escalated
+past or the alert resolved.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
@@ -26,6 +33,7 @@ from eventsourcing.domain import Aggregate
 from compliance.alerts import (
     AUTO_KINDS,
     Alert,
+    AlertNotFound,
     AlertQueue,
     alert_aggregate_id,
     ref_for_imported,
@@ -112,12 +120,20 @@ class NightlyRun(Aggregate):
         alerts_closed: int
         stage_overdue_raised: int
         duration_s: float
+        alerts_reopened: int
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["alerts_reopened"] = 0
 
         def apply(self, run: NightlyRun) -> None:  # type: ignore[override]
             run.finished = self.finished
             run.children_evaluated = self.children_evaluated
             run.alerts_raised = self.alerts_raised
             run.alerts_closed = self.alerts_closed
+            run.alerts_reopened = self.alerts_reopened
             run.stage_overdue_raised = self.stage_overdue_raised
             run.duration_s = self.duration_s
 
@@ -127,6 +143,7 @@ class NightlyRun(Aggregate):
         self.children_evaluated = 0
         self.alerts_raised = 0
         self.alerts_closed = 0
+        self.alerts_reopened = 0
         self.stage_overdue_raised = 0
         self.duration_s = 0.0
 
@@ -141,6 +158,7 @@ class NightlyRun(Aggregate):
             "children_evaluated": self.children_evaluated,
             "alerts_raised": self.alerts_raised,
             "alerts_closed": self.alerts_closed,
+            "alerts_reopened": self.alerts_reopened,
             "stage_overdue_raised": self.stage_overdue_raised,
             "duration_s": round(self.duration_s, 3),
             "completed": self.finished is not None,
@@ -157,6 +175,7 @@ class RunSummary:
     stage_overdue_raised: int = 0
     duration_s: float = 0.0
     full: bool = False
+    alerts_reopened: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -166,6 +185,7 @@ class RunSummary:
             "children_evaluated": self.children_evaluated,
             "alerts_raised": self.alerts_raised,
             "alerts_closed": self.alerts_closed,
+            "alerts_reopened": self.alerts_reopened,
             "stage_overdue_raised": self.stage_overdue_raised,
             "duration_s": round(self.duration_s, 3),
         }
@@ -175,7 +195,13 @@ class RunSummary:
             f"Nightly run as of {self.as_of:%a %-d %b %Y}: evaluated {self.children_evaluated} "
             f"child{'ren' if self.children_evaluated != 1 else ''}{' (full run)' if self.full else ''}, "
             f"raised {self.alerts_raised} alert{'s' if self.alerts_raised != 1 else ''}, "
-            f"closed {self.alerts_closed} whose obligation is now met or closed, and raised "
+            f"closed {self.alerts_closed} whose obligation is now met or closed, "
+            + (
+                f"reopened {self.alerts_reopened} whose obligation is overdue again, "
+                if self.alerts_reopened
+                else ""
+            )
+            + "and raised "
             f"{self.stage_overdue_raised} for DRP stages left unanswered past their response date, "
             f"in {self.duration_s:.1f} s."
         )
@@ -213,6 +239,7 @@ class _Batch:
         self.aggregates: dict[UUID, Aggregate] = {}
         self.raised = 0
         self.closed = 0
+        self.reopened = 0
 
     def add(self, aggregate: Aggregate) -> None:
         self.aggregates[aggregate.id] = aggregate
@@ -274,47 +301,25 @@ def run_nightly(
         store.save(*changes.aggregates.values(), ledger)
         summary.alerts_raised += changes.raised
         summary.alerts_closed += changes.closed
+        summary.alerts_reopened += changes.reopened
         if progress is not None:
             progress(done, len(children))
     summary.children_evaluated = done
 
-    # DRP stages left unanswered past their response date: each raised once, as its own alert.
-    stage_changes = _Batch()
-    for alert in list(alerts.values()):
-        view = queue.view(alert, as_of)
-        if not view.stage_overdue or alert.kind == "stage_overdue":
-            continue
-        ref = ref_for_stage_overdue(alert.ref, alert.stage)
-        if ref in alerts:
-            continue
-        flagged = queue.new_alert(
-            ref=ref,
-            child=alert.child,
-            kind="stage_overdue",
-            theme=alert.theme,
-            by=SYSTEM,
-            now=now,
-            stage=alert.stage,
-            rule=alert.rule,
-            title=f"No response at DRP stage {alert.stage} to {alert.ref} (due {alert.stage_response_due:%a %-d %b %Y})",
-            due=alert.stage_response_due,
-            days_overdue=engine.calendar.working_days_between(alert.stage_response_due, as_of),  # type: ignore[arg-type]
-            team=alert.team,
-            worker=alert.worker,
-            iro=alert.iro,
-            note=f"raised for {alert.ref}",
-        )
-        alerts[ref] = flagged
-        stage_changes.add(flagged)
-    summary.stage_overdue_raised = len(stage_changes.aggregates)
+    # DRP stages left unanswered past their response date: each raised once, as its own
+    # alert; closed once its stage is answered, escalated past or the alert resolved.
+    stage_changes = _settle_stage_flags(queue, alerts, as_of, now)
+    summary.stage_overdue_raised = stage_changes.raised
+    summary.alerts_closed += stage_changes.closed
 
     summary.duration_s = time.perf_counter() - t0
     run.trigger_event(
         NightlyRun.Finished,
-        finished=now,
+        finished=now + timedelta(seconds=summary.duration_s),  # no wall-clock read: `now` + elapsed
         children_evaluated=done,
         alerts_raised=summary.alerts_raised,
         alerts_closed=summary.alerts_closed,
+        alerts_reopened=summary.alerts_reopened,
         stage_overdue_raised=summary.stage_overdue_raised,
         duration_s=summary.duration_s,
     )
@@ -334,8 +339,10 @@ class Alerts(dict[str, Alert]):
             self[alert.ref] = alert
 
     def __setitem__(self, ref: str, alert: Alert) -> None:
-        if ref not in self:
-            self._by_child.setdefault(alert.child, []).append(alert)
+        siblings = self._by_child.setdefault(alert.child, [])
+        if ref in self:
+            siblings.remove(self[ref])
+        siblings.append(alert)
         super().__setitem__(ref, alert)
 
     def of_child(self, child: str) -> list[Alert]:
@@ -363,7 +370,18 @@ def _settle_child(
         if o.status is Status.OVERDUE:
             if alert is None:
                 _raise(queue, o, ref, "breach", team, worker, iro, alerts, changes, now)
-            elif alert.status == "open" and alert.kind == "due_soon":
+                continue
+            if _closed_by_batch(alert) or (alert.status == "resolved" and alert.kind == "due_soon"):
+                # Same alert, reopened, never a second: closed by an earlier run (met, or its
+                # due date moved) and overdue again because the fact that met it was retracted
+                # or corrected; or a warning someone closed that has now become a breach.
+                _reopen(
+                    alert,
+                    f"overdue: due {o.due_on:%a %-d %b %Y}, not done by {as_of:%a %-d %b %Y}",
+                    changes,
+                    now,
+                )
+            if alert.status == "open" and alert.kind == "due_soon":
                 alert.trigger_event(
                     Alert.Breached,
                     days_overdue=o.days_late,
@@ -377,6 +395,9 @@ def _settle_child(
                 _raise(queue, o, ref, "due_soon", team, worker, iro, alerts, changes, now)
             elif alert is not None and alert.status == "open" and alert.kind == "breach":
                 _close(alert, f"no longer overdue: now due {o.due_on:%a %-d %b %Y}", changes, now)
+            elif alert is not None and alert.kind == "due_soon" and _closed_by_batch(alert):
+                if queue.settings.raise_due_soon:
+                    _reopen(alert, f"due soon again: due {o.due_on:%a %-d %b %Y}", changes, now)
         elif o.status is Status.PENDING:
             # The due date moved (e.g. a late review restarted a chain): not a breach now.
             if alert is not None and alert.status == "open" and alert.kind in AUTO_KINDS:
@@ -431,6 +452,88 @@ def _close(alert: Alert, outcome: str, changes: _Batch, now: datetime) -> None:
     changes.closed += 1
 
 
+def _closed_by_batch(alert: Alert) -> bool:
+    """An automatic alert the nightly batch closed (a person's resolution is never undone here)."""
+    return alert.status == "resolved" and alert.resolved_automatically and alert.kind in AUTO_KINDS
+
+
+def _reopen(alert: Alert, why: str, changes: _Batch, now: datetime) -> None:
+    alert.trigger_event(Alert.Reopened, by=SYSTEM, at=now, note=why)
+    changes.add(alert)
+    changes.reopened += 1
+
+
+def _settle_stage_flags(queue: AlertQueue, alerts: Alerts, as_of: date, now: datetime) -> _Batch:
+    """Raise one `stage_overdue` alert per DRP stage left unanswered past its response date
+    (deterministic id from the alert and the stage: once, even across crashed runs), and
+    close the flags whose stage has since been answered, escalated past or resolved.
+
+    The alerts involved are read again from the store first: a manager may have answered
+    or escalated one since the run began, and the run must neither flag a stage already
+    answered nor conflict with that change."""
+    changes = _Batch()
+    for flag in [a for a in alerts.values() if a.kind == "stage_overdue" and a.status == "open" and a.parent]:
+        parent = _reread(queue, flag.parent)  # type: ignore[arg-type]
+        reason = _stage_settled(parent, flag.raised_stage) if parent is not None else None
+        if reason is None:
+            continue
+        current = _reread(queue, flag.ref)
+        if current is not None and current.status == "open":
+            _close(current, reason, changes, now)
+            alerts[current.ref] = current
+    for alert in list(alerts.values()):
+        if alert.kind == "stage_overdue" or not queue.view(alert, as_of).stage_overdue:
+            continue
+        ref = ref_for_stage_overdue(alert.ref, alert.stage)
+        if ref in alerts:
+            continue
+        fresh = _reread(queue, alert.ref)
+        if fresh is None or not queue.view(fresh, as_of).stage_overdue or fresh.stage != alert.stage:
+            continue
+        due = fresh.stage_response_due
+        assert due is not None  # a stage is overdue only against its response date
+        flagged = queue.new_alert(
+            ref=ref,
+            child=fresh.child,
+            kind="stage_overdue",
+            theme=fresh.theme,
+            by=SYSTEM,
+            now=now,
+            stage=fresh.stage,
+            rule=fresh.rule,
+            title=f"No response at DRP stage {fresh.stage} to {fresh.ref} (due {due:%a %-d %b %Y})",
+            due=due,
+            days_overdue=queue.calendar.working_days_between(due, as_of),
+            team=fresh.team,
+            worker=fresh.worker,
+            iro=fresh.iro,
+            note=f"raised for {fresh.ref}",
+            parent=fresh.ref,
+        )
+        alerts[ref] = flagged
+        changes.add(flagged)
+        changes.raised += 1
+    return changes
+
+
+def _reread(queue: AlertQueue, ref: str) -> Alert | None:
+    try:
+        return queue.get(ref)
+    except AlertNotFound:
+        return None
+
+
+def _stage_settled(parent: Alert, stage: str) -> str | None:
+    """Why a stage-overdue flag on `parent` at `stage` no longer stands, or None if it does."""
+    if parent.status != "open":
+        return f"{parent.ref} was resolved: {parent.outcome}"
+    if parent.stage != stage:
+        return f"{parent.ref} was escalated to stage {parent.stage}"
+    if parent.responded_stage == stage:
+        return f"{parent.ref} was answered at stage {stage}"
+    return None
+
+
 def _outcome(o: Obligation) -> str:
     if o.status is Status.CLOSED:
         return f"closed: {o.closed_reason}"
@@ -467,7 +570,7 @@ def _sync_imported(
         if fact.type == "good_practice_notified":
             ref = ref_for_imported(tl.child, f"praise:{fact.id or fact.seq}")
             if ref not in alerts:
-                alert = queue.new_alert(
+                praise = queue.new_alert(
                     ref=ref,
                     child=tl.child,
                     kind="praise",
@@ -479,8 +582,8 @@ def _sync_imported(
                     iro=iro,
                     source_event=source,
                 )
-                alerts[ref] = alert
-                changes.add(alert)
+                alerts[ref] = praise
+                changes.add(praise)
             continue
         ref = ref_for_imported(tl.child, fact["alert"])
         alert = alerts.get(ref)
@@ -543,7 +646,7 @@ def _sync_imported(
 
 def list_runs(store: CaseStore) -> list[NightlyRun]:
     ledger = load_ledger(store)
-    runs = []
+    runs: list[NightlyRun] = []
     for run_id in ledger.started:
         runs.append(store.repository.get(UUID(run_id)))
     return sorted(runs, key=lambda r: r.started)

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from compliance.alerts import AlertQueue, IllegalTransition
+from compliance.alerts import AlertNotFound, AlertQueue, Filters, IllegalTransition, counts_by
 from compliance.store import open_store
 
 FRI_BEFORE_BANK_HOLIDAY = datetime(2024, 8, 23, 14, 0, tzinfo=UTC)  # Mon 26 Aug 2024 was a bank holiday
@@ -126,6 +126,87 @@ def test_an_unanswered_stage_past_its_date_is_flagged_in_the_queue(queue):
     answered = queue.show(ref, today=date(2024, 9, 4))
 
     assert (on_the_day.stage_overdue, day_after.stage_overdue, answered.stage_overdue) == (False, True, False)
+
+
+@pytest.mark.parametrize(
+    "action", ["assign", "acknowledge", "respond", "escalate", "resolve", "reopen", "show"]
+)
+def test_an_unknown_alert_id_is_a_project_error_and_stores_nothing(queue, action):
+    position = queue.store.position()
+    calls = {
+        "assign": lambda: queue.assign("PA-0000000000", "TM1", by="HoS", now=FRI_BEFORE_BANK_HOLIDAY),
+        "escalate": lambda: queue.escalate(
+            "PA-0000000000", to_stage="2", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY
+        ),
+        "resolve": lambda: queue.resolve("PA-0000000000", outcome="x", by="TM1", now=FRI_BEFORE_BANK_HOLIDAY),
+        "show": lambda: queue.show("PA-0000000000", today=date(2024, 9, 2)),
+    }
+    call = calls.get(
+        action, lambda: getattr(queue, action)("PA-0000000000", by="TM1", now=FRI_BEFORE_BANK_HOLIDAY)
+    )
+
+    with pytest.raises(AlertNotFound, match="no alert with id 'PA-0000000000'"):
+        call()
+
+    assert queue.store.position() == position
+
+
+@pytest.mark.parametrize("start", ["informal", "3"])
+def test_cafcass_may_be_asked_at_any_stage_and_ends_the_local_process(queue, start):
+    ref = queue.raise_alert(
+        "C1", theme="Drift / legal issues", stage=start, by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY
+    )
+
+    stage = queue.escalate(ref, to_stage="cafcass", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+    assert (stage, queue.get(ref).raised_to) == ("cafcass", "Cafcass")
+    with pytest.raises(IllegalTransition, match="Cafcass"):
+        queue.escalate(ref, to_stage=None, by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+
+def test_breaches_rank_by_how_overdue_they_are_today_not_when_they_were_raised(queue):
+    old = queue.new_alert(
+        ref="PA-00000000AA",
+        child="C1",
+        kind="breach",
+        theme="Statutory visits",
+        by="casecheck nightly",
+        now=datetime(2024, 1, 11, 1, tzinfo=UTC),
+        rule="VIS-1",
+        due=date(2024, 1, 10),
+        days_overdue=1,
+    )
+    recent = queue.new_alert(
+        ref="PA-00000000BB",
+        child="C1",
+        kind="breach",
+        theme="Statutory visits",
+        by="casecheck nightly",
+        now=datetime(2024, 3, 1, 1, tzinfo=UTC),
+        rule="VIS-1",
+        due=date(2024, 2, 26),
+        days_overdue=4,
+    )
+    queue.store.save(old, recent)
+
+    views = queue.list(Filters(), today=date(2024, 3, 4))
+
+    assert [v.alert.ref for v in views] == ["PA-00000000AA", "PA-00000000BB"]
+    # Working days after Wed 10 Jan up to Mon 4 Mar 2024: 15 in January, 21 in February, 2 in March.
+    assert [v.to_json()["days_overdue_now"] for v in views] == [38, 5]
+    assert [v.to_json()["days_overdue"] for v in views] == [1, 4]  # as they were when raised
+
+
+def test_a_good_practice_notification_is_stored_resolved_and_counted_by_theme(queue):
+    now = datetime(2024, 5, 1, 9, tzinfo=UTC)
+    for theme in ("Consistently good practice", "Consistently good practice", "Child's voice captured"):
+        queue.praise("C1", theme=theme, team="Permanence", by="IRO1", now=now)
+
+    views = queue.list(Filters(status="all", kind="praise"), today=date(2024, 5, 2))
+
+    assert {v.to_json()["status"] for v in views} == {"resolved"}
+    assert counts_by(views, "theme") == [("Consistently good practice", 2), ("Child's voice captured", 1)]
+    assert queue.list(Filters(), today=date(2024, 5, 2)) == []  # not in the open queue
 
 
 # --- the queue through the command line -------------------------------------------------

@@ -337,3 +337,269 @@ def test_a_new_school_term_is_a_calendar_trigger_for_a_child_in_care():
 
     assert next_calendar_trigger(in_care, date(2023, 12, 20)) == date(2024, 1, 1)
     assert next_calendar_trigger(left, date(2023, 12, 20)) is None
+
+
+def full_state(store):
+    """Every alert with what the queue shows of it and the steps of its history."""
+    return sorted(
+        (a.ref, a.kind, a.status, a.stage, a.key, a.due, a.outcome, tuple(h["what"] for h in a.history))
+        for a in AlertQueue(store).all()
+    )
+
+
+@pytest.mark.parametrize("k", [1, 49, 50, 51, 120, 299])
+def test_a_first_run_killed_after_any_number_of_children_ends_with_the_alerts_of_an_unbroken_run(k):
+    interrupted, reference = open_store("memory:"), open_store("memory:")
+    for s in (interrupted, reference):
+        add(s, council())
+
+    with pytest.raises(SimulatedCrash):
+        run_nightly(interrupted, Engine(interrupted), as_of=D, now=NOW, batch=50, _fail_after=k)
+    run_nightly(interrupted, Engine(interrupted), as_of=D, now=NOW + timedelta(minutes=5), batch=50)
+    run_nightly(reference, Engine(reference), as_of=D, now=NOW, batch=50)
+
+    assert full_state(interrupted) == full_state(reference)
+
+
+def test_an_incremental_run_killed_twice_is_completed_by_the_third_without_a_duplicate():
+    interrupted, reference = open_store("memory:"), open_store("memory:")
+    late_reviews = [
+        {"child": f"C{i:04d}", "id": f"C{i:04d}-late", "type": "review_held", "at": "2024-03-20"}
+        for i in range(0, 300, 8)
+    ]
+    later = D + timedelta(days=90)
+    for s in (interrupted, reference):
+        add(s, council())
+        run_nightly(s, Engine(s), as_of=D, now=NOW)
+        add(s, late_reviews, recorded="2024-03-20T12:00:00+00:00")
+
+    unbroken = run_nightly(reference, Engine(reference), as_of=later, now=NOW + timedelta(days=90), batch=10)
+    for k in (15, 31):  # the second crash comes later in the (same) list of children
+        with pytest.raises(SimulatedCrash):
+            run_nightly(
+                interrupted,
+                Engine(interrupted),
+                as_of=later,
+                now=NOW + timedelta(days=90),
+                batch=10,
+                _fail_after=k,
+            )
+    finishing = run_nightly(
+        interrupted, Engine(interrupted), as_of=later, now=NOW + timedelta(days=90, hours=1), batch=10
+    )
+
+    assert unbroken.children_evaluated > 31
+    # Batches the dead runs finished are not redone, except for children with new facts.
+    assert finishing.children_evaluated < unbroken.children_evaluated
+    assert full_state(interrupted) == full_state(reference)
+    assert [r.finished is not None for r in list_runs(interrupted)] == [True, False, False, True]
+
+
+def test_a_killed_run_is_completed_after_the_store_is_closed_and_opened_again(store_url):
+    def reopen():
+        return interrupted if store_url == "memory:" else open_store(store_url)
+
+    interrupted, reference = open_store(store_url), open_store("memory:")
+    for s in (interrupted, reference):
+        add(s, council(120))
+
+    with pytest.raises(SimulatedCrash):
+        run_nightly(interrupted, Engine(interrupted), as_of=D, now=NOW, batch=25, _fail_after=70)
+    interrupted = reopen()
+    finishing = run_nightly(
+        interrupted, Engine(interrupted), as_of=D, now=NOW + timedelta(minutes=5), batch=25
+    )
+    interrupted = reopen()
+    again = run_nightly(interrupted, Engine(interrupted), as_of=D, now=NOW + timedelta(minutes=10))
+    run_nightly(reference, Engine(reference), as_of=D, now=NOW, batch=25)
+
+    assert finishing.children_evaluated == 120  # the first run died: the next one is full again
+    assert (again.children_evaluated, again.alerts_raised, again.alerts_closed) == (0, 0, 0)
+    assert full_state(reopen()) == full_state(reference)
+    runs = list_runs(reopen())
+    assert [(r.as_of, r.finished is not None) for r in runs] == [(D, False), (D, True), (D, True)]
+    assert runs[1].to_json()["alerts_raised"] == finishing.alerts_raised
+
+
+def one_child_in_care(store, *extra):
+    add(
+        store,
+        [
+            {"child": "C1", "id": "e1", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"},
+            {"child": "C1", "id": "e2", "type": "iro_allocated", "at": "2022-09-13", "iro": "IRO7"},
+            *extra,
+        ],
+    )
+
+
+FIRST_REVIEW = "C1|LAC-REV-1|2022-09-12"  # due Tue 11 Oct 2022
+
+
+def test_a_breach_closed_as_done_is_reopened_when_the_fact_that_closed_it_is_retracted():
+    store = open_store("memory:")
+    one_child_in_care(store)
+    engine = Engine(store)
+    ref = ref_for_obligation(FIRST_REVIEW)
+    run_nightly(store, engine, as_of=date(2022, 10, 20), now=datetime(2022, 10, 20, 23, tzinfo=UTC))
+    add(
+        store,
+        [{"child": "C1", "id": "r1", "type": "review_held", "at": "2022-10-24"}],
+        recorded="2022-10-24T12:00:00+00:00",
+    )
+    closing = run_nightly(store, engine, as_of=date(2022, 10, 24), now=datetime(2022, 10, 24, 23, tzinfo=UTC))
+    closed = AlertQueue(store).get(ref)
+    add(
+        store,
+        [
+            {
+                "child": "C1",
+                "id": "x1",
+                "type": "retracted",
+                "at": "2022-10-25",
+                "target": "r1",
+                "reason": "wrong child",
+            }
+        ],
+        recorded="2022-10-25T12:00:00+00:00",
+    )
+
+    reopening = run_nightly(
+        store, engine, as_of=date(2022, 10, 25), now=datetime(2022, 10, 25, 23, tzinfo=UTC)
+    )
+    again = run_nightly(store, engine, as_of=date(2022, 10, 25), now=datetime(2022, 10, 26, 1, tzinfo=UTC))
+
+    alert = AlertQueue(store).get(ref)
+    assert (closed.status, closed.outcome) == ("resolved", "done late on Mon 24 Oct 2022")
+    assert closing.alerts_closed == 1
+    assert (reopening.alerts_raised, reopening.alerts_reopened) == (0, 1)
+    assert (alert.status, alert.kind, alert.iro) == ("open", "breach", "IRO7")
+    assert [h["what"] for h in alert.history] == ["raised", "resolved", "reopened"]
+    assert alert.history[-1]["note"] == "overdue: due Tue 11 Oct 2022, not done by Tue 25 Oct 2022"
+    assert (again.alerts_raised, again.alerts_closed, again.alerts_reopened) == (0, 0, 0)
+    assert [a.ref for a in AlertQueue(store).all() if a.key == FIRST_REVIEW] == [ref]
+
+
+def test_a_breach_a_manager_resolved_stays_resolved_though_still_overdue():
+    store = open_store("memory:")
+    one_child_in_care(store)
+    engine = Engine(store)
+    ref = ref_for_obligation(FIRST_REVIEW)
+    run_nightly(store, engine, as_of=date(2022, 10, 20), now=datetime(2022, 10, 20, 23, tzinfo=UTC))
+    AlertQueue(store).resolve(
+        ref, outcome="review date agreed with the IRO", by="TM1", now=datetime(2022, 10, 21, 9, tzinfo=UTC)
+    )
+
+    rerun = run_nightly(
+        store, engine, as_of=date(2022, 10, 21), now=datetime(2022, 10, 21, 23, tzinfo=UTC), full=True
+    )
+
+    assert (rerun.alerts_raised, rerun.alerts_reopened) == (0, 0)
+    assert AlertQueue(store).get(ref).outcome == "review date agreed with the IRO"
+
+
+def test_breaches_found_by_the_batch_enter_the_drp_only_when_an_iro_escalates_them():
+    store = open_store("memory:")
+    add(store, council(40))
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    run_nightly(store, engine, as_of=date(2024, 8, 1), now=datetime(2024, 8, 1, 23, tzinfo=UTC))
+    breach = queue.get(ref_for_obligation("C0000|LAC-REV-1|2023-01-02"))
+    queue.escalate(breach.ref, to_stage="1", by="IRO1", now=datetime(2024, 8, 23, 14, tzinfo=UTC))
+
+    on_the_day = run_nightly(store, engine, as_of=date(2024, 9, 2), now=datetime(2024, 9, 2, 23, tzinfo=UTC))
+    day_after = run_nightly(store, engine, as_of=date(2024, 9, 3), now=datetime(2024, 9, 3, 23, tzinfo=UTC))
+
+    assert breach.stage_response_due is None  # five weeks unanswered at "informal" flags nothing
+    assert on_the_day.stage_overdue_raised == 0  # stage 1 response due Mon 2 Sep 2024 (26 Aug skipped)
+    assert day_after.stage_overdue_raised == 1
+    (flag,) = queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 3))
+    assert (flag.alert.parent, flag.alert.due, flag.alert.stage_response_due) == (
+        breach.ref,
+        date(2024, 9, 2),
+        None,
+    )
+
+
+def test_a_stage_overdue_alert_is_closed_when_its_stage_is_answered():
+    store = open_store("memory:")
+    add(store, council(2))
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    ref = queue.raise_alert(
+        "C0001", theme="Drift / legal issues", stage="2", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC)
+    )
+    run_nightly(store, engine, as_of=date(2024, 9, 3), now=datetime(2024, 9, 4, 1, tzinfo=UTC))
+    (flag,) = queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 4))
+    queue.respond(ref, by="HoS", now=datetime(2024, 9, 4, 11, tzinfo=UTC), note="plan to court by Friday")
+
+    closing = run_nightly(store, engine, as_of=date(2024, 9, 4), now=datetime(2024, 9, 5, 1, tzinfo=UTC))
+    after = run_nightly(store, engine, as_of=date(2024, 9, 5), now=datetime(2024, 9, 6, 1, tzinfo=UTC))
+
+    closed = queue.get(flag.alert.ref)
+    assert (closed.status, closed.outcome) == ("resolved", f"{ref} was answered at stage 2")
+    assert closing.alerts_closed == 1
+    assert (after.stage_overdue_raised, after.alerts_closed) == (0, 0)
+
+
+def test_a_stage_answered_while_the_run_is_going_is_not_flagged():
+    store = open_store("memory:")
+    add(store, council(3))
+    queue = AlertQueue(store)
+    ref = queue.raise_alert(
+        "C0002", theme="Placement issues", stage="1", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC)
+    )
+
+    def manager_answers_mid_run(done, total):
+        if done == 1:
+            queue.respond(ref, by="TM1", now=datetime(2024, 9, 10, 1, 5, tzinfo=UTC))
+
+    summary = run_nightly(
+        store,
+        Engine(store),
+        as_of=date(2024, 9, 10),
+        now=datetime(2024, 9, 10, 1, tzinfo=UTC),
+        batch=1,
+        progress=manager_answers_mid_run,
+    )
+
+    assert summary.stage_overdue_raised == 0
+    assert queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 10)) == []
+
+
+def test_night_after_night_the_open_alerts_are_exactly_the_overdue_and_due_soon_obligations(store):
+    from compliance.settings import Settings
+    from rules.registry import REGISTRY
+
+    engine = Engine(store, Settings(raise_due_soon=True))
+    nights = [D + timedelta(days=n) for n in (0, 1, 3, 7, 14, 30, 31, 60, 90)]
+    for night in nights:
+        run_nightly(store, engine, as_of=night, now=datetime.combine(night, datetime.min.time(), tzinfo=UTC))
+
+        wanted = {
+            (o.key, "breach" if o.status is Status.OVERDUE else "due_soon")
+            for e in engine.evaluate_all(as_of=night)
+            for o in e.obligations
+            if o.status in (Status.OVERDUE, Status.DUE_SOON) and str(REGISTRY[o.rule].basis) != "kpi"
+        }
+        open_alerts = {(a.key, a.kind) for a in AlertQueue(store).all() if a.status == "open" and a.key}
+        assert open_alerts == wanted, night
+
+
+def test_a_warning_a_manager_closed_comes_back_as_the_breach_when_the_date_passes():
+    from compliance.settings import Settings
+
+    store = open_store("memory:")
+    one_child_in_care(store)
+    engine = Engine(store, Settings(raise_due_soon=True))
+    ref = ref_for_obligation(FIRST_REVIEW)
+    run_nightly(store, engine, as_of=date(2022, 10, 5), now=datetime(2022, 10, 5, 23, tzinfo=UTC))
+    AlertQueue(store).resolve(
+        ref, outcome="review booked for Mon 10 Oct", by="TM1", now=datetime(2022, 10, 6, 9, tzinfo=UTC)
+    )
+
+    overdue = run_nightly(store, engine, as_of=date(2022, 10, 12), now=datetime(2022, 10, 12, 23, tzinfo=UTC))
+
+    alert = AlertQueue(store).get(ref)
+    assert overdue.alerts_reopened == 1
+    assert (alert.kind, alert.status, alert.days_overdue) == ("breach", "open", 1)
+    assert [h["what"] for h in alert.history] == ["raised", "resolved", "reopened", "breached"]
