@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from events.timeline import PeriodOfCare, Timeline
 from rules import themes
@@ -13,12 +15,27 @@ from rules.timescales import Deadline, Timescale, fmt_date
 
 PROMOTING_EDUCATION = "Promoting the education of looked-after and previously looked-after children (DfE statutory guidance, 2018)"
 
-#: School terms as (start month, start day, end month, end day); RULES.md default.
-TERMS = ((9, 1, 12, 31), (1, 1, 3, 31), (4, 1, 8, 31))
+#: School terms, "MM-DD..MM-DD" (first and last day); RULES.md default. A council sets
+#: its own as EDU-PEP-TERM `terms`, e.g. ["09-01..12-31", "01-01..03-31", "04-01..08-31"].
+#: A term whose last day is earlier in the year than its first ends the next year.
+TERMS = ("09-01..12-31", "01-01..03-31", "04-01..08-31")
+
+NO_DOB = "date of birth not recorded: the age cannot be checked, so the rule is applied"
+
+MonthDay = tuple[int, int]
 
 
 def _closed(period: PeriodOfCare) -> tuple[date, str] | None:
     return (period.ended_on, "left care") if period.ended_on is not None else None
+
+
+def _of_age(tl: Timeline, ctx: RuleContext, day: date) -> bool | None:
+    """Whether the child's age on `day` is within the rule's min_age..max_age (as in force
+    on `day`); None without a date of birth."""
+    age = tl.age_on(day)
+    if age is None:
+        return None
+    return bool(ctx.param("min_age", on=day) <= age <= ctx.param("max_age", on=day))
 
 
 @rule(
@@ -33,44 +50,84 @@ def pep_initiated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A personal education plan is initiated within 10 working days of a child aged 3 to 17 entering care.
 
     Source: Promoting the education of looked-after children (2018): the PEP is part of
-    the care plan, in place within 10 working days. Ages are configurable; without a
-    date of birth the rule still applies and says so.
+    the care plan, in place within 10 working days. The age is the child's age on the day
+    of entering care (3 to 17 by default, configurable); without a date of birth the rule
+    still applies and says so. Each period of care starts a new clock; leaving care before
+    the due date closes it. Only a PEP initiated during the period counts.
 
     Worked examples:
     - Met: a 9-year-old entered care Mon 3 Apr 2023; 10 working days, skipping Good Friday
-      and Easter Monday, is Wed 19 Apr 2023; PEP initiated Tue 18 Apr 2023: met.
+      (7 Apr) and Easter Monday (10 Apr), is Wed 19 Apr 2023; PEP initiated Tue 18 Apr 2023: met.
+    - Missed: PEP initiated Thu 20 Apr 2023: late by 1 working day.
     - Not applicable: a 2-year-old entering care has no PEP obligation.
     """
     peps = tl.of_type("pep_initiated")
     for period in tl.periods:
-        age = tl.age_on(period.started_on)
-        notes = []
-        if age is None:
-            notes.append("date of birth not recorded: assumed of school age")
-        elif (
-            not ctx.param("min_age", on=period.started_on)
-            <= age
-            <= ctx.param("max_age", on=period.started_on)
-        ):
+        of_age = _of_age(tl, ctx, period.started_on)
+        if of_age is False:
             continue
-        met = first_on_or_after(peps, period.started_on, until=period.ended_on)
         yield ctx.obligation(
             tl,
             start=period.start,
             deadline=ctx.deadline(period.started_on),
-            met_by=met,
+            met_by=first_on_or_after(peps, period.started_on, until=period.ended_on),
             closed=_closed(period),
-            notes=notes,
+            notes=[NO_DOB] if of_age is None else [],
         )
 
 
-def _terms_between(first: date, last: date) -> Iterator[tuple[date, date]]:
-    for year in range(first.year - 1, last.year + 1):
-        for sm, sd, em, ed in TERMS:
-            start = date(year, sm, sd)
-            end = date(year, em, ed)
-            if end >= first and start <= last:
-                yield start, end
+def parse_terms(value: Sequence[Any]) -> tuple[tuple[MonthDay, MonthDay], ...]:
+    """School terms from the setting: each "MM-DD..MM-DD" (or a pair ["MM-DD", "MM-DD"])
+    gives the first and last day of a term; 29 February is refused (not every year has it)."""
+    return _parse_terms(tuple(item if isinstance(item, str) else tuple(item) for item in value))
+
+
+@lru_cache(maxsize=64)
+def _parse_terms(value: tuple[Any, ...]) -> tuple[tuple[MonthDay, MonthDay], ...]:
+    def month_day(text: Any) -> MonthDay:
+        try:
+            month, day = (int(part) for part in str(text).strip().split("-"))
+            date(2023, month, day)  # a year without 29 February
+        except ValueError:
+            raise ValueError(
+                f"school term day {text!r} is not MM-DD (e.g. '09-01'; 29 February is not allowed)"
+            ) from None
+        return month, day
+
+    terms = []
+    for item in value:
+        parts = item.split("..") if isinstance(item, str) else item
+        if len(parts) != 2:
+            raise ValueError(f"school term {item!r} is not 'MM-DD..MM-DD' (first and last day)")
+        terms.append((month_day(parts[0]), month_day(parts[1])))
+    return tuple(terms)
+
+
+def _term_dates(year: int, term: tuple[MonthDay, MonthDay]) -> tuple[date, date]:
+    (sm, sd), (em, ed) = term
+    start = date(year, sm, sd)
+    end = date(year, em, ed)
+    return start, end if end >= start else date(year + 1, em, ed)
+
+
+def _terms(ctx: RuleContext, first: date, last: date) -> list[tuple[date, date]]:
+    """The school terms overlapping first..last, in order. Each term is one of the terms
+    set as in force on its own first day (so a council's change of terms applies from its
+    effective date)."""
+
+    def terms_on(day: date) -> tuple[tuple[MonthDay, MonthDay], ...]:
+        return parse_terms(ctx.param("terms", on=day))
+
+    samples = {first, last, *(date(y, 1, 1) for y in range(first.year, last.year + 1))}
+    definitions = {terms_on(day) for day in samples}
+    found = set()
+    for definition in definitions:
+        for term in definition:
+            for year in range(first.year - 1, last.year + 1):
+                start, end = _term_dates(year, term)
+                if end >= first and start <= last and (len(definitions) == 1 or term in terms_on(start)):
+                    found.add((start, end))
+    return sorted(found)
 
 
 @rule(
@@ -78,41 +135,46 @@ def _terms_between(first: date, last: date) -> Iterator[tuple[date, date]]:
     title="PEP reviewed each term",
     basis=Basis.GUIDANCE,
     citation=f"{PROMOTING_EDUCATION}; scorecard P4.2 '% completed PEPs (termly)' (seed 004)",
-    params={"min_age": 4, "max_age": 17},
+    params={"min_age": 4, "max_age": 17, "terms": TERMS},
     theme=themes.CARE_PLANNING,
 )
 def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The PEP is reviewed in every school term in which a child of school age is looked after.
 
     Source: Promoting the education of looked-after children (2018); scorecard P4.2 (seed
-    004). Terms: 1 Sep-31 Dec, 1 Jan-31 Mar, 1 Apr-31 Aug. The clock starts at the later of
-    the term's start and the start of the period of care; it is due on the term's last day.
-    School age is 4 (reception) to 17, configurable. A PEP initiated in the term also counts.
+    004). Terms (configurable `terms`): 1 Sep-31 Dec, 1 Jan-31 Mar, 1 Apr-31 Aug. One
+    obligation per term: the clock starts at the later of the term's first day and the
+    start of the period of care, and it is due on the term's last day; a PEP reviewed (or
+    initiated) in that window, while in care, meets it. Leaving care before the term's
+    last day closes it. School age is the child's age on the clock start, 4 (reception)
+    to 17 by default (`min_age`, `max_age`); without a date of birth the rule applies and
+    says so. Terms before the period of care, or starting after the as-of date, are not
+    listed.
 
     Worked examples:
-    - Met: looked after all spring term 2024 (1 Jan-31 Mar 2024); PEP reviewed Thu 14 Mar 2024: met.
-    - Missed: no review by Sun 31 Mar 2024: overdue from Mon 1 Apr 2024.
-    - Left care Fri 15 Mar 2024 without a review that term: closed.
+    - Met: entered care Wed 1 Nov 2023 (autumn term 1 Sep-31 Dec 2023: clock from Wed 1 Nov
+      2023, due Sun 31 Dec 2023); PEP reviewed Tue 5 Dec 2023: met.
+    - Missed: no review in the spring term by Sun 31 Mar 2024: overdue from Mon 1 Apr 2024.
+    - Closed: left care Fri 15 Mar 2024 without a review that term.
     """
     reviews = tl.of_type("pep_reviewed", "pep_initiated")
     for period in tl.periods:
-        last = period.ended_on or ctx.as_of
-        for term_start, term_end in _terms_between(period.started_on, last):
+        last = min(period.ended_on or ctx.as_of, ctx.as_of)
+        for term_start, term_end in _terms(ctx, period.started_on, last):
             start = max(term_start, period.started_on)
-            if start > ctx.as_of:
+            if start > ctx.as_of or (period.ended_on is not None and start >= period.ended_on):
                 continue
-            age = tl.age_on(start)
-            if age is not None and not ctx.param("min_age", on=start) <= age <= ctx.param(
-                "max_age", on=start
-            ):
+            of_age = _of_age(tl, ctx, start)
+            if of_age is False:
                 continue
-            met = next((r for r in reviews if start <= r.on <= term_end), None)
-            closed = (
-                (period.ended_on, "left care")
-                if period.ended_on is not None and period.ended_on <= term_end
-                else None
+            until = term_end if period.ended_on is None else min(term_end, period.ended_on)
+            met = next((r for r in reviews if start <= r.on <= until), None)
+            ended = period.ended_on
+            closed = (ended, "left care") if ended is not None and ended < term_end else None
+            deadline = Deadline(
+                term_end,
+                f"within the term {fmt_date(term_start)} to {fmt_date(term_end)}: by {fmt_date(term_end)}",
             )
-            deadline = Deadline(term_end, f"within the term {fmt_date(term_start)} to {fmt_date(term_end)}")
             yield ctx.obligation(
                 tl,
                 start=start,
@@ -120,13 +182,17 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 met_by=met,
                 closed=closed,
                 title=f"PEP reviewed in the term from {fmt_date(term_start)}",
+                notes=[NO_DOB] if of_age is None else [],
             )
 
 
 @calendar_trigger
 def next_term(tl: Timeline, as_of: date) -> list[date]:
-    """A new term starts a new EDU-PEP-TERM clock for a child in care on that day."""
+    """A new term starts a new EDU-PEP-TERM clock for a child in care on that day.
+
+    Triggers get no settings, so this wakes the child at the catalogue's default term
+    starts; a council's own `terms` take effect at the child's next recorded event."""
     if tl.period_on(as_of) is None:
         return []
-    starts = [date(as_of.year + k, sm, sd) for k in (0, 1) for sm, sd, _, _ in TERMS]
+    starts = [_term_dates(as_of.year + k, term)[0] for k in (0, 1) for term in parse_terms(TERMS)]
     return [min(d for d in starts if d > as_of)]

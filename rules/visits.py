@@ -1,12 +1,31 @@
-"""Statutory visits to looked-after children (CPPCR 2010 reg 28)."""
+"""Statutory visits to looked-after children (CPPCR 2010 reg 28).
+
+Shared reading of the regulation for the five rules here:
+
+- Only a visit at which the child was seen (`seen`, true by default) counts; a visit at
+  which the child was not seen is named in the explanation of the clock it failed to stop.
+- A visit belongs to the placement the child was in that day. On the day of a move (one
+  placement ends, the next starts) it belongs to the new placement; on the last day of a
+  placement that no other placement follows that day (left care, or a gap) it belongs to
+  the ending placement.
+- "At intervals of not more than X" runs from the actual date of the previous visit in
+  the same placement. Which interval applies is decided on the date of that visit: in the
+  first year of the placement (before its first anniversary) VIS-2; after it VIS-3 for a
+  placement intended to last until 18 (`long_term`), VIS-4 otherwise.
+- The end of the placement closes its clocks ("placement ended", or "left care" when the
+  period of care ended with it).
+- Placements with parents (PLACE P1), and those a council lists as connected-person
+  placements on temporary approval, follow VIS-PWP instead of VIS-1/2/3/4.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
 from events.codes import PLACED_WITH_PARENTS, PlacementType
-from events.timeline import Fact, Placement, Timeline
+from events.timeline import Fact, Placement, Timeline, fmt_date
 from rules import themes
 from rules.obligation import Basis, Obligation
 from rules.registry import RuleContext, rule
@@ -18,7 +37,10 @@ CPPCR_IN_FORCE = date(2011, 4, 1)
 REG28 = "Care Planning, Placement and Case Review (England) Regulations 2010, reg 28"
 
 
-def _first_anniversary(placement: Placement) -> date:
+def first_anniversary(placement: Placement) -> date:
+    """The first anniversary of a placement's start; from 29 February it is 28 February
+    (as `relativedelta(years=1)` and the timeline's birthdays). The first year of the
+    placement is every day before it."""
     start = placement.started_on
     try:
         return start.replace(year=start.year + 1)
@@ -26,18 +48,25 @@ def _first_anniversary(placement: Placement) -> date:
         return start.replace(year=start.year + 1, day=28)
 
 
-def _visits_in(tl: Timeline, placement: Placement) -> tuple[list[Fact], list[Fact]]:
-    """Visits during a placement: (child seen, child not seen). Worked out once per
-    timeline for all placements, as five rules ask."""
+def visits_in(tl: Timeline, placement: Placement) -> tuple[list[Fact], list[Fact]]:
+    """Visits during a placement: (child seen, child not seen), in timeline order. Worked
+    out once per timeline for all placements, as five rules ask."""
     return tl.memo("visits-by-placement", lambda: _split_visits(tl))[placement.start.seq]
 
 
 def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
     visits = tl.of_type("statutory_visit")
-    out = {}
-    for placement in tl.placements:
-        end = placement.ended_on
-        during = [v for v in visits if v.on >= placement.started_on and (end is None or v.on <= end)]
+    placements = tl.placements
+    starts = Counter(p.started_on for p in placements)
+    out: dict[int, tuple[list[Fact], list[Fact]]] = {}
+    for placement in placements:
+        start, end = placement.started_on, placement.ended_on
+        # The last day belongs to this placement unless another placement starts that
+        # day (a move: the visit is to the new placement).
+        moved = end is not None and starts[end] > (1 if end == start else 0)
+        during = [
+            v for v in visits if start <= v.on and (end is None or v.on < end or (v.on == end and not moved))
+        ]
         out[placement.start.seq] = (
             [v for v in during if v.get("seen", True)],
             [v for v in during if not v.get("seen", True)],
@@ -45,19 +74,27 @@ def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
     return out
 
 
-def _not_seen_notes(unseen: list[Fact], start: date, until: date | None) -> list[str]:
+def _not_seen_notes(unseen: list[Fact], start: Fact, until: Fact | None) -> list[str]:
+    """The visits between a clock's start and the visit that stopped it (or now) at which
+    the child was not seen."""
     return [
-        f"{v.describe()}: the child was not seen, so it does not count"
+        f"{v.describe()}: the child was not seen, so it does not count as a statutory visit"
         for v in unseen
-        if v.on >= start and (until is None or v.on <= until)
+        if v.on >= start.on and (until is None or v.on <= until.on)
     ]
 
 
 def _closed(placement: Placement) -> tuple[date, str] | None:
-    return (placement.ended_on, "placement ended") if placement.ended_on is not None else None
+    end = placement.end
+    if end is None:
+        return None
+    return (end.on, "left care" if end.type == "left_care" else "placement ended")
 
 
-def _uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
+def uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
+    """Whether VIS-PWP (not VIS-1/2/3/4) governs this placement's visits: placed with
+    parents, or a placement type the council treats as a connected person on temporary
+    approval (VIS-PWP `connected_types`, as in force at the placement start)."""
     connected = ctx.param_of("VIS-PWP", "connected_types", on=placement.started_on)
     return placement.placement_type in PLACED_WITH_PARENTS or placement.placement_type in tuple(connected)
 
@@ -74,42 +111,53 @@ def _uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
 def first_visit(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The child is visited (and seen) within 7 days of the start of each placement.
 
-    Source: CPPCR 2010 reg 28(2)(a). Calendar days: weekends and bank holidays count.
-    Placements with parents use VIS-PWP instead.
+    Source: CPPCR 2010 reg 28(2)(a) ("within one week of the start of any placement").
+    Calendar days: weekends and bank holidays count. A visit at which the child was not
+    seen does not count. The end of the placement closes the clock. Placements with
+    parents (and configured connected-person placements) follow VIS-PWP instead.
 
     Worked examples:
-    - Met: placed Tue 28 Feb 2023; due Tue 7 Mar 2023; visited Tue 7 Mar 2023: met.
-    - Leap year: placed Wed 28 Feb 2024; due Wed 6 Mar 2024.
-    - Missed: visited Wed 8 Mar 2023 (first case): late.
+    - Met: placed Tue 28 Feb 2023; 7 days is Tue 7 Mar 2023; visited Tue 7 Mar 2023: met.
+    - Leap year: placed Wed 28 Feb 2024; 29 Feb is day 1, so 7 days is Wed 6 Mar 2024.
+    - Missed: placed Tue 28 Feb 2023, first seen Wed 8 Mar 2023: late.
+    - Closed: placed Tue 28 Feb 2023, placement ended Fri 3 Mar 2023 with no visit.
     """
     for placement in tl.placements:
-        if _uses_pwp(ctx, placement):
+        if uses_pwp(ctx, placement):
             continue
-        seen, unseen = _visits_in(tl, placement)
-        deadline = ctx.deadline(placement.started_on)
+        seen, unseen = visits_in(tl, placement)
+        met = seen[0] if seen else None
         yield ctx.obligation(
             tl,
             start=placement.start,
-            deadline=deadline,
-            met_by=seen[0] if seen else None,
+            deadline=ctx.deadline(placement.started_on),
+            met_by=met,
             closed=_closed(placement),
             discriminator=str(placement.start.seq),
-            notes=_not_seen_notes(unseen, placement.started_on, seen[0].on if seen else None),
+            notes=_not_seen_notes(unseen, placement.start, met),
         )
+
+
+def _which_interval(placement: Placement, visit: Fact) -> tuple[str, str]:
+    """(rule id, reason) for the clock a visit starts: VIS-2 in the first year of the
+    placement, then VIS-3 (long-term) or VIS-4."""
+    anniversary = first_anniversary(placement)
+    if visit.on < anniversary:
+        return "VIS-2", f"in the first year of the placement (first anniversary {fmt_date(anniversary)})"
+    after = f"after the first year of the placement (first anniversary {fmt_date(anniversary)})"
+    if placement.long_term:
+        return "VIS-3", after + "; the placement is intended to last until 18"
+    return "VIS-4", after + "; the placement is not recorded as intended to last until 18"
 
 
 def _later_visits(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obligation]:
     """VIS-2/3/4: from each visit, the next within the interval that applies at that visit."""
     for placement in tl.placements:
-        if _uses_pwp(ctx, placement):
+        if uses_pwp(ctx, placement):
             continue
-        seen, unseen = _visits_in(tl, placement)
-        anniversary = _first_anniversary(placement)
+        seen, unseen = visits_in(tl, placement)
         for i, previous in enumerate(seen):
-            if previous.on < anniversary:
-                rule_id = "VIS-2"
-            else:
-                rule_id = "VIS-3" if placement.long_term else "VIS-4"
+            rule_id, reason = _which_interval(placement, previous)
             if rule_id != which:
                 continue
             following = seen[i + 1] if i + 1 < len(seen) else None
@@ -120,7 +168,10 @@ def _later_visits(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obliga
                 met_by=following,
                 closed=_closed(placement),
                 discriminator=str(previous.seq),
-                notes=_not_seen_notes(unseen, previous.on, following.on if following else None),
+                notes=[
+                    f"Previous visit {fmt_date(previous.on)} was {reason}",
+                    *_not_seen_notes(unseen, previous, following),
+                ],
             )
 
 
@@ -136,13 +187,14 @@ def _later_visits(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obliga
 def first_year_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """In the first year of a placement the child is visited at intervals of not more than 6 weeks.
 
-    Source: CPPCR 2010 reg 28(2)(b). Measured from the actual date of the previous visit in
-    which the child was seen; a visit that falls before the placement's first anniversary
-    starts a 42-day clock.
+    Source: CPPCR 2010 reg 28(2)(b). Measured in calendar days from the actual date of the
+    previous visit in the placement at which the child was seen; every such visit before
+    the placement's first anniversary starts a 42-day clock (even if it falls due after
+    the anniversary). Christmas and bank holidays make no difference.
 
     Worked examples:
-    - Met: visited Mon 4 Dec 2023; due Mon 15 Jan 2024 (42 calendar days, Christmas
-      included); visited Fri 12 Jan 2024: met.
+    - Met: visited Mon 4 Dec 2023; 42 days (Christmas included) is Mon 15 Jan 2024;
+      visited Fri 12 Jan 2024: met.
     - Missed: next visit Tue 16 Jan 2024: late by 1 working day.
     """
     return _later_visits(tl, ctx, "VIS-2")
@@ -161,12 +213,14 @@ def long_term_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """After the first year of a placement intended to last until 18, visits are at intervals of not more than 3 months.
 
     Source: CPPCR 2010 reg 28(2)(c)(i) (`long_term` on the placement). The interval is the
-    one that applies on the date of the previous visit.
+    one that applies on the date of the previous visit: a visit on or after the first
+    anniversary of a long-term placement starts a 3-month clock (month-end clamped).
 
     Worked examples:
-    - Met: long-term placement from Mon 3 Jan 2022; visit Wed 11 Jan 2023 (after the first
-      anniversary); due Tue 11 Apr 2023; visited Mon 3 Apr 2023: met.
+    - Met: long-term placement from Mon 3 Jan 2022 (first anniversary Tue 3 Jan 2023);
+      visit Wed 11 Jan 2023; 3 months is Tue 11 Apr 2023; visited Mon 3 Apr 2023: met.
     - Missed: visited Wed 12 Apr 2023: late.
+    - Month end: a visit on Thu 30 Nov 2023 is due again by Thu 29 Feb 2024.
     """
     return _later_visits(tl, ctx, "VIS-3")
 
@@ -183,11 +237,12 @@ def long_term_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def other_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """After the first year of a placement not intended to last until 18, visits stay at intervals of not more than 6 weeks.
 
-    Source: CPPCR 2010 reg 28(2)(c)(ii).
+    Source: CPPCR 2010 reg 28(2)(c)(ii). As VIS-2, for visits on or after the placement's
+    first anniversary.
 
     Worked examples:
-    - Met: placement from Mon 3 Jan 2022 (not long-term); visit Wed 11 Jan 2023; due Wed 22
-      Feb 2023; visited Mon 20 Feb 2023: met.
+    - Met: placement from Mon 3 Jan 2022 (not long-term); visit Wed 11 Jan 2023; 42 days
+      is Wed 22 Feb 2023; visited Mon 20 Feb 2023: met.
     - Missed: no visit by Mon 27 Feb 2023: overdue.
     """
     return _later_visits(tl, ctx, "VIS-4")
@@ -213,27 +268,57 @@ def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Oblig
 
     Source: CPPCR 2010 reg 28(3)-(4). Temporary approval is not in the data, so the
     placement types treated as connected-person placements are a setting
-    (`connected_types`, e.g. ["U1", "U3"]); none by default.
+    (`connected_types`, e.g. ["U1", "U2", "U3"]); none by default. These placements
+    follow this rule instead of VIS-1/2/3/4. Calendar days throughout.
+
+    Reading: "the first review carried out in accordance with Part 6" is the child's first
+    looked-after review of the period of care (reg 33(1)). The first visit of any such
+    placement is due within a week of its start (reg 28(2)(a), "subject to" (3)-(6), which
+    a placement starting after the first review leaves in force); after that, a visit made
+    before the first review sets the next a week later, and a visit on or after it sets the
+    next 42 days (parents) or 28 days (connected person) later. The end of the placement
+    closes the clock.
 
     Worked examples:
     - Placed with parents Mon 6 Mar 2023: first visit due Mon 13 Mar 2023; visited Fri 10
       Mar 2023: met; next due Fri 17 Mar 2023 (weekly until the first review).
+    - Missed: no visit until Mon 20 Mar 2023: the visit due Fri 17 Mar 2023 is late.
     - After the first review on Fri 31 Mar 2023: a visit on Mon 3 Apr 2023 sets the next due
       Mon 15 May 2023 (42 days).
     """
     reviews = [f for f in tl.of_type("review_held") if f.get("kind", "looked_after") == "looked_after"]
     for placement in tl.placements:
-        if not _uses_pwp(ctx, placement):
+        if not uses_pwp(ctx, placement):
             continue
-        period = tl.period_on(placement.started_on)
-        first_review = next((r for r in reviews if period is not None and r.on >= period.started_on), None)
+        period = tl.periods[placement.period - 1]
+        first_review = next(
+            (
+                r
+                for r in reviews
+                if r.on >= period.started_on and (period.ended_on is None or r.on <= period.ended_on)
+            ),
+            None,
+        )
         later = "parents" if placement.placement_type in PLACED_WITH_PARENTS else "connected"
-        seen, unseen = _visits_in(tl, placement)
+        seen, unseen = visits_in(tl, placement)
         starts: list[Fact] = [placement.start, *seen]
         for i, start in enumerate(starts):
-            before_review = first_review is None or start.on < first_review.on
-            name = "until_first_review" if before_review else later
             following = seen[i] if i < len(seen) else None
+            if i == 0:
+                name = "until_first_review"
+                why = "First visit of the placement: within a week of its start"
+            elif first_review is None or start.on < first_review.on:
+                name = "until_first_review"
+                why = (
+                    "Weekly: the first review of this period of care has not been held"
+                    if first_review is None
+                    else f"Weekly: before the first review of this period of care ({first_review.describe()})"
+                )
+            else:
+                name = later
+                why = f"After the first review of this period of care ({first_review.describe()}): " + (
+                    "placed with parents" if later == "parents" else "connected person"
+                )
             yield ctx.obligation(
                 tl,
                 start=start,
@@ -241,5 +326,5 @@ def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Oblig
                 met_by=following,
                 closed=_closed(placement),
                 discriminator=str(start.seq),
-                notes=_not_seen_notes(unseen, start.on, following.on if following else None),
+                notes=[why, *_not_seen_notes(unseen, start, following)],
             )
