@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from itertools import islice
 
 from events.timeline import Fact, Timeline
 from rules import themes
@@ -23,13 +22,17 @@ def _adoption_reviews(tl: Timeline) -> tuple[Fact, ...]:
 
 
 def _ended(tl: Timeline, after: date) -> tuple[date, str] | None:
-    """Adoption order granted, or leaving care, stops the adoption review clocks."""
-    for fact in tl.facts:
-        if fact.on >= after and fact.type == "adoption_order_granted":
-            return (fact.on, "adoption order granted")
-        if fact.on >= after and fact.type == "left_care":
-            return (fact.on, "left care")
+    """Adoption order granted, or leaving care, on or after `after` stops the adoption review clocks."""
+    for fact in tl.of_type("adoption_order_granted", "left_care"):
+        if fact.on >= after:
+            reason = "adoption order granted" if fact.type == "adoption_order_granted" else "left care"
+            return (fact.on, reason)
     return None
+
+
+def _earliest(*stops: tuple[date, str] | None) -> tuple[date, str] | None:
+    found = [s for s in stops if s is not None]
+    return min(found, key=lambda s: s[0]) if found else None
 
 
 @rule(
@@ -44,27 +47,45 @@ def _ended(tl: Timeline, after: date) -> tuple[date, str] | None:
 def first_review_not_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child authorised for adoption but not yet placed has a review within 3 months of the placement order.
 
-    Source: AAR 2005 reg 36(1). Placement for adoption before the due date closes it (the
-    placed-child reviews of ADP-REV-P1 take over).
+    Source: AAR 2005 reg 36(1). Adoption reviews are `review_held` of kind `adoption`.
+    Placement for adoption before the due date closes it ("placed for adoption"; the
+    placed-child reviews of ADP-REV-P1 take over); so do an adoption order and leaving care.
 
     Worked examples:
     - Met: placement order Wed 31 May 2023; due Thu 31 Aug 2023; review Tue 29 Aug 2023: met.
+    - Missed: review Fri 1 Sep 2023: late by 1 working day.
+    - Month end: placement order Tue 31 Jan 2023; due Sun 30 Apr 2023 (clamped).
     - Closed: placed for adoption Mon 17 Jul 2023 before any review: closed.
     """
     reviews = _adoption_reviews(tl)
     placed = tl.of_type("placed_for_adoption")
     for order in tl.of_type("placement_order_granted"):
         placement = first_on_or_after(placed, order.on)
-        closed = (placement.on, "placed for adoption") if placement is not None else _ended(tl, order.on)
+        as_placed = (placement.on, "placed for adoption") if placement is not None else None
         met = first_on_or_after(reviews, order.on, until=placement.on if placement else None)
         yield ctx.obligation(
             tl,
             start=order,
             deadline=ctx.deadline(order.on),
             met_by=met,
-            closed=closed,
+            closed=_earliest(as_placed, _ended(tl, order.on)),
             discriminator=str(order.seq),
         )
+
+
+def _placements(tl: Timeline) -> Iterator[tuple[Fact, list[Fact], tuple[date, str] | None]]:
+    """Each placement for adoption, the adoption reviews held in it, and what stopped its clocks.
+
+    A later placement for adoption (the first one disrupted) starts afresh and stops the
+    clocks of the earlier one ("placed for adoption again").
+    """
+    reviews = _adoption_reviews(tl)
+    placed = tl.of_type("placed_for_adoption")
+    for i, placement in enumerate(placed):
+        following = placed[i + 1] if i + 1 < len(placed) else None
+        held = [r for r in reviews if r.on >= placement.on and (following is None or r.on < following.on)]
+        again = (following.on, "placed for adoption again") if following is not None else None
+        yield placement, held, _earliest(again, _ended(tl, placement.on))
 
 
 @rule(
@@ -79,34 +100,22 @@ def first_review_not_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligati
 def first_review_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child placed for adoption has a first review within 4 weeks of the placement.
 
-    Source: AAR 2005 reg 36(3)(a).
+    Source: AAR 2005 reg 36(3)(a). An adoption order, leaving care or a new placement for
+    adoption (the first disrupted; its own clock starts) before the due date closes it.
 
     Worked examples:
     - Met: placed Mon 17 Jul 2023; 4 weeks (28 days) is Mon 14 Aug 2023; review Fri 11 Aug 2023: met.
     - Missed: review Tue 15 Aug 2023: late.
     """
-    reviews = _adoption_reviews(tl)
-    for placed in tl.of_type("placed_for_adoption"):
-        met = first_on_or_after(reviews, placed.on)
+    for placement, held, stopped in _placements(tl):
         yield ctx.obligation(
             tl,
-            start=placed,
-            deadline=ctx.deadline(placed.on),
-            met_by=met,
-            closed=_ended(tl, placed.on),
-            discriminator=str(placed.seq),
+            start=placement,
+            deadline=ctx.deadline(placement.on),
+            met_by=held[0] if held else None,
+            closed=stopped,
+            discriminator=str(placement.seq),
         )
-
-
-def _placed_reviews(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obligation]:
-    reviews = _adoption_reviews(tl)
-    for placed in tl.of_type("placed_for_adoption"):
-        after = [r for r in reviews if r.on >= placed.on]
-        if which == "ADP-REV-P2":
-            # Only the interval after the first review; the later ones are ADP-REV-PN.
-            yield from islice(ctx.intervals(tl, after[:2], closed=_ended(tl, placed.on)), 1)
-        else:
-            yield from ctx.intervals(tl, after[1:], closed=_ended(tl, placed.on))
 
 
 @rule(
@@ -121,13 +130,27 @@ def _placed_reviews(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obli
 def second_review_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The second review after placement for adoption is held within 3 months of the first.
 
-    Source: AAR 2005 reg 36(3)(b).
+    Source: AAR 2005 reg 36(3)(b). Measured from the date the first review was held; an
+    adoption order, leaving care or a new placement for adoption before the due date closes it.
 
     Worked examples:
     - Met: first review Fri 11 Aug 2023; due Sat 11 Nov 2023; review Thu 9 Nov 2023: met.
+    - Missed: review Mon 13 Nov 2023: late by 1 working day.
     - Closed: adoption order granted Fri 3 Nov 2023: closed.
     """
-    return _placed_reviews(tl, ctx, "ADP-REV-P2")
+    for _placement, held, stopped in _placements(tl):
+        if not held:
+            continue
+        # Only the interval after the first review; the later ones are ADP-REV-PN.
+        first = held[0]
+        yield ctx.obligation(
+            tl,
+            start=first,
+            deadline=ctx.deadline(first.on),
+            met_by=held[1] if len(held) > 1 else None,
+            closed=stopped,
+            discriminator=str(first.seq),
+        )
 
 
 @rule(
@@ -142,10 +165,12 @@ def second_review_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]
 def later_reviews_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """Later reviews of a child placed for adoption are held at intervals of not more than 6 months.
 
-    Source: AAR 2005 reg 36(3)(c).
+    Source: AAR 2005 reg 36(3)(c). Each review held resets the clock; an adoption order,
+    leaving care or a new placement for adoption before the due date closes it.
 
     Worked examples:
     - Met: second review Thu 9 Nov 2023; due Thu 9 May 2024; review Fri 3 May 2024: met.
     - Missed: no review by Mon 13 May 2024: overdue.
     """
-    return _placed_reviews(tl, ctx, "ADP-REV-PN")
+    for _placement, held, stopped in _placements(tl):
+        yield from ctx.intervals(tl, held[1:], closed=stopped)

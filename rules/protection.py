@@ -9,9 +9,12 @@ from events.timeline import Fact, ProtectionPlan, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
 from rules.registry import RuleContext, first_on_or_after, rule
-from rules.timescales import Timescale
+from rules.timescales import Timescale, fmt_date
 
 WT = "Working Together to Safeguard Children (2018/2023)"
+
+#: Referral decisions after which no child and family assessment is needed.
+NO_ASSESSMENT = ("nfa", "early_help")
 
 
 def _plan_closed(plan: ProtectionPlan) -> tuple[date, str] | None:
@@ -80,8 +83,10 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         until = referrals[i + 1].on if i + 1 < len(referrals) else None
         decision = first_on_or_after(decisions, referral.on, until=until)
         closed = None
-        if decision is not None and decision.get("outcome") in ("nfa", "early_help"):
-            closed = (decision.on, f"no assessment needed (decision: {decision['outcome']})")
+        notes: list[str] = []
+        if decision is not None and decision.get("outcome") in NO_ASSESSMENT:
+            closed = (decision.on, "no assessment needed")
+            notes.append(f"Referral decision on {fmt_date(decision.on)}: {decision['outcome']}")
         met = first_on_or_after(done, referral.on, until=until)
         yield ctx.obligation(
             tl,
@@ -90,6 +95,7 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             met_by=met,
             closed=closed,
             discriminator=str(referral.seq),
+            notes=notes,
         )
 
 
@@ -106,29 +112,61 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """An initial child protection conference is held within 15 working days of the strategy discussion that started section 47 enquiries.
 
     Source: Working Together; CIN census validation 8675Q. Setting `clock_start`: "first"
-    (default) or "last" s47 strategy discussion before the conference.
+    (default) or "last" of the s47 strategy discussions held since the previous initial
+    conference, as in force on the day of the first. A discussion held while the child is
+    already on a plan needs no initial conference (the core group and review conference
+    take it up) and starts no clock.
 
     Worked examples:
-    - Met: s47 strategy discussion Thu 21 Dec 2023; 15 working days, skipping 25 Dec, 26 Dec
-      and 1 Jan, is Tue 16 Jan 2024; ICPC Tue 16 Jan 2024: met.
-    - Missed: ICPC Wed 17 Jan 2024: late by 1 working day.
+    - Met: s47 strategy discussion Wed 20 Dec 2023; 15 working days, skipping 25 Dec, 26 Dec
+      2023 and 1 Jan 2024, is Mon 15 Jan 2024; ICPC Mon 15 Jan 2024: met.
+    - Missed: ICPC Tue 16 Jan 2024: late by 1 working day.
+    - Last discussion: discussions Wed 20 Dec 2023 and Fri 5 Jan 2024; with `clock_start`
+      "last" the conference is due Fri 26 Jan 2024.
     """
-    discussions = [f for f in tl.of_type("strategy_discussion") if f.get("s47")]
+    plans = tl.protection_plans
+    discussions = [
+        f
+        for f in tl.of_type("strategy_discussion")
+        if f.get("s47") and not any(_open_on(plan, f.on) for plan in plans)
+    ]
     conferences = tl.of_type("icpc_held")
+    # On one day, a discussion comes before the conference it led to, whatever the order
+    # they were recorded in.
+    ordered = sorted([*discussions, *conferences], key=lambda f: (f.on, f.type == "icpc_held", f.seq))
     pending: list[Fact] = []
-    for fact in sorted([*discussions, *conferences], key=Fact.sort_key):
+    for fact in ordered:
         if fact.type == "strategy_discussion":
             pending.append(fact)
             continue
         if pending:
-            start = pending[0] if ctx.param("clock_start", on=pending[0].on) == "first" else pending[-1]
-            yield ctx.obligation(
-                tl, start=start, deadline=ctx.deadline(start.on), met_by=fact, discriminator=str(start.seq)
-            )
+            yield _icpc_obligation(tl, ctx, pending, met_by=fact)
             pending = []
     if pending:
-        start = pending[0] if ctx.param("clock_start", on=pending[0].on) == "first" else pending[-1]
-        yield ctx.obligation(tl, start=start, deadline=ctx.deadline(start.on), discriminator=str(start.seq))
+        yield _icpc_obligation(tl, ctx, pending, met_by=None)
+
+
+def _open_on(plan: ProtectionPlan, day: date) -> bool:
+    """The plan was in force on `day` (made before it, not ended by it)."""
+    return plan.started_on < day and (plan.ended_on is None or day < plan.ended_on)
+
+
+def _icpc_obligation(
+    tl: Timeline, ctx: RuleContext, discussions: list[Fact], met_by: Fact | None
+) -> Obligation:
+    first = discussions[0]
+    start = first if ctx.param("clock_start", on=first.on) == "first" else discussions[-1]
+    notes = [
+        f"{len(discussions)} s47 strategy discussions; the clock runs from the {'first' if start is first else 'last'}"
+    ]
+    return ctx.obligation(
+        tl,
+        start=start,
+        deadline=ctx.deadline(start.on),
+        met_by=met_by,
+        discriminator=str(start.seq),
+        notes=notes if len(discussions) > 1 else (),
+    )
 
 
 @rule(
@@ -142,11 +180,13 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def first_core_group(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The first core group meets within 10 working days of the initial conference that made a plan.
 
-    Source: Working Together.
+    Source: Working Together. One clock per plan, from the initial conference that made it;
+    the plan ending before the due date closes it ("plan ended").
 
     Worked examples:
     - Met: ICPC with plan Wed 20 Mar 2024; 10 working days, skipping Good Friday 29 Mar and
       Easter Monday 1 Apr 2024, is Fri 5 Apr 2024; core group Fri 5 Apr 2024: met.
+    - Missed: core group Mon 8 Apr 2024: late by 1 working day.
     - Closed: the plan ended on Wed 27 Mar 2024 before any core group: closed.
     """
     groups = tl.of_type("core_group_held")
@@ -172,11 +212,15 @@ def first_core_group(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def first_review_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The first review child protection conference is held within 3 months of the initial conference.
 
-    Source: Working Together.
+    Source: Working Together. One clock per plan, from the initial conference that made it;
+    the plan ending before the due date closes it ("plan ended"); a review conference that
+    ends the plan meets it.
 
     Worked examples:
     - Met: ICPC Tue 31 Oct 2023; due Wed 31 Jan 2024; RCPC Tue 30 Jan 2024: met.
-    - Month end: ICPC Wed 30 Nov 2023; due Fri 29 Feb 2024 (leap year).
+    - Missed: RCPC Thu 1 Feb 2024: late by 1 working day.
+    - Month end: ICPC Thu 30 Nov 2023; due Thu 29 Feb 2024 (leap year, clamped).
+    - Closed: the plan ended (`cp_plan_ended`) Fri 1 Dec 2023, before the first review: closed.
     """
     conferences = tl.of_type("rcpc_held")
     for plan in tl.protection_plans:
@@ -201,11 +245,14 @@ def first_review_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligati
 def later_review_conferences(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """Later review conferences are held at intervals of not more than 6 months while the plan continues.
 
-    Source: Working Together.
+    Source: Working Together. Measured from the date each review conference was actually
+    held; none is due after a conference that ended the plan, and the plan ending before
+    the due date closes it ("plan ended").
 
     Worked examples:
     - Met: RCPC Tue 30 Jan 2024 (plan continues); due Tue 30 Jul 2024; RCPC Mon 22 Jul 2024: met.
     - Missed: no RCPC by Wed 31 Jul 2024: overdue.
+    - Closed: the plan ended Wed 1 May 2024, before the next review was due: closed.
     """
     conferences = tl.of_type("rcpc_held")
     for plan in tl.protection_plans:

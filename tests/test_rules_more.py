@@ -444,6 +444,11 @@ def test_every_rule_has_a_met_late_overdue_and_closed_case_unless_it_cannot():
         "tests.test_rules_lac",
         "tests.test_rules_health",
         "tests.test_rules_missing",
+        "tests.test_rules_visits",
+        "tests.test_rules_education",
+        "tests.test_rules_leavers",
+        "tests.test_rules_protection",
+        "tests.test_rules_adoption",
         "tests.test_rules_care",
         "tests.test_rules_more",
     ):
