@@ -16,6 +16,7 @@ from datetime import date
 from compliance.alerts import FORMAL, Alert
 from compliance.engine import Engine, Evaluation
 from events.codes import ADOPTED, PARTICIPATED, SPECIAL_GUARDIANSHIP
+from events.timeline import LONDON
 from rules.obligation import Obligation, Status
 
 ROUNDING = "percentages truncated to one decimal place (65.38% is shown as 65.3%)"
@@ -318,8 +319,9 @@ def iro_report(engine: Engine, alerts: Iterable[Alert], *, start: date, end: dat
         [o for o in council.obligations(*REVIEW_RULES) if _within(o.due_on, start, end)],
         f"looked-after reviews that fell due from {start} to {end}",
     )
-    raised = [a for a in alerts if _within(a.raised_at.date(), start, end)]
-    practice = [a for a in raised if a.kind != "praise"]
+    raised = [a for a in alerts if _within(a.raised_at.astimezone(LONDON).date(), start, end)]
+    # A flag for an unanswered DRP stage is about an alert already counted, not a new one.
+    practice = [a for a in raised if a.kind not in ("praise", "stage_overdue")]
     praise = [a for a in raised if a.kind == "praise"]
     formal = [a for a in practice if a.formal_started is not None]
     resolved_by_stage = Counter(a.stage for a in practice if a.status == "resolved")
