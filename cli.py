@@ -223,7 +223,7 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
     Each file is validated completely first: one bad line rejects the whole file and
     nothing from it is stored.
     """
-    from compliance.importer import import_files
+    from compliance.sources.event_files import import_files
 
     err = console(err=True)
     show_progress = not as_json and err.is_terminal

@@ -46,7 +46,7 @@ def data_file(children: int) -> Path:
 def scenario(backend: str, children: int) -> dict[str, Any]:
     """One full measurement on a fresh store; returns the figures."""
     from compliance.engine import Engine, facts_of
-    from compliance.importer import import_files
+    from compliance.sources.event_files import import_files
     from compliance.nightly import run_nightly
     from compliance.store import open_store
     from events.models import parse_event
@@ -103,7 +103,7 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
         {"child": c, "type": "statutory_visit", "at": next_day.isoformat(), "id": f"bench-{c}"}
         for c in changed
     ]
-    from compliance.importer import import_events
+    from compliance.sources.event_files import import_events
     from events.parse import ParsedEvent
 
     import_events(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from compliance.alerts import AlertQueue, AlertView, Filters, counts_by
 from compliance.engine import Engine
-from compliance.importer import ImportResult, import_files
+from compliance.sources.event_files import ImportResult, import_files
 from compliance.nightly import RunSummary, run_nightly
 from compliance.settings import Settings
 from compliance.store import open_store

@@ -1,42 +1,90 @@
 """The event store: one `eventsourcing` aggregate per child holding its recorded facts.
 
 Each import appends, for each child it touches, one `FactsRecorded` event holding that
-import's facts for the child, all children of a file saved in one transaction. The facts
-are JSON-native dicts exactly as validated by `events.models`; the stored event's own
-timestamp is the store's record time. Nothing is updated in place or deleted.
+import's facts for the child, every child of a file saved in one transaction. The facts
+are JSON-native dicts exactly as the importer gives them; the stored event's own
+timestamp (aware UTC, set by the library) is the store's record time. Nothing is updated
+in place or deleted.
 
 Persistence is chosen by URL (`open_store`): an embedded SQLite file by default,
 PostgreSQL when several people and the nightly batch share one store, in-memory for unit
-tests. Stored classes have explicit, stable topics, so moving a class never orphans the
-history. With `CASECHECK_CIPHER_KEY` set, stored state is encrypted (AES-GCM).
+tests. With `CASECHECK_CIPHER_KEY` set, stored state is encrypted (AES-GCM) as well as
+compressed (zlib).
 
-Reading every child (the nightly batch, `check`) goes around the aggregate repository:
-one ordered query per batch of children, decoding each stored event's state directly,
-which is several times faster than replaying aggregates one by one.
+Reading goes around the aggregate repository, whose default projector replays events
+one aggregate at a time: one child is one `select_events`; every child is one ordered,
+streamed query over the events table. Each stored event is decoded by the application's
+own mapper, so encryption, compression and event upcasting (`class_version`) still apply.
+
+Stable topics. Every stored class has an explicit topic, so moving or renaming a class
+never orphans stored history. In eventsourcing 9.5 this is the `TOPIC` class attribute:
+an aggregate class that sets `TOPIC` in its body must give every nested event class its
+own `TOPIC` (the library refuses the class at import time otherwise) and the library
+registers them, so a stored event resolves by that name wherever the class now lives.
+Other aggregates (alerts, nightly runs) follow the same pattern::
+
+    class Alert(Aggregate):
+        TOPIC = "casecheck:Alert"
+
+        class Event(Aggregate.Event):
+            TOPIC = "casecheck:Alert.Event"
+
+        class Raised(Event, Aggregate.Created):
+            TOPIC = "casecheck:Alert.Raised"
+
+Keep the `TOPIC` string when a class moves or is renamed. Any other stored class (not
+nested in such an aggregate) gets one with `stable_topic(cls, "Name")`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 from uuid import UUID, uuid5
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    MapperDeserialisationError,
+    PersistenceError,
+    StoredEvent,
+    Transcoding,
+)
 from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import TopicError, register_topic, resolve_topic
 
 from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
 
 #: Namespace of every deterministic id in the store (children, alerts, runs).
 CASECHECK_NAMESPACE = UUID("6d1f3c2a-0b5e-4c4e-9a55-2f1c0c0ac5e1")
+TOPIC_PREFIX = "casecheck:"
 CIPHER_KEY_ENV = "CASECHECK_CIPHER_KEY"
+DB_ENV = "CASECHECK_DB"
 DEFAULT_DB = "casecheck.db"
+
+T = TypeVar("T", bound=type)
+
+
+def stable_topic(cls: T, name: str) -> T:
+    """Give a stored class that is not nested in an aggregate with its own `TOPIC` the
+    explicit topic "casecheck:<name>", so its stored history resolves wherever it moves.
+    Aggregates and their events set `TOPIC` in the class body instead (module docstring)."""
+    topic = TOPIC_PREFIX + name
+    try:
+        register_topic(topic, cls)
+    except TopicError:
+        raise ValueError(f"topic {topic!r} is already taken by {resolve_topic(topic)!r}") from None
+    cls.TOPIC = topic  # type: ignore[attr-defined]
+    return cls
 
 
 def child_aggregate_id(child: str) -> UUID:
@@ -44,7 +92,8 @@ def child_aggregate_id(child: str) -> UUID:
 
 
 class DateAsISO(Transcoding):
-    """`datetime.date` as an ISO string (alerts and runs hold dates)."""
+    """`datetime.date` as an ISO string (alerts and runs hold dates; facts are JSON-native).
+    `datetime` values keep the library's own DatetimeAsISO: the transcoder matches exact types."""
 
     type = date
     name = "date_iso"
@@ -57,19 +106,24 @@ class DateAsISO(Transcoding):
 
 
 class ChildCase(Aggregate):
-    """A child's record: every fact recorded about the child, in recording order."""
+    """A child's record: every fact recorded about the child, in recording order.
+
+    The state kept is only what writing needs (digests for de-duplication, a count); the
+    facts themselves are read straight from the stored events (`CaseStore.read_child`).
+    """
 
     TOPIC = "casecheck:ChildCase"
 
     class Event(Aggregate.Event):
         TOPIC = "casecheck:ChildCase.Event"
 
-    class Created(Event, Aggregate.Created):
+    class Opened(Event, Aggregate.Created):
         TOPIC = "casecheck:ChildCase.Opened"
         child: str
 
     class FactsRecorded(Event):
-        """One import's facts for this child (JSON-native dicts, as validated)."""
+        """One import's facts for this child (JSON-native dicts, as given). `child` is kept
+        in every event too, so a bulk read can name the child without another lookup."""
 
         TOPIC = "casecheck:ChildCase.FactsRecorded"
         child: str
@@ -87,33 +141,39 @@ class ChildCase(Aggregate):
 
     @classmethod
     def open(cls, child: str) -> ChildCase:
-        return cls._create(cls.Created, id=child_aggregate_id(child), child=child)
+        return cls._create(cls.Opened, id=child_aggregate_id(child), child=child)
 
     def record(self, facts: list[dict[str, Any]], digests: dict[str, str]) -> None:
         self.trigger_event(self.FactsRecorded, child=self.child, facts=facts, digests=digests)
 
 
+OPENED_TOPIC = ChildCase.Opened.TOPIC
 FACTS_TOPIC = ChildCase.FactsRecorded.TOPIC
-OPENED_TOPIC = ChildCase.Created.TOPIC
+CHILD_TOPICS = (OPENED_TOPIC, FACTS_TOPIC)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredFact:
     fact: dict[str, Any]  # the JSON-native fact as recorded
-    stored_at: datetime  # the store's record time (aware UTC)
-    position: int  # order of recording within the child
+    stored_at: datetime  # the store's record time (aware UTC): its FactsRecorded timestamp
+    position: int  # order of recording within the child: 0, 1, 2, ... over all its events
+
+
+# A stored event as read in bulk: (originator_id, originator_version, topic, state).
+Row = tuple[UUID, int, str, bytes]
 
 
 class CaseStore(Application[UUID]):
     """The application holding children's records (and, via other modules, alerts and runs)."""
 
+    # Also the prefix of the PostgreSQL tables (casecheck_events) and of settings read from
+    # the environment (CASECHECK_CIPHER_KEY is the library's CIPHER_KEY): never change it.
     name = "casecheck"
     is_snapshotting_enabled = False
 
     def __init__(self, env: Mapping[str, str] | None = None, *, url: str = "memory:") -> None:
         super().__init__(env=dict(env or {}))
         self.url = url
-        self._child_ids: dict[UUID, str] | None = None
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save aggregates in one transaction. Another writer having changed one of them
@@ -122,193 +182,284 @@ class CaseStore(Application[UUID]):
         try:
             return super().save(*objs, **kwargs)
         except IntegrityError:
-            self._child_ids = None
             raise ConcurrentChange(
                 "another user or process changed the same records at the same time; "
                 "nothing was stored: run the command again"
             ) from None
+        except PersistenceError as exc:
+            raise StoreError(f"the store could not be written: {_one_line(exc)}") from None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
-    # --- writing -------------------------------------------------------------------------
+    # --- writing ---------------------------------------------------------------------
 
     def record(
         self,
         batches: Mapping[str, Sequence[dict[str, Any]]],
         digests: Mapping[str, Mapping[str, str]] | None = None,
     ) -> int:
-        """Append each child's facts; every child in ONE transaction. Returns facts stored."""
-        known = self._children_map()
-        aggregates: list[ChildCase] = []
-        for child, facts in batches.items():
-            if not facts:
-                continue
-            aggregate_id = child_aggregate_id(child)
-            aggregate = self.repository.get(aggregate_id) if aggregate_id in known else ChildCase.open(child)
-            aggregate.record(list(facts), dict((digests or {}).get(child, {})))
-            aggregates.append(aggregate)
-        if aggregates:
-            try:
-                self.save(*aggregates)
-            finally:
-                self._child_ids = None
-        return sum(len(f) for f in batches.values())
+        """Append each child's facts as one `FactsRecorded`, opening the child's case if
+        new; every child in ONE transaction, so either all are stored or none. `digests`
+        gives, per child, the content digest of each new fact by its id (for de-duplicating
+        later imports). Returns the number of facts stored."""
+        wanted = {child: list(facts) for child, facts in batches.items() if facts}
+        for child, facts in wanted.items():  # guards first: an exception stores nothing
+            if not isinstance(child, str) or not child:
+                raise StoreError(f"a child id must be a non-empty string, not {child!r}")
+            if not all(isinstance(f, dict) for f in facts):
+                raise StoreError(f"facts for child {child} must be dicts")
+        if not wanted:
+            return 0
+        existing = self._load_cases(wanted)
+        cases: list[ChildCase] = []
+        for child, facts in wanted.items():
+            case = existing.get(child) or ChildCase.open(child)
+            case.record(facts, dict((digests or {}).get(child, {})))
+            cases.append(case)
+        self.save(*cases)
+        return sum(len(facts) for facts in wanted.values())
 
-    # --- reading -------------------------------------------------------------------------
+    def _load_cases(self, children: Iterable[str]) -> dict[str, ChildCase]:
+        """The existing cases among `children`, rebuilt from their stored events in bulk
+        (a few queries in all, rather than one repository round trip per child)."""
+        cases: dict[str, ChildCase] = {}
+        for chunk in _chunks(sorted(set(children)), 500):
+            ids = {child_aggregate_id(c): c for c in chunk}
+            for aggregate_id, rows in _grouped(self._rows(CHILD_TOPICS, list(ids))):
+                case = project_aggregate(None, (self._to_event(row) for row in rows))
+                assert isinstance(case, ChildCase)
+                cases[ids[aggregate_id]] = case
+        return cases
 
-    def _decode(self, state: bytes) -> dict[str, Any]:
-        mapper = self.mapper
-        if mapper.cipher is not None:
-            state = mapper.cipher.decrypt(state)
-        if mapper.compressor is not None:
-            state = mapper.compressor.decompress(state)
-        return mapper.transcoder.decode(state)  # type: ignore[no-any-return]
-
-    def _children_map(self) -> dict[UUID, str]:
-        if self._child_ids is None:
-            ids: dict[UUID, str] = {}
-            for originator_id, _version, state in self._select_rows(OPENED_TOPIC, None):
-                ids[originator_id] = self._decode(state)["child"]
-            self._child_ids = ids
-        return self._child_ids
-
-    def children(self) -> list[str]:
-        return sorted(self._children_map().values())
+    # --- reading ---------------------------------------------------------------------
 
     def read_child(self, child: str) -> list[StoredFact]:
-        for found, facts in self.iter_children([child]):
-            if found == child:
-                return facts
-        raise ChildNotFound(f"no child with id {child!r} in the store")
+        """Every fact recorded about a child, in recording order."""
+        with self._reading():
+            stored = self.recorder.select_events(child_aggregate_id(child))
+            facts = _facts_of(self.mapper.to_domain_event(s) for s in stored if s.topic == FACTS_TOPIC)
+        if not facts:
+            raise ChildNotFound(f"no child with id {child!r} in the store")
+        return facts
+
+    def children(self) -> list[str]:
+        """Every child with recorded facts, sorted."""
+        with self._reading():
+            return sorted(self._to_event(row).child for row in self._rows((OPENED_TOPIC,), None))  # type: ignore[attr-defined]
 
     def iter_children(
         self, children: Iterable[str] | None = None, *, batch: int = 500
     ) -> Iterator[tuple[str, list[StoredFact]]]:
-        """Every child's facts (or the given children's), in child order, streamed in batches."""
-        known = self._children_map()
-        by_child = {child: aggregate_id for aggregate_id, child in known.items()}
-        wanted = sorted(by_child) if children is None else sorted({c for c in children if c in by_child})
-        for start in range(0, len(wanted), batch):
-            chunk = wanted[start : start + batch]
-            rows: dict[UUID, list[tuple[int, bytes]]] = {}
-            for originator_id, version, state in self._select_rows(FACTS_TOPIC, [by_child[c] for c in chunk]):
-                rows.setdefault(originator_id, []).append((version, state))
-            for child in chunk:
-                out: list[StoredFact] = []
-                for _version, state in sorted(rows.get(by_child[child], ())):
-                    data = self._decode(state)
-                    stored_at = data["timestamp"]
-                    for fact in data["facts"]:
-                        out.append(StoredFact(fact, stored_at, len(out)))
-                if out:
-                    yield child, out
+        """Every child's facts (or only the given children's), one child at a time, with
+        memory bounded whatever the size of the store.
+
+        Every child: one query ordered by aggregate id, fetched `batch` rows at a time
+        (a server-side cursor on PostgreSQL), so children come in aggregate-id order, not
+        sorted by child id. Given children: sorted by child id, `batch` children a query.
+        Children without recorded facts are left out.
+        """
+        with self._reading():
+            if children is None:
+                for _aggregate_id, rows in _grouped(self._rows((FACTS_TOPIC,), None, fetch=batch)):
+                    events = [self._to_event(row) for row in rows]
+                    yield events[0].child, _facts_of(events)
+                return
+            for chunk in _chunks(sorted(set(children)), batch):
+                ids = {child_aggregate_id(c): c for c in chunk}
+                found = dict(_grouped(self._rows((FACTS_TOPIC,), list(ids))))
+                for child in chunk:
+                    rows = found.get(child_aggregate_id(child))
+                    if rows:
+                        yield child, _facts_of(self._to_event(row) for row in rows)
 
     def known_digests(self, children: Iterable[str]) -> dict[str, dict[str, str]]:
-        """child -> {fact identity -> content digest} for children already in the store."""
-        known = self._children_map()
-        by_child = {child: aggregate_id for aggregate_id, child in known.items()}
-        wanted = sorted({c for c in children if c in by_child})
+        """child -> {fact id -> content digest} for those of `children` in the store."""
         out: dict[str, dict[str, str]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            for originator_id, _version, state in self._select_rows(
-                FACTS_TOPIC, [by_child[c] for c in chunk]
-            ):
-                out.setdefault(known[originator_id], {}).update(self._decode(state)["digests"])
+        with self._reading():
+            for chunk in _chunks(sorted(set(children)), 500):
+                ids = {child_aggregate_id(c): c for c in chunk}
+                for row in self._rows((FACTS_TOPIC,), list(ids)):
+                    out.setdefault(ids[row[0]], {}).update(self._to_event(row).digests)  # type: ignore[attr-defined]
         return out
 
     def position(self) -> int:
-        return self.recorder.max_notification_id() or 0
+        """The store's current position: the last notification id (0 when empty)."""
+        with self._reading():
+            return self.recorder.max_notification_id() or 0
 
     def children_changed_since(self, position: int, upto: int | None = None) -> set[str]:
-        """Children with facts recorded after a notification position (up to `upto`)."""
-        known = self._children_map()
-        changed: set[str] = set()
-        start = position + 1
-        while True:
-            page = self.recorder.select_notifications(start, 1000, stop=upto, topics=[FACTS_TOPIC])
-            for notification in page:
-                child = known.get(notification.originator_id)  # type: ignore[arg-type]
-                if child is None:  # recorded since the map was read
-                    self._child_ids = None
-                    known = self._children_map()
-                    child = known[notification.originator_id]  # type: ignore[index]
-                changed.add(child)
-            if len(page) < 1000:
-                return changed
-            start = page[-1].id + 1
+        """Children with facts recorded after a position (and up to `upto`, if given)."""
+        changed: set[UUID] = set()
+        start, page_size = position + 1, 1000
+        with self._reading():
+            while upto is None or start <= upto:
+                page = self.recorder.select_notifications(start, page_size, stop=upto, topics=[FACTS_TOPIC])
+                changed.update(n.originator_id for n in page)  # type: ignore[misc]
+                if len(page) < page_size:
+                    break
+                start = page[-1].id + 1
+            # Names from the (small) Opened events, not the notifications' facts.
+            names: set[str] = set()
+            for chunk in _chunks(sorted(changed), 500):
+                names.update(self._to_event(row).child for row in self._rows((OPENED_TOPIC,), chunk))  # type: ignore[attr-defined]
+        return names
 
-    # --- bulk access to the recorder's table ------------------------------------------
+    # --- decoding --------------------------------------------------------------------
 
-    def _select_rows(
-        self, topic: str, originator_ids: list[UUID] | None
-    ) -> Iterator[tuple[UUID, int, bytes]]:
-        """(originator_id, version, state) of stored events with a topic, ordered."""
+    def _to_event(self, row: Row) -> Any:
+        """A stored event as a domain event, by the application's mapper (cipher,
+        compression, transcodings and upcasters all apply)."""
+        originator_id, version, topic, state = row
+        return self.mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        except PersistenceError as exc:
+            raise StoreError(f"the store could not be read: {_one_line(exc)}") from None
+        except MapperDeserialisationError as exc:  # a wrong key, or a key for a plain store
+            raise StoreError(
+                f"stored events could not be decoded (is {CIPHER_KEY_ENV} the store's key?): {_one_line(exc)}"
+            ) from None
+
+    # --- bulk access to the recorder's table -----------------------------------------
+
+    def _rows(self, topics: Sequence[str], ids: Sequence[UUID] | None, *, fetch: int = 1000) -> Iterator[Row]:
+        """Stored events with one of `topics` (of the aggregates `ids`, or all), ordered by
+        (originator_id, originator_version), streamed `fetch` rows at a time."""
         recorder = self.recorder
         if isinstance(recorder, POPOApplicationRecorder):
-            wanted = None if originator_ids is None else set(originator_ids)
-            for notification in _all_notifications(recorder):
-                if notification.topic == topic and (wanted is None or notification.originator_id in wanted):
-                    yield notification.originator_id, notification.originator_version, notification.state  # type: ignore[misc]
+            yield from _popo_rows(recorder, topics, ids)
+        elif isinstance(recorder, SQLiteApplicationRecorder):
+            yield from _sqlite_rows(recorder, topics, ids, fetch)
+        else:
+            yield from _postgres_rows(recorder, topics, ids, fetch)
+
+
+def _popo_rows(
+    recorder: POPOApplicationRecorder, topics: Sequence[str], ids: Sequence[UUID] | None
+) -> Iterator[Row]:
+    if ids is None:  # every aggregate with such events: found from the log, in memory anyway
+        found: set[UUID] = set()
+        start = 1
+        while True:
+            page = recorder.select_notifications(start, 5000, topics=topics)
+            found.update(n.originator_id for n in page)  # type: ignore[misc]
+            if len(page) < 5000:
+                break
+            start = page[-1].id + 1
+        ids = list(found)
+    for aggregate_id in sorted(ids):
+        for s in recorder.select_events(aggregate_id):
+            if s.topic in topics:
+                yield s.originator_id, s.originator_version, s.topic, s.state  # type: ignore[misc]
+
+
+def _sqlite_rows(
+    recorder: SQLiteApplicationRecorder, topics: Sequence[str], ids: Sequence[UUID] | None, fetch: int
+) -> Iterator[Row]:
+    sql = (
+        f"SELECT originator_id, originator_version, topic, state FROM {recorder.events_table_name} "
+        f"WHERE topic IN ({','.join('?' * len(topics))})"
+    )
+    params: list[Any] = list(topics)
+    if ids is not None:
+        if not ids:
             return
-        table = recorder.events_table_name  # type: ignore[attr-defined]
-        if type(recorder).__module__.startswith("eventsourcing.sqlite"):
-            sql = f"SELECT originator_id, originator_version, state FROM {table} WHERE topic = ?"
-            params: list[Any] = [topic]
-            if originator_ids is not None:
-                sql += f" AND originator_id IN ({','.join('?' * len(originator_ids))})"
-                params += [u.hex for u in originator_ids]
-            sql += " ORDER BY originator_id, originator_version"
-            with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
-                cursor.execute(sql, params)
-                for row in cursor.fetchall():
-                    yield UUID(row[0]), row[1], row[2]
+        sql += f" AND originator_id IN ({','.join('?' * len(ids))})"
+        params += [i.hex for i in ids]
+    sql += " ORDER BY originator_id, originator_version"
+    with recorder.datastore.transaction(commit=False) as cursor:
+        raw = cursor.sqlite_cursor
+        raw.row_factory = None  # plain tuples
+        raw.execute(sql, params)
+        while rows := raw.fetchmany(fetch):
+            for originator_id, version, topic, state in rows:
+                yield UUID(originator_id), version, topic, state
+
+
+def _postgres_rows(
+    recorder: Any, topics: Sequence[str], ids: Sequence[UUID] | None, fetch: int
+) -> Iterator[Row]:
+    from psycopg.rows import tuple_row
+    from psycopg.sql import SQL, Identifier
+
+    datastore = recorder.datastore
+    sql = SQL(
+        "SELECT originator_id, originator_version, topic, state FROM {}.{} WHERE topic = ANY(%s)"
+    ).format(Identifier(datastore.schema), Identifier(recorder.events_table_name))
+    params: list[Any] = [list(topics)]
+    if ids is not None:
+        if not ids:
             return
-        schema = getattr(recorder.datastore, "schema", "")  # type: ignore[attr-defined]
-        qualified = f'"{schema}"."{table}"' if schema else f'"{table}"'
-        sql = f"SELECT originator_id, originator_version, state FROM {qualified} WHERE topic = %s"
-        params = [topic]
-        if originator_ids is not None:
-            sql += " AND originator_id = ANY(%s)"
-            params.append(originator_ids)
-        sql += " ORDER BY originator_id, originator_version"
-        with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
-            cursor.execute(sql, params)
-            for row in cursor.fetchall():
-                originator_id = row["originator_id"]
-                yield (
-                    (originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))),
-                    row["originator_version"],
-                    bytes(row["state"]),
-                )
+        sql += SQL(" AND originator_id = ANY(%s)")
+        params.append(list(ids))
+    sql += SQL(" ORDER BY originator_id, originator_version")
+    # A named (server-side) cursor: the server keeps the result and we fetch it in parts.
+    with (
+        datastore.get_connection() as conn,
+        conn.transaction(force_rollback=True),
+        conn.cursor(name="casecheck_rows", row_factory=tuple_row) as cursor,
+    ):
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(fetch):
+            for originator_id, version, topic, state in rows:
+                yield originator_id, version, topic, bytes(state)
 
 
-def _all_notifications(recorder: POPOApplicationRecorder) -> Iterator[Any]:
-    start = 1
-    while True:
-        page = recorder.select_notifications(start, 1000)
-        yield from page
-        if len(page) < 1000:
-            return
-        start = page[-1].id + 1
+def _facts_of(events: Iterable[Any]) -> list[StoredFact]:
+    """The facts of a child's FactsRecorded events, numbered in recording order."""
+    out: list[StoredFact] = []
+    for event in events:
+        stored_at = event.timestamp
+        for fact in event.facts:
+            out.append(StoredFact(fact, stored_at, len(out)))
+    return out
 
 
-# --- opening a store ------------------------------------------------------------------
+def _grouped(rows: Iterable[Row]) -> Iterator[tuple[UUID, list[Row]]]:
+    """Consecutive rows of the same aggregate, as (aggregate id, rows)."""
+    current: UUID | None = None
+    group: list[Row] = []
+    for row in rows:
+        if row[0] != current:
+            if group:
+                yield current, group  # type: ignore[misc]
+            current, group = row[0], []
+        group.append(row)
+    if group:
+        yield current, group  # type: ignore[misc]
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), max(size, 1)):
+        yield items[start : start + size]
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:300]
+
+
+# --- opening a store --------------------------------------------------------------
 
 
 def new_cipher_key() -> str:
-    """A new AES-256 key for CASECHECK_CIPHER_KEY."""
+    """A new AES-256 key for CASECHECK_CIPHER_KEY (base64 text). Keep it safe: the
+    store cannot be read without it."""
     from eventsourcing.cipher import AESCipher
 
     return AESCipher.create_key(32)
 
 
 def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The eventsourcing settings for a store URL."""
+    """The eventsourcing settings for a store URL (see `open_store` for the forms)."""
     settings: dict[str, str] = {
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+        "CIPHER_TOPIC": "",  # not one from the process environment
         "IS_SNAPSHOTTING_ENABLED": "y",  # the nightly ledger is snapshotted after each run
     }
     key = (env or {}).get(CIPHER_KEY_ENV) or os.environ.get(CIPHER_KEY_ENV)
@@ -339,9 +490,10 @@ def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
         path = url
     else:
         raise StoreError(
-            f"unsupported database URL scheme {parsed.scheme!r}: expected a file path, "
+            f"unsupported database URL {_redact(url)}: expected a file path, "
             "sqlite:///path or postgresql://user@host:port/db"
         )
+    # The library puts a file database in WAL mode itself (readers never block the writer).
     settings.update(
         PERSISTENCE_MODULE="eventsourcing.sqlite",
         SQLITE_DBNAME=path,
@@ -352,8 +504,18 @@ def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) -> CaseStore:
-    """Open (creating if needed) the store at a URL; see `store_env` for the forms."""
-    url = url or os.environ.get("CASECHECK_DB") or DEFAULT_DB
+    """Open (creating if needed) the store at a URL:
+
+    - None: `CASECHECK_DB` (from `env`, else the process environment), else casecheck.db
+    - "memory:": in memory, for tests
+    - a file path, or sqlite:///path: an embedded SQLite file
+    - postgresql://user[:password]@host[:port]/dbname[?schema=NAME]: PostgreSQL (the
+      schema and the tables are created if missing)
+
+    With `CASECHECK_CIPHER_KEY` set (in `env` or the process environment), stored state
+    is encrypted; see `new_cipher_key`.
+    """
+    url = url or (env or {}).get(DB_ENV) or os.environ.get(DB_ENV) or DEFAULT_DB
     settings = store_env(url, env)
     if settings["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         parent = Path(settings["SQLITE_DBNAME"]).expanduser().resolve().parent
@@ -367,7 +529,7 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
         raise
     except Exception as exc:  # the library raises several kinds; the user needs one line
         raise StoreError(
-            f"cannot open the store {_redact(url)}: {type(exc).__name__}: {exc}".splitlines()[0]
+            f"cannot open the store {_redact(url)}: {type(exc).__name__}: {_one_line(exc)}"
         ) from None
 
 
@@ -391,7 +553,7 @@ def _create_schema(settings: Mapping[str, str]) -> None:
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings["POSTGRES_SCHEMA"]))
             )
     except psycopg.Error as exc:
-        raise StoreError(f"cannot open the PostgreSQL store: {str(exc).strip().splitlines()[0]}") from None
+        raise StoreError(f"cannot open the PostgreSQL store: {_one_line(exc)}") from None
 
 
 def _redact(url: str) -> str:
@@ -399,3 +561,17 @@ def _redact(url: str) -> str:
     if parsed.password:
         return url.replace(f":{parsed.password}@", ":***@")
     return url
+
+
+__all__ = [
+    "CASECHECK_NAMESPACE",
+    "CaseStore",
+    "ChildCase",
+    "DateAsISO",
+    "StoredFact",
+    "child_aggregate_id",
+    "new_cipher_key",
+    "open_store",
+    "stable_topic",
+    "store_env",
+]

@@ -19,11 +19,22 @@ class Status(StrEnum):
     OVERDUE = "overdue"  # not satisfied and the due date has passed (an open breach)
     DUE_SOON = "due_soon"  # not satisfied; due within the warning window
     PENDING = "pending"  # not satisfied; not yet in the warning window
+    MISSED = "missed"  # overdue, and then the chance to put it right went; see closed_reason
     CLOSED = "closed"  # the clock stopped before the due date; see closed_reason
+    NO_DATA = "no_data"  # none of the child's sources can supply the satisfying fact
 
 
 #: Statuses in the order a worker should look at them.
-URGENCY = (Status.OVERDUE, Status.DUE_SOON, Status.PENDING, Status.LATE, Status.MET, Status.CLOSED)
+URGENCY = (
+    Status.OVERDUE,
+    Status.DUE_SOON,
+    Status.PENDING,
+    Status.MISSED,
+    Status.LATE,
+    Status.MET,
+    Status.CLOSED,
+    Status.NO_DATA,
+)
 
 
 class Basis(StrEnum):

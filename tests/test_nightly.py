@@ -4,7 +4,7 @@ import pytest
 
 from compliance.alerts import AlertQueue, Filters, ref_for_obligation
 from compliance.engine import Engine
-from compliance.importer import import_events
+from compliance.sources.event_files import import_events
 from compliance.nightly import SimulatedCrash, list_runs, run_nightly
 from compliance.store import open_store
 from events.models import parse_event
