@@ -46,8 +46,8 @@ def data_file(children: int) -> Path:
 def scenario(backend: str, children: int) -> dict[str, Any]:
     """One full measurement on a fresh store; returns the figures."""
     from compliance.engine import Engine, facts_of
-    from compliance.sources.event_files import import_files
     from compliance.nightly import run_nightly
+    from compliance.sources.event_files import import_files
     from compliance.store import open_store
     from events.models import parse_event
     from events.timeline import Fact

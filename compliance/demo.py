@@ -10,9 +10,9 @@ from pathlib import Path
 
 from compliance.alerts import AlertQueue, AlertView, Filters, counts_by
 from compliance.engine import Engine
-from compliance.sources.event_files import ImportResult, import_files
 from compliance.nightly import RunSummary, run_nightly
 from compliance.settings import Settings
+from compliance.sources.event_files import ImportResult, import_files
 from compliance.store import open_store
 from compliance.synthetic import generate, write_jsonl
 from rules.obligation import Status

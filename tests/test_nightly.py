@@ -4,8 +4,8 @@ import pytest
 
 from compliance.alerts import AlertQueue, Filters, ref_for_obligation
 from compliance.engine import Engine
-from compliance.sources.event_files import import_events
 from compliance.nightly import SimulatedCrash, list_runs, run_nightly
+from compliance.sources.event_files import import_events
 from compliance.store import open_store
 from events.models import parse_event
 from events.parse import ParsedEvent

@@ -103,7 +103,11 @@ def test_each_childs_events_are_together_and_in_the_order_the_timeline_replays_t
         assert [key(e) for e in events] == sorted(key(e) for e in events), child
 
     assert len(runs) == len(set(runs)) == 300
-    assert all(council[i]["type"] == "child_registered" for i in range(len(council)) if i == 0 or council[i - 1]["child"] != council[i]["child"])
+    assert all(
+        council[i]["type"] == "child_registered"
+        for i in range(len(council))
+        if i == 0 or council[i - 1]["child"] != council[i]["child"]
+    )
 
 
 def test_nothing_happens_or_is_recorded_after_until(council):
@@ -198,7 +202,11 @@ def test_the_council_has_every_kind_of_event_and_several_teams(council):
     ):
         assert types[needed] > 0, needed
     assert {"CiN/CP North", "CiN/CP South", "Permanence", "Leaving Care"} <= teams
-    assert {e["kind"] for e in council if e["type"] == "review_held"} == {"looked_after", "pathway_plan", "adoption"}
+    assert {e["kind"] for e in council if e["type"] == "review_held"} == {
+        "looked_after",
+        "pathway_plan",
+        "adoption",
+    }
     assert {e["reason"] for e in council if e["type"] == "left_care"} >= {"E4A", "E13", "E45", "E11", "E17"}
 
 
@@ -287,7 +295,9 @@ def test_statutory_visits_and_review_decisions_are_mostly_in_time(periods):
         seen = sorted(day(e) for e in in_period(period, "statutory_visit"))
         visits += [(b - a).days <= 42 for a, b in zip(seen, seen[1:], strict=False)]
         decisions = [day(e) for e in in_period(period, "review_decisions_circulated")]
-        for review, sent in zip(in_period(period, "review_held", kind="looked_after"), decisions, strict=False):
+        for review, sent in zip(
+            in_period(period, "review_held", kind="looked_after"), decisions, strict=False
+        ):
             circulated.append(sent <= CALENDAR.add_working_days(day(review), 5))
 
     assert 0.80 <= share(visits) <= 0.97
