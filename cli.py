@@ -33,9 +33,11 @@ STATUS_STYLE = {
     "overdue": "bold red",
     "due_soon": "yellow",
     "pending": "cyan",
+    "missed": "red",
     "late": "magenta",
     "met": "green",
     "closed": "dim",
+    "no_data": "dim",
     "finding": "bold yellow",
 }
 
@@ -576,7 +578,7 @@ def check(
     """Obligations for one child or every child, with their status at --as-of."""
     as_of = as_of or today()
     wanted_status = set(split_list(statuses))
-    valid = {"overdue", "due_soon", "pending", "late", "met", "closed", "finding"}
+    valid = {"overdue", "due_soon", "pending", "missed", "late", "met", "closed", "no_data", "finding"}
     if wanted_status - valid:
         raise click.BadParameter(
             f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}",
@@ -1366,7 +1368,7 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     statuses = grid("Obligations by status")
     statuses.add_column("status")
     statuses.add_column("obligations", justify="right")
-    for status in ("overdue", "due_soon", "pending", "late", "met", "closed"):
+    for status in ("overdue", "due_soon", "pending", "missed", "late", "met", "closed"):
         statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
     timely = grid("On time (met on time / fell due)")
     for column in ("rule", "title", "on time", "%"):
