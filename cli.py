@@ -27,7 +27,7 @@ from compliance.errors import CasecheckError
 from compliance.settings import Settings, find_config, load_settings
 from compliance.views.format import fmt_day
 from compliance.views.timeline import fact_fields, obligation_summary, timeline_page, timeline_view
-from events.parse import BadInput
+from events.errors import BadInput
 from events.timeline import LONDON, Fact
 
 STATUS_STYLE = {
@@ -453,11 +453,11 @@ def check(
     patterns = split_list(rule_ids)
     engine = app.engine
     if children:
-        missing = set(children) - set(app.store.children())
+        missing = app.store.unknown_children(children)
         if missing:
             from compliance.errors import ChildNotFound
 
-            raise ChildNotFound(f"no child with id {sorted(missing)[0]!r} in the store")
+            raise ChildNotFound(f"no child with id {missing[0]!r} in the store")
     rows: list[dict[str, Any]] = []
     for evaluation in engine.evaluate_all(as_of=as_of, known_at=known_at, children=children or None):
         for o in evaluation.obligations:
@@ -860,7 +860,7 @@ def alert_raise(
     note: str | None,
 ) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
-    if child not in app.store.children():
+    if app.store.unknown_children([child]):
         from compliance.errors import ChildNotFound
 
         raise ChildNotFound(f"no child with id {child!r} in the store")

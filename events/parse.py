@@ -18,21 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from events.errors import BadInput
 from events.models import CaseEvent, InvalidEvent, parse_event
 
 REQUIRED_COLUMNS = ("child", "type", "at")
-
-
-class BadInput(ValueError):
-    """A file that breaks the contract. `str()` is the one line shown to the user."""
-
-    def __init__(self, source: str, line: int | None, field: str | None, problem: str, more: int = 0) -> None:
-        self.source, self.line, self.field, self.problem, self.more = source, line, field, problem, more
-        where = source if line is None else f"{source}:{line}"
-        text = f"{where}: {field}: {problem}" if field else f"{where}: {problem}"
-        if more:
-            text += f" ({more} more line{'s' if more != 1 else ''} with problems)"
-        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)
