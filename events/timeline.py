@@ -290,6 +290,8 @@ def build_timeline(
                 )
                 break
 
+    _check_dates(known, findings)
+
     findings.sort(key=lambda f: f.fact.sort_key())
     return Timeline(
         child=child,
@@ -387,6 +389,39 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
         close_placement(None)
         periods.append(PeriodOfCare(len(periods) + 1, start, None, tuple(statuses), tuple(placements)))
     return tuple(periods)
+
+
+#: Dates before this year are not believed (a slip of the year, or a placeholder).
+FIRST_PLAUSIBLE_YEAR = 1900
+
+
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _check_dates(facts: Iterable[Fact], findings: list[Finding]) -> None:
+    """Dates that cannot be right: before 1900, or more than a year after the event was
+    recorded (a fact is recorded after it happens; a plan a little ahead at most)."""
+    for fact in facts:
+        if fact.on.year < FIRST_PLAUSIBLE_YEAR:
+            findings.append(
+                Finding(
+                    "DQ-DATE-BEFORE-1900", fact, f"{fact.describe()} is dated before {FIRST_PLAUSIBLE_YEAR}"
+                )
+            )
+        elif fact.recorded_at is not None and fact.on > _a_year_after(
+            fact.recorded_at.astimezone(LONDON).date()
+        ):
+            findings.append(
+                Finding(
+                    "DQ-DATE-AFTER-RECORDING",
+                    fact,
+                    f"{fact.describe()} is dated more than a year after it was recorded",
+                )
+            )
 
 
 def _check_in_care(facts: list[Fact], periods: tuple[PeriodOfCare, ...], findings: list[Finding]) -> None:
