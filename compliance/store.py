@@ -480,6 +480,9 @@ def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
             POSTGRES_PASSWORD=unquote(parsed.password or ""),
             POSTGRES_CONNECT_TIMEOUT="5",
             CREATE_TABLE="y",
+            # The library's recorder, inserting without psycopg's pipeline mode (which
+            # can hang on a large import): see compliance/postgres.py.
+            APPLICATION_RECORDER_TOPIC="compliance.postgres:PostgresRecorder",
         )
         if "schema" in query:
             settings["POSTGRES_SCHEMA"] = query["schema"][0]

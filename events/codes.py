@@ -237,3 +237,62 @@ class CareLeaverAccommodation(StrEnum):
     Z1 = "Z1"  # with former foster carers: suitable
     Z2 = "Z2"  # with former foster carers: not suitable
     NONE = "0"  # not known or not applicable (the council is not in touch)
+
+
+# --- Children in need census (DfE CIN census code set) ----------------------------------
+
+
+class ReferralSource(StrEnum):
+    """CIN census ReferralSource (N00152): who made the referral."""
+
+    S1A = "1A"  # individual: family member, relative or carer
+    S1B = "1B"  # individual: acquaintance (including neighbours and child minders)
+    S1C = "1C"  # individual: self
+    S1D = "1D"  # individual: other
+    S2A = "2A"  # schools
+    S2B = "2B"  # education services
+    S3A = "3A"  # health services: GP
+    S3B = "3B"  # health services: health visitor
+    S3C = "3C"  # health services: school nurse
+    S3D = "3D"  # health services: other primary health services
+    S3E = "3E"  # health services: A&E
+    S3F = "3F"  # health services: other
+    S4 = "4"  # housing (local authority housing or housing association)
+    S5A = "5A"  # local authority services: social care
+    S5B = "5B"  # local authority services: other internal department
+    S5C = "5C"  # local authority services: external (e.g. another authority)
+    S5D = "5D"  # local authority services: early help
+    S6 = "6"  # police
+    S7 = "7"  # other legal agency
+    S8 = "8"  # other
+    S9 = "9"  # anonymous
+    S10 = "10"  # unknown
+
+
+class PrimaryNeed(StrEnum):
+    """CIN census PrimaryNeedCode (N00101): the main reason the child is in need."""
+
+    N0 = "N0"  # not stated
+    N1 = "N1"  # abuse or neglect
+    N2 = "N2"  # child's disability or illness
+    N3 = "N3"  # parental disability or illness
+    N4 = "N4"  # family in acute stress
+    N5 = "N5"  # family dysfunction
+    N6 = "N6"  # socially unacceptable behaviour
+    N7 = "N7"  # low income
+    N8 = "N8"  # absent parenting
+    N9 = "N9"  # cases other than children in need
+
+
+class ReasonForClosure(StrEnum):
+    """CIN census ReasonForClosure (N00103): why a children-in-need episode closed."""
+
+    RC1 = "RC1"  # adopted
+    RC2 = "RC2"  # died
+    RC3 = "RC3"  # child arrangements order
+    RC4 = "RC4"  # special guardianship order
+    RC5 = "RC5"  # transferred to services of another local authority
+    RC6 = "RC6"  # transferred to adult social care services
+    RC7 = "RC7"  # services ceased for any other reason, including the child no longer in need
+    RC8 = "RC8"  # case closed after assessment, no further action
+    RC9 = "RC9"  # case closed after assessment, referred to early help

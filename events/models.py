@@ -1,12 +1,17 @@
 """The case-event vocabulary: one pydantic model per event type of the import contract.
 
 `../shared/EVENTS.md` (v1) is the public contract that councils' exports and other tools
-write to, so every type and field name here is exactly as written there. Other types and
+write to, so every type and field name here is exactly as written there. Some types and
 fields are additions the contract allows ("adding optional fields or new types is fine"),
-each documented in `docs/events.md` with the source it serves: `cp_plan_ended`,
-`iro_informed`, and for the SSDA903 return `already_in_care`, `care_leaver_outcome`,
-`annual_outcomes`, `adoption_decision`, `adoption_decision_reversed` and the placement's
-`provider_type`, `home_postcode` and `same_carers`.
+each documented in `docs/events.md` with the source it serves: `cp_plan_ended` (a
+child-protection plan ended other than at a review conference), `iro_informed` (the IRO
+was told of something, e.g. a missing episode); for the CIN census `cp_plan_started`,
+`assessment_started`, `cin_plan_started`, `cin_plan_ended`, `cin_closed`, `child_died`
+and the optional fields on `child_registered`, `referral_received`,
+`assessment_completed`, `strategy_discussion` and `icpc_held`; for the SSDA903 return
+`already_in_care`, `care_leaver_outcome`, `annual_outcomes`, `adoption_decision`,
+`adoption_decision_reversed` and the placement's `provider_type`, `home_postcode` and
+`same_carers`.
 
 Times: `at` is a date, or a moment. A local date-time is Europe/London and is stored
 timezone-aware, so the machine's own timezone never changes what an event means.
@@ -40,8 +45,11 @@ from events.codes import (
     Participation,
     PlacementProvider,
     PlacementType,
+    PrimaryNeed,
     ReasonEpisodeCeased,
+    ReasonForClosure,
     ReasonPlaceChange,
+    ReferralSource,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -122,6 +130,20 @@ def _as_number(value: Any) -> Any:
 Stage = Annotated[Literal["informal", "1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 EscalationStage = Annotated[Literal["1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 ReviewKind = Literal["looked_after", "pathway_plan", "adoption"]
+CpCategory = Literal["neglect", "emotional", "physical", "sexual", "multiple"]
+
+
+def _as_codes(value: Any) -> Any:
+    # A CSV cell holds a list of codes separated by spaces or commas ("2A 2B").
+    return [part for part in re.split(r"[\s,]+", value.strip()) if part] if isinstance(value, str) else value
+
+
+#: A list of short codes (e.g. the CIN census's factors identified at assessment).
+Codes = Annotated[
+    list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,8}$")]],
+    BeforeValidator(_as_codes),
+    Field(max_length=60),
+]
 HealthKind = Literal["initial", "review"]
 
 
@@ -176,6 +198,8 @@ class ChildRegistered(CaseEvent):
     dob: Day
     sex: Literal["M", "F", "U"] | None = None
     uasc: bool | None = None
+    #: Addition (CIN census): `dob` is the expected date of birth of an unborn child.
+    dob_expected: bool | None = None
 
 
 @_event("worker_allocated")
@@ -454,7 +478,13 @@ class AnnualOutcomes(CaseEvent):
 
 @_event("referral_received")
 class ReferralReceived(CaseEvent):
+    """Additions (CIN census): who referred, the primary need, and whether the referral
+    was one with no further action (the census's ReferralNFA)."""
+
     type: Literal["referral_received"]
+    referral_source: ReferralSource | None = None
+    primary_need: PrimaryNeed | None = None
+    nfa: bool | None = None
 
 
 @_event("referral_decision")
@@ -465,20 +495,37 @@ class ReferralDecision(CaseEvent):
 
 @_event("assessment_completed")
 class AssessmentCompleted(CaseEvent):
+    """Addition (CIN census): `factors`, the factors identified at assessment (census
+    codes, e.g. 2A). The census's AssessmentAuthorisationDate is this event's date."""
+
     type: Literal["assessment_completed"]
+    factors: Codes | None = None
+
+
+@_event("assessment_started")
+class AssessmentStarted(CaseEvent):
+    """Addition (CIN census): a child and family assessment started."""
+
+    type: Literal["assessment_started"]
 
 
 @_event("strategy_discussion")
 class StrategyDiscussion(CaseEvent):
+    """Addition (CIN census): `icpc_not_required`, the section 47 enquiry this discussion
+    started concluded that no initial conference was needed (ICPCnotRequired)."""
+
     type: Literal["strategy_discussion"]
     s47: bool | None = None
+    icpc_not_required: bool | None = None
 
 
 @_event("icpc_held")
 class IcpcHeld(CaseEvent):
     type: Literal["icpc_held"]
     outcome: Literal["plan", "no_plan"]
-    category: Literal["neglect", "emotional", "physical", "sexual", "multiple"] | None = None
+    category: CpCategory | None = None
+    #: Addition (CIN census): the plan's latest category of abuse.
+    latest_category: CpCategory | None = None
 
 
 @_event("core_group_held")
@@ -506,6 +553,46 @@ class CpPlanEnded(CaseEvent):
 
     type: Literal["cp_plan_ended"]
     reason: Text | None = None
+
+
+@_event("cp_plan_started")
+class CpPlanStarted(CaseEvent):
+    """Addition to the contract (CIN census): a child-protection plan started on its own
+    date, not at an `icpc_held` on record (the census records plans whose initial
+    conference is not in the return). It opens a plan as an ICPC with outcome plan does."""
+
+    type: Literal["cp_plan_started"]
+    category: CpCategory | None = None
+    latest_category: CpCategory | None = None
+
+
+@_event("cin_plan_started")
+class CinPlanStarted(CaseEvent):
+    """Addition (CIN census): a child-in-need plan started."""
+
+    type: Literal["cin_plan_started"]
+
+
+@_event("cin_plan_ended")
+class CinPlanEnded(CaseEvent):
+    """Addition (CIN census): a child-in-need plan ended."""
+
+    type: Literal["cin_plan_ended"]
+
+
+@_event("cin_closed")
+class CinClosed(CaseEvent):
+    """Addition (CIN census): the children-in-need episode closed, with the census reason."""
+
+    type: Literal["cin_closed"]
+    reason: ReasonForClosure | None = None
+
+
+@_event("child_died")
+class ChildDied(CaseEvent):
+    """Addition (CIN census): the child died."""
+
+    type: Literal["child_died"]
 
 
 # --- Court and adoption ---------------------------------------------------------------

@@ -186,7 +186,7 @@ class MissingEpisode(_Span):
 
 @dataclass(frozen=True, slots=True)
 class ProtectionPlan(_Span):
-    start: Fact  # icpc_held with outcome "plan"
+    start: Fact  # icpc_held with outcome "plan", or cp_plan_started
     end: Fact | None  # rcpc_held with outcome "end", or cp_plan_ended
 
 
@@ -448,7 +448,9 @@ def _protection_plans(facts: list[Fact], findings: list[Finding]) -> tuple[Prote
     plans: list[ProtectionPlan] = []
     open_start: Fact | None = None
     for fact in facts:
-        if fact.type == "icpc_held" and fact["outcome"] == "plan":
+        # A plan opens at an initial conference that made it or, when the source records
+        # the plan without its conference (the CIN census), at the plan's own start.
+        if fact.type == "cp_plan_started" or (fact.type == "icpc_held" and fact["outcome"] == "plan"):
             if open_start is not None:
                 findings.append(
                     Finding(
