@@ -433,7 +433,9 @@ def finding_json(f: Any) -> dict[str, Any]:
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
 @click.option("--known-at", type=MOMENT, help="Only facts recorded by this moment count.")
 @click.option(
-    "--status", "statuses", help="Comma-separated statuses: overdue,due_soon,pending,late,met,closed,finding."
+    "--status",
+    "statuses",
+    help="Comma-separated statuses: overdue,due_soon,pending,missed,late,met,closed,no_data,finding.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option("--fail-on", help="Exit 1 if any obligation has one of these statuses (e.g. overdue).")
@@ -454,7 +456,9 @@ def check(
     """Obligations for one child or every child, with their status at --as-of."""
     as_of = as_of or today()
     wanted_status = set(split_list(statuses))
-    valid = {"overdue", "due_soon", "pending", "missed", "late", "met", "closed", "no_data", "finding"}
+    from rules.obligation import Status
+
+    valid = {str(s) for s in Status} | {"finding"}
     if wanted_status - valid:
         raise click.BadParameter(
             f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}",
@@ -1218,7 +1222,9 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     statuses = grid("Obligations by status")
     statuses.add_column("status")
     statuses.add_column("obligations", justify="right")
-    for status in ("overdue", "due_soon", "pending", "missed", "late", "met", "closed"):
+    from rules.obligation import URGENCY
+
+    for status in (str(s) for s in URGENCY):
         statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
     timely = grid("On time (met on time / fell due)")
     for column in ("rule", "title", "on time", "%"):

@@ -5,10 +5,13 @@ write to, so every type and field name here is exactly as written there. Some ty
 fields are additions the contract allows ("adding optional fields or new types is fine"),
 each documented in `docs/events.md` with the source it serves: `cp_plan_ended` (a
 child-protection plan ended other than at a review conference), `iro_informed` (the IRO
-was told of something, e.g. a missing episode), and for the CIN census `cp_plan_started`,
+was told of something, e.g. a missing episode); for the CIN census `cp_plan_started`,
 `assessment_started`, `cin_plan_started`, `cin_plan_ended`, `cin_closed`, `child_died`
 and the optional fields on `child_registered`, `referral_received`,
-`assessment_completed`, `strategy_discussion` and `icpc_held`.
+`assessment_completed`, `strategy_discussion` and `icpc_held`; for the SSDA903 return
+`already_in_care`, `care_leaver_outcome`, `annual_outcomes`, `adoption_decision`,
+`adoption_decision_reversed` and the placement's `provider_type`, `home_postcode` and
+`same_carers`.
 
 Times: `at` is a date, or a moment. A local date-time is Europe/London and is stored
 timezone-aware, so the machine's own timezone never changes what an event means.
@@ -33,9 +36,14 @@ from pydantic import (
 )
 
 from events.codes import (
+    NEET_ACTIVITIES,
+    CareLeaverAccommodation,
+    CareLeaverActivity,
+    CareLeaverInTouch,
     CategoryOfNeed,
     LegalStatus,
     Participation,
+    PlacementProvider,
     PlacementType,
     PrimaryNeed,
     ReasonEpisodeCeased,
@@ -239,6 +247,18 @@ class EnteredCare(CaseEvent):
     category_of_need: CategoryOfNeed | None = None
 
 
+@_event("already_in_care")
+class AlreadyInCare(CaseEvent):
+    """Addition to the contract: the child was already looked after when the data begins
+    (a statutory return's first year shows a period of care under way). `at` is the first
+    day the data shows; the day the child entered care is unknown, so clocks that run from
+    entering care are not assessed for this period."""
+
+    type: Literal["already_in_care"]
+    legal_status: LegalStatus
+    category_of_need: CategoryOfNeed | None = None
+
+
 @_event("legal_status_changed")
 class LegalStatusChanged(CaseEvent):
     type: Literal["legal_status_changed"]
@@ -253,6 +273,12 @@ class PlacementStarted(CaseEvent):
     postcode: Annotated[str, Field(max_length=10)] | None = None
     distance_miles: Annotated[float, Field(ge=0)] | None = None
     long_term: bool | None = None
+    # Additions (SSDA903): who provides the placement (PLACE_PROVIDER), the child's home
+    # postcode (HOME_POST), and whether the carers stay the same as in the previous
+    # placement, only the placement type changing (903 RNE T or U).
+    provider_type: PlacementProvider | None = None
+    home_postcode: Annotated[str, Field(max_length=10)] | None = None
+    same_carers: bool | None = None
 
 
 @_event("placement_ended")
@@ -426,6 +452,49 @@ class CareLeaverContact(CaseEvent):
     in_touch: bool = True
 
 
+@_event("care_leaver_outcome")
+class CareLeaverOutcome(CaseEvent):
+    """Addition to the contract (SSDA903 OC3): a care leaver's situation around a birthday
+    (17th to 21st): whether the council is in touch, their main activity, and their
+    accommodation with whether it is suitable. `at` is the birthday."""
+
+    type: Literal["care_leaver_outcome"]
+    in_touch: CareLeaverInTouch | None = None
+    activity: CareLeaverActivity | None = None
+    accommodation: CareLeaverAccommodation | None = None
+
+    @property
+    def suitable_accommodation(self) -> bool | None:
+        """903 ACCOM codes end in 1 (suitable) or 2 (not suitable); Z, X and 0 say neither."""
+        code = self.accommodation
+        if code is None or len(code) != 2 or code[1] not in "12":
+            return None
+        return code[1] == "1"
+
+    @property
+    def neet(self) -> bool | None:
+        """Not in education, employment or training (903 ACTIV G4, G5 and G6 are NEET)."""
+        return None if self.activity is None else self.activity in NEET_ACTIVITIES
+
+
+@_event("annual_outcomes")
+class AnnualOutcomes(CaseEvent):
+    """Addition to the contract (SSDA903 OC2): a child looked after for a year at the end of
+    the collection year, and what that year held. `at` is 31 March."""
+
+    type: Literal["annual_outcomes"]
+    sdq_score: Annotated[int, Field(ge=0, le=40)] | None = None
+    sdq_reason: Literal["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"] | None = None
+    convicted: bool | None = None
+    health_check: bool | None = None
+    immunisations: bool | None = None
+    teeth_check: bool | None = None
+    health_assessment: bool | None = None
+    substance_misuse: bool | None = None
+    intervention_received: bool | None = None
+    intervention_offered: bool | None = None
+
+
 # --- Child protection and children in need --------------------------------------------
 
 
@@ -569,6 +638,23 @@ class CarePlanEndorsed(CaseEvent):
 @_event("placement_order_granted")
 class PlacementOrderGranted(CaseEvent):
     type: Literal["placement_order_granted"]
+
+
+@_event("adoption_decision")
+class AdoptionDecision(CaseEvent):
+    """Addition to the contract (SSDA903 PlacedAdoption DATE_PLACED): the council decided
+    that the child should be placed for adoption."""
+
+    type: Literal["adoption_decision"]
+
+
+@_event("adoption_decision_reversed")
+class AdoptionDecisionReversed(CaseEvent):
+    """Addition to the contract (SSDA903 PlacedAdoption DATE_PLACED_CEASED): the decision
+    that the child should be placed for adoption no longer stands (REASON_PLACED_CEASED)."""
+
+    type: Literal["adoption_decision_reversed"]
+    reason: Literal["RD1", "RD2", "RD3", "RD4"] | None = None
 
 
 @_event("adoption_match_approved")

@@ -23,7 +23,12 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 T = TypeVar("T")
 
-_DAY_ORDER = {"entered_care": -1, "left_care": 1}
+_DAY_ORDER = {"entered_care": -1, "already_in_care": -1, "left_care": 1}
+
+#: Facts that open a period of care. `already_in_care` opens one whose real start is
+#: before the data begins (a statutory return's first year): its clocks that run from
+#: entering care cannot be assessed.
+_OPENS_PERIOD = frozenset({"entered_care", "already_in_care"})
 _COMMON = frozenset({"child", "type", "at", "id", "recorded_at", "source", "by", "team", "note"})
 
 
@@ -147,10 +152,16 @@ class Placement(_Span):
 @dataclass(frozen=True, slots=True)
 class PeriodOfCare(_Span):
     number: int
-    start: Fact  # entered_care
+    start: Fact  # entered_care, or already_in_care when the start is before the data
     end: Fact | None  # left_care
     legal_statuses: tuple[tuple[date, str], ...]
     placements: tuple[Placement, ...]
+
+    @property
+    def start_known(self) -> bool:
+        """False when the child was already in care when the data begins: `started_on` is
+        then only the first day the data shows, not the day the child entered care."""
+        return self.start.type == "entered_care"
 
     def includes(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
@@ -336,7 +347,7 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
 
     for fact in facts:
         kind = fact.type
-        if kind == "entered_care":
+        if kind in _OPENS_PERIOD:
             if start is not None:
                 findings.append(
                     Finding(
