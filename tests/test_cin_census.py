@@ -496,3 +496,37 @@ def test_the_store_records_a_whole_census_in_one_go(tmp_path):
 
     total = sum(len(facts_of(stored)) for _c, stored in store.iter_children())
     assert result.imported == total
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+def test_what_the_census_cannot_hold_is_no_data_for_a_child_known_only_from_it(tmp_path, db):
+    path = plan_census(tmp_path, "a.xml", 2025, reviews=["2024-04-29"])
+    run(db, "cin-census", "import", str(path))
+
+    checked = json.loads(run(db, "check", "--child", "T2", "--as-of", "2025-03-31", "--json").output)
+
+    status = {o["rule"]: o["status"] for o in checked if o["rule"] in ("CP-REF", "CP-CG", "CP-RCPC-1")}
+    vis = {o["status"] for o in checked if o["rule"] == "CP-VIS"}
+    # No referral decision, core group or visit is in a census: not assessable, not overdue.
+    assert status == {"CP-REF": "no_data", "CP-CG": "no_data", "CP-RCPC-1": "met"}
+    assert vis == {"no_data"}
+
+
+def test_a_core_group_from_the_councils_own_events_is_assessed_beside_the_census(tmp_path, db):
+    run(db, "cin-census", "import", str(plan_census(tmp_path, "a.xml", 2025, reviews=["2024-04-29"])))
+    events = tmp_path / "cg.jsonl"
+    # ICPC Wed 31 Jan 2024 + 10 WD = Wed 14 Feb 2024.
+    events.write_text(
+        json.dumps(
+            {"child": "T2", "id": "LCS-1", "type": "core_group_held", "at": "2024-02-14", "source": "LCS"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    run(db, "import", str(events))
+
+    checked = json.loads(run(db, "check", "--child", "T2", "--as-of", "2025-03-31", "--json").output)
+
+    assert {o["rule"]: o["status"] for o in checked if o["rule"] == "CP-CG"} == {"CP-CG": "met"}

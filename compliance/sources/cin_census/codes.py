@@ -9,9 +9,11 @@ csc-validator-be-cin, checks them: rules 8866, 8650, 8640, 8905/8910, 4180).
 
 from __future__ import annotations
 
+from compliance.sources.coverage import CIN_CENSUS
 from events.codes import PrimaryNeed, ReasonForClosure, ReferralSource
 
-SOURCE = "cin-census"
+#: The `source` of every fact from the census (its kind in `coverage`).
+SOURCE = CIN_CENSUS.name
 
 #: InitialCategoryOfAbuse / LatestCategoryOfAbuse -> the contract's `category`.
 CATEGORY_OF_ABUSE = {
