@@ -5,10 +5,13 @@ write to, so every type and field name here is exactly as written there. Some ty
 fields are additions the contract allows ("adding optional fields or new types is fine"),
 each documented in `docs/events.md` with the source it serves: `cp_plan_ended` (a
 child-protection plan ended other than at a review conference), `iro_informed` (the IRO
-was told of something, e.g. a missing episode), and for the CIN census `cp_plan_started`,
+was told of something, e.g. a missing episode); for the CIN census `cp_plan_started`,
 `assessment_started`, `cin_plan_started`, `cin_plan_ended`, `cin_closed`, `child_died`
 and the optional fields on `child_registered`, `referral_received`,
-`assessment_completed`, `strategy_discussion` and `icpc_held`.
+`assessment_completed`, `strategy_discussion` and `icpc_held`; for the SSDA903 return
+`already_in_care`, `care_leaver_outcome`, `annual_outcomes`, `adoption_decision`,
+`adoption_decision_reversed` and the placement's `provider_type`, `home_postcode` and
+`same_carers`.
 
 Times: `at` is a date, or a moment. A local date-time is Europe/London and is stored
 timezone-aware, so the machine's own timezone never changes what an event means.
@@ -33,9 +36,14 @@ from pydantic import (
 )
 
 from events.codes import (
+    NEET_ACTIVITIES,
+    CareLeaverAccommodation,
+    CareLeaverActivity,
+    CareLeaverInTouch,
     CategoryOfNeed,
     LegalStatus,
     Participation,
+    PlacementProvider,
     PlacementType,
     PrimaryNeed,
     ReasonEpisodeCeased,
@@ -51,7 +59,22 @@ _MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
 _EXPECTED_AT = "a date YYYY-MM-DD, a local date-time YYYY-MM-DDTHH:MM[:SS], or one with an offset"
 
 
+#: Dates from this year on are refused: the calendar arithmetic of every timescale (a
+#: few years at most) must stay inside Python's dates, which end at 9999-12-31.
+LAST_YEAR = 9000
+
+
+def _in_range(value: date) -> date:
+    if value.year >= LAST_YEAR:
+        raise ValueError(f"expected a date before the year {LAST_YEAR}")
+    return value
+
+
 def _parse_day(value: Any) -> date:
+    return _in_range(_parse_day_any(value))
+
+
+def _parse_day_any(value: Any) -> date:
     if isinstance(value, datetime):
         raise ValueError("expected a date YYYY-MM-DD, not a date-time")
     if isinstance(value, date):
@@ -72,6 +95,12 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _parse_at(value: Any) -> date | datetime:
+    parsed = _parse_at_any(value)
+    _in_range(parsed)
+    return parsed
+
+
+def _parse_at_any(value: Any) -> date | datetime:
     if isinstance(value, datetime):
         return _aware(value)
     if isinstance(value, date):
@@ -82,13 +111,14 @@ def _parse_at(value: Any) -> date | datetime:
             try:
                 return date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real date") from None
+                raise ValueError(f"expected {_EXPECTED_AT}; this is not a real date") from None
         if _MOMENT_RE.fullmatch(text):
             try:
                 return _aware(datetime.fromisoformat(text))
             except ValueError:
-                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real time") from None
-    raise ValueError(f"expected {_EXPECTED_AT}, got {value!r}")
+                raise ValueError(f"expected {_EXPECTED_AT}; this is not a real time") from None
+    # The value is not echoed: a name typed into `at` must not come back in a message.
+    raise ValueError(f"expected {_EXPECTED_AT}")
 
 
 def _parse_moment(value: Any) -> datetime:
@@ -217,6 +247,18 @@ class EnteredCare(CaseEvent):
     category_of_need: CategoryOfNeed | None = None
 
 
+@_event("already_in_care")
+class AlreadyInCare(CaseEvent):
+    """Addition to the contract: the child was already looked after when the data begins
+    (a statutory return's first year shows a period of care under way). `at` is the first
+    day the data shows; the day the child entered care is unknown, so clocks that run from
+    entering care are not assessed for this period."""
+
+    type: Literal["already_in_care"]
+    legal_status: LegalStatus
+    category_of_need: CategoryOfNeed | None = None
+
+
 @_event("legal_status_changed")
 class LegalStatusChanged(CaseEvent):
     type: Literal["legal_status_changed"]
@@ -231,6 +273,12 @@ class PlacementStarted(CaseEvent):
     postcode: Annotated[str, Field(max_length=10)] | None = None
     distance_miles: Annotated[float, Field(ge=0)] | None = None
     long_term: bool | None = None
+    # Additions (SSDA903): who provides the placement (PLACE_PROVIDER), the child's home
+    # postcode (HOME_POST), and whether the carers stay the same as in the previous
+    # placement, only the placement type changing (903 RNE T or U).
+    provider_type: PlacementProvider | None = None
+    home_postcode: Annotated[str, Field(max_length=10)] | None = None
+    same_carers: bool | None = None
 
 
 @_event("placement_ended")
@@ -404,6 +452,49 @@ class CareLeaverContact(CaseEvent):
     in_touch: bool = True
 
 
+@_event("care_leaver_outcome")
+class CareLeaverOutcome(CaseEvent):
+    """Addition to the contract (SSDA903 OC3): a care leaver's situation around a birthday
+    (17th to 21st): whether the council is in touch, their main activity, and their
+    accommodation with whether it is suitable. `at` is the birthday."""
+
+    type: Literal["care_leaver_outcome"]
+    in_touch: CareLeaverInTouch | None = None
+    activity: CareLeaverActivity | None = None
+    accommodation: CareLeaverAccommodation | None = None
+
+    @property
+    def suitable_accommodation(self) -> bool | None:
+        """903 ACCOM codes end in 1 (suitable) or 2 (not suitable); Z, X and 0 say neither."""
+        code = self.accommodation
+        if code is None or len(code) != 2 or code[1] not in "12":
+            return None
+        return code[1] == "1"
+
+    @property
+    def neet(self) -> bool | None:
+        """Not in education, employment or training (903 ACTIV G4, G5 and G6 are NEET)."""
+        return None if self.activity is None else self.activity in NEET_ACTIVITIES
+
+
+@_event("annual_outcomes")
+class AnnualOutcomes(CaseEvent):
+    """Addition to the contract (SSDA903 OC2): a child looked after for a year at the end of
+    the collection year, and what that year held. `at` is 31 March."""
+
+    type: Literal["annual_outcomes"]
+    sdq_score: Annotated[int, Field(ge=0, le=40)] | None = None
+    sdq_reason: Literal["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"] | None = None
+    convicted: bool | None = None
+    health_check: bool | None = None
+    immunisations: bool | None = None
+    teeth_check: bool | None = None
+    health_assessment: bool | None = None
+    substance_misuse: bool | None = None
+    intervention_received: bool | None = None
+    intervention_offered: bool | None = None
+
+
 # --- Child protection and children in need --------------------------------------------
 
 
@@ -549,6 +640,23 @@ class PlacementOrderGranted(CaseEvent):
     type: Literal["placement_order_granted"]
 
 
+@_event("adoption_decision")
+class AdoptionDecision(CaseEvent):
+    """Addition to the contract (SSDA903 PlacedAdoption DATE_PLACED): the council decided
+    that the child should be placed for adoption."""
+
+    type: Literal["adoption_decision"]
+
+
+@_event("adoption_decision_reversed")
+class AdoptionDecisionReversed(CaseEvent):
+    """Addition to the contract (SSDA903 PlacedAdoption DATE_PLACED_CEASED): the decision
+    that the child should be placed for adoption no longer stands (REASON_PLACED_CEASED)."""
+
+    type: Literal["adoption_decision_reversed"]
+    reason: Literal["RD1", "RD2", "RD3", "RD4"] | None = None
+
+
 @_event("adoption_match_approved")
 class AdoptionMatchApproved(CaseEvent):
     type: Literal["adoption_match_approved"]
@@ -643,8 +751,22 @@ def _describe(error: Mapping[str, Any], cls: type[CaseEvent]) -> tuple[str, str]
         return field, f"unknown field for {cls.TYPE} (expected one of: {allowed})"
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind == "enum" or kind == "literal_error":
-        return field, f"{message}; got {error.get('input')!r}"
+        return field, f"{message}; got {vocabulary_echo(error.get('input'))}"
     return field, message
+
+
+_VOCABULARY_SHAPE = re.compile(r"[A-Za-z0-9_]{1,32}")
+
+
+def vocabulary_echo(value: Any) -> str:
+    """A value quoted back in a message only when it has the shape of a code or an
+    event type (letters, digits, underscores, at most 32): anything else may be personal
+    data typed into the wrong field, and is described, not echoed."""
+    if isinstance(value, str) and _VOCABULARY_SHAPE.fullmatch(value):
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**6:
+        return repr(value)
+    return "a value that is not one of them"
 
 
 def parse_event(data: dict[str, Any]) -> CaseEvent:
@@ -654,6 +776,8 @@ def parse_event(data: dict[str, Any]) -> CaseEvent:
         raise InvalidEvent([("type", "required field is missing")])
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
+        if not _VOCABULARY_SHAPE.fullmatch(type_name):
+            raise InvalidEvent([("type", "unknown event type: expected a name like review_held")])
         suggestion = closest_type(type_name)
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
         raise InvalidEvent([("type", f"unknown event type {type_name!r}{hint}")])
