@@ -6,10 +6,9 @@ Exit status: 0 success; 1 findings when asked (`--fail-on`) or a failed nightly 
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -24,20 +23,21 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.errors import CasecheckError
+from compliance.output import SafeConsole, csv_text, one_line, terminal_text, write_private
 from compliance.settings import Settings, find_config, load_settings
 from compliance.views.format import fmt_day
 from compliance.views.timeline import fact_fields, obligation_summary, timeline_page, timeline_view
-from events.parse import BadInput
+from events.contract import LAST_YEAR, BadInput
 from events.timeline import LONDON, Fact
 
 STATUS_STYLE = {
     "overdue": "bold red",
     "due_soon": "yellow",
     "pending": "cyan",
+    "missed": "red",
     "late": "magenta",
     "met": "green",
     "closed": "dim",
-    "missed": "bold red",
     "no_data": "dim",
     "finding": "bold yellow",
 }
@@ -53,8 +53,19 @@ class Casecheck(click.Group):
         try:
             return super().invoke(ctx)
         except (CasecheckError, BadInput) as exc:
-            click.echo(f"casecheck: {exc}", err=True)
+            click.echo(f"casecheck: {one_line(exc)}", err=True)
             ctx.exit(2)
+        except OverflowError:  # a date near year 9999 plus a timescale leaves the calendar
+            click.echo(
+                "casecheck: a date is too close to the year 9999 to compute deadlines from: "
+                "check --as-of and the events' dates (`casecheck check --rule DQ`)",
+                err=True,
+            )
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            # Every write is one transaction: what was under way is not stored at all.
+            click.echo("casecheck: interrupted; nothing was stored", err=True)
+            ctx.exit(130)
 
 
 class DateType(click.ParamType):
@@ -64,9 +75,12 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"expected a date YYYY-MM-DD, got {value!r}", param, ctx)
+            self.fail(f"expected a date YYYY-MM-DD, got {one_line(value, 40)!r}", param, ctx)
+        if day.year >= LAST_YEAR:  # timescales from it would leave the calendar
+            self.fail(f"expected a date before the year {LAST_YEAR}", param, ctx)
+        return day
 
 
 class MomentType(click.ParamType):
@@ -135,21 +149,17 @@ def now() -> datetime:
 
 
 def console(err: bool = False) -> Console:
-    out = Console(stderr=err, highlight=False, soft_wrap=False)
+    """A console for stored text: markup off, control characters replaced."""
+    out = SafeConsole(stderr=err, soft_wrap=False)
     if not out.is_terminal and out.width < 160:
         # Piped to a file or a pager: keep table rows on one line rather than the
         # 80 columns Rich assumes when it cannot ask the terminal.
-        out = Console(stderr=err, highlight=False, soft_wrap=False, width=160)
+        out = SafeConsole(stderr=err, soft_wrap=False, width=160)
     return out
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(csv_text(rows, columns), nl=False)
 
 
 def grid(title: str, **options: Any) -> Table:
@@ -196,6 +206,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
 
 
 def main() -> None:
+    os.umask(0o077)  # every file the product creates is the owner's only
     try:
         cli(prog_name="casecheck")
     except KeyboardInterrupt:
@@ -255,7 +266,7 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
             f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):"
         )
         for finding in result.findings[:20]:
-            click.echo(f"  {finding.fact.child}  {finding.code}  {finding.message}")
+            click.echo(terminal_text(f"  {finding.fact.child}  {finding.code}  {finding.message}"))
         if len(result.findings) > 20:
             click.echo(f"  ... and {len(result.findings) - 20} more")
 
@@ -314,9 +325,7 @@ def timeline(
         )
         return
     if html_path:
-        Path(html_path).write_text(
-            render_timeline_html(evaluation, terminology=app.settings.terminology), encoding="utf-8"
-        )
+        write_private(html_path, render_timeline_html(evaluation, terminology=app.settings.terminology))
         click.echo(f"wrote {html_path}", err=True)
     render_timeline(evaluation, explain=explain, terminology=app.settings.terminology)
 
@@ -423,7 +432,9 @@ def finding_json(f: Any) -> dict[str, Any]:
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
 @click.option("--known-at", type=MOMENT, help="Only facts recorded by this moment count.")
 @click.option(
-    "--status", "statuses", help="Comma-separated statuses: overdue,due_soon,pending,late,met,closed,finding."
+    "--status",
+    "statuses",
+    help="Comma-separated statuses: overdue,due_soon,pending,missed,late,met,closed,no_data,finding.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option("--fail-on", help="Exit 1 if any obligation has one of these statuses (e.g. overdue).")
@@ -444,7 +455,9 @@ def check(
     """Obligations for one child or every child, with their status at --as-of."""
     as_of = as_of or today()
     wanted_status = set(split_list(statuses))
-    valid = {"overdue", "due_soon", "pending", "late", "met", "closed", "finding"}
+    from rules.obligation import Status
+
+    valid = {str(s) for s in Status} | {"finding"}
     if wanted_status - valid:
         raise click.BadParameter(
             f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}",
@@ -453,11 +466,11 @@ def check(
     patterns = split_list(rule_ids)
     engine = app.engine
     if children:
-        missing = set(children) - set(app.store.children())
+        missing = app.store.unknown_children(children)
         if missing:
             from compliance.errors import ChildNotFound
 
-            raise ChildNotFound(f"no child with id {sorted(missing)[0]!r} in the store")
+            raise ChildNotFound(f"no child with id {missing[0]!r} in the store")
     rows: list[dict[str, Any]] = []
     for evaluation in engine.evaluate_all(as_of=as_of, known_at=known_at, children=children or None):
         for o in evaluation.obligations:
@@ -860,7 +873,7 @@ def alert_raise(
     note: str | None,
 ) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
-    if child not in app.store.children():
+    if app.store.unknown_children([child]):
         from compliance.errors import ChildNotFound
 
         raise ChildNotFound(f"no child with id {child!r} in the store")
@@ -924,7 +937,7 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
 def alert_assign(app: App, alert_id: str, to: str, by: str, note: str | None) -> None:
     """Assign ALERT_ID to a worker or manager."""
     queue(app).assign(alert_id, to, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} assigned to {to}")
+    click.echo(terminal_text(f"{alert_id.upper()} assigned to {to}"))
 
 
 @alert.command("acknowledge")
@@ -1040,7 +1053,7 @@ def report_scorecard(app: App, start: date | None, end: date | None, as_json: bo
         cohort = m.cohort + (f"; {m.excluded} excluded: {m.excluded_because}" if m.excluded else "")
         table.add_row(m.code, m.title, value, of, cohort)
     console().print(table)
-    console().print(f"[dim]Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iha")
@@ -1087,7 +1100,7 @@ def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
             str(r.left_before_due),
         )
     console().print(table)
-    console().print(f"[dim]Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iro")
@@ -1131,7 +1144,54 @@ def report_iro(app: App, start: date | None, end: date | None, as_json: bool) ->
     for theme, counts in alerts_["by_theme_and_team"].items():
         table.add_row(theme, *(str(counts.get(team, "")) for team in teams))
     out.print(table)
-    out.print(f"[dim]Rounding: {figures['rounding']}.[/dim]")
+    out.print(Text(f"Rounding: {figures['rounding']}.", style="dim"))
+
+
+# --- the CIN census ---------------------------------------------------------------------
+
+
+@cli.group("cin-census")
+def cin_census() -> None:
+    """The DfE children in need census: import a year's return."""
+
+
+@cin_census.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--year", help="The census year the return must be, e.g. 2021-22 (default: as its header says)."
+)
+@click.option(
+    "--recorded-at",
+    type=MOMENT,
+    help="When its facts were recorded (default: when the return was produced, its header's DateTime).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def cin_census_import(
+    app: App, file: str, year: str | None, recorded_at: datetime | None, as_json: bool
+) -> None:
+    """Import a CIN census XML return: one transaction, append-only, year by year.
+
+    Importing the same census again adds nothing; next year's adds only what is new; a
+    changed fact is retracted and its new version recorded. Contradictions are reported
+    as findings (DfE CIN validator rule codes where one matches) and stored as recorded.
+    """
+    from compliance.sources.cin_census.importer import import_census
+
+    result = import_census(app.store, file, year=year, recorded_at=recorded_at, now=now())
+    if as_json:
+        echo_json(result.to_json())
+        return
+    click.echo(result.summary())
+    shown = [(f.child or "(header)", f.code, f.message) for f in result.census_findings] + [
+        (f.fact.child, f.code, f.message) for f in result.findings
+    ]
+    if shown:
+        click.echo(f"{len(shown)} data-quality finding{'s' if len(shown) != 1 else ''} (stored as recorded):")
+        for child, code, message in shown[:20]:
+            click.echo(f"  {child}  {code}  {message}")
+        if len(shown) > 20:
+            click.echo(f"  ... and {len(shown) - 20} more (--json lists them all)")
 
 
 # --- web workspace and accounts ---------------------------------------------------------
@@ -1387,7 +1447,9 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     statuses = grid("Obligations by status")
     statuses.add_column("status")
     statuses.add_column("obligations", justify="right")
-    for status in ("overdue", "due_soon", "pending", "late", "met", "closed"):
+    from rules.obligation import URGENCY
+
+    for status in (str(s) for s in URGENCY):
         statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
     timely = grid("On time (met on time / fell due)")
     for column in ("rule", "title", "on time", "%"):
@@ -1400,7 +1462,10 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(statuses)
     out.print(timely)
     out.print(
-        "[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]"
+        Text(
+            "% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded",
+            style="dim",
+        )
     )
     themes = grid(f"Open alerts by theme ({report.open_alerts})")
     themes.add_column("theme")
@@ -1444,9 +1509,9 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print("  then open http://127.0.0.1:8000/ and sign in as one of these demo accounts:")
     for a in accounts:
         scope = f" ({', '.join(a.teams)})" if a.teams else (f" ({a.iro})" if a.iro else "")
-        out.print(f"    {a.name:<14} {a.role}{scope}")
-    out.print(f"  password for all of them: {password}")
-    out.print(f"[dim]finished in {time.perf_counter() - started:.1f} s[/dim]")
+        out.print(Text(f"    {a.name:<14} {a.role}{scope}"))
+    out.print(Text(f"  password for all of them: {password}"))
+    out.print(Text(f"finished in {time.perf_counter() - started:.1f} s", style="dim"))
 
 
 if __name__ == "__main__":

@@ -402,7 +402,7 @@ def _settle_child(
             # The due date moved (e.g. a late review restarted a chain): not a breach now.
             if alert is not None and alert.status == "open" and alert.kind in AUTO_KINDS:
                 _close(alert, f"no longer due soon or overdue: now due {o.due_on:%a %-d %b %Y}", changes, now)
-        elif o.status in (Status.MET, Status.LATE, Status.CLOSED):
+        elif o.status in (Status.MET, Status.LATE, Status.CLOSED, Status.MISSED):
             if alert is not None and alert.status == "open" and alert.kind in AUTO_KINDS:
                 _close(alert, _outcome(o), changes, now)
     # Open automatic alerts of this child whose obligation no longer exists (its clock start was retracted).
@@ -537,6 +537,8 @@ def _stage_settled(parent: Alert, stage: str) -> str | None:
 def _outcome(o: Obligation) -> str:
     if o.status is Status.CLOSED:
         return f"closed: {o.closed_reason}"
+    if o.status is Status.MISSED and o.missed_on is not None:
+        return f"missed: {o.closed_reason} on {o.missed_on:%a %-d %b %Y}"
     done = o.met_on.astimezone(LONDON).date() if isinstance(o.met_on, datetime) else o.met_on
     return f"{'met' if o.status is Status.MET else 'done late'} on {done:%a %-d %b %Y}"
 
