@@ -6,14 +6,12 @@ Exit status: 0 success; 1 findings when asked (`--fail-on`) or a failed nightly 
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,18 +24,21 @@ from rich.text import Text
 
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES, STATUSES
 from compliance.errors import CasecheckError
+from compliance.output import SafeConsole, csv_text, one_line, terminal_text, write_private
 from compliance.settings import Settings, find_config, load_settings
-from events.parse import BadInput
+from compliance.views.format import fmt_day
+from compliance.views.timeline import fact_fields, obligation_summary, timeline_page, timeline_view
+from events.contract import LAST_YEAR, BadInput
 from events.timeline import LONDON, Fact
 
 STATUS_STYLE = {
     "overdue": "bold red",
     "due_soon": "yellow",
     "pending": "cyan",
+    "missed": "red",
     "late": "magenta",
     "met": "green",
     "closed": "dim",
-    "missed": "red",
     "no_data": "dim italic",
     "finding": "bold yellow",
 }
@@ -53,8 +54,19 @@ class Casecheck(click.Group):
         try:
             return super().invoke(ctx)
         except (CasecheckError, BadInput) as exc:
-            click.echo(f"casecheck: {exc}", err=True)
+            click.echo(f"casecheck: {one_line(exc)}", err=True)
             ctx.exit(2)
+        except OverflowError:  # a date near year 9999 plus a timescale leaves the calendar
+            click.echo(
+                "casecheck: a date is too close to the year 9999 to compute deadlines from: "
+                "check --as-of and the events' dates (`casecheck check --rule DQ`)",
+                err=True,
+            )
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            # Every write is one transaction: what was under way is not stored at all.
+            click.echo("casecheck: interrupted; nothing was stored", err=True)
+            ctx.exit(130)
 
 
 class DateType(click.ParamType):
@@ -64,9 +76,12 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"expected a date YYYY-MM-DD, got {value!r}", param, ctx)
+            self.fail(f"expected a date YYYY-MM-DD, got {one_line(value, 40)!r}", param, ctx)
+        if day.year >= LAST_YEAR:  # timescales from it would leave the calendar
+            self.fail(f"expected a date before the year {LAST_YEAR}", param, ctx)
+        return day
 
 
 class MomentType(click.ParamType):
@@ -110,7 +125,8 @@ DATE = DateType()
 MOMENT = MomentType()
 
 
-#: Commands that may create the store; every other command refuses a store that does not exist.
+#: Commands that may create the store (`import`, `ssda903 import`, `cin-census import`,
+#: `demo`); every other command refuses a store that does not exist.
 CREATES_STORE = {"import", "demo"}
 
 
@@ -130,7 +146,7 @@ class App:
             from compliance.store import open_store, require_store
 
             ctx = click.get_current_context(silent=True)
-            command = ctx.find_root().invoked_subcommand if ctx is not None else None
+            command = ctx.info_name if ctx is not None else None
             if command not in CREATES_STORE:
                 require_store(self.db)
             self._store = open_store(self.db)
@@ -159,30 +175,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def fmt_day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).strftime("%a %-d %b %Y %H:%M")
-    return value.strftime("%a %-d %b %Y")
-
-
 def console(err: bool = False) -> Console:
-    out = Console(stderr=err, highlight=False, soft_wrap=False)
+    """A console for stored text: markup off, control characters replaced."""
+    out = SafeConsole(stderr=err, soft_wrap=False)
     if not out.is_terminal and out.width < 160:
         # Piped to a file or a pager: keep table rows on one line rather than the
         # 80 columns Rich assumes when it cannot ask the terminal.
-        out = Console(stderr=err, highlight=False, soft_wrap=False, width=160)
+        out = SafeConsole(stderr=err, soft_wrap=False, width=160)
     return out
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(csv_text(rows, columns), nl=False)
 
 
 def grid(title: str, **options: Any) -> Table:
@@ -226,6 +230,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
 
 
 def main() -> None:
+    os.umask(0o077)  # every file the product creates is the owner's only
     try:
         cli(prog_name="casecheck")
     except KeyboardInterrupt:
@@ -285,7 +290,7 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
             f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):"
         )
         for finding in result.findings[:20]:
-            click.echo(f"  {finding.fact.child}  {finding.code}  {finding.message}")
+            click.echo(terminal_text(f"  {finding.fact.child}  {finding.code}  {finding.message}"))
         if len(result.findings) > 20:
             click.echo(f"  ... and {len(result.findings) - 20} more")
 
@@ -346,69 +351,11 @@ def timeline(
         return
     weaker = weaker_notice(app.settings, as_of)
     if html_path:
-        Path(html_path).write_text(
-            render_timeline_html(evaluation, terminology=app.settings.terminology, weaker=weaker),
-            encoding="utf-8",
+        write_private(
+            html_path, render_timeline_html(evaluation, terminology=app.settings.terminology, weaker=weaker)
         )
         click.echo(f"wrote {html_path}", err=True)
     render_timeline(evaluation, explain=explain, terminology=app.settings.terminology, weaker=weaker)
-
-
-@dataclass
-class TimelineView:
-    """A child's timeline arranged for reading: what needs attention, then each period of
-    care with its facts and the obligations each fact started. Text and HTML share it."""
-
-    heading: str
-    attention: list[Any]
-    sections: list[tuple[str, list[tuple[Fact, list[Any]]]]]
-    loose: list[Any]
-    findings: list[Any]
-    retracted: list[Fact]
-    counts: str
-
-
-def timeline_view(evaluation: Any, terminology: str) -> TimelineView:
-    tl = evaluation.timeline
-    heading = f"as of {fmt_day(evaluation.as_of)}"
-    if evaluation.known_at:
-        heading += f", as known at {fmt_day(evaluation.known_at)}"
-    if tl.dob:
-        heading = f"born {fmt_day(tl.dob)}, aged {tl.age_on(evaluation.as_of)}; " + heading
-    attention = sorted(
-        (o for o in evaluation.obligations if str(o.status) in ("overdue", "due_soon")),
-        key=lambda o: (str(o.status) != "overdue", o.due_on),
-    )
-    by_start: dict[int, list[Any]] = {}
-    for o in evaluation.obligations:
-        if o.start is not None:
-            by_start.setdefault(o.start.seq, []).append(o)
-    periods = {p.start.seq: p for p in tl.periods}
-    sections: list[tuple[str, list[tuple[Fact, list[Any]]]]] = [("Before care, or not looked after", [])]
-    for fact in tl.facts:
-        period = periods.get(fact.seq)
-        if period is not None:
-            ended = f" to {fmt_day(period.ended_on)}" if period.ended_on else " (open)"
-            sections.append(
-                (f"Period of care {period.number} ({terminology}): {fmt_day(period.started_on)}{ended}", [])
-            )
-        elif sections[-1][0].startswith("Period of care") and not any(
-            # The day a child leaves care still belongs to the period.
-            p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on)
-            for p in tl.periods
-        ):
-            sections.append(("Not looked after", []))
-        sections[-1][1].append((fact, by_start.get(fact.seq, [])))
-    counts = Counter(str(o.status) for o in evaluation.obligations)
-    return TimelineView(
-        heading=heading,
-        attention=attention,
-        sections=[s for s in sections if s[1]],
-        loose=[o for o in evaluation.obligations if o.start is None],
-        findings=list(tl.findings),
-        retracted=list(tl.retracted),
-        counts=", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
-    )
 
 
 def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker: Sequence[str] = ()) -> None:
@@ -427,7 +374,7 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker:
         out.print(Text(f"\n{title}", style="bold underline"))
         for fact, obligations in rows:
             line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
-            detail = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
+            detail = fact_fields(fact)
             if detail:
                 line.append(f"  {detail}", style="dim")
             if fact.type == "retracted" and fact.get("target") in retracted_ids:
@@ -455,99 +402,26 @@ def render_timeline_html(evaluation: Any, *, terminology: str, weaker: Sequence[
 
     from jinja2 import Environment, select_autoescape
 
-    def ob(o: Any) -> dict[str, Any]:
-        return {
-            "rule": o.rule,
-            "title": o.title,
-            "status": str(o.status),
-            "status_text": str(o.status).replace("_", " "),
-            "due": fmt_day(o.due),
-            "done": fmt_day(o.met_on) if o.met_on is not None else "",
-            "days_late": o.days_late,
-            "closed_reason": o.closed_reason,
-            "explanation": o.explanation,
-        }
-
-    view = timeline_view(evaluation, terminology)
-    sections = [
-        {
-            "title": title,
-            "rows": [
-                {
-                    "when": fmt_day(fact.at),
-                    "type": fact.type,
-                    "fields": ", ".join(f"{k}={v}" for k, v in fact.fields.items()),
-                    "retracted": False,
-                    "obligations": [ob(o) for o in obligations],
-                }
-                for fact, obligations in rows
-            ],
-        }
-        for title, rows in view.sections
-    ]
-    if view.loose:
-        sections.append(
-            {
-                "title": "Other obligations",
-                "rows": [
-                    {
-                        "when": "",
-                        "type": "",
-                        "fields": "",
-                        "retracted": False,
-                        "obligations": [ob(o) for o in view.loose],
-                    }
-                ],
-            }
-        )
-    if view.retracted:
-        sections.append(
-            {
-                "title": "Retracted (not counted)",
-                "rows": [
-                    {
-                        "when": fmt_day(f.at),
-                        "type": f.type,
-                        "fields": "",
-                        "retracted": True,
-                        "obligations": [],
-                    }
-                    for f in view.retracted
-                ],
-            }
-        )
     template = files("compliance").joinpath("data/timeline.html.j2").read_text(encoding="utf-8")
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.from_string(template).render(
-        child=evaluation.child,
-        as_of=evaluation.as_of.isoformat(),
-        heading=view.heading,
-        attention=[ob(o) for o in view.attention],
-        sections=sections,
-        findings=[{"code": f.code, "message": f.message} for f in view.findings],
-        counts=view.counts,
-        weaker=list(weaker),
-    )
+    return env.from_string(template).render(**timeline_page(evaluation, terminology, weaker=weaker))
 
 
 def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
-    status = str(o.status)
+    shown = obligation_summary(o)
     line = Text(indent + "-> ")
-    line.append(f"{o.rule} {o.title}: ", style="bold")
-    line.append(status.replace("_", " "), style=STATUS_STYLE[status])
-    line.append(f", due {fmt_day(o.due)}")
-    if o.met_on is not None:
-        line.append(f", done {fmt_day(o.met_on)}")
-    if o.days_late:
-        past = "overdue" if str(o.status) == "overdue" else "late"
-        line.append(f", {o.days_late} working day{'s' if o.days_late != 1 else ''} {past}")
-    if str(o.status) == "missed":
-        line.append(", can no longer be met")
-    if o.closed_reason:
-        line.append(f" ({o.closed_reason})")
+    line.append(f"{shown['rule']} {shown['title']}: ", style="bold")
+    line.append(shown["status_text"], style=STATUS_STYLE[shown["status"]])
+    line.append(f", due {shown['due']}")
+    if shown["done"]:
+        line.append(f", done {shown['done']}")
+    if shown["lateness"]:
+        line.append(f", {shown['lateness']}")
+    if shown["closed_reason"]:
+        line.append(f" ({shown['closed_reason']})")
     out.print(line)
     if explain:
-        for text in o.explanation:
+        for text in shown["explanation"]:
             out.print(Text(indent + "     " + text, style="dim"))
 
 
@@ -625,11 +499,11 @@ def check(
     check_rule_patterns(patterns, REGISTRY, families=("DQ",))
     engine = app.engine
     if children:
-        missing = set(children) - set(app.store.children())
+        missing = app.store.unknown_children(children)
         if missing:
             from compliance.errors import ChildNotFound
 
-            raise ChildNotFound(f"no child with id {sorted(missing)[0]!r} in the store")
+            raise ChildNotFound(f"no child with id {missing[0]!r} in the store")
     rows: list[dict[str, Any]] = []
     for evaluation in engine.evaluate_all(as_of=as_of, known_at=known_at, children=children or None):
         for o in evaluation.obligations:
@@ -941,29 +815,6 @@ def runs(app: App, as_json: bool) -> None:
 
 # --- alerts ---------------------------------------------------------------------------
 
-ALERT_COLUMNS = (
-    "id",
-    "child",
-    "kind",
-    "rule",
-    "theme",
-    "stage",
-    "status",
-    "due",
-    "days_overdue_now",
-    "age_since_breach_working_days",
-    "team",
-    "worker",
-    "iro",
-    "raised_on",
-    "age_working_days",
-    "stage_response_due",
-    "stage_overdue",
-    "formal_over_time",
-    "assigned_to",
-    "outcome",
-)
-
 
 def queue(app: App) -> Any:
     from compliance.alerts import AlertQueue
@@ -1048,15 +899,17 @@ def alerts(
         ),
         today=day,
     )
-    rows = [{k: v for k, v in view.to_json().items() if k != "history"} for view in views]
+    from compliance.views.queue import QUEUE_COLUMNS, queue_rows, queue_title
+
+    rows = queue_rows(views)
     if as_json:
-        echo_json(rows)
+        echo_json([r.data for r in rows])
         return
     if as_csv:
-        write_csv(rows, ALERT_COLUMNS)
+        write_csv((r.data for r in rows), QUEUE_COLUMNS)
         return
     what = "baseline: due before the go-live line" if baseline else status
-    table = grid(f"Alerts ({what}) as of {fmt_day(day)}, by {order.lower()}")
+    table = grid(queue_title(what, fmt_day(day)) + f", by {order.lower()}")
     for column in (
         "id",
         "child",
@@ -1071,15 +924,15 @@ def alerts(
         table.add_column(column, no_wrap=column in ("id", "child", "due"))
     for r in rows:
         stage_text = Text(r["stage"])
-        if r["stage_overdue"]:
-            stage_text.append(f" no reply by {r['stage_response_due']}", style="bold red")
+        if r.stage_warning:
+            stage_text.append(f" {r.stage_warning}", style="bold red")
         if r["formal_over_time"]:
             stage_text.append(" over time", style="bold red")
         since_breach = r["age_since_breach_working_days"]
         table.add_row(
-            r["id"],
-            r["child"],
-            r["rule"] or r["theme"],
+            r.id,
+            r.child,
+            r.subject,
             stage_text,
             r["due"] or "",
             str(r["days_overdue_now"] or ""),
@@ -1159,6 +1012,10 @@ def alert_raise(
     as_json: bool,
 ) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
+    if app.store.unknown_children([child]):
+        from compliance.errors import ChildNotFound
+
+        raise ChildNotFound(f"no child with id {child!r} in the store")
     ref = queue(app).raise_alert(
         child, theme=theme, stage=stage.lower(), by=by, now=at or now(), note=note, team=team, worker=worker
     )
@@ -1198,42 +1055,31 @@ def alert_praise(
 @pass_app
 def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> None:
     """One alert with its whole history, current stage and response-due date."""
+    from compliance.views.alert import alert_detail
+
     view = queue(app).show(alert_id, today=as_of or today())
-    data = view.to_json()
+    detail = alert_detail(view, drp_total=app.settings.drp_total)
     if as_json:
-        echo_json(data)
+        echo_json(detail.data)
         return
     out = console()
-    out.print(Text(f"{data['id']}  {data['status']}  ({data['kind']})", style="bold"))
-    out.print(f"child {data['child']}   theme: {data['theme']}")
-    if data["rule"]:
-        out.print(
-            f"rule {data['rule']}: {data['title']}, due {data['due']}, {data['days_overdue']} working days overdue when raised"
-        )
-    if data["age_since_breach_working_days"] is not None:
-        out.print(
-            f"age: {data['age_since_breach_working_days']} working days since the breach, "
-            f"{data['age_working_days']} since raised"
-        )
-    out.print(
-        f"stage {data['stage']}, response due {data['stage_response_due'] or '-'}"
-        + ("  (OVERDUE)" if data["stage_overdue"] else "")
-    )
-    if data["formal_working_days"] is not None:
-        out.print(
-            f"formal DRP so far: {data['formal_working_days']} working days (guide: {app.settings.drp_total})"
-            + ("  (OVER TIME)" if data["formal_over_time"] else "")
-        )
-    out.print(
-        f"team {data['team'] or '-'}, worker {data['worker'] or '-'}, IRO {data['iro'] or '-'}, assigned to {data['assigned_to'] or '-'}"
-    )
+    out.print(Text(detail.title, style="bold"))
+    out.print(detail.about)
+    if detail.obligation:
+        out.print(detail.obligation)
+    if detail.age:
+        out.print(detail.age)
+    out.print(detail.stage)
+    if detail.formal:
+        out.print(detail.formal)
+    out.print(detail.people)
     out.print(Text("\nHistory", style="bold underline"))
-    for h in data["history"]:
-        extra = ", ".join(f"{k}={v}" for k, v in h.items() if k not in ("at", "by", "what", "recorded_at"))
-        recorded = h.get("recorded_at")
-        late = f"  [recorded {recorded[:16]}]" if recorded and recorded[:16] != h["at"][:16] else ""
+    for h in detail.history:
+        extra = h.details_text
         out.print(
-            f"  {h['at'][:16]}  {h['what']:<13} by {h['by']}" + (f"  ({extra})" if extra else "") + late
+            f"  {h.at[:16]}  {h.what:<13} by {h.by}"
+            + (f"  ({extra})" if extra else "")
+            + (f"  [recorded {h.recorded_at[:16]}]" if h.recorded_late else "")
         )
 
 
@@ -1250,7 +1096,7 @@ def alert_assign(
 ) -> None:
     """Assign ALERT_ID to a worker or manager."""
     queue(app).assign(alert_id, to, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} assigned to {to}")
+    done(app, alert_id, as_json, terminal_text(f"{alert_id.upper()} assigned to {to}"))
 
 
 @alert.command("acknowledge")
@@ -1420,7 +1266,7 @@ def report_scorecard(app: App, start: date | None, end: date | None, as_json: bo
         cohort = m.cohort + (f"; {m.excluded} excluded: {m.excluded_because}" if m.excluded else "")
         table.add_row(m.code, m.title, value, of, cohort)
     console().print(table)
-    console().print(f"[dim]Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iha")
@@ -1470,7 +1316,7 @@ def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
             str(r.left_before_due),
         )
     console().print(table)
-    console().print(f"[dim]Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iro")
@@ -1516,7 +1362,54 @@ def report_iro(app: App, start: date | None, end: date | None, as_json: bool) ->
     for theme, counts in alerts_["by_theme_and_team"].items():
         table.add_row(theme, *(str(counts.get(team, "")) for team in teams))
     out.print(table)
-    out.print(f"[dim]Rounding: {figures['rounding']}.[/dim]")
+    out.print(Text(f"Rounding: {figures['rounding']}.", style="dim"))
+
+
+# --- the CIN census ---------------------------------------------------------------------
+
+
+@cli.group("cin-census")
+def cin_census() -> None:
+    """The DfE children in need census: import a year's return."""
+
+
+@cin_census.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--year", help="The census year the return must be, e.g. 2021-22 (default: as its header says)."
+)
+@click.option(
+    "--recorded-at",
+    type=MOMENT,
+    help="When its facts were recorded (default: when the return was produced, its header's DateTime).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def cin_census_import(
+    app: App, file: str, year: str | None, recorded_at: datetime | None, as_json: bool
+) -> None:
+    """Import a CIN census XML return: one transaction, append-only, year by year.
+
+    Importing the same census again adds nothing; next year's adds only what is new; a
+    changed fact is retracted and its new version recorded. Contradictions are reported
+    as findings (DfE CIN validator rule codes where one matches) and stored as recorded.
+    """
+    from compliance.sources.cin_census.importer import import_census
+
+    result = import_census(app.store, file, year=year, recorded_at=recorded_at, now=now())
+    if as_json:
+        echo_json(result.to_json())
+        return
+    click.echo(result.summary())
+    shown = [(f.child or "(header)", f.code, f.message) for f in result.census_findings] + [
+        (f.fact.child, f.code, f.message) for f in result.findings
+    ]
+    if shown:
+        click.echo(f"{len(shown)} data-quality finding{'s' if len(shown) != 1 else ''} (stored as recorded):")
+        for child, code, message in shown[:20]:
+            click.echo(f"  {child}  {code}  {message}")
+        if len(shown) > 20:
+            click.echo(f"  ... and {len(shown) - 20} more (--json lists them all)")
 
 
 # --- synthetic data -------------------------------------------------------------------
@@ -1593,7 +1486,9 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     statuses = grid("Obligations by status")
     statuses.add_column("status")
     statuses.add_column("obligations", justify="right")
-    for status in STATUSES[:-1]:
+    from rules.obligation import URGENCY
+
+    for status in (str(s) for s in URGENCY):
         statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
     timely = grid("On time (met on time / fell due)")
     for column in ("rule", "title", "on time", "%"):
@@ -1606,7 +1501,10 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(statuses)
     out.print(timely)
     out.print(
-        "[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]"
+        Text(
+            "% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded",
+            style="dim",
+        )
     )
     themes = grid(f"Open alerts by theme ({report.open_alerts})")
     themes.add_column("theme")
@@ -1639,7 +1537,7 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     if report.urgent:
         out.print(f"  casecheck --db {db} alert show {report.urgent[0].alert.ref}")
     out.print("  casecheck rules LAC-REV-1")
-    out.print(f"[dim]finished in {time.perf_counter() - started:.1f} s[/dim]")
+    out.print(Text(f"finished in {time.perf_counter() - started:.1f} s", style="dim"))
 
 
 def accept_store_options_everywhere(group: click.Group) -> None:

@@ -547,7 +547,8 @@ def _settle_baseline(alert: Alert, o: Obligation, changes: _Batch, now: datetime
 
 def _missed_note(o: Obligation) -> str:
     late = f"{o.days_late} working day{'s' if o.days_late != 1 else ''} late"
-    return f"can no longer be met: {o.closed_reason or 'the chance to do it has gone'} ({late})"
+    since = f" on {o.missed_on:%a %-d %b %Y}" if o.missed_on is not None else ""
+    return f"can no longer be met: {o.closed_reason or 'the chance to do it has gone'}{since} ({late})"
 
 
 def _closed_by_batch(alert: Alert) -> bool:

@@ -8,13 +8,16 @@ from datetime import date
 from events.timeline import Fact, ProtectionPlan, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.registry import RuleContext, first_on_or_after, rule
+from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Timescale, fmt_date
 
 WT = "Working Together to Safeguard Children (2018/2023)"
 
 #: Referral decisions after which no child and family assessment is needed.
 NO_ASSESSMENT = ("nfa", "early_help")
+
+#: A new referral starts its own decision and assessment clocks; the earlier ones stop.
+NEW_REFERRAL = "new referral received"
 
 
 def _plan_closed(plan: ProtectionPlan) -> tuple[date, str] | None:
@@ -36,12 +39,16 @@ def _between(facts: tuple[Fact, ...], first: date, last: date | None) -> list[Fa
 def referral_decision(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A decision about the type of response is made within 1 working day of a referral.
 
-    Source: Working Together (one working day).
+    Source: Working Together (one working day). A decision up to the day of the next
+    referral counts; the next referral starts its own clock and stops this one (before the
+    due date: closed; after it, an undecided referral is missed).
 
     Worked examples:
     - Met: referral Fri 24 May 2024; due Tue 28 May 2024 (Mon 27 May was a bank holiday);
       decision Tue 28 May 2024: met.
-    - Missed: decision Wed 29 May 2024: late by 1 working day.
+    - Late: decision Wed 29 May 2024: late by 1 working day.
+    - Missed: no decision, and a new referral on Mon 3 Jun 2024: missed then, 4 working
+      days past due.
     """
     referrals = tl.of_type("referral_received")
     decisions = tl.of_type("referral_decision")
@@ -53,6 +60,7 @@ def referral_decision(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=referral,
             deadline=ctx.deadline(referral.on),
             met_by=met,
+            closed=(until, NEW_REFERRAL) if until is not None else None,
             discriminator=str(referral.seq),
         )
 
@@ -69,12 +77,15 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child and family assessment is completed within 45 working days of the referral.
 
     Source: Working Together; the reason should be recorded when it is exceeded. A referral
-    decided as "nfa" or "early_help" needs no assessment (closed).
+    decided as "nfa" or "early_help" needs no assessment (closed). An assessment up to the
+    day of the next referral counts; the next referral starts its own clock and stops
+    this one (closed before the due date, missed after it).
 
     Worked examples:
     - Met: referral Mon 4 Dec 2023; 45 working days, skipping 25 Dec, 26 Dec and 1 Jan, is
       Thu 8 Feb 2024; assessment completed Thu 8 Feb 2024: met.
-    - Missed: completed Fri 9 Feb 2024: late by 1 working day.
+    - Late: completed Fri 9 Feb 2024: late by 1 working day.
+    - Missed: not completed, and a new referral on Thu 15 Feb 2024: missed then.
     """
     referrals = tl.of_type("referral_received")
     decisions = tl.of_type("referral_decision")
@@ -82,10 +93,10 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     for i, referral in enumerate(referrals):
         until = referrals[i + 1].on if i + 1 < len(referrals) else None
         decision = first_on_or_after(decisions, referral.on, until=until)
-        closed = None
+        closed = (until, NEW_REFERRAL) if until is not None else None
         notes: list[str] = []
         if decision is not None and decision.get("outcome") in NO_ASSESSMENT:
-            closed = (decision.on, "no assessment needed")
+            closed = earliest((decision.on, "no assessment needed"), closed)
             notes.append(f"Referral decision on {fmt_date(decision.on)}: {decision['outcome']}")
         met = first_on_or_after(done, referral.on, until=until)
         yield ctx.obligation(
@@ -115,7 +126,9 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     (default) or "last" of the s47 strategy discussions held since the previous initial
     conference, as in force on the day of the first. A discussion held while the child is
     already on a plan needs no initial conference (the core group and review conference
-    take it up) and starts no clock.
+    take it up) and starts no clock. An enquiry that concluded no conference was needed
+    (`icpc_not_required`, the CIN census's ICPCnotRequired) is closed on the day of its
+    discussion, "ICPC not required", and is no breach.
 
     Worked examples:
     - Met: s47 strategy discussion Wed 20 Dec 2023; 15 working days, skipping 25 Dec, 26 Dec
@@ -123,13 +136,24 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     - Missed: ICPC Tue 16 Jan 2024: late by 1 working day.
     - Last discussion: discussions Wed 20 Dec 2023 and Fri 5 Jan 2024; with `clock_start`
       "last" the conference is due Fri 26 Jan 2024.
+    - Not required: s47 discussion Wed 20 Dec 2023 marked ICPC not required, no conference
+      by Mon 15 Jan 2024: closed.
     """
     plans = tl.protection_plans
-    discussions = [
-        f
-        for f in tl.of_type("strategy_discussion")
-        if f.get("s47") and not any(_open_on(plan, f.on) for plan in plans)
-    ]
+    discussions: list[Fact] = []
+    for f in tl.of_type("strategy_discussion"):
+        if not f.get("s47") or any(_open_on(plan, f.on) for plan in plans):
+            continue
+        if f.get("icpc_not_required"):
+            yield ctx.obligation(
+                tl,
+                start=f,
+                deadline=ctx.deadline(f.on),
+                closed=(f.on, "ICPC not required"),
+                discriminator=str(f.seq),
+            )
+            continue
+        discussions.append(f)
     conferences = tl.of_type("icpc_held")
     # On one day, a discussion comes before the conference it led to, whatever the order
     # they were recorded in.
@@ -212,9 +236,10 @@ def first_core_group(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def first_review_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The first review child protection conference is held within 3 months of the initial conference.
 
-    Source: Working Together. One clock per plan, from the initial conference that made it;
-    the plan ending before the due date closes it ("plan ended"); a review conference that
-    ends the plan meets it.
+    Source: Working Together. One clock per plan, from the initial conference that made it
+    (or the plan's own start, `cp_plan_started`, when its conference is not on record); the
+    plan ending before the due date closes it ("plan ended"); a review conference that ends
+    the plan meets it.
 
     Worked examples:
     - Met: ICPC Tue 31 Oct 2023; due Wed 31 Jan 2024; RCPC Tue 30 Jan 2024: met.

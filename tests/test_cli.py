@@ -565,6 +565,7 @@ FREE_TEXT = {
     "html_path",
     "out",
     "directory",
+    "year",  # a return's year, "2021-22": a pattern, not a fixed set
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 
 import rules.catalogue  # noqa: F401
 from rules.leavers import eligibility
-from tests.builders import ev, run_rule, statuses, timeline
+from tests.builders import assert_rows, ev, run_rule, statuses, timeline
 
 
 def case(rule, events, as_of, expected, id):
@@ -177,7 +177,7 @@ TABLE = [
         "2024-04-02",
         [
             ("2023-11-01", "2023-12-31", "met"),
-            ("2024-01-01", "2024-03-31", "overdue"),
+            ("2024-01-01", "2024-03-31", "missed", ("2024-04-01", "the term ended")),
             ("2024-04-01", "2024-08-31", "pending"),
         ],
         "pep-term-met-missed-pending",
@@ -459,7 +459,7 @@ TABLE = [
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), TABLE)
 def test_rule_table(rule, events, as_of, expected):
-    assert statuses(run_rule(rule, events, as_of=as_of)) == expected
+    assert_rows(run_rule(rule, events, as_of=as_of), expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(

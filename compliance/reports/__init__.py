@@ -57,8 +57,9 @@ class Measure:
 
 
 def _timeliness(code: str, title: str, obligations: Iterable[Obligation], cohort: str) -> Measure:
-    """Met on time / fell due, with clocks closed before the due date counted apart."""
-    judged = [o for o in obligations if o.status in (Status.MET, Status.LATE, Status.OVERDUE)]
+    """Met on time / fell due (missed ones are not met on time), with clocks closed before
+    the due date counted apart."""
+    judged = [o for o in obligations if o.status in (Status.MET, Status.LATE, Status.OVERDUE, Status.MISSED)]
     closed = sum(1 for o in obligations if o.status is Status.CLOSED)
     met = sum(1 for o in judged if o.status is Status.MET)
     return Measure(
