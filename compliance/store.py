@@ -245,6 +245,17 @@ class CaseStore(Application[UUID]):
             raise ChildNotFound(f"no child with id {child!r} in the store")
         return facts
 
+    def unknown_children(self, children: Iterable[str]) -> list[str]:
+        """Those of `children` that have no record in the store, sorted. Looked up by
+        aggregate id, so the cost does not grow with the size of the store."""
+        wanted = sorted(set(children))
+        found: set[UUID] = set()
+        with self._reading():
+            for chunk in _chunks(wanted, 500):
+                ids = [child_aggregate_id(c) for c in chunk]
+                found.update(row[0] for row in self._rows((OPENED_TOPIC,), ids))
+        return [c for c in wanted if child_aggregate_id(c) not in found]
+
     def children(self) -> list[str]:
         """Every child with recorded facts, sorted."""
         with self._reading():
