@@ -1412,6 +1412,185 @@ def cin_census_import(
             click.echo(f"  ... and {len(shown) - 20} more (--json lists them all)")
 
 
+# --- web workspace and accounts ---------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    help="Trust X-Forwarded-Proto/For/Host from a reverse proxy on this machine (TLS ends there).",
+)
+@click.option("--as-of", type=DATE, help="Judge every page at this date (the demo's date) instead of today.")
+@click.option("--session-minutes", type=click.IntRange(1, 24 * 60), default=30, show_default=True)
+@pass_app
+def serve(
+    app: App,
+    host: str,
+    port: int,
+    threads: int,
+    behind_proxy: bool,
+    as_of: date | None,
+    session_minutes: int,
+) -> None:
+    """Serve the web workspace on the same store and settings (waitress).
+
+    Cookies and calendar-feed URLs are signed with CASECHECK_SECRET_KEY; without it a new
+    key is made at each start (everyone signs in again, feed URLs change).
+    """
+    import os
+
+    import waitress
+
+    from compliance.web import WebSettings, create_app
+
+    web = create_app(
+        WebSettings(
+            store=app.store,
+            settings=app.settings,
+            secret_key=os.environ.get("CASECHECK_SECRET_KEY") or None,
+            session_idle_minutes=session_minutes,
+            as_of=as_of,
+        )
+    )
+    if not os.environ.get("CASECHECK_SECRET_KEY"):
+        click.echo("casecheck: CASECHECK_SECRET_KEY is not set; sessions end when the server stops", err=True)
+    click.echo(f"casecheck workspace on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
+    options: dict[str, Any] = {"host": host, "port": port, "threads": threads, "ident": "casecheck"}
+    if behind_proxy:
+        options.update(
+            trusted_proxy="127.0.0.1",
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"},
+        )
+    waitress.serve(web, **options)
+
+
+@cli.group()
+def user() -> None:
+    """Accounts for the web workspace: add, list, disable, set-password."""
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["iro", "team_manager", "service_manager", "auditor", "admin"]),
+    help="Repeatable: an admin may also hold a case role.",
+)
+@click.option("--team", "teams", multiple=True, help="A team a team manager manages (repeatable).")
+@click.option("--iro", help="The IRO id this person is known by in the case records (e.g. IRO03).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+@pass_app
+def user_add(
+    app: App, name: str, roles: tuple[str, ...], teams: tuple[str, ...], iro: str | None, password_stdin: bool
+) -> None:
+    """Add an account NAME. The password is prompted for (or read with --password-stdin)."""
+    from compliance.accounts import Accounts
+
+    account = Accounts(app.store).add(
+        name,
+        roles=roles,
+        teams=teams,
+        iro=iro,
+        password=read_password(password_stdin),
+        now=now(),
+        by=getpass.getuser(),
+    )
+    click.echo(f"added {account.name} ({', '.join(account.roles)})")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def user_list(app: App, as_json: bool) -> None:
+    """Every account, with its roles, teams and IRO id."""
+    from compliance.accounts import Accounts
+
+    accounts = Accounts(app.store).all()
+    if as_json:
+        echo_json([a.to_json() for a in accounts])
+        return
+    table = grid("Accounts")
+    for column in ("name", "roles", "teams", "IRO", "state", "added"):
+        table.add_column(column)
+    for a in accounts:
+        table.add_row(
+            a.name,
+            ", ".join(a.roles),
+            ", ".join(a.teams),
+            a.iro or "",
+            "disabled" if a.disabled else "active",
+            fmt_day(a.added_at),
+        )
+    console().print(table)
+
+
+@user.command("disable")
+@click.argument("name")
+@pass_app
+def user_disable(app: App, name: str) -> None:
+    """Disable NAME: their sessions end and they can no longer sign in (history keeps the name)."""
+    from compliance.accounts import Accounts
+
+    Accounts(app.store).disable(name, now=now(), by=getpass.getuser())
+    click.echo(f"disabled {name}")
+
+
+@user.command("set-password")
+@click.argument("name")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+@pass_app
+def user_set_password(app: App, name: str, password_stdin: bool) -> None:
+    """Give NAME a new password (their sessions and calendar-feed URLs end)."""
+    from compliance.accounts import Accounts
+
+    Accounts(app.store).set_password(name, read_password(password_stdin), now=now(), by=getpass.getuser())
+    click.echo(f"new password set for {name}")
+
+
+@cli.command("access-log")
+@click.option("--child", help="Only entries about this child.")
+@click.option("--user", "user_name", help="Only entries by this account.")
+@click.option("--from", "start", type=DATE, help="From this day (England), inclusive.")
+@click.option("--to", "end", type=DATE, help="To this day (England), inclusive.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def access_log(
+    app: App, child: str | None, user_name: str | None, start: date | None, end: date | None, as_json: bool
+) -> None:
+    """Who viewed which child's record, exported what, acted on which alert, and when."""
+    from compliance.access_log import read_access_log
+
+    entries = read_access_log(app.store, child=child, user=user_name, start=start, end=end)
+    if as_json:
+        echo_json([e.to_json() for e in entries])
+        return
+    table = grid("Access log")
+    for column in ("when", "who", "what", "child", "about"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(fmt_day(e.at), e.user, e.action.replace("_", " "), e.child or "", e.target or "")
+    console().print(table)
+    console().print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}")
+
+
 # --- synthetic data -------------------------------------------------------------------
 
 
@@ -1421,13 +1600,35 @@ def cin_census_import(
 @click.option("--until", type=DATE, help="Last day of the histories (default today).")
 @click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), required=True, help="JSON Lines file to write."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write (JSON Lines, or the census's XML).",
 )
-def generate(children: int, seed: int, until: date | None, years: int, out: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "cin-census"]),
+    default="jsonl",
+    show_default=True,
+    help="Case events, or the council's CIN census return for --year.",
+)
+@click.option("--year", help="With --format cin-census: the census year, e.g. 2024-25.")
+def generate(
+    children: int, seed: int, until: date | None, years: int, out: str, fmt: str, year: str | None
+) -> None:
     """Write a made-up council's case events (deterministic for a seed). No real data."""
     from compliance.synthetic import generate as make
     from compliance.synthetic import write_jsonl
 
+    if fmt == "cin-census":
+        from compliance.sources.cin_census.export import generate_census
+
+        written = generate_census(out, children, seed=seed, year=year, until=until, years=years)
+        click.echo(
+            f"wrote the {year} CIN census of {written.children} children ({written.episodes} episodes) to {out}"
+        )
+        return
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")
 
@@ -1537,6 +1738,19 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     if report.urgent:
         out.print(f"  casecheck --db {db} alert show {report.urgent[0].alert.ref}")
     out.print("  casecheck rules LAC-REV-1")
+    import secrets
+
+    from compliance.demo import add_demo_accounts
+
+    password = secrets.token_urlsafe(12)
+    accounts = add_demo_accounts(Path(directory), report, password=password, now=now())
+    out.print(Text("\nOpen the web workspace:", style="bold"))
+    out.print(f"  casecheck --db {db} serve --as-of {report.as_of}")
+    out.print("  then open http://127.0.0.1:8000/ and sign in as one of these demo accounts:")
+    for a in accounts:
+        scope = f" ({', '.join(a.teams)})" if a.teams else (f" ({a.iro})" if a.iro else "")
+        out.print(Text(f"    {a.name:<14} {a.role}{scope}"))
+    out.print(Text(f"  password for all of them: {password}"))
     out.print(Text(f"finished in {time.perf_counter() - started:.1f} s", style="dim"))
 
 

@@ -613,6 +613,135 @@ MISSED_AND_DUE_DAY = [
 
 TABLE += MISSED_AND_DUE_DAY
 
+
+#: Which recorded event satisfies which clock: cases where a wrong match would hide a
+#: breach (a later period's fact making an earlier period's breach look "late") or
+#: invent one.
+EVENT_MATCHING = [
+    # The review held on the day the child leaves care counts for that period.
+    case("LAC-REV-1", [IN_SEP, review("2022-10-11"), left("2022-10-11")], "2022-11-01",
+         [("2022-09-12", "2022-10-11", "met", "2022-10-11")], "a-review-on-the-day-of-leaving-care-counts"),
+    # A later period's IHA does not satisfy the earlier period's: that one was missed when
+    # the child left care. Period 2 from Mon 3 Jul 2023: 20 WD is Mon 31 Jul 2023.
+    case("HLT-IHA",
+         [ev("entered_care", "2023-05-02", legal_status="C2"), left("2023-06-09"),
+          ev("entered_care", "2023-07-03", legal_status="C2"),
+          ev("health_assessment_completed", "2023-07-10", kind="initial")],
+         "2023-08-01",
+         [("2023-05-02", "2023-06-01", "missed", ("2023-06-09", "left care")),
+          ("2023-07-03", "2023-07-31", "met", "2023-07-10")],
+         "a-later-periods-iha-does-not-satisfy-the-earlier-periods"),
+    # Nor a later period's IHA request. Period 2 from Mon 6 Nov 2023 10:00 GMT: + 48 h is
+    # Wed 8 Nov 2023 10:00 GMT.
+    case("HLT-IHA-REQ",
+         [ENTRY_FRI, left("2023-10-13"), ev("entered_care", "2023-11-06T10:00", legal_status="C2"),
+          ev("health_assessment_requested", "2023-11-07T09:00", kind="initial")],
+         "2023-11-10",
+         [("2023-10-06", "2023-10-08T15:00:00+01:00", "missed", ("2023-10-13", "left care")),
+          ("2023-11-06", "2023-11-08T10:00:00+00:00", "met", "2023-11-07")],
+         "a-later-periods-iha-request-does-not-satisfy-the-earlier-periods"),
+    # Decisions circulated after the next review are the next review's: the earlier
+    # review's were missed when the next was held. Review Wed 3 Jan 2024: due Wed 10 Jan.
+    case("LAC-REV-REC",
+         [ev("entered_care", "2023-06-05", legal_status="C2"), review("2023-07-03"), review("2024-01-03"),
+          ev("review_decisions_circulated", "2024-01-05", kind="looked_after")],
+         "2024-01-15",
+         [("2023-07-03", "2023-07-10", "missed", ("2024-01-03", "next review held")),
+          ("2024-01-03", "2024-01-10", "met", "2024-01-05")],
+         "decisions-circulated-after-the-next-review-do-not-count-for-the-earlier-one"),
+    # A late trigger meeting (Fri 10 Nov 2023, due Fri 3 Nov) accounts for every episode up
+    # to its day: the count starts again after it, so 5, 7, 8 Nov (three in four days, but
+    # before it) and 12, 20 Nov (after it) start no new clock.
+    case("MIS-REPEAT",
+         [*THREE_IN_OCTOBER, *episodes("2023-11-05", "2023-11-07", "2023-11-08"),
+          ev("missing_trigger_meeting", "2023-11-10"),
+          *episodes("2023-11-12", "2023-11-20")],
+         "2023-11-30",
+         [("2023-10-29", "2023-11-03", "late", "2023-11-10")],
+         "after-a-late-trigger-meeting-the-count-restarts-from-the-meeting"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule", "events", "as_of", "expected"), EVENT_MATCHING)
+def test_a_clock_is_satisfied_only_by_the_event_the_rule_allows(rule, events, as_of, expected):
+    assert_rows(run_rule(rule, events, as_of=as_of), expected, as_of=as_of)
+
+
+TABLE += EVENT_MATCHING
+
+
+def care_plan(at):
+    return ev("care_plan_recorded", at)
+
+
+def placement_plan(at):
+    return ev("placement_plan_recorded", at)
+
+
+def permanence(at):
+    return ev("permanence_plan_recorded", at, plan="adoption")
+
+
+JAN_2023 = [
+    ev("entered_care", "2023-01-09", legal_status="C2"),
+    ev("placement_started", "2023-01-09", placement_type="U6"),
+]
+APR_2023 = [
+    ev("entered_care", "2023-04-03", legal_status="C2"),
+    ev("placement_started", "2023-04-03", placement_type="U6"),
+]
+
+#: RULES.md "before X or, if not practicable, within N": duties that may be done before
+#: the clock starts, met by a fact after the end of the previous period of care and never
+#: by one from that period. Care plan: first placement Mon 9 Jan 2023 + 10 WD is Mon 23
+#: Jan; Mon 3 Apr 2023 + 10 WD (Easter skipped) is Wed 19 Apr. Placement plan: Mon 9 Jan
+#: + 5 WD is Mon 16 Jan; Mon 3 Apr + 5 WD is Wed 12 Apr 2023.
+IN_ADVANCE = [
+    case("LAC-CPLAN", [care_plan("2023-03-28"), *APR_2023], "2023-04-20",
+         [("2023-04-03", "2023-04-19", "met", "2023-03-28")], "care-plan-made-before-a-planned-admission-counts"),
+    case("LAC-CPLAN", [*JAN_2023, care_plan("2023-01-12"), care_plan("2023-03-31"), left("2023-03-31"), *APR_2023],
+         "2023-04-20",
+         [("2023-01-09", "2023-01-23", "met", "2023-01-12"), ("2023-04-03", "2023-04-19", "overdue")],
+         "re-entry-does-not-reuse-the-previous-periods-care-plan"),
+    case("LAC-CPLAN", [*JAN_2023, care_plan("2023-01-12"), left("2023-03-17"), care_plan("2023-03-31"), *APR_2023],
+         "2023-04-20",
+         [("2023-01-09", "2023-01-23", "met", "2023-01-12"), ("2023-04-03", "2023-04-19", "met", "2023-03-31")],
+         "re-entry-counts-a-care-plan-made-after-the-previous-period-ended"),
+    case("LAC-PPLAN", [placement_plan("2023-03-30"), *APR_2023], "2023-04-20",
+         [("2023-04-03", "2023-04-12", "met", "2023-03-30")], "placement-plan-made-before-a-planned-admission-counts"),
+    case("LAC-PPLAN", [*JAN_2023, placement_plan("2023-01-10"), left("2023-03-31"), *APR_2023], "2023-04-20",
+         [("2023-01-09", "2023-01-16", "met", "2023-01-10"), ("2023-04-03", "2023-04-12", "overdue")],
+         "re-entry-does-not-reuse-the-previous-periods-placement-plan"),
+    # A planned move: placement from Mon 21 Aug 2023 (plan due Tue 29 Aug, 28 Aug a bank
+    # holiday) has its plan on Tue 22 Aug; the next placement's, from Mon 4 Sep (due Mon 11
+    # Sep), is made on Thu 31 Aug, before the move.
+    case("LAC-PPLAN",
+         [ev("entered_care", "2023-08-21", legal_status="C2"), ev("placement_started", "2023-08-21", placement_type="U6"),
+          placement_plan("2023-08-22"), placement_plan("2023-08-31"), ended("2023-09-04"),
+          ev("placement_started", "2023-09-04", placement_type="U4")],
+         "2023-09-12",
+         [("2023-08-21", "2023-08-29", "met", "2023-08-22"), ("2023-09-04", "2023-09-11", "met", "2023-08-31")],
+         "a-planned-moves-placement-plan-made-before-the-move-counts"),
+    # No review yet: the permanence plan is due with the second review, Wed 11 Jan 2023.
+    case("LAC-PERM", [permanence("2022-09-05"), IN_SEP], "2022-10-12",
+         [("2022-09-12", "2023-01-11", "met", "2022-09-05")], "permanence-plan-made-before-entering-care-counts"),
+    case("LAC-PERM",
+         [ev("entered_care", "2022-03-01", legal_status="C2"), permanence("2022-03-20"), left("2022-06-30"), IN_SEP],
+         "2022-10-12",
+         [("2022-03-01", "2022-06-29", "met", "2022-03-20"), ("2022-09-12", "2023-01-11", "pending")],
+         "re-entry-does-not-reuse-the-previous-periods-permanence-plan"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule", "events", "as_of", "expected"), IN_ADVANCE)
+def test_a_duty_the_law_allows_in_advance_is_met_before_its_clock_but_not_from_a_previous_period(
+    rule, events, as_of, expected
+):
+    assert_rows(run_rule(rule, events, as_of=as_of), expected, as_of=as_of)
+
+
+TABLE += IN_ADVANCE
+
 RULE_TABLES = (
     "tests.test_rules_lac",
     "tests.test_rules_health",

@@ -166,3 +166,23 @@ def timeline_page(evaluation: Any, terminology: str, weaker: Sequence[str] = ())
         "counts": view.counts,
         "weaker": list(weaker),
     }
+
+
+def coming_up(evaluation: Any, *, weeks: int = 8) -> list[dict[str, Any]]:
+    """What falls due in the next `weeks` weeks and is not yet done (the next review, visits,
+    health assessments): what an IRO plans around. Soonest first."""
+    from datetime import timedelta
+
+    until = evaluation.as_of + timedelta(weeks=weeks)
+    upcoming = sorted(
+        (
+            o
+            for o in evaluation.obligations
+            if str(o.status) in ("pending", "due_soon") and evaluation.as_of <= o.due_on <= until
+        ),
+        key=lambda o: (o.due_on, o.rule),
+    )
+    return [
+        {**obligation_summary(o), "due_on": o.due_on, "in_days": (o.due_on - evaluation.as_of).days}
+        for o in upcoming
+    ]
