@@ -125,9 +125,8 @@ DATE = DateType()
 MOMENT = MomentType()
 
 
-#: Commands that may create the store (`import`, `ssda903 import`, `cin-census import`,
-#: `demo`); every other command refuses a store that does not exist.
-CREATES_STORE = {"import", "demo"}
+#: Commands that may create the store; every other command refuses a store that does not exist.
+CREATES_STORE = {"import", "ssda903 import", "cin-census import", "demo", "user add"}
 
 
 class App:
@@ -146,7 +145,7 @@ class App:
             from compliance.store import open_store, require_store
 
             ctx = click.get_current_context(silent=True)
-            command = ctx.info_name if ctx is not None else None
+            command = ctx.command_path.split(" ", 1)[-1] if ctx is not None else None
             if command not in CREATES_STORE:
                 require_store(self.db)
             self._store = open_store(self.db)

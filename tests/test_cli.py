@@ -566,6 +566,9 @@ FREE_TEXT = {
     "out",
     "directory",
     "year",  # a return's year, "2021-22": a pattern, not a fixed set
+    "host",
+    "teams",
+    "user_name",
 }
 
 
