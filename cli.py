@@ -1382,13 +1382,35 @@ def access_log(
 @click.option("--until", type=DATE, help="Last day of the histories (default today).")
 @click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), required=True, help="JSON Lines file to write."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write (JSON Lines, or the census's XML).",
 )
-def generate(children: int, seed: int, until: date | None, years: int, out: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "cin-census"]),
+    default="jsonl",
+    show_default=True,
+    help="Case events, or the council's CIN census return for --year.",
+)
+@click.option("--year", help="With --format cin-census: the census year, e.g. 2024-25.")
+def generate(
+    children: int, seed: int, until: date | None, years: int, out: str, fmt: str, year: str | None
+) -> None:
     """Write a made-up council's case events (deterministic for a seed). No real data."""
     from compliance.synthetic import generate as make
     from compliance.synthetic import write_jsonl
 
+    if fmt == "cin-census":
+        from compliance.sources.cin_census.export import generate_census
+
+        written = generate_census(out, children, seed=seed, year=year, until=until, years=years)
+        click.echo(
+            f"wrote the {year} CIN census of {written.children} children ({written.episodes} episodes) to {out}"
+        )
+        return
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")
 
