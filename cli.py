@@ -6,14 +6,12 @@ Exit status: 0 success; 1 findings when asked (`--fail-on`) or a failed nightly 
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,11 @@ from rich.table import Table
 from rich.text import Text
 
 from compliance.errors import CasecheckError
+from compliance.output import SafeConsole, csv_text, one_line, terminal_text, write_private
 from compliance.settings import Settings, find_config, load_settings
+from compliance.views.format import fmt_day
+from compliance.views.timeline import fact_fields, obligation_summary, timeline_page, timeline_view
+from events.models import LAST_YEAR
 from events.parse import BadInput
 from events.timeline import LONDON, Fact
 
@@ -33,9 +35,11 @@ STATUS_STYLE = {
     "overdue": "bold red",
     "due_soon": "yellow",
     "pending": "cyan",
+    "missed": "red",
     "late": "magenta",
     "met": "green",
     "closed": "dim",
+    "no_data": "dim",
     "finding": "bold yellow",
 }
 
@@ -50,8 +54,19 @@ class Casecheck(click.Group):
         try:
             return super().invoke(ctx)
         except (CasecheckError, BadInput) as exc:
-            click.echo(f"casecheck: {exc}", err=True)
+            click.echo(f"casecheck: {one_line(exc)}", err=True)
             ctx.exit(2)
+        except OverflowError:  # a date near year 9999 plus a timescale leaves the calendar
+            click.echo(
+                "casecheck: a date is too close to the year 9999 to compute deadlines from: "
+                "check --as-of and the events' dates (`casecheck check --rule DQ`)",
+                err=True,
+            )
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            # Every write is one transaction: what was under way is not stored at all.
+            click.echo("casecheck: interrupted; nothing was stored", err=True)
+            ctx.exit(130)
 
 
 class DateType(click.ParamType):
@@ -61,9 +76,12 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"expected a date YYYY-MM-DD, got {value!r}", param, ctx)
+            self.fail(f"expected a date YYYY-MM-DD, got {one_line(value, 40)!r}", param, ctx)
+        if day.year >= LAST_YEAR:  # timescales from it would leave the calendar
+            self.fail(f"expected a date before the year {LAST_YEAR}", param, ctx)
+        return day
 
 
 class MomentType(click.ParamType):
@@ -131,30 +149,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def fmt_day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).strftime("%a %-d %b %Y %H:%M")
-    return value.strftime("%a %-d %b %Y")
-
-
 def console(err: bool = False) -> Console:
-    out = Console(stderr=err, highlight=False, soft_wrap=False)
+    """A console for stored text: markup off, control characters replaced."""
+    out = SafeConsole(stderr=err, soft_wrap=False)
     if not out.is_terminal and out.width < 160:
         # Piped to a file or a pager: keep table rows on one line rather than the
         # 80 columns Rich assumes when it cannot ask the terminal.
-        out = Console(stderr=err, highlight=False, soft_wrap=False, width=160)
+        out = SafeConsole(stderr=err, soft_wrap=False, width=160)
     return out
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(csv_text(rows, columns), nl=False)
 
 
 def grid(title: str, **options: Any) -> Table:
@@ -201,6 +207,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
 
 
 def main() -> None:
+    os.umask(0o077)  # every file the product creates is the owner's only
     try:
         cli(prog_name="casecheck")
     except KeyboardInterrupt:
@@ -260,7 +267,7 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
             f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):"
         )
         for finding in result.findings[:20]:
-            click.echo(f"  {finding.fact.child}  {finding.code}  {finding.message}")
+            click.echo(terminal_text(f"  {finding.fact.child}  {finding.code}  {finding.message}"))
         if len(result.findings) > 20:
             click.echo(f"  ... and {len(result.findings) - 20} more")
 
@@ -319,68 +326,9 @@ def timeline(
         )
         return
     if html_path:
-        Path(html_path).write_text(
-            render_timeline_html(evaluation, terminology=app.settings.terminology), encoding="utf-8"
-        )
+        write_private(html_path, render_timeline_html(evaluation, terminology=app.settings.terminology))
         click.echo(f"wrote {html_path}", err=True)
     render_timeline(evaluation, explain=explain, terminology=app.settings.terminology)
-
-
-@dataclass
-class TimelineView:
-    """A child's timeline arranged for reading: what needs attention, then each period of
-    care with its facts and the obligations each fact started. Text and HTML share it."""
-
-    heading: str
-    attention: list[Any]
-    sections: list[tuple[str, list[tuple[Fact, list[Any]]]]]
-    loose: list[Any]
-    findings: list[Any]
-    retracted: list[Fact]
-    counts: str
-
-
-def timeline_view(evaluation: Any, terminology: str) -> TimelineView:
-    tl = evaluation.timeline
-    heading = f"as of {fmt_day(evaluation.as_of)}"
-    if evaluation.known_at:
-        heading += f", as known at {fmt_day(evaluation.known_at)}"
-    if tl.dob:
-        heading = f"born {fmt_day(tl.dob)}, aged {tl.age_on(evaluation.as_of)}; " + heading
-    attention = sorted(
-        (o for o in evaluation.obligations if str(o.status) in ("overdue", "due_soon")),
-        key=lambda o: (str(o.status) != "overdue", o.due_on),
-    )
-    by_start: dict[int, list[Any]] = {}
-    for o in evaluation.obligations:
-        if o.start is not None:
-            by_start.setdefault(o.start.seq, []).append(o)
-    periods = {p.start.seq: p for p in tl.periods}
-    sections: list[tuple[str, list[tuple[Fact, list[Any]]]]] = [("Before care, or not looked after", [])]
-    for fact in tl.facts:
-        period = periods.get(fact.seq)
-        if period is not None:
-            ended = f" to {fmt_day(period.ended_on)}" if period.ended_on else " (open)"
-            sections.append(
-                (f"Period of care {period.number} ({terminology}): {fmt_day(period.started_on)}{ended}", [])
-            )
-        elif sections[-1][0].startswith("Period of care") and not any(
-            # The day a child leaves care still belongs to the period.
-            p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on)
-            for p in tl.periods
-        ):
-            sections.append(("Not looked after", []))
-        sections[-1][1].append((fact, by_start.get(fact.seq, [])))
-    counts = Counter(str(o.status) for o in evaluation.obligations)
-    return TimelineView(
-        heading=heading,
-        attention=attention,
-        sections=[s for s in sections if s[1]],
-        loose=[o for o in evaluation.obligations if o.start is None],
-        findings=list(tl.findings),
-        retracted=list(tl.retracted),
-        counts=", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
-    )
 
 
 def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None:
@@ -397,7 +345,7 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None
         out.print(Text(f"\n{title}", style="bold underline"))
         for fact, obligations in rows:
             line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
-            detail = ", ".join(f"{k}={v}" for k, v in fact.fields.items())
+            detail = fact_fields(fact)
             if detail:
                 line.append(f"  {detail}", style="dim")
             if fact.type == "retracted" and fact.get("target") in retracted_ids:
@@ -425,96 +373,26 @@ def render_timeline_html(evaluation: Any, *, terminology: str) -> str:
 
     from jinja2 import Environment, select_autoescape
 
-    def ob(o: Any) -> dict[str, Any]:
-        return {
-            "rule": o.rule,
-            "title": o.title,
-            "status": str(o.status),
-            "status_text": str(o.status).replace("_", " "),
-            "due": fmt_day(o.due),
-            "done": fmt_day(o.met_on) if o.met_on is not None else "",
-            "days_late": o.days_late,
-            "closed_reason": o.closed_reason,
-            "explanation": o.explanation,
-        }
-
-    view = timeline_view(evaluation, terminology)
-    sections = [
-        {
-            "title": title,
-            "rows": [
-                {
-                    "when": fmt_day(fact.at),
-                    "type": fact.type,
-                    "fields": ", ".join(f"{k}={v}" for k, v in fact.fields.items()),
-                    "retracted": False,
-                    "obligations": [ob(o) for o in obligations],
-                }
-                for fact, obligations in rows
-            ],
-        }
-        for title, rows in view.sections
-    ]
-    if view.loose:
-        sections.append(
-            {
-                "title": "Other obligations",
-                "rows": [
-                    {
-                        "when": "",
-                        "type": "",
-                        "fields": "",
-                        "retracted": False,
-                        "obligations": [ob(o) for o in view.loose],
-                    }
-                ],
-            }
-        )
-    if view.retracted:
-        sections.append(
-            {
-                "title": "Retracted (not counted)",
-                "rows": [
-                    {
-                        "when": fmt_day(f.at),
-                        "type": f.type,
-                        "fields": "",
-                        "retracted": True,
-                        "obligations": [],
-                    }
-                    for f in view.retracted
-                ],
-            }
-        )
     template = files("compliance").joinpath("data/timeline.html.j2").read_text(encoding="utf-8")
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.from_string(template).render(
-        child=evaluation.child,
-        as_of=evaluation.as_of.isoformat(),
-        heading=view.heading,
-        attention=[ob(o) for o in view.attention],
-        sections=sections,
-        findings=[{"code": f.code, "message": f.message} for f in view.findings],
-        counts=view.counts,
-    )
+    return env.from_string(template).render(**timeline_page(evaluation, terminology))
 
 
 def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
-    status = str(o.status)
+    shown = obligation_summary(o)
     line = Text(indent + "-> ")
-    line.append(f"{o.rule} {o.title}: ", style="bold")
-    line.append(status.replace("_", " "), style=STATUS_STYLE[status])
-    line.append(f", due {fmt_day(o.due)}")
-    if o.met_on is not None:
-        line.append(f", done {fmt_day(o.met_on)}")
-    if o.days_late:
-        past = "overdue" if str(o.status) == "overdue" else "late"
-        line.append(f", {o.days_late} working day{'s' if o.days_late != 1 else ''} {past}")
-    if o.closed_reason:
-        line.append(f" ({o.closed_reason})")
+    line.append(f"{shown['rule']} {shown['title']}: ", style="bold")
+    line.append(shown["status_text"], style=STATUS_STYLE[shown["status"]])
+    line.append(f", due {shown['due']}")
+    if shown["done"]:
+        line.append(f", done {shown['done']}")
+    if shown["lateness"]:
+        line.append(f", {shown['lateness']}")
+    if shown["closed_reason"]:
+        line.append(f" ({shown['closed_reason']})")
     out.print(line)
     if explain:
-        for text in o.explanation:
+        for text in shown["explanation"]:
             out.print(Text(indent + "     " + text, style="dim"))
 
 
@@ -555,7 +433,9 @@ def finding_json(f: Any) -> dict[str, Any]:
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
 @click.option("--known-at", type=MOMENT, help="Only facts recorded by this moment count.")
 @click.option(
-    "--status", "statuses", help="Comma-separated statuses: overdue,due_soon,pending,late,met,closed,finding."
+    "--status",
+    "statuses",
+    help="Comma-separated statuses: overdue,due_soon,pending,missed,late,met,closed,no_data,finding.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option("--fail-on", help="Exit 1 if any obligation has one of these statuses (e.g. overdue).")
@@ -576,7 +456,9 @@ def check(
     """Obligations for one child or every child, with their status at --as-of."""
     as_of = as_of or today()
     wanted_status = set(split_list(statuses))
-    valid = {"overdue", "due_soon", "pending", "late", "met", "closed", "finding"}
+    from rules.obligation import Status
+
+    valid = {str(s) for s in Status} | {"finding"}
     if wanted_status - valid:
         raise click.BadParameter(
             f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}",
@@ -860,26 +742,6 @@ def runs(app: App, as_json: bool) -> None:
 
 # --- alerts ---------------------------------------------------------------------------
 
-ALERT_COLUMNS = (
-    "id",
-    "child",
-    "kind",
-    "rule",
-    "theme",
-    "stage",
-    "status",
-    "due",
-    "days_overdue",
-    "team",
-    "worker",
-    "iro",
-    "raised_on",
-    "age_working_days",
-    "stage_response_due",
-    "stage_overdue",
-    "assigned_to",
-)
-
 
 def queue(app: App) -> Any:
     from compliance.alerts import AlertQueue
@@ -939,24 +801,26 @@ def alerts(
         ),
         today=day,
     )
-    rows = [{k: v for k, v in view.to_json().items() if k != "history"} for view in views]
+    from compliance.views.queue import QUEUE_COLUMNS, queue_rows, queue_title
+
+    rows = queue_rows(views)
     if as_json:
-        echo_json(rows)
+        echo_json([r.data for r in rows])
         return
     if as_csv:
-        write_csv(rows, ALERT_COLUMNS)
+        write_csv((r.data for r in rows), QUEUE_COLUMNS)
         return
-    table = grid(f"Alerts ({status}) as of {fmt_day(day)}")
+    table = grid(queue_title(status, fmt_day(day)))
     for column in ("id", "child", "rule or theme", "stage", "due", "WD over", "age WD", "team"):
         table.add_column(column, no_wrap=column in ("id", "child", "due"))
     for r in rows:
         stage = Text(r["stage"])
-        if r["stage_overdue"]:
-            stage.append(f" no reply by {r['stage_response_due']}", style="bold red")
+        if r.stage_warning:
+            stage.append(f" {r.stage_warning}", style="bold red")
         table.add_row(
-            r["id"],
-            r["child"],
-            r["rule"] or r["theme"],
+            r.id,
+            r.child,
+            r.subject,
             stage,
             r["due"] or "",
             str(r["days_overdue"] or ""),
@@ -1043,34 +907,26 @@ def alert_praise(
 @pass_app
 def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> None:
     """One alert with its whole history, current stage and response-due date."""
+    from compliance.views.alert import alert_detail
+
     view = queue(app).show(alert_id, today=as_of or today())
-    data = view.to_json()
+    detail = alert_detail(view, drp_total=app.settings.drp_total)
     if as_json:
-        echo_json(data)
+        echo_json(detail.data)
         return
     out = console()
-    out.print(Text(f"{data['id']}  {data['status']}  ({data['kind']})", style="bold"))
-    out.print(f"child {data['child']}   theme: {data['theme']}")
-    if data["rule"]:
-        out.print(
-            f"rule {data['rule']}: {data['title']}, due {data['due']}, {data['days_overdue']} working days overdue when raised"
-        )
-    out.print(
-        f"stage {data['stage']}, response due {data['stage_response_due'] or '-'}"
-        + ("  (OVERDUE)" if data["stage_overdue"] else "")
-    )
-    if data["formal_working_days"] is not None:
-        out.print(
-            f"formal DRP so far: {data['formal_working_days']} working days (guide: {app.settings.drp_total})"
-            + ("  (OVER TIME)" if data["formal_over_time"] else "")
-        )
-    out.print(
-        f"team {data['team'] or '-'}, worker {data['worker'] or '-'}, IRO {data['iro'] or '-'}, assigned to {data['assigned_to'] or '-'}"
-    )
+    out.print(Text(detail.title, style="bold"))
+    out.print(detail.about)
+    if detail.obligation:
+        out.print(detail.obligation)
+    out.print(detail.stage)
+    if detail.formal:
+        out.print(detail.formal)
+    out.print(detail.people)
     out.print(Text("\nHistory", style="bold underline"))
-    for h in data["history"]:
-        extra = ", ".join(f"{k}={v}" for k, v in h.items() if k not in ("at", "by", "what"))
-        out.print(f"  {h['at'][:16]}  {h['what']:<13} by {h['by']}" + (f"  ({extra})" if extra else ""))
+    for h in detail.history:
+        extra = h.details_text
+        out.print(f"  {h.at[:16]}  {h.what:<13} by {h.by}" + (f"  ({extra})" if extra else ""))
 
 
 @alert.command("assign")
@@ -1082,7 +938,7 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
 def alert_assign(app: App, alert_id: str, to: str, by: str, note: str | None) -> None:
     """Assign ALERT_ID to a worker or manager."""
     queue(app).assign(alert_id, to, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} assigned to {to}")
+    click.echo(terminal_text(f"{alert_id.upper()} assigned to {to}"))
 
 
 @alert.command("acknowledge")
@@ -1198,7 +1054,7 @@ def report_scorecard(app: App, start: date | None, end: date | None, as_json: bo
         cohort = m.cohort + (f"; {m.excluded} excluded: {m.excluded_because}" if m.excluded else "")
         table.add_row(m.code, m.title, value, of, cohort)
     console().print(table)
-    console().print(f"[dim]Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iha")
@@ -1245,7 +1101,7 @@ def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
             str(r.left_before_due),
         )
     console().print(table)
-    console().print(f"[dim]Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iro")
@@ -1289,7 +1145,7 @@ def report_iro(app: App, start: date | None, end: date | None, as_json: bool) ->
     for theme, counts in alerts_["by_theme_and_team"].items():
         table.add_row(theme, *(str(counts.get(team, "")) for team in teams))
     out.print(table)
-    out.print(f"[dim]Rounding: {figures['rounding']}.[/dim]")
+    out.print(Text(f"Rounding: {figures['rounding']}.", style="dim"))
 
 
 # --- synthetic data -------------------------------------------------------------------
@@ -1366,7 +1222,9 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     statuses = grid("Obligations by status")
     statuses.add_column("status")
     statuses.add_column("obligations", justify="right")
-    for status in ("overdue", "due_soon", "pending", "late", "met", "closed"):
+    from rules.obligation import URGENCY
+
+    for status in (str(s) for s in URGENCY):
         statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
     timely = grid("On time (met on time / fell due)")
     for column in ("rule", "title", "on time", "%"):
@@ -1379,7 +1237,10 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(statuses)
     out.print(timely)
     out.print(
-        "[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]"
+        Text(
+            "% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded",
+            style="dim",
+        )
     )
     themes = grid(f"Open alerts by theme ({report.open_alerts})")
     themes.add_column("theme")
@@ -1412,7 +1273,7 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     if report.urgent:
         out.print(f"  casecheck --db {db} alert show {report.urgent[0].alert.ref}")
     out.print("  casecheck rules LAC-REV-1")
-    out.print(f"[dim]finished in {time.perf_counter() - started:.1f} s[/dim]")
+    out.print(Text(f"finished in {time.perf_counter() - started:.1f} s", style="dim"))
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def run_demo(
         overdue_here = 0
         for o in evaluation.obligations:
             report.statuses[str(o.status)] += 1
-            if o.rule in MAIN_RULES and o.status in (Status.MET, Status.LATE, Status.OVERDUE):
+            if o.rule in MAIN_RULES and o.status in (Status.MET, Status.LATE, Status.OVERDUE, Status.MISSED):
                 good, due = report.on_time.get(o.rule, (0, 0))
                 report.on_time[o.rule] = (good + (o.status is Status.MET), due + 1)
             overdue_here += o.status is Status.OVERDUE

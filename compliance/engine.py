@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import rules.catalogue  # noqa: F401  (registers every rule)
 from compliance.settings import Settings
+from compliance.sources.coverage import apply_coverage
 from compliance.store import CaseStore, StoredFact
 from events.timeline import Fact, Finding, Timeline, build_timeline
 from rules.calendar import WorkingDayCalendar
@@ -114,6 +115,8 @@ class Engine:
         obligations: list[Obligation] = []
         for spec in specs if specs is not None else self.rules_in_force(as_of):
             obligations.extend(spec.func(timeline, judge.for_rule(spec)))
+        # Coverage: an obligation the child's sources cannot satisfy is no_data, not a breach.
+        obligations = apply_coverage(obligations, timeline.facts)
         obligations.sort(key=lambda o: (o.started_on, o.rule, o.key))
         return Evaluation(child, as_of, known_at, timeline, tuple(obligations), upcoming)
 

@@ -63,6 +63,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import TopicError, register_topic, resolve_topic
 
 from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
+from compliance.output import create_private
 
 #: Namespace of every deterministic id in the store (children, alerts, runs).
 CASECHECK_NAMESPACE = UUID("6d1f3c2a-0b5e-4c4e-9a55-2f1c0c0ac5e1")
@@ -480,6 +481,9 @@ def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
             POSTGRES_PASSWORD=unquote(parsed.password or ""),
             POSTGRES_CONNECT_TIMEOUT="5",
             CREATE_TABLE="y",
+            # The library's recorder, inserting without psycopg's pipeline mode (which
+            # can hang on a large import): see compliance/postgres.py.
+            APPLICATION_RECORDER_TOPIC="compliance.postgres:PostgresRecorder",
         )
         if "schema" in query:
             settings["POSTGRES_SCHEMA"] = query["schema"][0]
@@ -521,6 +525,11 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
         parent = Path(settings["SQLITE_DBNAME"]).expanduser().resolve().parent
         if not parent.is_dir():
             raise StoreError(f"cannot open the store {url}: folder {parent} does not exist")
+        # SQLite gives the -wal and -shm files the database file's mode: the owner's only.
+        try:
+            create_private(settings["SQLITE_DBNAME"])
+        except OSError as exc:
+            raise StoreError(f"cannot open the store {url}: {exc.strerror or type(exc).__name__}") from None
     if settings["PERSISTENCE_MODULE"] == "eventsourcing.postgres" and "POSTGRES_SCHEMA" in settings:
         _create_schema(settings)
     try:

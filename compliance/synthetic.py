@@ -648,13 +648,14 @@ class _Child:
             p.end, p.reason, p.plan = order, ("E11", "E12")[rng.random() < 0.15], "adoption"
             p.changes.append((placed, "A5" if p.ffa else "A6"))
         elif outcome == "sgo":
-            p.end, p.reason, p.plan = hearing, ("E45", "E46")[rng.random() < 0.4], "sgo"
-        elif outcome == "cao":
+            # Special guardians: former foster carers (E45/E46) or other carers (E47/E48).
             p.end, p.reason, p.plan = (
                 hearing,
-                _Weights(("E41", 50), ("E47", 20), ("E48", 30)).pick(rng),
-                "kinship",
+                _Weights(("E45", 35), ("E46", 25), ("E47", 25), ("E48", 15)).pick(rng),
+                "sgo",
             )
+        elif outcome == "cao":
+            p.end, p.reason, p.plan = hearing, "E41", "kinship"
         elif outcome == "home":
             p.legal.append((hearing, "C2"))
             p.changes.append((hearing, "P1"))

@@ -81,6 +81,17 @@ class PlacementType(StrEnum):
 PLACED_WITH_PARENTS = frozenset({PlacementType.P1})
 
 
+class PlacementProvider(StrEnum):
+    """903 PLACE_PROVIDER: who provides the placement."""
+
+    PR0 = "PR0"  # parent(s) or other person(s) with parental responsibility
+    PR1 = "PR1"  # own provision (by the local authority)
+    PR2 = "PR2"  # other local authority provision
+    PR3 = "PR3"  # other public provision (e.g. by a PCT)
+    PR4 = "PR4"  # private provision
+    PR5 = "PR5"  # voluntary or third sector provision
+
+
 class ReasonPlaceChange(StrEnum):
     """903 REASON_PLACE_CHANGE: why a placement ended."""
 
@@ -105,18 +116,18 @@ class ReasonEpisodeCeased(StrEnum):
     E12 = "E12"  # adopted: consent dispensed with
     E13 = "E13"  # left care to live with parents, relatives or others without parental responsibility
     E14 = "E14"  # accommodation on remand ended
-    E15 = "E15"  # custody
-    E16 = "E16"  # ran away, or moved abroad
-    E17 = "E17"  # aged 18 (or over): independent living, or remained with carers
+    E15 = "E15"  # age assessment determined the child is aged 18 or over (and E5, E6, E7 do not apply)
+    E16 = "E16"  # child moved abroad
+    E17 = "E17"  # aged 18 (or over) and remained with current carers (including staying put)
     E2 = "E2"  # died
     E3 = "E3"  # care taken over by another local authority
     E41 = "E41"  # residence order or child arrangements order granted
-    E43 = "E43"  # special guardianship order (former code)
-    E44 = "E44"  # special guardianship order (former code)
-    E45 = "E45"  # special guardianship order made to former foster carers
-    E46 = "E46"  # special guardianship order made to carers other than former foster carers
-    E47 = "E47"  # child arrangements order granted to former foster carers
-    E48 = "E48"  # child arrangements order granted to carers other than former foster carers
+    E43 = "E43"  # special guardianship order made to former foster carers (former code)
+    E44 = "E44"  # special guardianship order made to carers other than former foster carers (former code)
+    E45 = "E45"  # special guardianship order made to former foster carers who are relatives or friends
+    E46 = "E46"  # special guardianship order made to former foster carers other than relatives or friends
+    E47 = "E47"  # special guardianship order made to carers other than former foster carers: relatives or friends
+    E48 = "E48"  # special guardianship order made to carers other than former foster carers, not relatives or friends
     E4A = "E4A"  # returned home to parents as part of the care planning process
     E4B = "E4B"  # returned home to parents, not as part of the care planning process
     E5 = "E5"  # moved to supported independent living, no longer looked after
@@ -127,14 +138,19 @@ class ReasonEpisodeCeased(StrEnum):
 
 
 ADOPTED = frozenset({ReasonEpisodeCeased.E11, ReasonEpisodeCeased.E12})
-SPECIAL_GUARDIANSHIP = frozenset(
+#: Every REC code for leaving care on a special guardianship order: E43/E44 (the codes
+#: before 2015) and E45-E48 (to former foster carers, or to other carers; relatives or not).
+SGO_REASONS = frozenset(
     {
         ReasonEpisodeCeased.E43,
         ReasonEpisodeCeased.E44,
         ReasonEpisodeCeased.E45,
         ReasonEpisodeCeased.E46,
+        ReasonEpisodeCeased.E47,
+        ReasonEpisodeCeased.E48,
     }
 )
+SPECIAL_GUARDIANSHIP = SGO_REASONS
 
 
 class Participation(StrEnum):
@@ -152,3 +168,131 @@ class Participation(StrEnum):
 
 #: PN1-PN6: the child participated (IRO annual report measure for children aged 4+).
 PARTICIPATED = frozenset(Participation(f"PN{n}") for n in range(1, 7))
+
+
+class CareLeaverInTouch(StrEnum):
+    """903 OC3 IN_TOUCH: whether the council is in touch with the care leaver around the birthday."""
+
+    YES = "YES"  # in touch
+    NO = "NO"  # not in touch
+    DIED = "DIED"  # the young person has died
+    REFU = "REFU"  # the young person refuses contact
+    NREQ = "NREQ"  # no longer requires services
+    RHOM = "RHOM"  # returned home to parents for more than 6 months
+
+
+class CareLeaverActivity(StrEnum):
+    """903 OC3 ACTIV: the care leaver's main activity around the birthday."""
+
+    F1 = "F1"  # full-time in higher education
+    P1 = "P1"  # part-time in higher education
+    F2 = "F2"  # full-time in education other than higher education
+    P2 = "P2"  # part-time in education other than higher education
+    F4 = "F4"  # full-time in training or employment
+    P4 = "P4"  # part-time in training or employment
+    F5 = "F5"  # full-time in apprenticeship
+    P5 = "P5"  # part-time in apprenticeship
+    G4 = "G4"  # not in education, training or employment: illness or disability
+    G5 = "G5"  # not in education, training or employment: other reasons
+    G6 = "G6"  # not in education, training or employment: pregnancy or parenting
+    NONE = "0"  # not known or not applicable (the council is not in touch)
+
+
+#: ACTIV codes of a care leaver not in education, employment or training (NEET).
+NEET_ACTIVITIES = frozenset({CareLeaverActivity.G4, CareLeaverActivity.G5, CareLeaverActivity.G6})
+
+
+class CareLeaverAccommodation(StrEnum):
+    """903 OC3 ACCOM: the care leaver's accommodation around the birthday; the second
+    character says whether it is suitable (1) or not (2)."""
+
+    B1 = "B1"  # with parents or relatives: suitable
+    B2 = "B2"  # with parents or relatives: not suitable
+    C1 = "C1"  # community home or other form of residential care: suitable
+    C2 = "C2"  # community home or other form of residential care: not suitable
+    D1 = "D1"  # semi-independent, transitional accommodation: suitable
+    D2 = "D2"  # semi-independent, transitional accommodation: not suitable
+    E1 = "E1"  # supported lodgings: suitable
+    E2 = "E2"  # supported lodgings: not suitable
+    G1 = "G1"  # gone abroad: suitable
+    G2 = "G2"  # gone abroad: not suitable
+    H1 = "H1"  # deported: suitable
+    H2 = "H2"  # deported: not suitable
+    K1 = "K1"  # ordinary lodgings, without formal support: suitable
+    K2 = "K2"  # ordinary lodgings, without formal support: not suitable
+    R1 = "R1"  # residence not known: suitable
+    R2 = "R2"  # residence not known: not suitable
+    S2 = "S2"  # no fixed abode / homeless: not suitable
+    T1 = "T1"  # foyers and similar supported accommodation: suitable
+    T2 = "T2"  # foyers and similar supported accommodation: not suitable
+    U1 = "U1"  # independent living, e.g. own flat or tenancy: suitable
+    U2 = "U2"  # independent living, e.g. own flat or tenancy: not suitable
+    V1 = "V1"  # emergency accommodation: suitable
+    V2 = "V2"  # emergency accommodation: not suitable
+    W1 = "W1"  # bed and breakfast: suitable
+    W2 = "W2"  # bed and breakfast: not suitable
+    X2 = "X2"  # in custody: not suitable
+    Y1 = "Y1"  # other accommodation: suitable
+    Y2 = "Y2"  # other accommodation: not suitable
+    Z1 = "Z1"  # with former foster carers: suitable
+    Z2 = "Z2"  # with former foster carers: not suitable
+    NONE = "0"  # not known or not applicable (the council is not in touch)
+
+
+# --- Children in need census (DfE CIN census code set) ----------------------------------
+
+
+class ReferralSource(StrEnum):
+    """CIN census ReferralSource (N00152): who made the referral."""
+
+    S1A = "1A"  # individual: family member, relative or carer
+    S1B = "1B"  # individual: acquaintance (including neighbours and child minders)
+    S1C = "1C"  # individual: self
+    S1D = "1D"  # individual: other
+    S2A = "2A"  # schools
+    S2B = "2B"  # education services
+    S3A = "3A"  # health services: GP
+    S3B = "3B"  # health services: health visitor
+    S3C = "3C"  # health services: school nurse
+    S3D = "3D"  # health services: other primary health services
+    S3E = "3E"  # health services: A&E
+    S3F = "3F"  # health services: other
+    S4 = "4"  # housing (local authority housing or housing association)
+    S5A = "5A"  # local authority services: social care
+    S5B = "5B"  # local authority services: other internal department
+    S5C = "5C"  # local authority services: external (e.g. another authority)
+    S5D = "5D"  # local authority services: early help
+    S6 = "6"  # police
+    S7 = "7"  # other legal agency
+    S8 = "8"  # other
+    S9 = "9"  # anonymous
+    S10 = "10"  # unknown
+
+
+class PrimaryNeed(StrEnum):
+    """CIN census PrimaryNeedCode (N00101): the main reason the child is in need."""
+
+    N0 = "N0"  # not stated
+    N1 = "N1"  # abuse or neglect
+    N2 = "N2"  # child's disability or illness
+    N3 = "N3"  # parental disability or illness
+    N4 = "N4"  # family in acute stress
+    N5 = "N5"  # family dysfunction
+    N6 = "N6"  # socially unacceptable behaviour
+    N7 = "N7"  # low income
+    N8 = "N8"  # absent parenting
+    N9 = "N9"  # cases other than children in need
+
+
+class ReasonForClosure(StrEnum):
+    """CIN census ReasonForClosure (N00103): why a children-in-need episode closed."""
+
+    RC1 = "RC1"  # adopted
+    RC2 = "RC2"  # died
+    RC3 = "RC3"  # child arrangements order
+    RC4 = "RC4"  # special guardianship order
+    RC5 = "RC5"  # transferred to services of another local authority
+    RC6 = "RC6"  # transferred to adult social care services
+    RC7 = "RC7"  # services ceased for any other reason, including the child no longer in need
+    RC8 = "RC8"  # case closed after assessment, no further action
+    RC9 = "RC9"  # case closed after assessment, referred to early help

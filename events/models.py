@@ -1,10 +1,17 @@
 """The case-event vocabulary: one pydantic model per event type of the import contract.
 
 `../shared/EVENTS.md` (v1) is the public contract that councils' exports and other tools
-write to, so every type and field name here is exactly as written there. Two types are
-additions the contract allows ("adding optional fields or new types is fine"):
-`cp_plan_ended` (a child-protection plan ended other than at a review conference) and
-`iro_informed` (the IRO was told of something, e.g. a missing episode).
+write to, so every type and field name here is exactly as written there. Some types and
+fields are additions the contract allows ("adding optional fields or new types is fine"),
+each documented in `docs/events.md` with the source it serves: `cp_plan_ended` (a
+child-protection plan ended other than at a review conference), `iro_informed` (the IRO
+was told of something, e.g. a missing episode); for the CIN census `cp_plan_started`,
+`assessment_started`, `cin_plan_started`, `cin_plan_ended`, `cin_closed`, `child_died`
+and the optional fields on `child_registered`, `referral_received`,
+`assessment_completed`, `strategy_discussion` and `icpc_held`; for the SSDA903 return
+`already_in_care`, `care_leaver_outcome`, `annual_outcomes`, `adoption_decision`,
+`adoption_decision_reversed` and the placement's `provider_type`, `home_postcode` and
+`same_carers`.
 
 Times: `at` is a date, or a moment. A local date-time is Europe/London and is stored
 timezone-aware, so the machine's own timezone never changes what an event means.
@@ -29,12 +36,20 @@ from pydantic import (
 )
 
 from events.codes import (
+    NEET_ACTIVITIES,
+    CareLeaverAccommodation,
+    CareLeaverActivity,
+    CareLeaverInTouch,
     CategoryOfNeed,
     LegalStatus,
     Participation,
+    PlacementProvider,
     PlacementType,
+    PrimaryNeed,
     ReasonEpisodeCeased,
+    ReasonForClosure,
     ReasonPlaceChange,
+    ReferralSource,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,7 +59,22 @@ _MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
 _EXPECTED_AT = "a date YYYY-MM-DD, a local date-time YYYY-MM-DDTHH:MM[:SS], or one with an offset"
 
 
+#: Dates from this year on are refused: the calendar arithmetic of every timescale (a
+#: few years at most) must stay inside Python's dates, which end at 9999-12-31.
+LAST_YEAR = 9000
+
+
+def _in_range(value: date) -> date:
+    if value.year >= LAST_YEAR:
+        raise ValueError(f"expected a date before the year {LAST_YEAR}")
+    return value
+
+
 def _parse_day(value: Any) -> date:
+    return _in_range(_parse_day_any(value))
+
+
+def _parse_day_any(value: Any) -> date:
     if isinstance(value, datetime):
         raise ValueError("expected a date YYYY-MM-DD, not a date-time")
     if isinstance(value, date):
@@ -65,6 +95,12 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _parse_at(value: Any) -> date | datetime:
+    parsed = _parse_at_any(value)
+    _in_range(parsed)
+    return parsed
+
+
+def _parse_at_any(value: Any) -> date | datetime:
     if isinstance(value, datetime):
         return _aware(value)
     if isinstance(value, date):
@@ -75,13 +111,14 @@ def _parse_at(value: Any) -> date | datetime:
             try:
                 return date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real date") from None
+                raise ValueError(f"expected {_EXPECTED_AT}; this is not a real date") from None
         if _MOMENT_RE.fullmatch(text):
             try:
                 return _aware(datetime.fromisoformat(text))
             except ValueError:
-                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real time") from None
-    raise ValueError(f"expected {_EXPECTED_AT}, got {value!r}")
+                raise ValueError(f"expected {_EXPECTED_AT}; this is not a real time") from None
+    # The value is not echoed: a name typed into `at` must not come back in a message.
+    raise ValueError(f"expected {_EXPECTED_AT}")
 
 
 def _parse_moment(value: Any) -> datetime:
@@ -115,6 +152,20 @@ def _as_number(value: Any) -> Any:
 Stage = Annotated[Literal["informal", "1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 EscalationStage = Annotated[Literal["1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 ReviewKind = Literal["looked_after", "pathway_plan", "adoption"]
+CpCategory = Literal["neglect", "emotional", "physical", "sexual", "multiple"]
+
+
+def _as_codes(value: Any) -> Any:
+    # A CSV cell holds a list of codes separated by spaces or commas ("2A 2B").
+    return [part for part in re.split(r"[\s,]+", value.strip()) if part] if isinstance(value, str) else value
+
+
+#: A list of short codes (e.g. the CIN census's factors identified at assessment).
+Codes = Annotated[
+    list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,8}$")]],
+    BeforeValidator(_as_codes),
+    Field(max_length=60),
+]
 HealthKind = Literal["initial", "review"]
 
 
@@ -169,6 +220,8 @@ class ChildRegistered(CaseEvent):
     dob: Day
     sex: Literal["M", "F", "U"] | None = None
     uasc: bool | None = None
+    #: Addition (CIN census): `dob` is the expected date of birth of an unborn child.
+    dob_expected: bool | None = None
 
 
 @_event("worker_allocated")
@@ -194,6 +247,18 @@ class EnteredCare(CaseEvent):
     category_of_need: CategoryOfNeed | None = None
 
 
+@_event("already_in_care")
+class AlreadyInCare(CaseEvent):
+    """Addition to the contract: the child was already looked after when the data begins
+    (a statutory return's first year shows a period of care under way). `at` is the first
+    day the data shows; the day the child entered care is unknown, so clocks that run from
+    entering care are not assessed for this period."""
+
+    type: Literal["already_in_care"]
+    legal_status: LegalStatus
+    category_of_need: CategoryOfNeed | None = None
+
+
 @_event("legal_status_changed")
 class LegalStatusChanged(CaseEvent):
     type: Literal["legal_status_changed"]
@@ -208,6 +273,12 @@ class PlacementStarted(CaseEvent):
     postcode: Annotated[str, Field(max_length=10)] | None = None
     distance_miles: Annotated[float, Field(ge=0)] | None = None
     long_term: bool | None = None
+    # Additions (SSDA903): who provides the placement (PLACE_PROVIDER), the child's home
+    # postcode (HOME_POST), and whether the carers stay the same as in the previous
+    # placement, only the placement type changing (903 RNE T or U).
+    provider_type: PlacementProvider | None = None
+    home_postcode: Annotated[str, Field(max_length=10)] | None = None
+    same_carers: bool | None = None
 
 
 @_event("placement_ended")
@@ -381,12 +452,61 @@ class CareLeaverContact(CaseEvent):
     in_touch: bool = True
 
 
+@_event("care_leaver_outcome")
+class CareLeaverOutcome(CaseEvent):
+    """Addition to the contract (SSDA903 OC3): a care leaver's situation around a birthday
+    (17th to 21st): whether the council is in touch, their main activity, and their
+    accommodation with whether it is suitable. `at` is the birthday."""
+
+    type: Literal["care_leaver_outcome"]
+    in_touch: CareLeaverInTouch | None = None
+    activity: CareLeaverActivity | None = None
+    accommodation: CareLeaverAccommodation | None = None
+
+    @property
+    def suitable_accommodation(self) -> bool | None:
+        """903 ACCOM codes end in 1 (suitable) or 2 (not suitable); Z, X and 0 say neither."""
+        code = self.accommodation
+        if code is None or len(code) != 2 or code[1] not in "12":
+            return None
+        return code[1] == "1"
+
+    @property
+    def neet(self) -> bool | None:
+        """Not in education, employment or training (903 ACTIV G4, G5 and G6 are NEET)."""
+        return None if self.activity is None else self.activity in NEET_ACTIVITIES
+
+
+@_event("annual_outcomes")
+class AnnualOutcomes(CaseEvent):
+    """Addition to the contract (SSDA903 OC2): a child looked after for a year at the end of
+    the collection year, and what that year held. `at` is 31 March."""
+
+    type: Literal["annual_outcomes"]
+    sdq_score: Annotated[int, Field(ge=0, le=40)] | None = None
+    sdq_reason: Literal["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"] | None = None
+    convicted: bool | None = None
+    health_check: bool | None = None
+    immunisations: bool | None = None
+    teeth_check: bool | None = None
+    health_assessment: bool | None = None
+    substance_misuse: bool | None = None
+    intervention_received: bool | None = None
+    intervention_offered: bool | None = None
+
+
 # --- Child protection and children in need --------------------------------------------
 
 
 @_event("referral_received")
 class ReferralReceived(CaseEvent):
+    """Additions (CIN census): who referred, the primary need, and whether the referral
+    was one with no further action (the census's ReferralNFA)."""
+
     type: Literal["referral_received"]
+    referral_source: ReferralSource | None = None
+    primary_need: PrimaryNeed | None = None
+    nfa: bool | None = None
 
 
 @_event("referral_decision")
@@ -397,20 +517,37 @@ class ReferralDecision(CaseEvent):
 
 @_event("assessment_completed")
 class AssessmentCompleted(CaseEvent):
+    """Addition (CIN census): `factors`, the factors identified at assessment (census
+    codes, e.g. 2A). The census's AssessmentAuthorisationDate is this event's date."""
+
     type: Literal["assessment_completed"]
+    factors: Codes | None = None
+
+
+@_event("assessment_started")
+class AssessmentStarted(CaseEvent):
+    """Addition (CIN census): a child and family assessment started."""
+
+    type: Literal["assessment_started"]
 
 
 @_event("strategy_discussion")
 class StrategyDiscussion(CaseEvent):
+    """Addition (CIN census): `icpc_not_required`, the section 47 enquiry this discussion
+    started concluded that no initial conference was needed (ICPCnotRequired)."""
+
     type: Literal["strategy_discussion"]
     s47: bool | None = None
+    icpc_not_required: bool | None = None
 
 
 @_event("icpc_held")
 class IcpcHeld(CaseEvent):
     type: Literal["icpc_held"]
     outcome: Literal["plan", "no_plan"]
-    category: Literal["neglect", "emotional", "physical", "sexual", "multiple"] | None = None
+    category: CpCategory | None = None
+    #: Addition (CIN census): the plan's latest category of abuse.
+    latest_category: CpCategory | None = None
 
 
 @_event("core_group_held")
@@ -440,6 +577,46 @@ class CpPlanEnded(CaseEvent):
     reason: Text | None = None
 
 
+@_event("cp_plan_started")
+class CpPlanStarted(CaseEvent):
+    """Addition to the contract (CIN census): a child-protection plan started on its own
+    date, not at an `icpc_held` on record (the census records plans whose initial
+    conference is not in the return). It opens a plan as an ICPC with outcome plan does."""
+
+    type: Literal["cp_plan_started"]
+    category: CpCategory | None = None
+    latest_category: CpCategory | None = None
+
+
+@_event("cin_plan_started")
+class CinPlanStarted(CaseEvent):
+    """Addition (CIN census): a child-in-need plan started."""
+
+    type: Literal["cin_plan_started"]
+
+
+@_event("cin_plan_ended")
+class CinPlanEnded(CaseEvent):
+    """Addition (CIN census): a child-in-need plan ended."""
+
+    type: Literal["cin_plan_ended"]
+
+
+@_event("cin_closed")
+class CinClosed(CaseEvent):
+    """Addition (CIN census): the children-in-need episode closed, with the census reason."""
+
+    type: Literal["cin_closed"]
+    reason: ReasonForClosure | None = None
+
+
+@_event("child_died")
+class ChildDied(CaseEvent):
+    """Addition (CIN census): the child died."""
+
+    type: Literal["child_died"]
+
+
 # --- Court and adoption ---------------------------------------------------------------
 
 
@@ -461,6 +638,23 @@ class CarePlanEndorsed(CaseEvent):
 @_event("placement_order_granted")
 class PlacementOrderGranted(CaseEvent):
     type: Literal["placement_order_granted"]
+
+
+@_event("adoption_decision")
+class AdoptionDecision(CaseEvent):
+    """Addition to the contract (SSDA903 PlacedAdoption DATE_PLACED): the council decided
+    that the child should be placed for adoption."""
+
+    type: Literal["adoption_decision"]
+
+
+@_event("adoption_decision_reversed")
+class AdoptionDecisionReversed(CaseEvent):
+    """Addition to the contract (SSDA903 PlacedAdoption DATE_PLACED_CEASED): the decision
+    that the child should be placed for adoption no longer stands (REASON_PLACED_CEASED)."""
+
+    type: Literal["adoption_decision_reversed"]
+    reason: Literal["RD1", "RD2", "RD3", "RD4"] | None = None
 
 
 @_event("adoption_match_approved")
@@ -557,8 +751,22 @@ def _describe(error: Mapping[str, Any], cls: type[CaseEvent]) -> tuple[str, str]
         return field, f"unknown field for {cls.TYPE} (expected one of: {allowed})"
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind == "enum" or kind == "literal_error":
-        return field, f"{message}; got {error.get('input')!r}"
+        return field, f"{message}; got {vocabulary_echo(error.get('input'))}"
     return field, message
+
+
+_VOCABULARY_SHAPE = re.compile(r"[A-Za-z0-9_]{1,32}")
+
+
+def vocabulary_echo(value: Any) -> str:
+    """A value quoted back in a message only when it has the shape of a code or an
+    event type (letters, digits, underscores, at most 32): anything else may be personal
+    data typed into the wrong field, and is described, not echoed."""
+    if isinstance(value, str) and _VOCABULARY_SHAPE.fullmatch(value):
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**6:
+        return repr(value)
+    return "a value that is not one of them"
 
 
 def parse_event(data: dict[str, Any]) -> CaseEvent:
@@ -568,6 +776,8 @@ def parse_event(data: dict[str, Any]) -> CaseEvent:
         raise InvalidEvent([("type", "required field is missing")])
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
+        if not _VOCABULARY_SHAPE.fullmatch(type_name):
+            raise InvalidEvent([("type", "unknown event type: expected a name like review_held")])
         suggestion = closest_type(type_name)
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
         raise InvalidEvent([("type", f"unknown event type {type_name!r}{hint}")])

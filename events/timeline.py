@@ -23,7 +23,12 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 T = TypeVar("T")
 
-_DAY_ORDER = {"entered_care": -1, "left_care": 1}
+_DAY_ORDER = {"entered_care": -1, "already_in_care": -1, "left_care": 1}
+
+#: Facts that open a period of care. `already_in_care` opens one whose real start is
+#: before the data begins (a statutory return's first year): its clocks that run from
+#: entering care cannot be assessed.
+_OPENS_PERIOD = frozenset({"entered_care", "already_in_care"})
 _COMMON = frozenset({"child", "type", "at", "id", "recorded_at", "source", "by", "team", "note"})
 
 
@@ -147,10 +152,16 @@ class Placement(_Span):
 @dataclass(frozen=True, slots=True)
 class PeriodOfCare(_Span):
     number: int
-    start: Fact  # entered_care
+    start: Fact  # entered_care, or already_in_care when the start is before the data
     end: Fact | None  # left_care
     legal_statuses: tuple[tuple[date, str], ...]
     placements: tuple[Placement, ...]
+
+    @property
+    def start_known(self) -> bool:
+        """False when the child was already in care when the data begins: `started_on` is
+        then only the first day the data shows, not the day the child entered care."""
+        return self.start.type == "entered_care"
 
     def includes(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
@@ -175,7 +186,7 @@ class MissingEpisode(_Span):
 
 @dataclass(frozen=True, slots=True)
 class ProtectionPlan(_Span):
-    start: Fact  # icpc_held with outcome "plan"
+    start: Fact  # icpc_held with outcome "plan", or cp_plan_started
     end: Fact | None  # rcpc_held with outcome "end", or cp_plan_ended
 
 
@@ -290,6 +301,8 @@ def build_timeline(
                 )
                 break
 
+    _check_dates(known, findings)
+
     findings.sort(key=lambda f: f.fact.sort_key())
     return Timeline(
         child=child,
@@ -334,7 +347,7 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
 
     for fact in facts:
         kind = fact.type
-        if kind == "entered_care":
+        if kind in _OPENS_PERIOD:
             if start is not None:
                 findings.append(
                     Finding(
@@ -389,6 +402,39 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
     return tuple(periods)
 
 
+#: Dates before this year are not believed (a slip of the year, or a placeholder).
+FIRST_PLAUSIBLE_YEAR = 1900
+
+
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _check_dates(facts: Iterable[Fact], findings: list[Finding]) -> None:
+    """Dates that cannot be right: before 1900, or more than a year after the event was
+    recorded (a fact is recorded after it happens; a plan a little ahead at most)."""
+    for fact in facts:
+        if fact.on.year < FIRST_PLAUSIBLE_YEAR:
+            findings.append(
+                Finding(
+                    "DQ-DATE-BEFORE-1900", fact, f"{fact.describe()} is dated before {FIRST_PLAUSIBLE_YEAR}"
+                )
+            )
+        elif fact.recorded_at is not None and fact.on > _a_year_after(
+            fact.recorded_at.astimezone(LONDON).date()
+        ):
+            findings.append(
+                Finding(
+                    "DQ-DATE-AFTER-RECORDING",
+                    fact,
+                    f"{fact.describe()} is dated more than a year after it was recorded",
+                )
+            )
+
+
 def _check_in_care(facts: list[Fact], periods: tuple[PeriodOfCare, ...], findings: list[Finding]) -> None:
     # A looked-after review must fall within a period of care.
     for fact in facts:
@@ -437,7 +483,9 @@ def _protection_plans(facts: list[Fact], findings: list[Finding]) -> tuple[Prote
     plans: list[ProtectionPlan] = []
     open_start: Fact | None = None
     for fact in facts:
-        if fact.type == "icpc_held" and fact["outcome"] == "plan":
+        # A plan opens at an initial conference that made it or, when the source records
+        # the plan without its conference (the CIN census), at the plan's own start.
+        if fact.type == "cp_plan_started" or (fact.type == "icpc_held" and fact["outcome"] == "plan"):
             if open_start is not None:
                 findings.append(
                     Finding(

@@ -64,7 +64,7 @@ def pep_initiated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     peps = tl.of_type("pep_initiated")
     for period in tl.periods:
         of_age = _of_age(tl, ctx, period.started_on)
-        if of_age is False:
+        if of_age is False or not period.start_known:  # start unknown: before the data
             continue
         yield ctx.obligation(
             tl,

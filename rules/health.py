@@ -131,6 +131,8 @@ def iha_requested(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     requests = _of_kind(tl, "health_assessment_requested", "initial")
     for period in tl.periods:
+        if not period.start_known:  # already in care when the data begins
+            continue
         deadline = ctx.deadline(period.start.at)
         yield ctx.obligation(
             tl,
@@ -167,6 +169,8 @@ def iha_completed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     completions = _of_kind(tl, "health_assessment_completed", "initial")
     for period in tl.periods:
+        if not period.start_known:  # already in care when the data begins
+            continue
         met = first_on_or_after(completions, period.started_on, until=period.ended_on)
         notes = missed_appointments(
             tl,
@@ -279,5 +283,6 @@ def dental_check(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     checks = tl.of_type("dental_check")
     for period in tl.periods:
-        chain = [period.start, *_within_period(checks, period)]
+        starts = [period.start] if period.start_known else []
+        chain = [*starts, *_within_period(checks, period)]
         yield from ctx.intervals(tl, chain, closed=_closed(period))

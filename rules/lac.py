@@ -122,6 +122,8 @@ def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     - Short breaks: entered care (V3) Tue 31 Jan 2023; 3 months is Sun 30 Apr 2023.
     """
     for period in tl.periods:
+        if not period.start_known:
+            continue
         reviews = looked_after_reviews(tl, period)
         yield ctx.obligation(
             tl,
@@ -156,7 +158,7 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
-        if not reviews:
+        if not reviews or not period.start_known:
             continue
         first = reviews[0]
         yield ctx.obligation(
@@ -193,7 +195,10 @@ def later_reviews(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
-        yield from ctx.intervals(tl, reviews[1:], closed=_closed(period))
+        # A period already open when the data begins: which review was the first is unknown,
+        # so every review on record starts a 6-month clock.
+        later = reviews[1:] if period.start_known else reviews
+        yield from ctx.intervals(tl, later, closed=_closed(period))
 
 
 @rule(
@@ -257,7 +262,7 @@ def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     plans = tl.of_type("care_plan_recorded")
     for period in tl.periods:
-        if not period.placements:
+        if not period.placements or not period.start_known:
             continue
         first = period.placements[0].start
         met = next(iter(_in_period(plans, period)), None)
@@ -359,6 +364,9 @@ def iro_allocated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     allocations = tl.of_type("iro_allocated")
     previous_end: date | None = None
     for period in tl.periods:
+        if not period.start_known:
+            previous_end = period.ended_on
+            continue
         deadline = ctx.deadline(period.start.at)
         first_review = _first_review_deadline(ctx, period)
         first_review_due = day_of(first_review.due)
@@ -413,7 +421,7 @@ def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     plans = tl.of_type("permanence_plan_recorded")
     for period in tl.periods:
-        if is_short_breaks(period):
+        if is_short_breaks(period) or not period.start_known:
             continue
         reviews = looked_after_reviews(tl, period)
         notes = [

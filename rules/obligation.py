@@ -64,8 +64,9 @@ class Obligation:
     start: Fact | None = None  # the event that started the clock
     met_on: date | datetime | None = None
     met_by: Fact | None = None
-    days_late: int = 0  # working days past due (late or overdue), else 0
-    closed_reason: str | None = None
+    days_late: int = 0  # working days past due (late, overdue, or missed: frozen at missed_on), else 0
+    closed_reason: str | None = None  # why the clock stopped (closed) or the chance went (missed)
+    missed_on: date | None = None  # missed: the day the chance to put the breach right went
     approximate: bool = False  # hour-based deadline from a date-only clock start
     why: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()  # written when asked for
     citation: str = ""
@@ -81,7 +82,7 @@ class Obligation:
 
     @property
     def is_breach(self) -> bool:
-        return self.status in (Status.OVERDUE, Status.LATE)
+        return self.status in (Status.OVERDUE, Status.LATE, Status.MISSED)
 
     def to_json(self) -> dict[str, Any]:
         """The machine-readable form (DESIGN.md: `--json` fields)."""
@@ -97,6 +98,7 @@ class Obligation:
             "days_late": self.days_late,
             "key": self.key,
             "closed_reason": self.closed_reason,
+            "missed_on": self.missed_on.isoformat() if self.missed_on is not None else None,
             "approximate": self.approximate,
             "start_event": self.start.id if self.start is not None else None,
             "met_by_event": self.met_by.id if self.met_by is not None else None,

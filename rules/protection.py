@@ -115,7 +115,9 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     (default) or "last" of the s47 strategy discussions held since the previous initial
     conference, as in force on the day of the first. A discussion held while the child is
     already on a plan needs no initial conference (the core group and review conference
-    take it up) and starts no clock.
+    take it up) and starts no clock. An enquiry that concluded no conference was needed
+    (`icpc_not_required`, the CIN census's ICPCnotRequired) is closed on the day of its
+    discussion, "ICPC not required", and is no breach.
 
     Worked examples:
     - Met: s47 strategy discussion Wed 20 Dec 2023; 15 working days, skipping 25 Dec, 26 Dec
@@ -123,13 +125,24 @@ def initial_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     - Missed: ICPC Tue 16 Jan 2024: late by 1 working day.
     - Last discussion: discussions Wed 20 Dec 2023 and Fri 5 Jan 2024; with `clock_start`
       "last" the conference is due Fri 26 Jan 2024.
+    - Not required: s47 discussion Wed 20 Dec 2023 marked ICPC not required, no conference
+      by Mon 15 Jan 2024: closed.
     """
     plans = tl.protection_plans
-    discussions = [
-        f
-        for f in tl.of_type("strategy_discussion")
-        if f.get("s47") and not any(_open_on(plan, f.on) for plan in plans)
-    ]
+    discussions: list[Fact] = []
+    for f in tl.of_type("strategy_discussion"):
+        if not f.get("s47") or any(_open_on(plan, f.on) for plan in plans):
+            continue
+        if f.get("icpc_not_required"):
+            yield ctx.obligation(
+                tl,
+                start=f,
+                deadline=ctx.deadline(f.on),
+                closed=(f.on, "ICPC not required"),
+                discriminator=str(f.seq),
+            )
+            continue
+        discussions.append(f)
     conferences = tl.of_type("icpc_held")
     # On one day, a discussion comes before the conference it led to, whatever the order
     # they were recorded in.
@@ -212,9 +225,10 @@ def first_core_group(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def first_review_conference(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """The first review child protection conference is held within 3 months of the initial conference.
 
-    Source: Working Together. One clock per plan, from the initial conference that made it;
-    the plan ending before the due date closes it ("plan ended"); a review conference that
-    ends the plan meets it.
+    Source: Working Together. One clock per plan, from the initial conference that made it
+    (or the plan's own start, `cp_plan_started`, when its conference is not on record); the
+    plan ending before the due date closes it ("plan ended"); a review conference that ends
+    the plan meets it.
 
     Worked examples:
     - Met: ICPC Tue 31 Oct 2023; due Wed 31 Jan 2024; RCPC Tue 30 Jan 2024: met.

@@ -210,7 +210,9 @@ class RuleContext:
 
         `met_by` is the event that satisfied it (if any, at any date: events after `as_of`
         are never in the timeline). `closed` is when and why the clock stopped (left care,
-        plan ended); it only closes an obligation not yet due at that date.
+        plan ended, the next review held): before the due date it closes the obligation;
+        after it, once that day has come, the breach can no longer be put right and the
+        obligation is `missed`, its days late frozen at that day.
         """
         notes = tuple(notes)
         start_fact = start if isinstance(start, Fact) else None
@@ -222,8 +224,8 @@ class RuleContext:
         status: Status
         days_late = 0
         closed_reason = None
+        missed_on: date | None = None
         met_on: date | datetime | None = None
-        stopped = False
         if met_by is not None:
             met_on = met_by.at
             if _on_time(met_by, due):
@@ -234,13 +236,15 @@ class RuleContext:
         elif closed is not None and closed[0] <= due_day:
             status = Status.CLOSED
             closed_reason = closed[1]
+        elif as_of > due_day and closed is not None and closed[0] <= as_of:
+            # The clock stopped after the due date: the chance to put the breach right went
+            # then (a stop still in the future, such as a 21st birthday, has not yet).
+            status = Status.MISSED
+            missed_on, closed_reason = closed
+            days_late = calendar.working_days_between(due_day, missed_on)
         elif as_of > due_day:
             status = Status.OVERDUE
-            # A clock that stopped after the due date (left care, plan ended) froze the
-            # breach at that date; a stop still in the future (a 21st birthday) did not.
-            stopped = closed is not None and closed[0] <= as_of
-            until = closed[0] if stopped and closed is not None else as_of
-            days_late = calendar.working_days_between(due_day, until)
+            days_late = calendar.working_days_between(due_day, as_of)
         elif calendar.add_working_days(as_of, self.judge.warning.n) >= due_day:
             status = Status.DUE_SOON
         else:
@@ -265,8 +269,11 @@ class RuleContext:
                 lines.append(f"Late: {met_by.describe()}, {after}")
             elif status is Status.CLOSED and closed is not None:
                 lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
-            elif status is Status.OVERDUE and stopped and closed is not None:
-                lines.append(f"Missed: not done before {closed[1]} on {fmt_date(closed[0])}")
+            elif status is Status.MISSED and closed is not None:
+                lines.append(
+                    f"Missed: not done by the due date; the chance went on {fmt_date(closed[0])} "
+                    f"({closed[1]}), {_wd(days_late)} past due"
+                )
             elif status is Status.OVERDUE:
                 lines.append(f"Overdue: not done by {fmt_date(as_of)}, {_wd(days_late)} past due")
             elif status is Status.DUE_SOON:
@@ -289,6 +296,7 @@ class RuleContext:
             met_by=met_by,
             days_late=days_late,
             closed_reason=closed_reason,
+            missed_on=missed_on,
             approximate=deadline.approximate,
             why=explain,
             citation=citation,

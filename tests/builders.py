@@ -79,3 +79,83 @@ def run_rule(
 def statuses(obligations: Iterable[Obligation]) -> list[tuple[str, str, str]]:
     """(started_on, due, status) triples: the usual thing to assert on."""
     return [(o.started_on.isoformat(), o.due.isoformat(), str(o.status)) for o in obligations]
+
+
+def assert_rows(
+    obligations: Iterable[Obligation],
+    expected: Iterable[tuple[Any, ...]],
+    *,
+    as_of: str | date,
+    calendar: WorkingDayCalendar = CALENDAR,
+) -> None:
+    """Check a rule's obligations against the rows of its table, more than the status.
+
+    Each row is `(started_on, due, status)` or `(started_on, due, status, detail)`:
+    - met / late: detail is the day (or moment) of the event that satisfied it;
+    - closed: detail is the reason the clock stopped ("left care");
+    - missed: detail is required, `(day the chance went, reason)`.
+    Whatever the row says, `days_late` must be what the row's own dates give: 0 unless
+    late (due to the satisfying event), overdue (due to `as_of`) or missed (due to the day
+    the chance went); an open obligation has no satisfying event and no reason.
+    """
+    rows = [tuple(row) for row in expected]
+    got = list(obligations)
+    assert statuses(got) == [row[:3] for row in rows]
+    day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    problems = [
+        f"{row}: {p}" for o, row in zip(got, rows, strict=True) for p in _row_problems(o, row, day, calendar)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def _row_problems(
+    o: Obligation, row: tuple[Any, ...], as_of: date, calendar: WorkingDayCalendar
+) -> list[str]:
+    status = row[2]
+    detail = row[3] if len(row) > 3 else None
+    due = o.due_on
+    problems = []
+
+    def expect(what: str, got: Any, wanted: Any) -> None:
+        if got != wanted:
+            problems.append(f"{what} is {got!r}, expected {wanted!r}")
+
+    def satisfied_at() -> str | None:
+        if o.met_by is None:
+            return None
+        return (
+            o.met_by.at.isoformat()
+            if detail is not None and len(str(detail)) > 10
+            else o.met_by.on.isoformat()
+        )
+
+    if status in ("met", "late"):
+        if o.met_by is None:
+            return ["no satisfying event"]
+        if detail is not None:
+            expect("satisfied by the event of", satisfied_at(), detail)
+        wanted = 0 if status == "met" else calendar.working_days_between(due, o.met_by.on)
+        expect("days_late", o.days_late, wanted)
+        expect("closed_reason", o.closed_reason, None)
+        return problems
+    expect("satisfying event", o.met_by, None)
+    if status == "missed":
+        if detail is None:
+            return ["a missed row must say (day the chance went, reason)"]
+        missed_on, reason = detail
+        expect("missed_on", o.missed_on, date.fromisoformat(missed_on))
+        expect("closed_reason", o.closed_reason, reason)
+        expect("days_late", o.days_late, calendar.working_days_between(due, date.fromisoformat(missed_on)))
+    elif status == "overdue":
+        expect("days_late", o.days_late, calendar.working_days_between(due, as_of))
+        expect("closed_reason", o.closed_reason, None)
+    elif status == "closed":
+        expect("days_late", o.days_late, 0)
+        if detail is not None:
+            expect("closed_reason", o.closed_reason, detail)
+        elif not o.closed_reason:
+            problems.append("closed without a reason")
+    else:
+        expect("days_late", o.days_late, 0)
+        expect("closed_reason", o.closed_reason, None)
+    return problems

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 import rules.catalogue  # noqa: F401
-from tests.builders import ev, run_rule, statuses
+from tests.builders import assert_rows, ev, run_rule
 
 
 def case(rule, events, as_of, expected, id):
@@ -266,7 +266,7 @@ TABLE = [
 def test_adoption_rule_table(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 import rules.catalogue  # noqa: F401
 from rules.leavers import eligibility
-from tests.builders import ev, run_rule, statuses, timeline
+from tests.builders import assert_rows, ev, run_rule, statuses, timeline
 
 
 def case(rule, events, as_of, expected, id):
@@ -459,7 +459,7 @@ TABLE = [
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), TABLE)
 def test_rule_table(rule, events, as_of, expected):
-    assert statuses(run_rule(rule, events, as_of=as_of)) == expected
+    assert_rows(run_rule(rule, events, as_of=as_of), expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(

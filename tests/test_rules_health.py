@@ -13,7 +13,7 @@ import pytest
 
 import rules.catalogue  # noqa: F401  (registers every rule)
 from rules.registry import REGISTRY
-from tests.builders import ev, run_rule, statuses, timeline
+from tests.builders import assert_rows, ev, run_rule, statuses, timeline
 
 BORN_2014 = ev("child_registered", "2014-01-01", dob="2014-01-01")
 BORN_2018_09_01 = ev("child_registered", "2018-09-01", dob="2018-09-01")  # 5 on Fri 1 Sep 2023
@@ -410,28 +410,28 @@ TABLE = IHA_REQ + IHA + RHA + DENTAL
 def test_iha_request_cases(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), IHA)
 def test_iha_completion_cases(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), RHA)
 def test_review_health_assessment_cases(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), DENTAL)
 def test_dental_check_cases(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 # --- explanations ------------------------------------------------------------------------

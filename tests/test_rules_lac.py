@@ -15,7 +15,7 @@ import pytest
 import rules.catalogue  # noqa: F401
 from rules.lac import is_short_breaks
 from rules.obligation import Status
-from tests.builders import ev, run_rule, statuses, timeline
+from tests.builders import assert_rows, ev, run_rule, statuses, timeline
 
 IN = ev("entered_care", "2022-09-12", legal_status="C2")  # Mon 12 Sep 2022
 PLACED = ev("placement_started", "2022-09-12", placement_type="U6")
@@ -116,13 +116,14 @@ FIRST_REVIEW = [
         [("2022-09-12", "2022-10-11", "overdue")],
         "earlier-review-ignored",
     ),
-    # Leaving care after the due date does not close it: the breach stands.
+    # Leaving care after the due date does not close it: the breach stands, and can no
+    # longer be put right. Due Tue 11 Oct; 12-14 and 17-20 Oct: 7 working days late.
     case(
         "LAC-REV-1",
         [IN, left("2022-10-20")],
         "2022-11-01",
-        [("2022-09-12", "2022-10-11", "overdue")],
-        "left-care-after-due-stays-a-breach",
+        [("2022-09-12", "2022-10-11", "missed", ("2022-10-20", "left care"))],
+        "left-care-after-due-is-missed",
     ),
     # Short breaks (reg 48): Wed 1 Feb 2023 + 3 months = Mon 1 May 2023 (a bank holiday: months are calendar).
     case(
@@ -640,28 +641,28 @@ ARGS = ("rule", "events", "as_of", "expected")
 def test_the_first_review_is_due_20_working_days_after_entering_care(rule, events, as_of, expected):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(ARGS, SECOND_REVIEW)
 def test_the_second_review_is_due_three_months_after_the_first(rule, events, as_of, expected):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(ARGS, LATER_REVIEWS)
 def test_each_later_review_is_due_six_months_after_the_previous_one(rule, events, as_of, expected):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(ARGS, DECISIONS)
 def test_review_decisions_are_circulated_within_5_working_days(rule, events, as_of, expected):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(ARGS, CARE_PLAN)
@@ -670,28 +671,28 @@ def test_the_care_plan_is_recorded_within_10_working_days_of_the_first_placement
 ):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(ARGS, PLACEMENT_PLAN)
 def test_each_placement_plan_is_recorded_within_5_working_days(rule, events, as_of, expected):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(ARGS, IRO)
 def test_an_iro_is_allocated_within_5_working_days_of_entering_care(rule, events, as_of, expected):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(ARGS, PERMANENCE)
 def test_a_permanence_plan_is_recorded_by_the_second_review(rule, events, as_of, expected):
     obligations = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 # --- Settings: a council's change applies to clocks starting on or after its date -------------
@@ -772,7 +773,7 @@ def test_a_council_setting_changes_only_clocks_that_start_on_or_after_its_date(
 ):
     obligations = run_rule(rule, events, as_of=as_of, settings={(rule, "within"): changes})
 
-    assert statuses(obligations) == expected
+    assert_rows(obligations, expected, as_of=as_of)
 
 
 def test_decisions_timescale_changed_from_april_2024_applies_only_to_reviews_held_from_then():
@@ -832,11 +833,17 @@ def test_days_late_counts_working_days_past_due():
     assert (first.days_late, first.met_on) == (3, date(2022, 10, 14))
 
 
-def test_leaving_care_after_the_due_date_freezes_the_days_late():
+def test_leaving_care_after_the_due_date_makes_the_review_missed_and_freezes_the_days_late():
     (first,) = run_rule("LAC-REV-1", [IN, left("2022-10-20")], as_of="2022-12-01")
 
     # Due Tue 11 Oct 2022, left care Thu 20 Oct 2022: 12, 13, 14, 17, 18, 19, 20 Oct.
-    assert (first.status, first.days_late) == (Status.OVERDUE, 7)
+    assert (first.status, first.days_late, first.missed_on) == (Status.MISSED, 7, date(2022, 10, 20))
+    assert first.closed_reason == "left care"
+    assert first.to_json()["missed_on"] == "2022-10-20"
+    assert (
+        "Missed: not done by the due date; the chance went on Thu 20 Oct 2022 (left care), "
+        "7 working days past due" in first.explanation
+    )
 
 
 def test_the_explanation_shows_the_arithmetic_and_the_event_that_met_it():

@@ -10,7 +10,7 @@ import pytest
 
 import rules.catalogue  # noqa: F401
 from rules.leavers import eligibility
-from tests.builders import ev, run_rule, statuses, timeline
+from tests.builders import assert_rows, ev, run_rule, statuses, timeline
 
 
 def case(rule, events, as_of, expected, id):
@@ -503,7 +503,7 @@ TABLE = [
 def test_care_leaver_rule_table(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 def test_the_21st_birthday_is_the_reason_a_care_leaver_clock_closes():
@@ -522,14 +522,17 @@ def test_returning_to_care_is_the_reason_a_contact_clock_closes():
     assert (got.status, got.closed_reason) == ("closed", "entered care again")
 
 
-def test_an_overdue_assessment_stops_counting_working_days_late_at_21():
+def test_an_overdue_assessment_is_missed_at_21_and_stops_counting_working_days_late():
     events = [BORN_2008, IN_2021]
 
+    (before_21,) = run_rule("CL-ASSESS", events, as_of="2029-01-09")
     (at_21,) = run_rule("CL-ASSESS", events, as_of="2029-01-10")
     (later,) = run_rule("CL-ASSESS", events, as_of="2029-06-01")
 
-    assert (later.status, later.days_late) == ("overdue", at_21.days_late)
-    assert later.days_late > 0
+    assert before_21.status == "overdue"
+    assert (at_21.status, at_21.missed_on, at_21.closed_reason) == ("missed", date(2029, 1, 10), "reached 21")
+    assert (later.status, later.days_late) == ("missed", at_21.days_late)
+    assert later.days_late > before_21.days_late > 0
 
 
 def test_the_assessment_timescale_set_from_february_2024_applies_to_children_eligible_from_then():

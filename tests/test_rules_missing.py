@@ -13,7 +13,7 @@ import pytest
 
 import rules.catalogue  # noqa: F401  (registers every rule)
 from rules.missing import repeat_triggers
-from tests.builders import ev, facts, run_rule, statuses
+from tests.builders import assert_rows, ev, facts, run_rule, statuses
 
 IN_CARE = ev("entered_care", "2023-01-03", legal_status="C2")
 
@@ -341,21 +341,21 @@ TABLE = RHI + IRO + REPEAT
 def test_return_interview_cases(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), IRO)
 def test_iro_informed_cases(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), REPEAT)
 def test_repeat_missing_cases(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 # --- explanations and details ------------------------------------------------------------

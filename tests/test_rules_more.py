@@ -8,7 +8,7 @@ import pytest
 
 import rules.catalogue  # noqa: F401
 from rules.registry import REGISTRY
-from tests.builders import ev, run_rule, statuses
+from tests.builders import assert_rows, ev, run_rule, statuses
 
 
 def case(rule, events, as_of, expected, id):
@@ -435,7 +435,7 @@ CANNOT = {
 
 @pytest.mark.parametrize(("rule", "events", "as_of", "expected"), TABLE)
 def test_more_rule_cases(rule, events, as_of, expected):
-    assert statuses(run_rule(rule, events, as_of=as_of)) == expected
+    assert_rows(run_rule(rule, events, as_of=as_of), expected, as_of=as_of)
 
 
 def test_every_rule_has_a_met_late_overdue_and_closed_case_unless_it_cannot():
@@ -454,7 +454,7 @@ def test_every_rule_has_a_met_late_overdue_and_closed_case_unless_it_cannot():
     ):
         for param in importlib.import_module(module).TABLE:
             rule, _events, _as_of, expected = param.values
-            covered.setdefault(rule, set()).update(status for _, _, status in expected)
+            covered.setdefault(rule, set()).update(row[2] for row in expected)
 
     gaps = {
         rule: sorted(
@@ -515,3 +515,29 @@ def test_the_permanence_plan_follows_the_review_timescales_the_council_set():
 
     # Second review due 2 months after Tue 11 Oct 2022: Sun 11 Dec 2022.
     assert statuses(got) == [("2022-09-12", "2022-12-11", "pending")]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", True),
+        ("1", True),
+        ("yes", True),
+        ("TRUE", True),
+        ("on", True),
+        ("", False),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+    ],
+)
+def test_any_true_value_of_ci_makes_postgresql_required(value, expected):
+    from tests.conftest import in_ci
+
+    assert in_ci({"CI": value}) is expected
+
+
+def test_without_ci_set_postgresql_is_optional():
+    from tests.conftest import in_ci
+
+    assert in_ci({}) is False

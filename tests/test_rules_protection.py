@@ -12,7 +12,7 @@ import pytest
 
 import rules.catalogue  # noqa: F401
 from rules.registry import REGISTRY
-from tests.builders import ev, run_rule, statuses
+from tests.builders import assert_rows, ev, run_rule, statuses
 
 
 def case(rule, events, as_of, expected, id):
@@ -296,12 +296,13 @@ TABLE = [
         [("2023-10-31", "2024-01-31", "closed")],
         "rcpc1-closed-plan-ended-before-the-first-review",
     ),
-    # The plan ended after the due date with no review conference: the breach stands.
+    # The plan ended after the due date with no review conference: the breach stands and
+    # can no longer be put right. Due Wed 31 Jan; 1-2, 5-9, 12-15 Feb: 11 working days late.
     case(
         "CP-RCPC-1",
         [PLAN_OCT, ev("cp_plan_ended", "2024-02-15")],
         "2024-03-01",
-        [("2023-10-31", "2024-01-31", "overdue")],
+        [("2023-10-31", "2024-01-31", "missed", ("2024-02-15", "plan ended"))],
         "rcpc1-plan-ended-too-late-to-close",
     ),
     # Thu 30 Nov 2023 + 3 months = Thu 29 Feb 2024 (leap year, clamped).
@@ -449,7 +450,7 @@ TABLE = [
 def test_child_protection_rule_table(rule, events, as_of, expected):
     got = run_rule(rule, events, as_of=as_of)
 
-    assert statuses(got) == expected
+    assert_rows(got, expected, as_of=as_of)
 
 
 def test_an_assessment_is_closed_as_not_needed_after_a_decision_of_no_further_action():

@@ -189,3 +189,33 @@ def test_age_and_birthdays_handle_a_leap_day_birth():
     assert tl.age_on(date(2017, 2, 28)) == 5
     assert tl.age_on(date(2028, 2, 28)) == 15
     assert tl.age_on(date(2028, 2, 29)) == 16
+
+
+def test_a_date_before_1900_is_a_finding_and_the_fact_is_kept():
+    facts = make(
+        [{"type": "entered_care", "at": "1899-12-31", "legal_status": "C2", "recorded_at": "2024-01-08"}]
+    )
+
+    tl = build_timeline("C1", facts)
+
+    assert [f.code for f in tl.findings] == ["DQ-DATE-BEFORE-1900"]
+    assert len(tl.facts) == 1
+
+
+def test_a_date_more_than_a_year_after_its_recording_is_a_finding():
+    facts = make(
+        [
+            {
+                "type": "entered_care",
+                "at": "2025-01-09",
+                "legal_status": "C2",
+                "recorded_at": "2024-01-08T10:00",
+            },
+            {"type": "left_care", "at": "2025-01-08", "reason": "E11", "recorded_at": "2024-01-08T10:00"},
+        ]
+    )
+
+    tl = build_timeline("C1", facts)
+
+    assert ("DQ-DATE-AFTER-RECORDING", "entered_care") in [(f.code, f.fact.type) for f in tl.findings]
+    assert ("DQ-DATE-AFTER-RECORDING", "left_care") not in [(f.code, f.fact.type) for f in tl.findings]

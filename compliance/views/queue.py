@@ -1,0 +1,96 @@
+"""The alert queue as both renderings show it: one row per alert, counts across the top.
+
+The rows come from `AlertQueue.list` (its filters and its order); this module only shapes
+them, so `casecheck alerts` and the web queue page show the same alerts, in the same order,
+with the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from compliance.alerts import AlertView, counts_by
+
+#: The columns of `casecheck alerts --csv` (and of the web queue's download).
+QUEUE_COLUMNS = (
+    "id",
+    "child",
+    "kind",
+    "rule",
+    "theme",
+    "stage",
+    "status",
+    "due",
+    "days_overdue",
+    "team",
+    "worker",
+    "iro",
+    "raised_on",
+    "age_working_days",
+    "stage_response_due",
+    "stage_overdue",
+    "assigned_to",
+)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One alert in the queue: the fields of `--json` plus the words both tables print."""
+
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def child(self) -> str:
+        return str(self.data["child"])
+
+    @property
+    def subject(self) -> str:
+        """The rule id, or the theme for an alert raised by hand."""
+        return str(self.data["rule"] or self.data["theme"])
+
+    @property
+    def stage_warning(self) -> str:
+        """ "no reply by 2026-03-02" when the stage's response date has passed unanswered."""
+        if self.data["stage_overdue"]:
+            return f"no reply by {self.data['stage_response_due']}"
+        return ""
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+
+def queue_row(view: AlertView) -> QueueRow:
+    return QueueRow({k: v for k, v in view.to_json().items() if k != "history"})
+
+
+def queue_rows(views: Iterable[AlertView]) -> list[QueueRow]:
+    return [queue_row(v) for v in views]
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """Open alerts by theme, team and DRP stage, as the queue shows across the top."""
+
+    total: int
+    by_theme: list[tuple[str, int]]
+    by_team: list[tuple[str, int]]
+    by_stage: list[tuple[str, int]]
+
+
+def queue_counts(views: Sequence[AlertView]) -> QueueCounts:
+    return QueueCounts(
+        total=len(views),
+        by_theme=counts_by(views, "theme"),
+        by_team=counts_by(views, "team"),
+        by_stage=counts_by(views, "stage"),
+    )
+
+
+def queue_title(status: str, day_text: str) -> str:
+    return f"Alerts ({status}) as of {day_text}"

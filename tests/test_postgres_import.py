@@ -1,0 +1,73 @@
+"""A large file imports into PostgreSQL in one transaction, and returns.
+
+The import runs as a separate `casecheck import` process with a time limit, so a hang in
+the driver fails the test (and the process is killed) instead of stopping the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from compliance.errors import ConcurrentChange
+from compliance.store import ChildCase, child_aggregate_id, open_store
+from compliance.synthetic import generate, write_jsonl
+
+# Comfortably above the size (2,000-3,000 children of five years' facts, a few MB in one
+# INSERT) at which psycopg's pipeline mode stopped returning; a normal import takes seconds.
+CHILDREN = 3_500
+TIME_LIMIT_S = 180
+
+
+def casecheck(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"casecheck {args[2]} did not return within {timeout} s (killed)")
+
+
+@pytest.mark.postgres
+def test_a_file_of_thousands_of_children_imports_into_postgresql_in_one_transaction(tmp_path, postgres_url):
+    path = tmp_path / "council.jsonl"
+    lines = write_jsonl(path, generate(CHILDREN, seed=3, until=date(2026, 10, 31)))
+
+    done = casecheck("--db", postgres_url, "import", str(path), "--json", timeout=TIME_LIMIT_S)
+
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["imported"] == lines
+    assert summary["children"] == CHILDREN
+    store = open_store(postgres_url)
+    assert len(store.children()) == CHILDREN
+    # One stored event per child for the facts, one for opening the case: all committed.
+    assert store.position() == 2 * CHILDREN
+
+
+@pytest.mark.postgres
+def test_a_save_that_collides_with_another_writer_stores_nothing_of_its_transaction(postgres_url):
+    store = open_store(postgres_url)
+    store.record({"C1": [{"child": "C1", "type": "dental_check", "at": "2022-01-01"}]})
+    stale = store.repository.get(child_aggregate_id("C1"))
+    store.record({"C1": [{"child": "C1", "type": "pep_initiated", "at": "2022-01-02"}]})
+    stale.record([{"child": "C1", "type": "pep_reviewed", "at": "2022-01-03"}], {})
+    fresh = ChildCase.open("C2")
+    fresh.record([{"child": "C2", "type": "dental_check", "at": "2022-01-01"}], {})
+    position = store.position()
+
+    with pytest.raises(ConcurrentChange):
+        store.save(fresh, stale)
+
+    assert [s.fact["type"] for s in store.read_child("C1")] == ["dental_check", "pep_initiated"]
+    assert store.children() == ["C1"]
+    assert store.position() == position
