@@ -48,10 +48,17 @@ def scorecard(
     council = _load(engine, as_of, progress, settings)
     name = engine.settings.council
     if year is not None:
-        return build_scorecard(council, year, settings=settings, calendar=engine.calendar, council_name=name, only=only)
+        return build_scorecard(
+            council, year, settings=settings, calendar=engine.calendar, council_name=name, only=only
+        )
     assert start is not None and end is not None
     return build_period_scorecard(
-        council, Period(start, end, f"{start} to {end}"), settings=settings, calendar=engine.calendar, council_name=name, only=only
+        council,
+        Period(start, end, f"{start} to {end}"),
+        settings=settings,
+        calendar=engine.calendar,
+        council_name=name,
+        only=only,
     )
 
 
@@ -67,11 +74,17 @@ def iro_report(
     """The IRO annual report figures for `start`..`end`, judged at `as_of` (default `end`)."""
     settings = report_settings(engine.settings)
     council = _load(engine, as_of or end, progress, settings)
-    label = year_containing(start).label if (start.month, start.day) == (4, 1) and (end - start).days in (364, 365) else f"{start} to {end}"
+    label = (
+        year_containing(start).label
+        if (start.month, start.day) == (4, 1) and (end - start).days in (364, 365)
+        else f"{start} to {end}"
+    )
     return build_iro_report(council, alerts, Period(start, end, label), council_name=engine.settings.council)
 
 
-def iha_table(engine: Engine, *, year: int, as_of: date, progress: Progress | None = None) -> list[IhaQuarter]:
+def iha_table(
+    engine: Engine, *, year: int, as_of: date, progress: Progress | None = None
+) -> list[IhaQuarter]:
     """The IHA performance table (seed 000) for the financial year starting 1 April `year`."""
     council = _load(engine, as_of, progress, ReportSettings())
     return iha_quarters(council, FinancialYear(year))

@@ -31,6 +31,8 @@ class CouncilFacts:
     def holds(self, need: str) -> bool:
         """Whether the store (or the settings) can supply `need`: an event type, a
         `type.field`, or a settings table in brackets."""
+        if "|" in need:
+            return any(self.holds(part) for part in need.split("|"))
         if need.startswith("["):
             return need in self.settings_keys
         if "." in need:
@@ -38,7 +40,9 @@ class CouncilFacts:
         return need in self.types
 
     @classmethod
-    def of(cls, evaluations: Iterable[Evaluation], *, as_of: date, settings_keys: Iterable[str] = ()) -> CouncilFacts:
+    def of(
+        cls, evaluations: Iterable[Evaluation], *, as_of: date, settings_keys: Iterable[str] = ()
+    ) -> CouncilFacts:
         children = tuple(evaluations)
         types: set[str] = set()
         fields: set[str] = set()

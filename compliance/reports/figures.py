@@ -139,7 +139,9 @@ def ratio(
     )
 
 
-def fraction(numerator: int, denominator: int, unit: str, *, scale: int = 1, items: tuple[Item, ...] = ()) -> Figure:
+def fraction(
+    numerator: int, denominator: int, unit: str, *, scale: int = 1, items: tuple[Item, ...] = ()
+) -> Figure:
     """numerator x scale / denominator (a rate per 10,000, say)."""
     if not denominator:
         return Figure(None, unit, numerator, denominator, items)

@@ -81,7 +81,9 @@ class MeasureSpec:
     unit: str
     window: Window
     func: MeasureFunc | None
-    needs: tuple[str, ...] = ()  # event types ("advocacy_started") or fields ("placement_started.provider_type")
+    needs: tuple[
+        str, ...
+    ] = ()  # event types ("advocacy_started") or fields ("placement_started.provider_type")
     params: Mapping[str, Any] = field(default_factory=dict)
     rounding: Rounding = Rounding.NONE
     seed_target: str | None = None  # the target the seed prints, the default of [report.targets]
@@ -162,7 +164,15 @@ def declare(spec: MeasureSpec) -> None:
 
 
 def not_yet_recordable(
-    id: str, title: str, section: str, *, needs: str, definition: str, polarity: Polarity, unit: str, **kw: Any
+    id: str,
+    title: str,
+    section: str,
+    *,
+    needs: str,
+    definition: str,
+    polarity: Polarity,
+    unit: str,
+    **kw: Any,
 ) -> None:
     """A seed measure whose facts are not part of a child's case events (e.g. a register of
     foster households): declared so the scorecard lists it, always "no data: needs ..."."""
@@ -224,9 +234,7 @@ def _due_in(o: Obligation, period: Period) -> bool:
     return o.due_on in period
 
 
-def timeliness(
-    children: Children, period: Period, rules: Sequence[str], *, by: str = "due"
-) -> Figure:
+def timeliness(children: Children, period: Period, rules: Sequence[str], *, by: str = "due") -> Figure:
     """Met on time / judged, for obligations of `rules` due (or started) in the period;
     clocks that stopped before the due date (left care) are counted apart."""
     met: list[Item] = []
@@ -285,14 +293,19 @@ ADULT = "Support me to move into adult life"
     window=Window.ON_THE_DAY,
     seed_target="380-430",
 )
-def number_looked_after(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def number_looked_after(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Children looked after on the period's last day (SSDA903 headline count).
 
     Example: a child who entered care on Mon 3 Apr 2017 and left on Sat 31 Mar 2018 is not
     counted on 31 Mar 2018 (the last day looked after was 30 March); one who entered on
     Fri 30 Mar 2018, in the Easter bank-holiday weekend, is.
     """
-    return count(Item(e.child, f"looked after since {fmt_date(p.started_on)}") for e, p in looked_after(children, period.end))
+    return count(
+        Item(e.child, f"looked after since {fmt_date(p.started_on)}")
+        for e, p in looked_after(children, period.end)
+    )
 
 
 @measure(
@@ -322,7 +335,9 @@ def rate_per_10000(children: Children, period: Period, params: Mapping[str, Any]
     if not people:
         return no_data(f"needs [report.population] for {first}-{(first + 1) % 100:02d}", "per 10,000")
     looked = count(Item(e.child) for e, _ in looked_after(children, period.end))
-    return fraction(len(looked.numerator_items), people, "per 10,000", scale=10_000, items=looked.numerator_items)
+    return fraction(
+        len(looked.numerator_items), people, "per 10,000", scale=10_000, items=looked.numerator_items
+    )
 
 
 @measure(
@@ -337,7 +352,9 @@ def rate_per_10000(children: Children, period: Period, params: Mapping[str, Any]
     unit="young people",
     window=Window.ON_THE_DAY,
 )
-def number_of_care_leavers(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def number_of_care_leavers(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Young people aged 16-20 on the day who became eligible children before it.
 
     Example: born Thu 10 Jan 2002, looked after from Mon 3 Oct 2016 to the 18th birthday
@@ -410,7 +427,9 @@ def advocacy(children: Children, period: Period, params: Mapping[str, Any], cale
     needs=("entered_care",),
     seed_target="100",
 )
-def reviews_in_timescale(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def reviews_in_timescale(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Reviews due in the period that were held by the due date.
 
     Example: a child entering care on Mon 12 Sep 2022 has the first review due Tue 11 Oct
@@ -434,7 +453,9 @@ def reviews_in_timescale(children: Children, period: Period, params: Mapping[str
     window=Window.PERIOD,
     needs=("review_held.child_chaired",),
 )
-def chairing_own_reviews(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def chairing_own_reviews(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Looked-after reviews held in the period that the child chaired or co-chaired.
 
     Example: of 4 reviews held in Q4 2017-18 (1 Jan to 31 Mar 2018), one recorded with
@@ -464,7 +485,12 @@ def _fostered_by(children: Children, day: date, providers: frozenset[str]) -> Fi
     for e, period in looked_after(children, day):
         p = placement_on(period, day)
         if p is not None and p.placement_type in FOSTER and p.start.get("provider_type") in providers:
-            items.append(Item(e.child, f"{p.placement_type} {p.start.get('provider_type')} since {fmt_date(p.started_on)}"))
+            items.append(
+                Item(
+                    e.child,
+                    f"{p.placement_type} {p.start.get('provider_type')} since {fmt_date(p.started_on)}",
+                )
+            )
     return count(items)
 
 
@@ -482,7 +508,9 @@ def _fostered_by(children: Children, day: date, providers: frozenset[str]) -> Fi
     needs=("placement_started.provider_type",),
     seed_target="215",
 )
-def internal_foster_care(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def internal_foster_care(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Children in the council's own foster care (PR1) on the day, friends and family included.
 
     Example: placed U3 with PR1 on Mon 2 Oct 2017 and still there: counted on Sun 31 Dec
@@ -505,7 +533,9 @@ def internal_foster_care(children: Children, period: Period, params: Mapping[str
     needs=("placement_started.provider_type",),
     seed_target="85",
 )
-def external_foster_care(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def external_foster_care(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Children in external foster care (PR2-PR5) on the day.
 
     Example: placed U6 with an independent fostering agency (PR4) on Tue 2 Jan 2018:
@@ -528,7 +558,9 @@ def external_foster_care(children: Children, period: Period, params: Mapping[str
     window=Window.ON_THE_DAY,
     needs=("placement_started.distance_miles",),
 )
-def placed_over_20_miles(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def placed_over_20_miles(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Placed over 20 miles from home on the day, of those with a distance, UASC excluded.
 
     Example: on Sat 31 Mar 2018, three children with distances 25.0, 12.5 and 20.0 miles
@@ -611,7 +643,9 @@ not_yet_recordable(
     needs=("placement_started",),
     seed_target="75",
 )
-def long_term_stability(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def long_term_stability(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Of children under 16 looked after for 2.5 years on the day, those in one placement for 2 years.
 
     Example: on Sat 31 Mar 2018 the cohort entered care on or before Thu 30 Sep 2015; a
@@ -644,7 +678,7 @@ def long_term_stability(children: Children, period: Period, params: Mapping[str,
     title="Number of cared for children that went missing 5 times or more (quarterly figure is 5 or more times in any month in that quarter)",
     section=HOME,
     definition="Children who went missing 5 times or more while looked after: in a quarter, 5 or more episodes starting in one calendar month of it; for the year, 5 or more in the year.",
-    cohort="missing episodes that started while the child was looked after; episodes of kind `away` (absent without authorisation) only if the council adds them to [report.measures.\"P2.7\"] kinds",
+    cohort='missing episodes that started while the child was looked after; episodes of kind `away` (absent without authorisation) only if the council adds them to [report.measures."P2.7"] kinds',
     numerator="children with 5 or more such episodes",
     polarity=Polarity.LOW,
     source="local (the seed's definition); episodes from went_missing",
@@ -654,7 +688,9 @@ def long_term_stability(children: Children, period: Period, params: Mapping[str,
     params={"kinds": ("missing",), "times": 5},
     seed_target="5",
 )
-def missing_five_times(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def missing_five_times(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Children missing 5+ times in any one month of the quarter (5+ in the year for the year).
 
     Example: a child looked after who went missing on 2, 5, 9, 16 and 30 Oct 2017 counts
@@ -777,7 +813,10 @@ def adopted(children: Children, period: Period, params: Mapping[str, Any], calen
 
     Example: adopted (E11) on Tue 2 Jan 2018: counted in Q4 2017-18 and the year.
     """
-    return count(Item(e.child, f"adopted {fmt_date(p.end.on) if p.end else ''}") for e, p in _adoptions(children, period))
+    return count(
+        Item(e.child, f"adopted {fmt_date(p.end.on) if p.end else ''}")
+        for e, p in _adoptions(children, period)
+    )
 
 
 ADOPTIVE_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
@@ -804,7 +843,12 @@ def _days_to_adoptive_family(children: Children, period: Period, *, adjusted: bo
             placed = [f.on for f in e.timeline.of_type("placed_for_adoption") if p.started_on <= f.on]
             day = placed[0] if placed else None
         if day is not None:
-            out.append((Item(e.child, f"entered care {fmt_date(p.started_on)}, moved in {fmt_date(day)}"), (day - p.started_on).days))
+            out.append(
+                (
+                    Item(e.child, f"entered care {fmt_date(p.started_on)}, moved in {fmt_date(day)}"),
+                    (day - p.started_on).days,
+                )
+            )
     return out
 
 
@@ -824,7 +868,9 @@ def _days_to_adoptive_family(children: Children, period: Period, *, adjusted: bo
     params={"months": 14},
     seed_target="58",
 )
-def adopted_within_14_months(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def adopted_within_14_months(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Share of children adopted in the year to date who moved in within 14 months.
 
     Example: entered care Mon 3 Oct 2016; moved in on Mon 27 Nov 2017 (13 months 24 days):
@@ -894,7 +940,12 @@ def a2_days(children: Children, period: Period, params: Mapping[str, Any], calen
         orders = [f.on for f in tl.of_type("placement_order_granted") if p.started_on <= f.on <= end]
         matches = [f.on for f in tl.of_type("adoption_match_approved") if orders and orders[0] <= f.on <= end]
         if orders and matches:
-            out.append((Item(e.child, f"order {fmt_date(orders[0])}, match {fmt_date(matches[0])}"), (matches[0] - orders[0]).days))
+            out.append(
+                (
+                    Item(e.child, f"order {fmt_date(orders[0])}, match {fmt_date(matches[0])}"),
+                    (matches[0] - orders[0]).days,
+                )
+            )
     return average(out)
 
 
@@ -996,10 +1047,10 @@ not_yet_recordable(
     numerator="those whose latest score is 20 or above (a cause for concern)",
     denominator="the cohort",
     polarity=Polarity.LOW,
-    source="SSDA903 OC2 SDQ_SCORE",
+    source="sdq_completed scores, and SSDA903 OC2 SDQ_SCORE (annual_outcomes)",
     unit="%",
     window=Window.ON_THE_DAY,
-    needs=("sdq_completed.score",),
+    needs=("sdq_completed.score|annual_outcomes.sdq_score",),
 )
 def sdq_of_concern(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
     """Latest SDQ scores of 20 or more among children looked after aged 4-16.
@@ -1014,14 +1065,16 @@ def sdq_of_concern(children: Children, period: Period, params: Mapping[str, Any]
         if age is None or not 4 <= age <= 16:
             continue
         scores = [
-            f for f in e.timeline.of_type("sdq_completed") if f.get("score") is not None and day - relativedelta(years=1) < f.on <= day
+            (f.on, f.get("score", f.get("sdq_score")))
+            for f in e.timeline.of_type("sdq_completed", "annual_outcomes")
+            if f.get("score", f.get("sdq_score")) is not None and day - relativedelta(years=1) < f.on <= day
         ]
         if not scores:
             continue
-        latest = scores[-1]
-        item = Item(e.child, f"SDQ {latest['score']} on {fmt_date(latest.on)}")
+        on, score = scores[-1]
+        item = Item(e.child, f"SDQ {score} on {fmt_date(on)}")
         scored.append(item)
-        if latest["score"] >= 20:
+        if score >= 20:
             concern.append(item)
     return ratio(concern, scored)
 
@@ -1137,7 +1190,9 @@ ATTENDANCE_COHORT = "children looked after on the period's last day, with school
     needs=("school_attendance_recorded",),
     seed_target="95",
 )
-def primary_attendance(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def primary_attendance(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Primary attendance over the period's sessions.
 
     Example: in Q4 2017-18 two primary pupils with 120/120 and 110/120 sessions attended
@@ -1161,7 +1216,9 @@ def primary_attendance(children: Children, period: Period, params: Mapping[str, 
     needs=("school_attendance_recorded",),
     seed_target="95",
 )
-def secondary_attendance(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def secondary_attendance(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Secondary attendance over the period's sessions.
 
     Example: 100 of 120 sessions in Q3 2017-18: 83.3%.
@@ -1185,7 +1242,9 @@ def secondary_attendance(children: Children, period: Period, params: Mapping[str
     params={"threshold_pct": 10},
     seed_target="10",
 )
-def primary_persistent_absence(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def primary_persistent_absence(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Primary pupils persistently absent in the period.
 
     Example: 12 of 120 sessions missed is 10%: persistently absent; 11 is not.
@@ -1209,7 +1268,9 @@ def primary_persistent_absence(children: Children, period: Period, params: Mappi
     params={"threshold_pct": 10},
     seed_target="10",
 )
-def secondary_persistent_absence(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def secondary_persistent_absence(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Secondary pupils persistently absent in the period.
 
     Example: "19 out of 144 pupils had persistent absence" in Q4 2017-18: 13.1%.
@@ -1221,7 +1282,11 @@ def _exclusions(children: Children, period: Period, phase: str) -> Figure:
     items = []
     for e in children:
         for f in e.timeline.of_type("school_excluded"):
-            if f.on in period and f.get("kind") == "permanent" and phase_of(e.timeline, f.on, f.get("phase")) == phase:
+            if (
+                f.on in period
+                and f.get("kind") == "permanent"
+                and phase_of(e.timeline, f.on, f.get("phase")) == phase
+            ):
                 if in_care_on(e.timeline, f.on) is not None:
                     items.append(Item(e.child, f"permanently excluded {fmt_date(f.on)}"))
     return count(items, "exclusions")
@@ -1241,7 +1306,9 @@ def _exclusions(children: Children, period: Period, phase: str) -> Figure:
     needs=("school_excluded",),
     seed_target="0",
 )
-def primary_exclusions(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def primary_exclusions(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Permanent exclusions, primary.
 
     Example: a Year 5 pupil looked after, permanently excluded on Mon 12 Mar 2018: 1 in Q4 2017-18.
@@ -1263,7 +1330,9 @@ def primary_exclusions(children: Children, period: Period, params: Mapping[str, 
     needs=("school_excluded",),
     seed_target="0",
 )
-def secondary_exclusions(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+def secondary_exclusions(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
     """Permanent exclusions, secondary.
 
     Example: a suspension (fixed-term exclusion) is not counted; a permanent exclusion on
@@ -1297,51 +1366,146 @@ not_yet_recordable(
 )
 
 
-def _care_leaver_oc3(needs: str) -> str:
-    return f"needs {needs} (SSDA903 OC3: the care leaver's activity and accommodation on their birthday)"
+OC3 = "care_leaver_outcome"
+OC3_SOURCE = "SSDA903 OC3 (care_leaver_outcome: activity and accommodation around the 17th to 21st birthdays)"
 
 
-not_yet_recordable(
+def _outcomes(children: Children, period: Period, ages: range) -> Iterator[tuple[Evaluation, Any, int]]:
+    """Care leavers' OC3 outcomes dated (on the birthday) in the period, at the given ages."""
+    for e in children:
+        for f in e.timeline.of_type(OC3):
+            if f.on not in period:
+                continue
+            age = e.timeline.age_on(f.on)
+            if age is not None and age in ages:
+                yield e, f, age
+
+
+def _oc3_share(
+    children: Children,
+    period: Period,
+    ages: range,
+    field_name: str,
+    wanted: frozenset[str],
+    *,
+    known_only: bool = False,
+) -> Figure:
+    hits, cohort = [], []
+    for e, f, age in _outcomes(children, period, ages):
+        code = f.get(field_name)
+        if code is None or (known_only and (code == "0" or len(code) != 2 or code[1] not in "12")):
+            continue
+        item = Item(e.child, f"{field_name} {code} at {age} ({fmt_date(f.on)})")
+        cohort.append(item)
+        if code in wanted:
+            hits.append(item)
+    return ratio(hits, cohort)
+
+
+NEET = frozenset({"G4", "G5", "G6"})
+HIGHER_EDUCATION = frozenset({"F1", "P1"})
+APPRENTICESHIP = frozenset({"F5", "P5"})
+
+
+@measure(
     "P4.13",
-    "% 16-18 year old Care leavers that are NEET",
-    ACHIEVE,
-    needs=_care_leaver_oc3("a care leaver's activity on the birthday"),
-    definition="Care leavers aged 17-18 whose activity on their birthday was NEET (903 OC3 G4-G6).",
+    title="% 16-18 year old Care leavers that are NEET",
+    section=ACHIEVE,
+    definition="Care leavers whose activity around their 17th or 18th birthday in the period was not education, employment or training (903 ACTIV G4-G6).",
+    cohort="OC3 outcomes recorded for a 17th or 18th birthday in the period, with an activity",
+    numerator="activity G4, G5 or G6",
+    denominator="outcomes with an activity (0, not known, included)",
     polarity=Polarity.LOW,
+    source=OC3_SOURCE,
     unit="%",
+    window=Window.PERIOD,
+    needs=("care_leaver_outcome.activity",),
     seed_target="40",
 )
-not_yet_recordable(
+def neet_16_to_18(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Care leavers aged 17-18 NEET at their birthday in the period.
+
+    Example: "3 out of a cohort of 25 young people" NEET: 12%.
+    """
+    return _oc3_share(children, period, range(17, 19), "activity", NEET)
+
+
+@measure(
     "P4.14",
-    "% 19 - 21 year Care leavers NEET",
-    ACHIEVE,
-    needs=_care_leaver_oc3("a care leaver's activity on the birthday"),
-    definition="Care leavers aged 19-21 whose activity on their birthday was NEET (903 OC3 G4-G6).",
+    title="% 19 - 21 year Care leavers NEET",
+    section=ACHIEVE,
+    definition="Care leavers whose activity around their 19th, 20th or 21st birthday in the period was NEET (903 ACTIV G4-G6).",
+    cohort="OC3 outcomes recorded for a 19th, 20th or 21st birthday in the period, with an activity",
+    numerator="activity G4, G5 or G6",
+    denominator="outcomes with an activity",
     polarity=Polarity.LOW,
+    source=OC3_SOURCE,
     unit="%",
+    window=Window.PERIOD,
+    needs=("care_leaver_outcome.activity",),
     seed_target="45",
 )
+def neet_19_to_21(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Care leavers aged 19-21 NEET at their birthday in the period.
+
+    Example: a 20th birthday on Sat 30 Dec 2017 with activity G5 counts in Q3 2017-18.
+    """
+    return _oc3_share(children, period, range(19, 22), "activity", NEET)
+
 
 # --- Support me to move into adult life ------------------------------------------------------
 
-not_yet_recordable(
+
+@measure(
     "P5.1",
-    "% of care leavers accessing Higher Education (University)",
-    ADULT,
-    needs=_care_leaver_oc3("a care leaver's activity on the birthday"),
-    definition="Care leavers whose activity on their birthday was higher education (903 OC3 F1, P1).",
+    title="% of care leavers accessing Higher Education (University)",
+    section=ADULT,
+    definition="Care leavers whose activity around a 17th-21st birthday in the period was higher education (903 ACTIV F1, P1).",
+    cohort="OC3 outcomes recorded for a 17th to 21st birthday in the period, with an activity",
+    numerator="activity F1 or P1",
+    denominator="outcomes with an activity",
     polarity=Polarity.HIGH,
+    source=OC3_SOURCE,
     unit="%",
+    window=Window.PERIOD,
+    needs=("care_leaver_outcome.activity",),
 )
-not_yet_recordable(
+def higher_education(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Care leavers in higher education at their birthday in the period.
+
+    Example: 1 of 10 outcomes in Q4 2017-18 with activity F1: 10%.
+    """
+    return _oc3_share(children, period, range(17, 22), "activity", HIGHER_EDUCATION)
+
+
+@measure(
     "P5.2",
-    "Number of Cheshire East care leavers in apprenticeships (18+)",
-    ADULT,
-    needs=_care_leaver_oc3("a care leaver's activity on the birthday"),
-    definition="Care leavers aged 18+ whose activity on their birthday was an apprenticeship.",
+    title="Number of Cheshire East care leavers in apprenticeships (18+)",
+    section=ADULT,
+    definition="Care leavers whose activity around an 18th-21st birthday in the period was an apprenticeship (903 ACTIV F5, P5).",
+    cohort="OC3 outcomes recorded for an 18th to 21st birthday in the period",
+    numerator="activity F5 or P5",
     polarity=Polarity.HIGH,
+    source=OC3_SOURCE,
     unit="young people",
+    window=Window.PERIOD,
+    needs=("care_leaver_outcome.activity",),
 )
+def apprenticeships(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Care leavers aged 18+ in an apprenticeship at their birthday in the period.
+
+    Example: an 18th birthday on Wed 2 Aug 2017 with activity F5 counts in Q2 2017-18.
+    """
+    return count(
+        (
+            Item(e.child, f"{f.get('activity')} at {age}")
+            for e, f, age in _outcomes(children, period, range(18, 22))
+            if f.get("activity") in APPRENTICESHIP
+        ),
+        "young people",
+    )
+
+
 not_yet_recordable(
     "P5.3",
     "The number of young people with a CSE plan - All Individuals",
@@ -1352,33 +1516,72 @@ not_yet_recordable(
     unit="children",
     window=Window.ON_THE_DAY,
 )
+
+
+@measure(
+    "P5.5",
+    title="% of care leavers in suitable accommodation",
+    section=ADULT,
+    definition="Care leavers whose accommodation around a 17th-21st birthday in the period was suitable (903 ACCOM ending in 1).",
+    cohort="OC3 outcomes recorded for a 17th to 21st birthday in the period whose accommodation says suitable (1) or not (2)",
+    numerator="suitable accommodation",
+    denominator="outcomes with suitability recorded",
+    polarity=Polarity.HIGH,
+    source=OC3_SOURCE,
+    unit="%",
+    window=Window.PERIOD,
+    needs=("care_leaver_outcome.accommodation",),
+    seed_target="96",
+)
+def suitable_accommodation(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
+    """Care leavers in suitable accommodation at their birthday in the period.
+
+    Example: "3 individuals considered to be in unsuitable accommodation - 2 where
+    residence is unknown (R2) ... and 1 of no fixed abode (S2)", of 150 with suitability
+    recorded: 147 of 150 = 98%.
+    """
+    suitable = frozenset(
+        code for code in ("B1", "C1", "D1", "E1", "G1", "H1", "K1", "R1", "T1", "U1", "V1", "W1", "Y1", "Z1")
+    )
+    return _oc3_share(children, period, range(17, 22), "accommodation", suitable, known_only=True)
+
+
+@measure(
+    "P5.6",
+    title="Number of cared for children offending",
+    section=ADULT,
+    definition="Children looked after for 12 months at 31 March who were convicted or given a final warning or reprimand in the year (903 OC2 CONVICTED).",
+    cohort="annual_outcomes (OC2) dated 31 March of the year with convicted recorded",
+    numerator="children with convicted = true",
+    polarity=Polarity.LOW,
+    source="SSDA903 OC2 CONVICTED (annual_outcomes)",
+    unit="children",
+    window=Window.YEAR_ONLY,
+    needs=("annual_outcomes.convicted",),
+)
+def offending(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Children looked after offending in the year (OC2), reported for the year only.
+
+    Example: OC2 at Sat 31 Mar 2018 with `convicted: true` counts in 2017-18.
+    """
+    return count(
+        Item(e.child, f"OC2 {fmt_date(f.on)}")
+        for e in children
+        for f in e.timeline.of_type("annual_outcomes")
+        if f.on in period and f.get("convicted") is True
+    )
+
+
 not_yet_recordable(
     "P5.4",
     "Number of individual offences committed by cared for children",
     ADULT,
-    needs="needs offence_recorded (an offence by a child looked after, from the youth justice service)",
+    needs="needs offence_recorded (each offence by a child looked after, from the youth justice service)",
     definition="Offences committed by children looked after, in the period.",
     polarity=Polarity.LOW,
     unit="offences",
-)
-not_yet_recordable(
-    "P5.5",
-    "% of care leavers in suitable accommodation",
-    ADULT,
-    needs=_care_leaver_oc3("a care leaver's accommodation and its suitability on the birthday"),
-    definition="Care leavers whose accommodation on their birthday was suitable (903 OC3 ACCOM suitability).",
-    polarity=Polarity.HIGH,
-    unit="%",
-    seed_target="96",
-)
-not_yet_recordable(
-    "P5.6",
-    "Number of cared for children offending",
-    ADULT,
-    needs="needs offence_recorded (SSDA903 OC2 CONVICTED: children convicted or given a youth caution in the year)",
-    definition="Children looked after who committed an offence in the period.",
-    polarity=Polarity.LOW,
-    unit="children",
 )
 
 

@@ -35,7 +35,10 @@ class Period:
         while first <= self.end:
             following = (first + timedelta(days=32)).replace(day=1)
             yield Period(
-                max(first, self.start), min(following - timedelta(days=1), self.end), f"{first:%b %Y}", "month"
+                max(first, self.start),
+                min(following - timedelta(days=1), self.end),
+                f"{first:%b %Y}",
+                "month",
             )
             first = following
 

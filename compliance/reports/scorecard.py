@@ -21,6 +21,10 @@ from compliance.reports.targets import ReportSettings, Target
 from rules.calendar import WorkingDayCalendar
 
 UP, DOWN, SAME = "up", "down", "same"
+ROUNDING_NOTE = (
+    "as the seed scorecard prints: per cents and days rounded half up to whole numbers, rates to one "
+    "decimal place; each measure's rule is in its declaration (casecheck report measures)"
+)
 ARROWS = {UP: "↑", DOWN: "↓", SAME: "→"}
 
 
@@ -32,7 +36,7 @@ class Column:
     reported: bool = True  # False for a quarter that has not started by the report date
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "reported": self.reported, **self.period.to_json()}
+        return {**self.period.to_json(), "key": self.key, "label": self.label, "reported": self.reported}
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class Scorecard:
             "council": self.council,
             "title": self.title,
             "as_of": self.as_of.isoformat(),
+            "rounding": ROUNDING_NOTE,
             "columns": [c.to_json() for c in self.columns],
             "measures": [r.to_json() for r in self.rows],
             "summary": self.summary(),
@@ -118,7 +123,7 @@ def compute(
         return no_data(spec.needs[0], spec.unit)
     lacking = [need for need in spec.needs if not council.holds(need)]
     if lacking:
-        return no_data(f"needs {lacking[0]}", spec.unit)
+        return no_data("needs " + lacking[0].replace("|", " or "), spec.unit)
     if spec.window is Window.YEAR_ONLY and period.kind == "quarter":
         return Figure(None, spec.unit, not_reported="year figure only")
     if spec.window is Window.YEAR_TO_DATE and period.kind == "quarter" and year is not None:
@@ -126,7 +131,9 @@ def compute(
     return spec.func(council.children, period, settings.params(spec), calendar).rounded(spec.rounding)
 
 
-def _direction(latest: Figure | None, previous: Figure | None, polarity: Polarity) -> tuple[str | None, str | None]:
+def _direction(
+    latest: Figure | None, previous: Figure | None, polarity: Polarity
+) -> tuple[str | None, str | None]:
     if latest is None or previous is None or latest.value is None or previous.value is None:
         return None, None
     if latest.no_data or previous.no_data:
@@ -173,8 +180,12 @@ def build_scorecard(
                 cells[column.key] = Figure(None, spec.unit, not_reported="not yet")
                 continue
             cells[column.key] = compute(
-                spec, council, column.period, year=year if column.key.startswith("Q") else None,
-                settings=settings, calendar=calendar,
+                spec,
+                council,
+                column.period,
+                year=year if column.key.startswith("Q") else None,
+                settings=settings,
+                calendar=calendar,
             )
         judged_key = "year" if spec.window is Window.YEAR_ONLY else latest
         judged = cells.get(judged_key) if judged_key else None
@@ -191,7 +202,9 @@ def build_scorecard(
         target = settings.targets.get(spec.id)
         rag = target.rag(judged.value, spec.polarity) if target and judged and not judged.no_data else None
         rows.append(Row(spec, cells, target, judged_key, rag, direction, trend))
-    return Scorecard(council_name, f"Corporate parenting scorecard {year.label}", as_of, tuple(columns), tuple(rows))
+    return Scorecard(
+        council_name, f"Corporate parenting scorecard {year.label}", as_of, tuple(columns), tuple(rows)
+    )
 
 
 def build_period_scorecard(
@@ -212,5 +225,9 @@ def build_period_scorecard(
         rag = target.rag(figure.value, spec.polarity) if target and not figure.no_data else None
         rows.append(Row(spec, {"period": figure}, target, "period", rag, None, None))
     return Scorecard(
-        council_name, f"Corporate parenting scorecard, {period.start} to {period.end}", council.as_of, (column,), tuple(rows)
+        council_name,
+        f"Corporate parenting scorecard, {period.start} to {period.end}",
+        council.as_of,
+        (column,),
+        tuple(rows),
     )

@@ -68,7 +68,9 @@ def _num(value: float) -> str:
 @dataclass(frozen=True)
 class ReportSettings:
     targets: Mapping[str, Target] = field(default_factory=dict)
-    population: Mapping[int, int] = field(default_factory=dict)  # first year of the financial year -> children
+    population: Mapping[int, int] = field(
+        default_factory=dict
+    )  # first year of the financial year -> children
     measure_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def params(self, spec: MeasureSpec) -> dict[str, Any]:
