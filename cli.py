@@ -1284,6 +1284,31 @@ def _write_text(out_path: str | None, text: str) -> None:
         click.echo(text, nl=False)
 
 
+class MeasureId(click.Choice):
+    """A scorecard measure id (P1.2), any case; a typo is refused naming the closest."""
+
+    name = "MEASURE"
+
+    def __init__(self) -> None:
+        from compliance.reports.measures import SEED_MEASURES
+
+        super().__init__(SEED_MEASURES, case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from difflib import get_close_matches
+
+            close = get_close_matches(str(value).upper(), list(self.choices), n=3)
+            hint = (
+                f"; did you mean {', '.join(map(str, close))}?"
+                if close
+                else " (see `casecheck report measures`)"
+            )
+            self.fail(f"no measure {value!r}{hint}", param, ctx)
+
+
 format_option = click.option(
     "--format",
     "fmt",
@@ -1306,7 +1331,7 @@ def _short(text: str, width: int = 58) -> str:
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
 @click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
-@click.option("--measure", "measure_id", help="One measure, e.g. P1.2.")
+@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
 @click.option(
     "--quarter",
     type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
@@ -1339,21 +1364,12 @@ def report_scorecard(
     out_path: str | None,
 ) -> None:
     """The corporate parenting scorecard: every seed measure, by quarter, with target, RAG and trend."""
-    from compliance.reports import MEASURES, scorecard
+    from compliance.reports import scorecard
     from compliance.reports.charts import write_charts
     from compliance.reports.export import scorecard_sheets, scorecard_table, to_csv, write_workbook
 
     fmt = _format(fmt, as_json, out_path)
-    only = None
-    if measure_id is not None:
-        wanted = {m.lower(): m for m in MEASURES}.get(measure_id.strip().lower())
-        if wanted is None:
-            from difflib import get_close_matches
-
-            close = get_close_matches(measure_id.upper(), list(MEASURES), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else " (see `casecheck report measures`)"
-            raise click.BadParameter(f"no measure {measure_id!r}{hint}", param_hint="--measure")
-        only = [wanted]
+    only = [measure_id] if measure_id is not None else None
     if show_children and only is None:
         raise click.BadParameter(
             "--children lists one figure's children: give --measure too", param_hint="--children"
@@ -1493,18 +1509,13 @@ def _print_scorecard(sc: Any) -> None:
 
 
 @report.command("measures")
-@click.argument("measure_id", required=False)
+@click.argument("measure_id", required=False, type=MeasureId())
 @click.option("--json", "as_json", is_flag=True)
 def report_measures(measure_id: str | None, as_json: bool) -> None:
     """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
     from compliance.reports import MEASURES, SEED_MEASURES
 
-    ids = list(SEED_MEASURES)
-    if measure_id is not None:
-        wanted = {m.lower(): m for m in MEASURES}.get(measure_id.strip().lower())
-        if wanted is None:
-            raise click.BadParameter(f"no measure {measure_id!r}", param_hint="MEASURE_ID")
-        ids = [wanted]
+    ids = [measure_id] if measure_id is not None else list(SEED_MEASURES)
     specs = [MEASURES[i] for i in ids]
     if as_json:
         echo_json([s.to_json() for s in specs])
@@ -1547,6 +1558,7 @@ def report_iha(
     rows = _run_with_progress(
         lambda tell: iha_table(app.engine, year=year, as_of=as_of or today(), progress=tell)
     )
+    weaker = weaker_notice(app.settings, as_of or today())
     if fmt == "json":
         echo_json(
             {

@@ -415,7 +415,7 @@ def test_practice_alerts_are_those_an_iro_raised_or_escalated_and_breaches_are_c
     engine = council({"A": entered("2023-01-09") + [ev("review_held", "2023-02-03")]})
     queue = AlertQueue(engine.store, engine.settings)
     moment = datetime(2023, 3, 1, 10, tzinfo=UTC)
-    queue.raise_alert("A", theme="Drift/ legal issues", by="iro1", now=moment, team="Permanence")
+    queue.raise_alert("A", theme="Drift / legal issues", by="iro1", now=moment, team="Permanence")
     breach = queue.new_alert(
         ref="PA-B1", child="A", kind="breach", theme="Statutory visits", by="nightly", now=moment
     )
