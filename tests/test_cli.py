@@ -442,7 +442,7 @@ def test_reports_run_from_the_command_line_with_their_cohorts(tmp_path, db, whic
     text = run(db, "report", *which)
     data = json.loads(run(db, "report", *which, "--json").output)
 
-    assert text.exit_code == 0 and "truncated to one decimal place" in text.output
+    assert text.exit_code == 0 and "Rounding: " in text.output
     assert "rounding" in data
 
 
