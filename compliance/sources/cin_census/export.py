@@ -10,7 +10,7 @@ follows (they are documented in docs/cin-census.md):
   day of its last activity (decision, assessment, enquiry, conference, plan end) unless a
   plan or an assessment is still open at the ReferenceDate;
 - an assessment starts on the day the referral was decided (events record only its
-  completion);
+  completion), and belongs to the earliest referral still waiting for one;
 - a section 47 enquiry's conference is the first `icpc_held` after its s47 strategy
   discussion; a conference with none before it is recorded at the CINdetails level.
 
@@ -125,6 +125,10 @@ def _episodes(facts: list[Fact], reference: date) -> list[_Episode]:
         if not episodes:
             continue
         episode = episodes[-1]
+        if fact.type == "assessment_completed":
+            # The assessment of the earliest referral still waiting for one, even when a
+            # re-referral came in before it was completed.
+            episode = next((e for e in episodes if _awaits_assessment(e)), episode)
         episode.facts.append(fact)
         if fact.type == "icpc_held" and fact["outcome"] == "plan" and open_plan is None:
             open_plan = _Plan(fact)
@@ -141,13 +145,17 @@ def _episodes(facts: list[Fact], reference: date) -> list[_Episode]:
     return episodes
 
 
+def _awaits_assessment(episode: _Episode) -> bool:
+    decisions = [f for f in episode.facts if f.type == "referral_decision"]
+    needs = bool(decisions) and decisions[0].get("outcome") in ("assessment", "strategy")
+    return needs and not any(f.type == "assessment_completed" for f in episode.facts)
+
+
 def _closure(episode: _Episode) -> date | None:
     """The day the episode closed: its last activity, unless something is still open."""
     if any(plan.end is None for plan in episode.plans):
         return None
-    decisions = [f for f in episode.facts if f.type == "referral_decision"]
-    needs_assessment = bool(decisions) and decisions[0].get("outcome") in ("assessment", "strategy")
-    if needs_assessment and not any(f.type == "assessment_completed" for f in episode.facts):
+    if _awaits_assessment(episode):
         return None
     activity = [
         f.on
