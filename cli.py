@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES, STATUSES
 from compliance.errors import CasecheckError
 from compliance.output import SafeConsole, csv_text, one_line, terminal_text, write_private
 from compliance.settings import Settings, find_config, load_settings
@@ -39,7 +40,7 @@ STATUS_STYLE = {
     "late": "magenta",
     "met": "green",
     "closed": "dim",
-    "no_data": "dim",
+    "no_data": "dim italic",
     "finding": "bold yellow",
 }
 
@@ -104,8 +105,29 @@ class MomentType(click.ParamType):
         return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
+class ChoiceList(click.Choice):  # type: ignore[type-arg]
+    """Comma-separated values, each one of a fixed set (a typo is refused, never ignored)."""
+
+    name = "LIST"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        parts = [part.strip() for part in str(value).split(",") if part.strip()]
+        if not parts:
+            self.fail("expected one or more of: " + ", ".join(map(str, self.choices)), param, ctx)
+        return tuple(super(ChoiceList, self).convert(part, param, ctx) for part in parts)
+
+    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+        return "[" + ",".join(map(str, self.choices)) + "]"
+
+
 DATE = DateType()
 MOMENT = MomentType()
+
+
+#: Commands that may create the store; every other command refuses a store that does not exist.
+CREATES_STORE = {"import", "ssda903 import", "cin-census import", "demo", "user add"}
 
 
 class App:
@@ -121,8 +143,12 @@ class App:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from compliance.store import open_store
+            from compliance.store import open_store, require_store
 
+            ctx = click.get_current_context(silent=True)
+            command = ctx.command_path.split(" ", 1)[-1] if ctx is not None else None
+            if command not in CREATES_STORE:
+                require_store(self.db)
             self._store = open_store(self.db)
         return self._store
 
@@ -321,20 +347,26 @@ def timeline(
                 "events": [event_json(f, f.seq in retracted) for f in everything],
                 "obligations": [o.to_json() for o in evaluation.obligations],
                 "findings": [finding_row(f) for f in tl.findings],
+                "weaker_than_law": weaker_notice(app.settings, as_of),
             }
         )
         return
+    weaker = weaker_notice(app.settings, as_of)
     if html_path:
-        write_private(html_path, render_timeline_html(evaluation, terminology=app.settings.terminology))
+        write_private(
+            html_path, render_timeline_html(evaluation, terminology=app.settings.terminology, weaker=weaker)
+        )
         click.echo(f"wrote {html_path}", err=True)
-    render_timeline(evaluation, explain=explain, terminology=app.settings.terminology)
+    render_timeline(evaluation, explain=explain, terminology=app.settings.terminology, weaker=weaker)
 
 
-def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None:
+def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker: Sequence[str] = ()) -> None:
     out = console()
     view = timeline_view(evaluation, terminology)
     out.print(Text(f"Child {evaluation.child}", style="bold"))
     out.print(view.heading)
+    for line in weaker:
+        out.print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
     if view.attention:
         out.print(Text("\nNeeds attention", style="bold underline"))
         for o in view.attention:
@@ -366,7 +398,7 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None
     out.print("\n" + view.counts)
 
 
-def render_timeline_html(evaluation: Any, *, terminology: str) -> str:
+def render_timeline_html(evaluation: Any, *, terminology: str, weaker: Sequence[str] = ()) -> str:
     """The same view as a printable page (for the IRO's review papers)."""
     from importlib.resources import files
 
@@ -374,7 +406,7 @@ def render_timeline_html(evaluation: Any, *, terminology: str) -> str:
 
     template = files("compliance").joinpath("data/timeline.html.j2").read_text(encoding="utf-8")
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.from_string(template).render(**timeline_page(evaluation, terminology))
+    return env.from_string(template).render(**timeline_page(evaluation, terminology, weaker=weaker))
 
 
 def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
@@ -405,10 +437,15 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
 @click.option(
     "--status",
     "statuses",
-    help="Comma-separated statuses: overdue,due_soon,pending,missed,late,met,closed,no_data,finding.",
+    type=ChoiceList(STATUSES, case_sensitive=False),
+    help="Comma-separated statuses: " + ",".join(STATUSES) + ".",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
-@click.option("--fail-on", help="Exit 1 if any obligation has one of these statuses (e.g. overdue).")
+@click.option(
+    "--fail-on",
+    type=ChoiceList(STATUSES, case_sensitive=False),
+    help="Exit 1 if any obligation has one of these statuses (e.g. overdue).",
+)
 @click.option("--json", "as_json", is_flag=True, help="A JSON array, one row a line, written as rows come.")
 @click.option("--csv", "as_csv", is_flag=True)
 @click.option("--explain", is_flag=True, help="Include each obligation's arithmetic (--json).")
@@ -419,28 +456,25 @@ def check(
     children: tuple[str, ...],
     as_of: date | None,
     known_at: datetime | None,
-    statuses: str | None,
+    statuses: tuple[str, ...] | None,
     rule_ids: str | None,
-    fail_on: str | None,
+    fail_on: tuple[str, ...] | None,
     as_json: bool,
     as_csv: bool,
     explain: bool,
     jobs: int | None,
 ) -> None:
     """Obligations for one child or every child, with their status at --as-of."""
-    as_of = as_of or today()
-    wanted_status = set(split_list(statuses))
-    from rules.obligation import Status
-
-    valid = {str(s) for s in Status} | {"finding"}
-    if wanted_status - valid:
-        raise click.BadParameter(
-            f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}",
-            param_hint="--status",
-        )
+    import rules.catalogue  # noqa: F401
     from compliance.check import CheckQuery, check_rows, csv_header, csv_line, json_line
+    from compliance.choices import check_rule_patterns
     from compliance.engine import default_jobs
+    from rules.registry import REGISTRY
 
+    as_of = as_of or today()
+    wanted_status = set(statuses or ())
+    patterns = split_list(rule_ids)
+    check_rule_patterns(patterns, REGISTRY, families=("DQ",))
     if children:
         missing = app.store.unknown_children(children)
         if missing:
@@ -451,7 +485,7 @@ def check(
         as_of=as_of,
         known_at=known_at,
         children=children or None,
-        rules=tuple(split_list(rule_ids)),
+        rules=tuple(patterns),
         statuses=frozenset(wanted_status),
         explain=explain,
     )
@@ -464,7 +498,7 @@ def check(
         write_csv_rows(csv_header(), rows, seen)
     else:
         render_check(rows, as_of, seen)
-    if fail_on and seen & set(split_list(fail_on)):
+    if fail_on and seen & set(fail_on):
         sys.exit(1)
 
 
@@ -509,7 +543,7 @@ def render_check(rows: Iterable[tuple[str, dict[str, Any]]], as_of: date, seen: 
     )
     seen.update(counts)
     table = grid(f"Obligations as of {fmt_day(as_of)}", show_lines=False)
-    for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late"):
+    for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late", "reason"):
         table.add_column(column, no_wrap=column in ("child", "rule", "status"))
     for r in shown:
         table.add_row(
@@ -521,6 +555,7 @@ def render_check(rows: Iterable[tuple[str, dict[str, Any]]], as_of: date, seen: 
             Text(r["status"], style=STATUS_STYLE[r["status"]]),
             (r["met_on"] or "")[:16],
             str(r["days_late"] or ""),
+            r.get("closed_reason") or "",
         )
     out.print(table)
     total = sum(counts.values())
@@ -557,18 +592,26 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
             close = get_close_matches(rule_id.upper(), list(REGISTRY), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise CasecheckError(f"no rule {rule_id!r}{hint} (see `casecheck rules`)")
+        history = parameter_history(settings, spec)
+        weaker = [w.describe() for w in settings.weaker_in_force(day, spec.id)]
         if as_json:
-            echo_json(rule_json(spec, params(spec), settings.enabled(spec.id, day)))
+            data = rule_json(spec, params(spec), settings.enabled(spec.id, day))
+            echo_json({**data, "history": history, "weaker_than_law": weaker})
             return
         out = console()
         out.print(Text(f"{spec.id}  {spec.title}", style="bold"))
         out.print(f"basis: {spec.basis}    citation: {spec.citation}")
+        for line in weaker:
+            out.print(Text(f"the council runs weaker than the regulation: {line}", style="bold red"))
         if spec.params:
             out.print(
                 "parameters: "
                 + ", ".join(f"{k} = {v}" for k, v in params(spec).items())
                 + (f"  (overridden in {settings.source})" if settings.has_overrides(spec.id) else "")
             )
+        for name, changes in history.items():
+            if len(changes) > 1:
+                out.print(f"  {name}: " + "; ".join(f"{c['value']} {c['when']}" for c in changes))
         if spec.theme:
             out.print(f"practice-alert theme: {spec.theme}")
         if spec.in_force_from:
@@ -594,6 +637,30 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
             ", ".join(f"{k}={v}" for k, v in params(s).items()),
         )
     console().print(table)
+
+
+def parameter_history(settings: Settings, spec: Any) -> dict[str, list[dict[str, Any]]]:
+    """Each parameter's values in date order, from the catalogue default on."""
+    history: dict[str, list[dict[str, Any]]] = {}
+    for name, default in [*spec.params.items(), ("enabled", True)]:
+        changes = [{"from": None, "value": str(default), "when": "(catalogue default)"}]
+        for when, value in settings.history(spec.id, name):
+            entry = {"from": when.isoformat() if when else None, "value": str(value)}
+            entry["when"] = f"from {fmt_day(when)}" if when else f"(set in {settings.source})"
+            changes.append(entry)
+        if name != "enabled" or len(changes) > 1:
+            history[name] = changes
+    return history
+
+
+def weaker_notice(settings: Settings, on: date) -> list[str]:
+    """The lines every report and timeline shows when the council runs weaker than the law."""
+    return [w.describe() for w in settings.weaker_in_force(on)]
+
+
+def print_weaker(lines: list[str]) -> None:
+    for line in lines:
+        console().print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
 
 
 def rule_json(spec: Any, params: dict[str, str], enabled: bool) -> dict[str, Any]:
@@ -681,9 +748,15 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
 @cli.command()
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
 @click.option("--full", is_flag=True, help="Re-evaluate every child, not only those changed or due.")
+@click.option(
+    "--baseline",
+    is_flag=True,
+    help="Go live: breaches already overdue at --as-of are the baseline, not the queue "
+    "(unless the settings give [alerts] from).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON (for schedulers).")
 @pass_app
-def nightly(app: App, as_of: date | None, full: bool, as_json: bool) -> None:
+def nightly(app: App, as_of: date | None, full: bool, baseline: bool, as_json: bool) -> None:
     """Find new breaches and obligations coming due; raise and close alerts, exactly once."""
     from compliance.nightly import run_nightly
 
@@ -704,7 +777,9 @@ def nightly(app: App, as_of: date | None, full: bool, as_json: bool) -> None:
     from compliance.errors import ConcurrentChange
 
     try:
-        summary = run_nightly(app.store, app.engine, as_of=as_of, now=now(), full=full, progress=progress)
+        summary = run_nightly(
+            app.store, app.engine, as_of=as_of, now=now(), full=full, baseline=baseline, progress=progress
+        )
     except ConcurrentChange as exc:  # another writer at the same time: the run failed; rerun
         click.echo(f"casecheck: nightly run failed: {exc}", err=True)
         sys.exit(1)
@@ -760,18 +835,33 @@ def queue(app: App) -> Any:
 
 
 @cli.command()
-@click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="open", show_default=True)
-@click.option("--team")
+@click.option("--status", type=click.Choice(ALERT_STATUSES), default="open", show_default=True)
+@click.option("--team", help="Team (case ignored; an unknown team is refused with the closest).")
 @click.option("--worker")
 @click.option("--iro")
 @click.option("--child")
 @click.option("--rule", help="Rule id or prefix (e.g. VIS).")
-@click.option("--theme")
-@click.option("--stage", type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]))
+@click.option("--theme", help="Theme (see `casecheck themes`).")
+@click.option("--stage", type=click.Choice(STAGES, case_sensitive=False))
+@click.option("--kind", type=click.Choice(ALERT_KINDS, case_sensitive=False))
+@click.option("--assigned-to", help="Only alerts assigned to this person.")
+@click.option("--unassigned", is_flag=True, help="Only alerts assigned to nobody.")
 @click.option(
-    "--kind", type=click.Choice(["breach", "due_soon", "stage_overdue", "manual", "imported", "praise"])
+    "--over-time", is_flag=True, help="Only alerts whose formal DRP has run past its total (20 WD)."
+)
+@click.option(
+    "--baseline", is_flag=True, help="The breaches due before the go-live line, kept out of the queue."
 )
 @click.option("--older-than", type=click.IntRange(0), help="Only alerts older than N working days.")
+@click.option(
+    "--sort",
+    "order",
+    type=click.Choice(ALERT_SORTS, case_sensitive=False),
+    default="urgency",
+    show_default=True,
+    help="urgency: unanswered DRP stages, then days overdue now; due: earliest first; "
+    "overdue: most days over first; age: oldest first; child; team.",
+)
 @click.option("--as-of", type=DATE, help="Age and stage deadlines as at this date (default today).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True)
@@ -787,7 +877,12 @@ def alerts(
     theme: str | None,
     stage: str | None,
     kind: str | None,
+    assigned_to: str | None,
+    unassigned: bool,
+    over_time: bool,
+    baseline: bool,
     older_than: int | None,
+    order: str,
     as_of: date | None,
     as_json: bool,
     as_csv: bool,
@@ -805,9 +900,14 @@ def alerts(
             child=child,
             rule=rule,
             theme=theme,
-            stage=stage,
-            kind=kind,
+            stage=stage.lower() if stage else None,
+            kind=kind.lower() if kind else None,
             older_than=older_than,
+            assigned_to=assigned_to,
+            unassigned=unassigned,
+            over_time=over_time,
+            baseline=baseline,
+            sort=order.lower(),
         ),
         today=day,
     )
@@ -820,25 +920,43 @@ def alerts(
     if as_csv:
         write_csv((r.data for r in rows), QUEUE_COLUMNS)
         return
-    table = grid(queue_title(status, fmt_day(day)))
-    for column in ("id", "child", "rule or theme", "stage", "due", "WD over", "age WD", "team"):
+    what = "baseline: due before the go-live line" if baseline else status
+    table = grid(queue_title(what, fmt_day(day)) + f", by {order.lower()}")
+    for column in (
+        "id",
+        "child",
+        "rule or theme",
+        "stage",
+        "due",
+        "WD over",
+        "age WD",
+        "raised WD ago",
+        "team",
+    ):
         table.add_column(column, no_wrap=column in ("id", "child", "due"))
     for r in rows:
-        stage = Text(r["stage"])
+        stage_text = Text(r["stage"])
         if r.stage_warning:
-            stage.append(f" {r.stage_warning}", style="bold red")
+            stage_text.append(f" {r.stage_warning}", style="bold red")
+        if r["formal_over_time"]:
+            stage_text.append(" over time", style="bold red")
+        since_breach = r["age_since_breach_working_days"]
         table.add_row(
             r.id,
             r.child,
             r.subject,
-            stage,
+            stage_text,
             r["due"] or "",
-            str(r["days_overdue"] or ""),
+            str(r["days_overdue_now"] or ""),
+            str(since_breach) if since_breach is not None else str(r["age_working_days"]),
             str(r["age_working_days"]),
             r["team"] or "",
         )
     console().print(table)
-    console().print(f"{len(rows)} alert{'s' if len(rows) != 1 else ''}")
+    console().print(
+        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}; age WD counts from the breach (the due date), "
+        "or from raising for an alert with no due date"
+    )
 
 
 @cli.group()
@@ -859,19 +977,39 @@ def note_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--note", help="Free text kept with the change.")(f)
 
 
+def at_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--at",
+        type=MOMENT,
+        help="When it happened (default now; Europe/London unless an offset is given). "
+        "The moment it is recorded is kept apart.",
+    )(f)
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print the alert afterwards as JSON.")(f)
+
+
+def done(app: App, ref: str, as_json: bool, text: str) -> None:
+    """What an alert action prints: one line, or the alert as JSON."""
+    if as_json:
+        echo_json(queue(app).show(ref, today=today()).to_json())
+    else:
+        click.echo(text)
+
+
 @alert.command("raise")
 @click.argument("child")
-@click.option("--theme", required=True, help="Practice-alert theme (see the IRO annual report themes).")
+@click.option("--theme", required=True, help="Practice-alert theme (see `casecheck themes`; case ignored).")
 @click.option(
-    "--stage",
-    type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]),
-    default="informal",
-    show_default=True,
+    "--stage", type=click.Choice(STAGES, case_sensitive=False), default="informal", show_default=True
 )
-@click.option("--team")
-@click.option("--worker")
+@click.option("--team", help="Default: the child's team at the time.")
+@click.option("--worker", help="Default: the child's social worker at the time.")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
 def alert_raise(
     app: App,
@@ -882,6 +1020,8 @@ def alert_raise(
     worker: str | None,
     by: str,
     note: str | None,
+    at: datetime | None,
+    as_json: bool,
 ) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
     if app.store.unknown_children([child]):
@@ -889,25 +1029,35 @@ def alert_raise(
 
         raise ChildNotFound(f"no child with id {child!r} in the store")
     ref = queue(app).raise_alert(
-        child, theme=theme, stage=stage, by=by, now=now(), note=note, team=team, worker=worker
+        child, theme=theme, stage=stage.lower(), by=by, now=at or now(), note=note, team=team, worker=worker
     )
-    click.echo(f"raised {ref}")
+    done(app, ref, as_json, f"raised {ref}")
 
 
 @alert.command("praise")
 @click.argument("child")
-@click.option("--theme", required=True, help="Good-practice theme.")
-@click.option("--team")
-@click.option("--worker")
+@click.option("--theme", required=True, help="Good-practice theme (see `casecheck themes`; case ignored).")
+@click.option("--team", help="Default: the child's team at the time.")
+@click.option("--worker", help="Default: the child's social worker at the time.")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
 def alert_praise(
-    app: App, child: str, theme: str, team: str | None, worker: str | None, by: str, note: str | None
+    app: App,
+    child: str,
+    theme: str,
+    team: str | None,
+    worker: str | None,
+    by: str,
+    note: str | None,
+    at: datetime | None,
+    as_json: bool,
 ) -> None:
     """Record a good-practice notification about CHILD."""
-    ref = queue(app).praise(child, theme=theme, by=by, now=now(), note=note, team=team, worker=worker)
-    click.echo(f"recorded {ref}")
+    ref = queue(app).praise(child, theme=theme, by=by, now=at or now(), note=note, team=team, worker=worker)
+    done(app, ref, as_json, f"recorded {ref}")
 
 
 @alert.command("show")
@@ -929,6 +1079,8 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     out.print(detail.about)
     if detail.obligation:
         out.print(detail.obligation)
+    if detail.age:
+        out.print(detail.age)
     out.print(detail.stage)
     if detail.formal:
         out.print(detail.formal)
@@ -936,7 +1088,11 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     out.print(Text("\nHistory", style="bold underline"))
     for h in detail.history:
         extra = h.details_text
-        out.print(f"  {h.at[:16]}  {h.what:<13} by {h.by}" + (f"  ({extra})" if extra else ""))
+        out.print(
+            f"  {h.at[:16]}  {h.what:<13} by {h.by}"
+            + (f"  ({extra})" if extra else "")
+            + (f"  [recorded {h.recorded_at[:16]}]" if h.recorded_late else "")
+        )
 
 
 @alert.command("assign")
@@ -944,51 +1100,77 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
 @click.argument("to")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_assign(app: App, alert_id: str, to: str, by: str, note: str | None) -> None:
+def alert_assign(
+    app: App, alert_id: str, to: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Assign ALERT_ID to a worker or manager."""
-    queue(app).assign(alert_id, to, by=by, now=now(), note=note)
-    click.echo(terminal_text(f"{alert_id.upper()} assigned to {to}"))
+    queue(app).assign(alert_id, to, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, terminal_text(f"{alert_id.upper()} assigned to {to}"))
 
 
 @alert.command("acknowledge")
 @click.argument("alert_id")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_acknowledge(app: App, alert_id: str, by: str, note: str | None) -> None:
+def alert_acknowledge(
+    app: App, alert_id: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Acknowledge ALERT_ID."""
-    queue(app).acknowledge(alert_id, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} acknowledged")
+    queue(app).acknowledge(alert_id, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} acknowledged")
 
 
 @alert.command("respond")
 @click.argument("alert_id")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_respond(app: App, alert_id: str, by: str, note: str | None) -> None:
+def alert_respond(
+    app: App, alert_id: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Record the response at the current DRP stage."""
-    queue(app).respond(alert_id, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} responded")
+    queue(app).respond(alert_id, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} responded")
 
 
 @alert.command("escalate")
 @click.argument("alert_id")
 @click.option(
     "--to-stage",
+    type=click.Choice(STAGES[1:], case_sensitive=False),
     help="1, 2, 3, 4 or cafcass (default: the next stage). Stages may be skipped, never gone back.",
 )
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_escalate(app: App, alert_id: str, to_stage: str | None, by: str, note: str | None) -> None:
-    """Escalate ALERT_ID through the dispute resolution process."""
+def alert_escalate(
+    app: App,
+    alert_id: str,
+    to_stage: str | None,
+    by: str,
+    note: str | None,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """Escalate ALERT_ID through the dispute resolution process (Cafcass ends the local process)."""
     q = queue(app)
-    stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=now(), note=note)
+    stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=at or now(), note=note)
     due = q.get(alert_id).stage_response_due
-    click.echo(
-        f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else "")
+    done(
+        app,
+        alert_id,
+        as_json,
+        f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else ""),
     )
 
 
@@ -997,25 +1179,56 @@ def alert_escalate(app: App, alert_id: str, to_stage: str | None, by: str, note:
 @click.option("--outcome", required=True)
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_resolve(app: App, alert_id: str, outcome: str, by: str, note: str | None) -> None:
+def alert_resolve(
+    app: App, alert_id: str, outcome: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Resolve ALERT_ID with an outcome."""
-    queue(app).resolve(alert_id, outcome=outcome, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} resolved")
+    queue(app).resolve(alert_id, outcome=outcome, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} resolved")
 
 
 @alert.command("reopen")
 @click.argument("alert_id")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_reopen(app: App, alert_id: str, by: str, note: str | None) -> None:
-    """Reopen a resolved ALERT_ID."""
-    queue(app).reopen(alert_id, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} reopened")
+def alert_reopen(
+    app: App, alert_id: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
+    """Reopen a resolved ALERT_ID (or take a baseline breach into the queue)."""
+    queue(app).reopen(alert_id, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} reopened")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+def themes(as_json: bool) -> None:
+    """The practice-alert and good-practice themes alerts are raised and counted under."""
+    from rules.themes import GOOD_PRACTICE_THEMES, PRACTICE_ALERT_THEMES
+
+    if as_json:
+        echo_json(
+            {"practice_alert": list(PRACTICE_ALERT_THEMES), "good_practice": list(GOOD_PRACTICE_THEMES)}
+        )
+        return
+    out = console()
+    for title, listed in (
+        ("Practice-alert themes (alert raise)", PRACTICE_ALERT_THEMES),
+        ("Good-practice themes (alert praise)", GOOD_PRACTICE_THEMES),
+    ):
+        out.print(Text(title, style="bold"))
+        for theme in listed:
+            out.print(f"  {theme}")
 
 
 # --- reports --------------------------------------------------------------------------
+
+REPORT_FORMATS = ("text", "json", "csv", "xlsx")
 
 
 @cli.group()
@@ -1028,134 +1241,436 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
     return start or date(end.year - 1, end.month, 1), end
 
 
-@report.command("scorecard")
-@click.option("--from", "start", type=DATE, help="First day of the period (default: a year before --to).")
-@click.option(
-    "--to", "end", type=DATE, help="Last day of the period, and the date it is judged at (default today)."
-)
-@click.option("--json", "as_json", is_flag=True)
-@pass_app
-def report_scorecard(app: App, start: date | None, end: date | None, as_json: bool) -> None:
-    """The corporate parenting scorecard measures, each with its cohort."""
-    from compliance.reports import ROUNDING, scorecard
+def _financial_year(value: str | None) -> Any:
+    from compliance.reports import financial_year
 
-    start, end = _period(start, end)
-    measures = scorecard(app.engine, start=start, end=end)
-    if as_json:
-        echo_json(
-            {
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "rounding": ROUNDING,
-                "measures": [m.to_json() for m in measures],
-            }
+    if value is None:
+        return None
+    try:
+        return financial_year(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--year") from None
+
+
+def _progress() -> Any:
+    """A progress bar on stderr when it is a terminal (or CASECHECK_PROGRESS=1): (callback, bar)."""
+    if not (sys.stderr.isatty() or os.environ.get("CASECHECK_PROGRESS") == "1"):
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("reading children"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(err=True),
+    )
+    task = bar.add_task("children", total=None)
+
+    def tell(done: int, total: int) -> None:
+        if done == 1 or done % 100 == 0 or done == total:
+            bar.update(task, completed=done, total=total)
+
+    return tell, bar
+
+
+def _run_with_progress(work: Callable[[Any], Any]) -> Any:
+    tell, bar = _progress()
+    if bar is None:
+        return work(None)
+    with bar:
+        return work(tell)
+
+
+def _format(fmt: str, as_json: bool, out_path: str | None) -> str:
+    fmt = "json" if as_json else fmt
+    if fmt == "xlsx" and not out_path:
+        raise click.BadParameter("--format xlsx writes a file: give --out FILE.xlsx", param_hint="--out")
+    return fmt
+
+
+def _write_text(out_path: str | None, text: str) -> None:
+    if out_path:
+        write_private(out_path, text)
+        click.echo(f"wrote {out_path}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+class MeasureId(click.Choice):
+    """A scorecard measure id (P1.2), any case; a typo is refused naming the closest."""
+
+    name = "MEASURE"
+
+    def __init__(self) -> None:
+        from compliance.reports.measures import SEED_MEASURES
+
+        super().__init__(SEED_MEASURES, case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from difflib import get_close_matches
+
+            close = get_close_matches(str(value).upper(), list(self.choices), n=3)
+            hint = (
+                f"; did you mean {', '.join(map(str, close))}?"
+                if close
+                else " (see `casecheck report measures`)"
+            )
+            self.fail(f"no measure {value!r}{hint}", param, ctx)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+out_option = click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx)."
+)
+
+
+def _short(text: str, width: int = 58) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@report.command("scorecard")
+@click.option("--year", help="Financial year, e.g. 2017-18: the four quarters, the year and the year before.")
+@click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
+@click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
+@click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
+@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
+@click.option(
+    "--quarter",
+    type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
+    help="With --children: which column (default the latest quarter).",
+)
+@click.option(
+    "--children", "show_children", is_flag=True, help="List the children behind the figure (needs --measure)."
+)
+@click.option(
+    "--chart", "chart_dir", type=click.Path(file_okay=False), help="Write a trend chart per measure here."
+)
+@click.option("--chart-format", type=click.Choice(("svg", "png")), default="svg", show_default=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@out_option
+@pass_app
+def report_scorecard(
+    app: App,
+    year: str | None,
+    start: date | None,
+    end: date | None,
+    as_of: date | None,
+    measure_id: str | None,
+    quarter: str | None,
+    show_children: bool,
+    chart_dir: str | None,
+    chart_format: str,
+    fmt: str,
+    as_json: bool,
+    out_path: str | None,
+) -> None:
+    """The corporate parenting scorecard: every seed measure, by quarter, with target, RAG and trend."""
+    from compliance.reports import scorecard
+    from compliance.reports.charts import write_charts
+    from compliance.reports.export import scorecard_sheets, scorecard_table, to_csv, write_workbook
+
+    fmt = _format(fmt, as_json, out_path)
+    only = [measure_id] if measure_id is not None else None
+    if show_children and only is None:
+        raise click.BadParameter(
+            "--children lists one figure's children: give --measure too", param_hint="--children"
         )
+    fy = _financial_year(year)
+    if fy is None:
+        start, end = _period(start, end)
+    sc = _run_with_progress(
+        lambda tell: scorecard(
+            app.engine,
+            year=fy,
+            start=start,
+            end=end,
+            as_of=as_of or (end if fy is None else today()),
+            only=only,
+            progress=tell,
+        )
+    )
+    if chart_dir:
+        written = write_charts(sc, chart_dir, chart_format)
+        click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
+    if show_children:
+        row = sc.rows[0]
+        key = (quarter or row.latest or sc.columns[-1].key) if fy is not None else "period"
+        key = key.upper() if key.lower().startswith("q") else key.lower()
+        column = next(c for c in sc.columns if c.key == key)
+        figure = row.cells[key]
+        if fmt == "json":
+            echo_json(
+                {
+                    "measure": row.measure.to_json(),
+                    "column": column.to_json(),
+                    "figure": figure.to_json(),
+                    "numerator": [i.to_json() for i in figure.numerator_items],
+                    "denominator": [i.to_json() for i in figure.denominator_items],
+                }
+            )
+            return
+        out = console()
+        out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
+        out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
+        out.print(f"Cohort: {row.measure.cohort}")
+        for title, items in (
+            ("Numerator", figure.numerator_items),
+            ("Denominator", figure.denominator_items),
+        ):
+            if not items and title == "Denominator" and figure.denominator is None:
+                continue
+            table = grid(
+                f"{title} ({len(items)}): {row.measure.numerator if title == 'Numerator' else row.measure.denominator}"
+            )
+            table.add_column("child")
+            table.add_column("counted for")
+            for item in items:
+                table.add_row(item.child, item.what)
+            out.print(table)
         return
-    table = grid(f"Scorecard, {fmt_day(start)} to {fmt_day(end)}")
-    for column in ("measure", "", "value", "of", "cohort"):
-        table.add_column(column)
-    for m in measures:
-        value = "-" if m.value is None else (f"{m.value}%" if m.unit == "%" else f"{m.value} {m.unit}")
-        of = (
-            ""
-            if m.denominator is None
-            else (f"{m.numerator}/{m.denominator}" if m.numerator is not None else str(m.denominator))
+    weaker = weaker_notice(app.settings, sc.as_of)
+    if fmt == "json":
+        echo_json({**sc.to_json(), "weaker_than_law": weaker})
+        return
+    if fmt == "csv":
+        _write_text(out_path, to_csv(*scorecard_table(sc)))
+        return
+    if fmt == "xlsx":
+        assert out_path is not None
+        write_workbook(out_path, scorecard_sheets(sc))
+        click.echo(f"wrote {out_path}", err=True)
+        return
+    print_weaker(weaker)
+    _print_scorecard(sc)
+
+
+def _print_scorecard(sc: Any) -> None:
+    from compliance.reports.export import POLARITY
+
+    out = console()
+    table = grid(f"{sc.title}, as of {fmt_day(sc.as_of)}")
+    table.add_column("Ref", no_wrap=True, min_width=5)
+    table.add_column("Measure", max_width=40, no_wrap=True, overflow="ellipsis")
+    table.add_column("Polarity", no_wrap=True)
+    table.add_column("Target", no_wrap=True)
+    for c in sc.columns:
+        table.add_column(c.label, justify="right", no_wrap=True, min_width=len(c.label))
+    table.add_column("RAG", no_wrap=True)
+    table.add_column("DoT", no_wrap=True)
+    rag_style = {"red": "bold red", "amber": "yellow", "green": "green"}
+    section = None
+    lacking: dict[str, str] = {}
+    for r in sc.rows:
+        if r.measure.section != section:
+            section = r.measure.section
+            table.add_row("", Text(section, style="bold"))
+        cells = []
+        for c in sc.columns:
+            f = r.cells[c.key]
+            if f.no_data is not None:
+                lacking.setdefault(r.measure.id, f.no_data)
+                cells.append(Text("no data", style="dim"))
+            elif f.not_reported is not None:
+                cells.append(
+                    Text("annual" if f.not_reported.startswith("year") else f.not_reported, style="dim")
+                )
+            else:
+                cells.append(f.shown)
+        table.add_row(
+            r.measure.id,
+            r.measure.title,
+            POLARITY[r.measure.polarity].replace(" is Good", ""),
+            r.target.shown if r.target else "",
+            *cells,
+            Text(r.rag or "n/a", style=rag_style.get(r.rag or "", "dim")),
+            f"{r.arrow} {r.trend or ''}".strip(),
         )
-        cohort = m.cohort + (f"; {m.excluded} excluded: {m.excluded_because}" if m.excluded else "")
-        table.add_row(m.code, m.title, value, of, cohort)
-    console().print(table)
-    console().print(Text(f"Rounding: {ROUNDING}.", style="dim"))
+    out.print(table)
+    summary = sc.summary()
+    out.print(
+        "RAG: "
+        + ", ".join(f"{k} {v}" for k, v in summary["rag"].items())
+        + ". Direction of travel (latest quarter against the one before): "
+        + ", ".join(f"{k} {v}" for k, v in summary["direction_of_travel"].items())
+        + "."
+    )
+    if lacking:
+        out.print(Text("No data:", style="bold"))
+        for measure_id, why in lacking.items():
+            out.print(f"  {measure_id}: {why}")
+    from compliance.reports.scorecard import ROUNDING_NOTE
+
+    out.print(Text(f"Rounding: {ROUNDING_NOTE}.", style="dim"))
+    out.print(
+        Text(
+            "Cohorts and definitions: casecheck report measures; the children behind a figure: --measure ID --children.",
+            style="dim",
+        )
+    )
+
+
+@report.command("measures")
+@click.argument("measure_id", required=False, type=MeasureId())
+@click.option("--json", "as_json", is_flag=True)
+def report_measures(measure_id: str | None, as_json: bool) -> None:
+    """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
+    from compliance.reports import MEASURES, SEED_MEASURES
+
+    ids = [measure_id] if measure_id is not None else list(SEED_MEASURES)
+    specs = [MEASURES[i] for i in ids]
+    if as_json:
+        echo_json([s.to_json() for s in specs])
+        return
+    out = console()
+    for s in specs:
+        out.print(Text(f"{s.id} {s.title}", style="bold"))
+        for label, value in (
+            ("definition", s.definition),
+            ("cohort", s.cohort),
+            ("numerator", s.numerator),
+            ("denominator", s.denominator),
+            ("polarity", str(s.polarity)),
+            ("window", str(s.window)),
+            ("source", s.source),
+            ("rounding", str(s.rounding)),
+            ("reads", ", ".join(s.needs)),
+        ):
+            if value:
+                out.print(f"  {label}: {value}")
+        if measure_id is not None and s.doc:
+            out.print(s.doc)
 
 
 @report.command("iha")
 @click.option("--year", type=int, required=True, help="Financial year starting 1 April YEAR.")
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
-@click.option("--json", "as_json", is_flag=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@out_option
 @pass_app
-def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
+def report_iha(
+    app: App, year: int, as_of: date | None, fmt: str, as_json: bool, out_path: str | None
+) -> None:
     """Initial health assessment performance by quarter (the IHA table)."""
-    from compliance.reports import IHA_COHORT, ROUNDING, iha_table, truncated_percent
+    from compliance.reports import IHA_COHORT, ROUNDING, iha_table
+    from compliance.reports.export import iha_sheets, iha_table_rows, to_csv, write_workbook
 
-    rows = iha_table(app.engine, year=year, as_of=as_of or today())
-    if as_json:
+    fmt = _format(fmt, as_json, out_path)
+    rows = _run_with_progress(
+        lambda tell: iha_table(app.engine, year=year, as_of=as_of or today(), progress=tell)
+    )
+    weaker = weaker_notice(app.settings, as_of or today())
+    if fmt == "json":
         echo_json(
             {
                 "year": year,
                 "cohort": IHA_COHORT,
                 "rounding": ROUNDING,
+                "weaker_than_law": weaker,
                 "quarters": [r.to_json() for r in rows],
             }
         )
         return
+    if fmt == "csv":
+        _write_text(out_path, to_csv(*iha_table_rows(rows)))
+        return
+    if fmt == "xlsx":
+        assert out_path is not None
+        write_workbook(out_path, iha_sheets(rows, year))
+        click.echo(f"wrote {out_path}", err=True)
+        return
+    print_weaker(weaker)
+    header, body = iha_table_rows(rows)
     table = grid(f"Initial health assessments, {year}/{(year + 1) % 100:02d}")
-    for column in (
-        "quarter",
-        "requiring an IHA",
-        "requested in 48 h",
-        "%",
-        "IHA in 20 WD",
-        "%",
-        "left care before due",
-    ):
+    for column in header:
         table.add_column(column, justify="right")
-    for r in rows:
-        pct48 = truncated_percent(r.requested_48h, r.requiring)
-        pct20 = truncated_percent(r.completed_20wd, r.requiring)
-        table.add_row(
-            r.quarter,
-            str(r.requiring),
-            str(r.requested_48h),
-            "-" if pct48 is None else str(pct48),
-            str(r.completed_20wd),
-            "-" if pct20 is None else str(pct20),
-            str(r.left_before_due),
-        )
+    for values in body:
+        table.add_row(*("-" if v is None else str(v) for v in values))
     console().print(table)
     console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iro")
+@click.option("--year", help="Financial year, e.g. 2017-18 (instead of --from/--to).")
 @click.option("--from", "start", type=DATE, help="First day of the period (default: a year before --to).")
 @click.option("--to", "end", type=DATE, help="Last day of the period (default today).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--as-of", type=DATE, help="Judge at this date (default: --to).")
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@out_option
 @pass_app
-def report_iro(app: App, start: date | None, end: date | None, as_json: bool) -> None:
-    """The IRO annual report figures: reviews, participation, practice alerts, DRP, good practice."""
+def report_iro(
+    app: App,
+    year: str | None,
+    start: date | None,
+    end: date | None,
+    as_of: date | None,
+    fmt: str,
+    as_json: bool,
+    out_path: str | None,
+) -> None:
+    """The IRO annual report figures: reviews, participation, caseloads, practice alerts, DRP, good practice."""
     from compliance.reports import iro_report
+    from compliance.reports.export import iro_sheets, iro_tables, to_csv, write_workbook
 
-    start, end = _period(start, end)
-    figures = iro_report(app.engine, queue(app).all(), start=start, end=end)
-    if as_json:
-        echo_json(figures)
+    fmt = _format(fmt, as_json, out_path)
+    fy = _financial_year(year)
+    if fy is not None:
+        start, end = fy.start, fy.end
+    else:
+        start, end = _period(start, end)
+    alerts = list(queue(app).all())
+    report_ = _run_with_progress(
+        lambda tell: iro_report(app.engine, alerts, start=start, end=end, as_of=as_of, progress=tell)
+    )
+    weaker = weaker_notice(app.settings, end)
+    if fmt == "json":
+        echo_json({**report_.to_json(), "weaker_than_law": weaker})
         return
+    if fmt == "csv":
+        _write_text(
+            out_path,
+            "\n".join(f"{title}\n{to_csv(header, rows)}" for title, header, rows in iro_tables(report_)),
+        )
+        return
+    if fmt == "xlsx":
+        assert out_path is not None
+        write_workbook(out_path, iro_sheets(report_))
+        click.echo(f"wrote {out_path}", err=True)
+        return
+    print_weaker(weaker)
+    print_weaker(weaker)
     out = console()
     out.print(Text(f"IRO annual report figures, {fmt_day(start)} to {fmt_day(end)}", style="bold"))
-    reviews: Any = figures["reviews_chaired"]
-    timely: Any = figures["reviews_in_timescale"]
-    part: Any = figures["participation_4_plus"]
-    alerts_: Any = figures["practice_alerts"]
-    good: Any = figures["good_practice"]
-    out.print(
-        f"Reviews chaired: {reviews['looked_after']} looked-after, {reviews['pathway_plan']} pathway plan; {reviews['initial_share_pct']}% were initial reviews"
-    )
-    out.print(f"Reviews in timescale: {timely['value']}% ({timely['numerator']}/{timely['denominator']})")
-    out.print(
-        f"Children aged 4+ who participated (PN1-PN6): {part['pct']}% ({part['participated']}/{part['reviews']})"
-    )
-    out.print(f"Reviews stood down: {figures['reviews_stood_down']}")
-    out.print(
-        f"Practice alerts: {alerts_['raised']} raised ({alerts_['informal']} informal, {alerts_['formal']} formal), {alerts_['resolved']} resolved; resolved by stage: {alerts_['resolved_by_stage']}"
-    )
-    out.print(f"Good practice notifications: {good['notified']}")
-    table = grid("Practice alerts by theme and team")
-    teams = sorted({t for counts in alerts_["by_theme_and_team"].values() for t in counts})
-    table.add_column("theme")
-    for team in teams:
-        table.add_column(team, justify="right")
-    for theme, counts in alerts_["by_theme_and_team"].items():
-        table.add_row(theme, *(str(counts.get(team, "")) for team in teams))
-    out.print(table)
-    out.print(Text(f"Rounding: {figures['rounding']}.", style="dim"))
+    figures = grid("")
+    for column in ("figure", "value", "of", "cohort"):
+        figures.add_column(column, justify="right" if column in ("value", "of") else "left")
+    for line in report_.lines:
+        f = line.figure
+        of = f"{f.numerator}/{f.denominator}" if f.unit == "%" and f.denominator is not None else ""
+        figures.add_row(line.label, f.shown, of, line.cohort)
+    out.print(figures)
+    for t in report_.tables:
+        out.print(Text(t.title, style="bold"))
+        table = grid("")
+        for i, column in enumerate(t.columns):
+            table.add_column(str(column), justify="left" if i == 0 else "right")
+        for row in t.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+    out.print(Text(f"Rounding: {report_.to_json()['rounding']}.", style="dim"))
 
 
 # --- the CIN census ---------------------------------------------------------------------
@@ -1393,13 +1908,35 @@ def access_log(
 @click.option("--until", type=DATE, help="Last day of the histories (default today).")
 @click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
 @click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), required=True, help="JSON Lines file to write."
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write (JSON Lines, or the census's XML).",
 )
-def generate(children: int, seed: int, until: date | None, years: int, out: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "cin-census"]),
+    default="jsonl",
+    show_default=True,
+    help="Case events, or the council's CIN census return for --year.",
+)
+@click.option("--year", help="With --format cin-census: the census year, e.g. 2024-25.")
+def generate(
+    children: int, seed: int, until: date | None, years: int, out: str, fmt: str, year: str | None
+) -> None:
     """Write a made-up council's case events (deterministic for a seed). No real data."""
     from compliance.synthetic import generate as make
     from compliance.synthetic import write_jsonl
 
+    if fmt == "cin-census":
+        from compliance.sources.cin_census.export import generate_census
+
+        written = generate_census(out, children, seed=seed, year=year, until=until, years=years)
+        click.echo(
+            f"wrote the {year} CIN census of {written.children} children ({written.episodes} episodes) to {out}"
+        )
+        return
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")
 
@@ -1523,6 +2060,33 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
         out.print(Text(f"    {a.name:<14} {a.role}{scope}"))
     out.print(Text(f"  password for all of them: {password}"))
     out.print(Text(f"finished in {time.perf_counter() - started:.1f} s", style="dim"))
+
+
+def accept_store_options_everywhere(group: click.Group) -> None:
+    """`--db` and `--config` work after the subcommand as well as before it."""
+
+    def keep(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        app = ctx.find_object(App)
+        if value is not None and app is not None and param.name is not None:
+            setattr(app, param.name, value)
+        return value
+
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            accept_store_options_everywhere(command)
+            continue
+        taken = {opt for p in command.params for opt in getattr(p, "opts", ())}
+        for name, text in (
+            ("--db", "Store (as before the command)."),
+            ("--config", "Council settings file."),
+        ):
+            if name not in taken:
+                command.params.append(
+                    click.Option([name], expose_value=False, is_eager=True, callback=keep, help=text)
+                )
+
+
+accept_store_options_everywhere(cli)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
+from compliance.choices import rule_matches
 from compliance.engine import Engine, Evaluation
 from compliance.output import safe_cell
 from events.timeline import Finding
@@ -60,13 +61,8 @@ class CheckQuery:
 
 
 def matches_rule(rule_id: str, patterns: Sequence[str]) -> bool:
-    """A rule id against ids or prefixes: `LAC-REV-1`, `LAC` (its family), `VIS-*`."""
-    if not patterns:
-        return True
-    return any(
-        rule_id == p or (p.endswith("*") and rule_id.startswith(p[:-1])) or rule_id.startswith(p + "-")
-        for p in patterns
-    )
+    """A rule id against ids or prefixes (`LAC-REV-1`, `LAC`, `VIS-*`; any case)."""
+    return not patterns or any(rule_matches(rule_id, p) for p in patterns)
 
 
 def finding_row(f: Finding) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from datetime import date
 
 from compliance.accounts import AccountView
 from compliance.alerts import Alert
-from compliance.nightly import _who as responsible_on
+from compliance.alerts import responsible as responsible_on
 from events.timeline import Timeline
 
 

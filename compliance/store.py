@@ -561,6 +561,19 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
         ) from None
 
 
+def require_store(url: str | None = None, *, env: Mapping[str, str] | None = None) -> None:
+    """Refuse, with one line, a file store that does not exist yet: a command that only
+    reads must not create an empty store and answer as if the council had no children."""
+    url = url or (env or {}).get(DB_ENV) or os.environ.get(DB_ENV) or DEFAULT_DB
+    settings = store_env(url, env)
+    if settings["PERSISTENCE_MODULE"] != "eventsourcing.sqlite":
+        return
+    path = Path(settings["SQLITE_DBNAME"]).expanduser()
+    if not path.is_file():
+        shown = f"./{path}" if not path.is_absolute() and path.parent == Path(".") else str(path)
+        raise StoreError(f"no store at {shown}: import first or give --db")
+
+
 def _create_schema(settings: Mapping[str, str]) -> None:
     try:
         import psycopg

@@ -23,7 +23,8 @@ QUEUE_COLUMNS = (
     "stage",
     "status",
     "due",
-    "days_overdue",
+    "days_overdue_now",
+    "age_since_breach_working_days",
     "team",
     "worker",
     "iro",
@@ -31,7 +32,9 @@ QUEUE_COLUMNS = (
     "age_working_days",
     "stage_response_due",
     "stage_overdue",
+    "formal_over_time",
     "assigned_to",
+    "outcome",
 )
 
 
@@ -60,6 +63,12 @@ class QueueRow:
         if self.data["stage_overdue"]:
             return f"no reply by {self.data['stage_response_due']}"
         return ""
+
+    @property
+    def age(self) -> int:
+        """Working days since the breach (its due date), or since raised if it has none."""
+        since_breach = self.data["age_since_breach_working_days"]
+        return int(since_breach if since_breach is not None else self.data["age_working_days"])
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]

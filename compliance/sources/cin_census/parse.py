@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, TreeBuilder
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
@@ -115,7 +115,8 @@ class _LineParser(DefusedXMLParser):
     No DTD at all: the census has none, and refusing it refuses every entity."""
 
     def __init__(self) -> None:
-        super().__init__(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        # The standard library's (C) tree builder: the parsing stays defusedxml's own.
+        super().__init__(target=TreeBuilder(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
         self.lines: dict[Element, int] = {}
 
     def _start(self, tag: str, attr_list: Any) -> Element:
