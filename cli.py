@@ -497,7 +497,9 @@ def check(
     elif as_csv:
         write_csv_rows(csv_header(), rows, seen)
     else:
-        render_check(rows, as_of, seen)
+        from compliance.nightly import go_live_line
+
+        render_check(rows, as_of, seen, go_live_line(app.store, app.settings))
     if fail_on and seen & set(fail_on):
         sys.exit(1)
 
@@ -522,18 +524,26 @@ def write_csv_rows(header: str, rows: Iterable[tuple[str, str]], seen: set[str])
         out.write(line)
 
 
-def render_check(rows: Iterable[tuple[str, dict[str, Any]]], as_of: date, seen: set[str]) -> None:
-    """The most urgent 500 rows as a table, and the count of every status; only those
-    500 are held, however many rows there are."""
+def render_check(
+    rows: Iterable[tuple[str, dict[str, Any]]], as_of: date, seen: set[str], go_live: date | None = None
+) -> None:
+    """The most urgent 500 rows as a table, and the count of every status (and of the
+    overdue that fell due before the go-live line); only those 500 rows are held, however
+    many there are."""
     from rules.obligation import URGENCY
 
     out = console()
     order = {s: i for i, s in enumerate([*URGENCY, "finding"])}
     counts: Counter[str] = Counter()
+    line = go_live.isoformat() if go_live is not None else ""
+    before = 0
 
     def counted() -> Iterator[dict[str, Any]]:
+        nonlocal before
         for status, row in rows:
             counts[status] += 1
+            if status == "overdue" and (row["due"] or "")[:10] < line:
+                before += 1
             yield row
 
     shown = heapq.nsmallest(
@@ -562,6 +572,11 @@ def render_check(rows: Iterable[tuple[str, dict[str, Any]]], as_of: date, seen: 
     if total > len(shown):
         out.print(f"... {total - len(shown)} more rows (use --json or --csv for all)")
     out.print(", ".join(f"{counts[s]} {s}" for s in order if counts[s]) or "no obligations")
+    if go_live is not None and before:
+        out.print(
+            f"{before} of the overdue fell due before the go-live line {fmt_day(go_live)}: "
+            "the baseline (`casecheck alerts --baseline`), not in the queue"
+        )
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -2035,7 +2050,8 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
             line.append(f"no response at DRP stage {a.stage} (due {a.stage_response_due}) ", style="bold red")
         line.append(f"{a.rule} {a.title}" if a.rule else a.theme)
         if a.due:
-            line.append(f", due {a.due}, {a.days_overdue} WD overdue", style="red" if a.days_overdue else "")
+            over = view.days_overdue_now
+            line.append(f", due {a.due}, {over} WD overdue", style="red" if over else "")
         line.append(f"  [{a.team or 'no team'}]", style="dim")
         out.print(line)
     db = Path(directory) / "casecheck.db"
