@@ -516,12 +516,14 @@ def check(
     elif as_csv:
         write_csv(rows, CHECK_COLUMNS)
     else:
-        render_check(rows, as_of)
+        from compliance.nightly import go_live_line
+
+        render_check(rows, as_of, go_live_line(app.store, app.settings))
     if fail_on and any(r["status"] in fail_on for r in rows):
         sys.exit(1)
 
 
-def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
+def render_check(rows: list[dict[str, Any]], as_of: date, go_live: date | None = None) -> None:
     out = console()
     from rules.obligation import URGENCY
 
@@ -549,6 +551,15 @@ def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
         out.print(f"... {len(rows) - 500} more rows (use --json or --csv for all)")
     counts = Counter(r["status"] for r in rows)
     out.print(", ".join(f"{counts[s]} {s}" for s in order if counts[s]) or "no obligations")
+    if go_live is not None:
+        before = sum(
+            1 for r in rows if r["status"] == "overdue" and (r["due"] or "")[:10] < go_live.isoformat()
+        )
+        if before:
+            out.print(
+                f"{before} of the overdue fell due before the go-live line {fmt_day(go_live)}: "
+                "the baseline (`casecheck alerts --baseline`), not in the queue"
+            )
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -2022,7 +2033,8 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
             line.append(f"no response at DRP stage {a.stage} (due {a.stage_response_due}) ", style="bold red")
         line.append(f"{a.rule} {a.title}" if a.rule else a.theme)
         if a.due:
-            line.append(f", due {a.due}, {a.days_overdue} WD overdue", style="red" if a.days_overdue else "")
+            over = view.days_overdue_now
+            line.append(f", due {a.due}, {over} WD overdue", style="red" if over else "")
         line.append(f"  [{a.team or 'no team'}]", style="dim")
         out.print(line)
     db = Path(directory) / "casecheck.db"
