@@ -923,6 +923,7 @@ def alerts(
             over_time=over_time,
             baseline=baseline,
             sort=order.lower(),
+            strict=True,
         ),
         today=day,
     )
