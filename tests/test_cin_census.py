@@ -317,6 +317,12 @@ BAD = [
         id="missing-child-id",
     ),
     pytest.param(census("", year="").replace("<Year></Year>", ""), None, "Year", id="missing-year"),
+    pytest.param(
+        census("").replace("<Collection>CIN</Collection>", "<Collection>SSDA903</Collection>"),
+        4,
+        "Collection",
+        id="not-a-cin-census",
+    ),
 ]
 
 
@@ -541,3 +547,41 @@ def test_a_core_group_from_the_councils_own_events_is_assessed_beside_the_census
     checked = json.loads(run(db, "check", "--child", "T2", "--as-of", "2025-03-31", "--json").output)
 
     assert {o["rule"]: o["status"] for o in checked if o["rule"] == "CP-CG"} == {"CP-CG": "met"}
+
+
+def test_the_same_children_under_another_header_add_nothing(db):
+    run(db, "cin-census", "import", str(FAKE / "CIN_Census_2021.xml"))
+    count = len(stored_facts(db))
+
+    again = json.loads(
+        run(db, "cin-census", "import", str(FAKE / "CIN_header_issues_100.xml"), "--json").output
+    )
+
+    assert (again["imported"], again["retracted"], again["already_present"]) == (0, 0, count)
+
+
+def test_an_older_census_after_a_newer_one_is_refused_and_stores_nothing(tmp_path, db):
+    newer = plan_census(tmp_path, "2024-25.xml", 2025, source="2A")
+    older = plan_census(tmp_path, "2023-24.xml", 2024, source="6")
+    older.write_text(
+        older.read_text(encoding="utf-8").replace(
+            "</CollectionDetails>",
+            "</CollectionDetails><Source><DateTime>2024-05-20T10:00:00</DateTime></Source>",
+        ),
+        encoding="utf-8",
+    )
+    newer.write_text(
+        newer.read_text(encoding="utf-8").replace(
+            "</CollectionDetails>",
+            "</CollectionDetails><Source><DateTime>2025-05-19T10:00:00</DateTime></Source>",
+        ),
+        encoding="utf-8",
+    )
+    run(db, "cin-census", "import", str(newer))
+    count = len(stored_facts(db))
+
+    result = run(db, "cin-census", "import", str(older))
+
+    assert result.exit_code == 2
+    assert "import census years in order" in result.stderr
+    assert len(stored_facts(db)) == count
