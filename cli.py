@@ -204,6 +204,22 @@ def split_list(value: str | None) -> list[str]:
 
 pass_app = click.make_pass_decorator(App)
 
+
+def log_view(app: App, action: str, child: str, target: str | None = None) -> None:
+    """A child's record read from the command line goes to the access log like a page view,
+    under the operating-system account that ran the command."""
+    from compliance.access_log import record_access
+
+    record_access(
+        app.store,
+        user=f"{getpass.getuser()} (command line)",
+        action=action,
+        child=child,
+        target=target,
+        now=now(),
+    )
+
+
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(1),
@@ -333,6 +349,7 @@ def timeline(
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_child" if not html_path else "printed_child", child)
     tl = evaluation.timeline
     if as_json:
         from compliance.check import finding_row
@@ -712,6 +729,7 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     from compliance.audit import audit_child
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_audit", child, f"as of {as_of}, known at {known_at.isoformat()}")
     if as_json:
         echo_json(
             {
