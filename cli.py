@@ -118,7 +118,7 @@ class ChoiceList(click.Choice):  # type: ignore[type-arg]
             self.fail("expected one or more of: " + ", ".join(map(str, self.choices)), param, ctx)
         return tuple(super(ChoiceList, self).convert(part, param, ctx) for part in parts)
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
         return "[" + ",".join(map(str, self.choices)) + "]"
 
 
@@ -438,7 +438,7 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
     "--status",
     "statuses",
     type=ChoiceList(STATUSES, case_sensitive=False),
-    help="Comma-separated statuses: " + ",".join(STATUSES) + ".",
+    help="Only these statuses, comma-separated.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option(
