@@ -1436,22 +1436,12 @@ def report_scorecard(
         written = write_charts(sc, chart_dir, chart_format)
         click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
     if show_children:
-        row = sc.rows[0]
-        key = (quarter or row.latest or sc.columns[-1].key) if fy is not None else "period"
-        key = key.upper() if key.lower().startswith("q") else key.lower()
-        column = next(c for c in sc.columns if c.key == key)
-        figure = row.cells[key]
+        assert measure_id is not None
+        drill = sc.drill_down(measure_id, quarter)
         if fmt == "json":
-            echo_json(
-                {
-                    "measure": row.measure.to_json(),
-                    "column": column.to_json(),
-                    "figure": figure.to_json(),
-                    "numerator": [i.to_json() for i in figure.numerator_items],
-                    "denominator": [i.to_json() for i in figure.denominator_items],
-                }
-            )
+            echo_json(drill.to_json())
             return
+        row, column, figure = drill, drill.column, drill.figure
         out = console()
         out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
         out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
