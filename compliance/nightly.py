@@ -41,6 +41,7 @@ from compliance.alerts import (
     ref_for_stage_overdue,
 )
 from compliance.engine import Engine, Evaluation
+from compliance.integrity import Checkpoint, TamperedStore
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
 from events.timeline import LONDON, Timeline
 from rules.obligation import Obligation, Status
@@ -176,9 +177,11 @@ class RunSummary:
     duration_s: float = 0.0
     full: bool = False
     alerts_reopened: int = 0
+    checkpoint: dict[str, Any] | None = None  # the store head verified and recorded
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "checkpoint": self.checkpoint,
             "run": self.run,
             "as_of": self.as_of.isoformat(),
             "full": self.full,
@@ -262,6 +265,13 @@ def run_nightly(
     part of a batch's alerts, to show the next run completes the job without duplicates.
     """
     t0 = time.perf_counter()
+    # Never act on a tampered store: verify everything first, and record the head that
+    # was verified as this run's checkpoint.
+    verified = store.verify()
+    if not verified.ok:
+        raise TamperedStore(
+            f"nightly run refused: the store fails verification at {verified.first()}; see `casecheck verify`"
+        )
     queue = AlertQueue(store, engine.settings, engine.calendar)
     ledger = load_ledger(store)
     end_position = store.position()
@@ -281,9 +291,9 @@ def run_nightly(
         children_planned=len(children),
     )
     ledger.trigger_event(Ledger.RunStarted, run=str(run.id))
-    store.save(run, ledger)
+    store.save(run, ledger, Checkpoint.record(str(run.id), verified.head))
 
-    summary = RunSummary(str(run.id), as_of, full=full or first_run)
+    summary = RunSummary(str(run.id), as_of, full=full or first_run, checkpoint=verified.head.to_json())
     alerts = _existing_alerts(queue)
     done = 0
     for start in range(0, len(children), batch):
