@@ -103,6 +103,8 @@ def stable_topic(cls: T, name: str) -> T:
 
 
 def child_aggregate_id(child: str) -> UUID:
+    """A child's aggregate id in a store without keyed ids. Inside the store use
+    `CaseStore.child_id`, which is keyed when the store is encrypted."""
     return uuid5(CASECHECK_NAMESPACE, "child:" + child)
 
 
@@ -335,6 +337,17 @@ class CaseStore(Application[UUID]):
         if not facts:
             raise ChildNotFound(f"no child with id {child!r} in the store")
         return facts
+
+    def unknown_children(self, children: Iterable[str]) -> list[str]:
+        """Those of `children` that have no record in the store, sorted. Looked up by
+        aggregate id, so the cost does not grow with the size of the store."""
+        wanted = sorted(set(children))
+        found: set[UUID] = set()
+        with self._reading():
+            for chunk in _chunks(wanted, 500):
+                ids = [self.child_id(c) for c in chunk]
+                found.update(row[0] for row in self._rows((OPENED_TOPIC,), ids))
+        return [c for c in wanted if self.child_id(c) not in found]
 
     def children(self) -> list[str]:
         """Every child with recorded facts, sorted."""
@@ -651,6 +664,19 @@ def import_stored_classes() -> None:
 def new_store_for_rekey(url: str) -> CaseStore:
     """The store a rekey copies into, under CASECHECK_NEW_CIPHER_KEY (plain when unset)."""
     return open_store(url, env={CIPHER_KEY_ENV: os.environ.get(NEW_CIPHER_KEY_ENV, "")})
+
+
+def require_store(url: str | None = None, *, env: Mapping[str, str] | None = None) -> None:
+    """Refuse, with one line, a file store that does not exist yet: a command that only
+    reads must not create an empty store and answer as if the council had no children."""
+    url = url or (env or {}).get(DB_ENV) or os.environ.get(DB_ENV) or DEFAULT_DB
+    settings = store_env(url, env)
+    if settings["PERSISTENCE_MODULE"] != "eventsourcing.sqlite":
+        return
+    path = Path(settings["SQLITE_DBNAME"]).expanduser()
+    if not path.is_file():
+        shown = f"./{path}" if not path.is_absolute() and path.parent == Path(".") else str(path)
+        raise StoreError(f"no store at {shown}: import first or give --db")
 
 
 def _create_schema(settings: Mapping[str, str]) -> None:

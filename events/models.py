@@ -51,17 +51,13 @@ from events.codes import (
     ReasonPlaceChange,
     ReferralSource,
 )
+from events.contract import LAST_YEAR
 
 LONDON = ZoneInfo("Europe/London")
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 _EXPECTED_AT = "a date YYYY-MM-DD, a local date-time YYYY-MM-DDTHH:MM[:SS], or one with an offset"
-
-
-#: Dates from this year on are refused: the calendar arithmetic of every timescale (a
-#: few years at most) must stay inside Python's dates, which end at 9999-12-31.
-LAST_YEAR = 9000
 
 
 def _in_range(value: date) -> date:

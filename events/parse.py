@@ -24,30 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from events.contract import BadInput
 from events.models import CaseEvent, InvalidEvent, parse_event
 
 REQUIRED_COLUMNS = ("child", "type", "at")
 MAX_DEPTH = 16  # an event is a flat object; a few levels leave room for future fields
-MAX_MESSAGE = 300
 _SHAPE = re.compile(r"[A-Za-z0-9_]{1,32}")
-
-
-class BadInput(ValueError):
-    """A file that breaks the contract. `str()` is the one line shown to the user."""
-
-    def __init__(self, source: str, line: int | None, field: str | None, problem: str, more: int = 0) -> None:
-        self.source, self.line, self.field, self.problem, self.more = source, line, field, problem, more
-        where = source if line is None else f"{source}:{line}"
-        text = f"{where}: {field}: {problem}" if field else f"{where}: {problem}"
-        if more:
-            text += f" ({more} more line{'s' if more != 1 else ''} with problems)"
-        super().__init__(_bounded(text))
-
-
-def _bounded(text: str) -> str:
-    """One line of at most MAX_MESSAGE characters without control characters."""
-    text = "".join(c if c.isprintable() else "?" for c in text)
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
 class _Refused(ValueError):

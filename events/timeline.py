@@ -290,9 +290,13 @@ def build_timeline(
     dob = date.fromisoformat(registrations[-1]["dob"]) if registrations else None
 
     periods = _periods(effective, findings)
+    adult = _adult_entries(effective, periods, dob, findings)
     missing = _missing_episodes(effective, findings)
     plans = _protection_plans(effective, findings)
     _check_in_care(effective, periods, findings)
+    # A child cannot enter care at 18 or over: such a start runs no clocks. Ages only grow,
+    # so these are the last periods, and the numbers of the others stay as they were.
+    periods = periods[: len(periods) - adult]
     if dob is not None:
         for fact in effective:
             if fact.on < dob and fact.type not in ("child_registered", "retracted"):
@@ -332,12 +336,61 @@ _IN_CARE_ONLY = {
 }
 
 
+#: Remand legal statuses (SSDA903 J1-J3): only a child can be remanded to local authority accommodation.
+_REMAND = frozenset({"J1", "J2", "J3"})
+
+
+def _age(dob: date, day: date) -> int:
+    """Age in whole years on `day`; as `Timeline.age_on`, a 29 February child is a year
+    older on 28 February."""
+    try:
+        birthday = dob.replace(year=day.year)
+    except ValueError:
+        birthday = date(day.year, 2, 28)
+    return day.year - dob.year - (day < birthday)
+
+
+def _adult_entries(
+    facts: list[Fact], periods: tuple[PeriodOfCare, ...], dob: date | None, findings: list[Finding]
+) -> int:
+    """Findings for what cannot happen to an adult: entering care at 18 or over, and a
+    remand status (J1-J3) at 18 or over. Returns how many periods began at 18 or over."""
+    if dob is None:
+        return 0
+    adult = 0
+    for period in periods:
+        if _age(dob, period.started_on) >= 18:
+            adult += 1
+            findings.append(
+                Finding(
+                    "DQ-ENTERED-CARE-ADULT",
+                    period.start,
+                    f"{period.start.describe()} at 18 or over: no looked-after clocks run from it",
+                )
+            )
+    for fact in facts:
+        if (
+            fact.type in ("entered_care", "legal_status_changed")
+            and fact.get("legal_status") in _REMAND
+            and _age(dob, fact.on) >= 18
+        ):
+            findings.append(
+                Finding(
+                    "DQ-REMAND-ADULT",
+                    fact,
+                    f"{fact.describe()}: legal status {fact['legal_status']} (remand) at 18 or over",
+                )
+            )
+    return adult
+
+
 def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, ...]:
     periods: list[PeriodOfCare] = []
     start: Fact | None = None
     statuses: list[tuple[date, str]] = []
     placements: list[Placement] = []
     open_placement: Fact | None = None
+    last_left: Fact | None = None
 
     def close_placement(end: Fact | None) -> None:
         nonlocal open_placement
@@ -360,7 +413,13 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
                 continue
             start, statuses, placements = fact, [(fact.on, str(fact["legal_status"]))], []
         elif start is None:
-            if kind in _IN_CARE_ONLY:
+            if kind == "left_care" and last_left is not None and last_left.on == fact.on:
+                findings.append(
+                    Finding(
+                        "DQ-LEFT-CARE-TWICE", fact, f"{fact.describe()}: the child already left care that day"
+                    )
+                )
+            elif kind in _IN_CARE_ONLY:
                 findings.append(
                     Finding(_IN_CARE_ONLY[kind], fact, f"{fact.describe()} when the child was not in care")
                 )
@@ -395,7 +454,7 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
         elif kind == "left_care":
             close_placement(fact)
             periods.append(PeriodOfCare(len(periods) + 1, start, fact, tuple(statuses), tuple(placements)))
-            start = None
+            start, last_left = None, fact
     if start is not None:
         close_placement(None)
         periods.append(PeriodOfCare(len(periods) + 1, start, None, tuple(statuses), tuple(placements)))

@@ -102,7 +102,7 @@ def shop(request, tmp_path):
     first = tmp_path / "first.jsonl"
     first.write_text("".join(json.dumps(e) + "\n" for e in EVENTS), encoding="utf-8")
     assert run("import", str(first)).exit_code == 0
-    raised = run("alert", "raise", "C2", "--theme", "planning", "--by", "iro")
+    raised = run("alert", "raise", "C2", "--theme", "Deficiencies in care planning", "--by", "iro")
     ref = raised.output.split()[-1]
     assert run("nightly", "--as-of", "2024-06-03").exit_code == 0
     assert run("alert", "resolve", ref, "--outcome", "resolved", "--by", "manager").exit_code == 0

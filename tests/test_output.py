@@ -60,7 +60,9 @@ def _store_with_alert(tmp_path, team):
     good.write_text(GOOD, encoding="utf-8")
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", db, "import", str(good)]).exit_code == 0
-    raised = runner.invoke(cli, ["--db", db, "alert", "raise", "C1", "--theme", "x", "--team", team])
+    raised = runner.invoke(
+        cli, ["--db", db, "alert", "raise", "C1", "--theme", "Placement issues", "--team", team]
+    )
     assert raised.exit_code == 0, raised.output
     return runner, db
 
