@@ -199,6 +199,7 @@ class CaseStore(Application[UUID]):
         self.keys = Keys.from_text((env or {}).get("CIPHER_KEY"))
         super().__init__(env=dict(env or {}))
         self.url = url
+        self._opened_with = dict(env or {})
         # A store's first record says how its children's ids are made: keyed (HMAC under
         # a key derived from the cipher key) or the uuid5 of earlier versions.
         first = self.recorder.select_notifications(1, 2)
@@ -268,6 +269,13 @@ class CaseStore(Application[UUID]):
     def child_id(self, child: str) -> UUID:
         """A child's aggregate id: keyed when the store is, else the uuid5 of old."""
         return keyed_id(self._id_key, "child", child)
+
+    def opening(self) -> tuple[dict[str, str], str] | None:
+        """What another process needs to open this same store (`CaseStore(env, url=url)`),
+        or None for a store in memory, which no other process can see."""
+        if isinstance(self.recorder, POPOApplicationRecorder):
+            return None
+        return dict(self._opened_with), self.url
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save aggregates in one transaction. Another writer having changed one of them
