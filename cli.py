@@ -152,6 +152,12 @@ class App:
             self._store = open_store(self.db)
         return self._store
 
+    def close(self) -> None:
+        """Give the store's connections back when the command ends."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
     @property
     def settings(self) -> Settings:
         if self._settings is None:
@@ -227,6 +233,7 @@ jobs_option = click.option(
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     """casecheck: statutory timescales for children's social care, checked from case events."""
     ctx.obj = App(db, config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:
@@ -770,9 +777,13 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     "(unless the settings give [alerts] from).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON (for schedulers).")
+@jobs_option
 @pass_app
-def nightly(app: App, as_of: date | None, full: bool, baseline: bool, as_json: bool) -> None:
+def nightly(
+    app: App, as_of: date | None, full: bool, baseline: bool, as_json: bool, jobs: int | None
+) -> None:
     """Find new breaches and obligations coming due; raise and close alerts, exactly once."""
+    from compliance.engine import default_jobs
     from compliance.nightly import run_nightly
 
     as_of = as_of or today()
@@ -793,7 +804,14 @@ def nightly(app: App, as_of: date | None, full: bool, baseline: bool, as_json: b
 
     try:
         summary = run_nightly(
-            app.store, app.engine, as_of=as_of, now=now(), full=full, baseline=baseline, progress=progress
+            app.store,
+            app.engine,
+            as_of=as_of,
+            now=now(),
+            full=full,
+            baseline=baseline,
+            jobs=jobs or default_jobs(),
+            progress=progress,
         )
     except ConcurrentChange as exc:  # another writer at the same time: the run failed; rerun
         click.echo(f"casecheck: nightly run failed: {exc}", err=True)
@@ -824,7 +842,18 @@ def runs(app: App, as_json: bool) -> None:
         echo_json(rows)
         return
     table = grid("Nightly runs")
-    for column in ("as of", "started (UTC)", "children", "raised", "closed", "stage", "secs", "done"):
+    for column in (
+        "as of",
+        "started (UTC)",
+        "children",
+        "raised",
+        "closed",
+        "of them missed",
+        "baseline",
+        "stage",
+        "secs",
+        "done",
+    ):
         table.add_column(column, no_wrap=True)
     for r in rows:
         table.add_row(
@@ -833,6 +862,8 @@ def runs(app: App, as_json: bool) -> None:
             str(r["children_evaluated"]),
             str(r["alerts_raised"]),
             str(r["alerts_closed"]),
+            str(r["alerts_missed"]),
+            str(r["baseline_recorded"]),
             str(r["stage_overdue_raised"]),
             f"{r['duration_s']:.1f}",
             "yes" if r["completed"] else "interrupted",
@@ -945,7 +976,6 @@ def alerts(
         "stage",
         "due",
         "WD over",
-        "age WD",
         "raised WD ago",
         "team",
     ):
@@ -963,15 +993,14 @@ def alerts(
             r.subject,
             stage_text,
             r["due"] or "",
-            str(r["days_overdue_now"] or ""),
-            str(since_breach) if since_breach is not None else str(r["age_working_days"]),
+            str(since_breach) if since_breach is not None else "",
             str(r["age_working_days"]),
             r["team"] or "",
         )
     console().print(table)
     console().print(
-        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}; age WD counts from the breach (the due date), "
-        "or from raising for an alert with no due date"
+        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}. WD over: working days since the breach "
+        "(the due date) as of today, the figure the order uses; raised WD ago: since the alert was raised."
     )
 
 

@@ -30,9 +30,11 @@ past or the alert resolved.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
+from itertools import chain, islice
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
@@ -50,10 +52,10 @@ from compliance.alerts import (
     ref_for_stage_overdue,
     responsible,
 )
-from compliance.engine import Engine, Evaluation
+from compliance.engine import Engine, pack_obligation, unpack_obligation
 from compliance.integrity import Checkpoint, TamperedStore
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
-from events.timeline import LONDON
+from events.timeline import LONDON, Timeline, build_timeline
 from rules.obligation import Obligation, Status
 from rules.registry import REGISTRY
 from rules.themes import DECISIONS_NOT_IMPLEMENTED
@@ -292,6 +294,7 @@ def run_nightly(
     full: bool = False,
     baseline: bool = False,
     batch: int = 200,
+    jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     _fail_after: int | None = None,
 ) -> RunSummary:
@@ -299,6 +302,10 @@ def run_nightly(
 
     `baseline` draws the go-live line at `as_of` when the settings have no `[alerts] from`
     (and no earlier run drew one): the breaches already overdue become the baseline.
+
+    `jobs` above 1 evaluates the children in that many worker processes, which send back
+    each child's `ChildState`; this process settles the alerts and saves each batch in one
+    transaction as with one process, so exactly-once is the same.
 
     `_fail_after` is for tests: it kills the run after that many children, having saved
     part of a batch's alerts, to show the next run completes the job without duplicates.
@@ -340,13 +347,13 @@ def run_nightly(
     )
     alerts = _existing_alerts(queue)
     done = 0
-    for start in range(0, len(children), batch):
-        chunk = children[start : start + batch]
+    states = chain.from_iterable(engine.map_children(partial(child_states, as_of=as_of), children, jobs=jobs))
+    while chunk := list(islice(states, batch)):
         changes = _Batch(go_live)
         wakeups: dict[str, date | None] = {}
-        for evaluation in engine.evaluate_all(as_of=as_of, children=chunk):
-            _settle_child(queue, evaluation, alerts, changes, now)
-            wakeups[evaluation.child] = engine.wake_up(evaluation)
+        for state in chunk:
+            _settle_child(queue, state, alerts, changes, now)
+            wakeups[state.child] = state.wake_up
             done += 1
             if _fail_after is not None and done >= _fail_after:
                 store.save(*changes.aggregates.values())  # a crash after a partial save is the hard case
@@ -407,12 +414,69 @@ class Alerts(dict[str, Alert]):
         return list(self._by_child.get(child, ()))
 
 
+#: Fact types the batch reads besides the obligations: who is responsible for the child
+#: (`responsible`: any fact naming a team, and allocations) and the imported alerts it
+#: mirrors (`_sync_imported`).
+_ALLOCATIONS = frozenset({"worker_allocated", "iro_allocated"})
+_IMPORTED_ALERTS = (
+    "practice_alert_raised",
+    "practice_alert_escalated",
+    "practice_alert_responded",
+    "practice_alert_resolved",
+    "good_practice_notified",
+)
+
+
+@dataclass(frozen=True)
+class ChildState:
+    """What the batch needs of one child's evaluation, small enough to send from a worker
+    process: the obligations that can raise or close an alert (kpi ones left out; sent
+    without their explanations or the events they refer to), the timeline's facts that
+    say who is responsible and the imported alerts (a small timeline of those facts
+    only), and the day to look at the child again."""
+
+    child: str
+    as_of: date
+    timeline: Timeline
+    obligations: tuple[Obligation, ...]
+    wake_up: date | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        packed = tuple(pack_obligation(o) for o in self.obligations)
+        return _unpickle_state, (self.child, self.as_of, self.timeline, packed, self.wake_up)
+
+
+def _unpickle_state(
+    child: str, as_of: date, timeline: Timeline, packed: tuple[tuple[Any, ...], ...], wake_up: date | None
+) -> ChildState:
+    return ChildState(child, as_of, timeline, tuple(unpack_obligation(p) for p in packed), wake_up)
+
+
+def child_states(engine: Engine, children: Sequence[str] | None, *, as_of: date) -> Iterator[ChildState]:
+    """Each child's `ChildState` at `as_of` (run in worker processes with `jobs`)."""
+    for evaluation in engine.evaluate_all(as_of=as_of, children=children):
+        tl = evaluation.timeline
+        kept = [f for f in tl.facts if f.type in _ALLOCATIONS or f.get("team") or f.type in _IMPORTED_ALERTS]
+        yield ChildState(
+            evaluation.child,
+            evaluation.as_of,
+            build_timeline(tl.child, kept),
+            tuple(o for o in evaluation.obligations if _alertable(o)),
+            engine.wake_up(evaluation),
+        )
+
+
+def _alertable(o: Obligation) -> bool:
+    spec = REGISTRY.get(o.rule)
+    return spec is not None and str(spec.basis) != "kpi"
+
+
 def _existing_alerts(queue: AlertQueue) -> Alerts:
     return Alerts(queue.all())
 
 
 def _settle_child(
-    queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, changes: _Batch, now: datetime
+    queue: AlertQueue, evaluation: ChildState, alerts: Alerts, changes: _Batch, now: datetime
 ) -> None:
     """Raise, upgrade or close this child's alerts to match its obligations."""
     as_of = evaluation.as_of
@@ -656,7 +720,7 @@ def _outcome(o: Obligation) -> str:
 
 def _sync_imported(
     queue: AlertQueue,
-    evaluation: Evaluation,
+    evaluation: ChildState,
     alerts: Alerts,
     changes: _Batch,
     now: datetime,
@@ -666,13 +730,7 @@ def _sync_imported(
 ) -> None:
     """Mirror the child's imported practice_alert_* and good_practice_notified facts, once each."""
     tl = evaluation.timeline
-    for fact in tl.of_type(
-        "practice_alert_raised",
-        "practice_alert_escalated",
-        "practice_alert_responded",
-        "practice_alert_resolved",
-        "good_practice_notified",
-    ):
+    for fact in tl.of_type(*_IMPORTED_ALERTS):
         moment = (
             fact.at
             if isinstance(fact.at, datetime)

@@ -104,12 +104,15 @@ def shop(request, tmp_path):
     assert run("import", str(first)).exit_code == 0
     raised = run("alert", "raise", "C2", "--theme", "Deficiencies in care planning", "--by", "iro")
     ref = raised.output.split()[-1]
-    assert run("nightly", "--as-of", "2024-06-03").exit_code == 0
-    assert run("alert", "resolve", ref, "--outcome", "resolved", "--by", "manager").exit_code == 0
+    night = run("nightly", "--as-of", "2024-06-03")
+    assert night.exit_code == 0, night.stderr
+    resolved = run("alert", "resolve", ref, "--outcome", "resolved", "--by", "manager")
+    assert resolved.exit_code == 0, resolved.stderr
     more = tmp_path / "more.jsonl"
     more.write_text("".join(json.dumps(e) + "\n" for e in MORE), encoding="utf-8")
     assert run("import", str(more)).exit_code == 0
-    assert run("nightly", "--as-of", "2024-06-04").exit_code == 0
+    night = run("nightly", "--as-of", "2024-06-04")
+    assert night.exit_code == 0, night.stderr
     return run, Database(url), mode == "encrypted"
 
 
