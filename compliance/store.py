@@ -659,7 +659,14 @@ NEW_CIPHER_KEY_ENV = "CASECHECK_NEW_CIPHER_KEY"
 
 #: Modules that define stored classes (their topics are registered on import). A copy
 #: of the whole store (`casecheck rekey`) imports them all: add a new module here.
-STORED_CLASS_MODULES = ["compliance.store", "compliance.integrity", "compliance.alerts", "compliance.nightly"]
+STORED_CLASS_MODULES = [
+    "compliance.store",
+    "compliance.integrity",
+    "compliance.alerts",
+    "compliance.nightly",
+    "compliance.accounts",
+    "compliance.access_log",
+]
 
 
 def import_stored_classes() -> None:
