@@ -590,6 +590,7 @@ FREE_TEXT = {
     "host",
     "teams",
     "user_name",
+    "since_run",  # a nightly run's id
 }
 
 
