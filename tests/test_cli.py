@@ -622,6 +622,16 @@ def test_every_option_that_takes_a_fixed_set_of_values_is_a_checked_choice():
     )
 
 
+def test_every_command_prints_its_help():
+    failed = []
+    for path, _command in walk(cli):
+        result = CliRunner().invoke(cli, [*path.split(), "--help"])
+        if result.exit_code != 0 or "Usage:" not in result.output:
+            failed.append(path)
+
+    assert failed == []
+
+
 @pytest.mark.parametrize(
     "args",
     [
