@@ -210,6 +210,22 @@ def split_list(value: str | None) -> list[str]:
 
 pass_app = click.make_pass_decorator(App)
 
+
+def log_view(app: App, action: str, child: str, target: str | None = None) -> None:
+    """A child's record read from the command line goes to the access log like a page view,
+    under the operating-system account that ran the command."""
+    from compliance.access_log import record_access
+
+    record_access(
+        app.store,
+        user=f"{getpass.getuser()} (command line)",
+        action=action,
+        child=child,
+        target=target,
+        now=now(),
+    )
+
+
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(1),
@@ -340,6 +356,7 @@ def timeline(
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_child" if not html_path else "printed_child", child)
     tl = evaluation.timeline
     if as_json:
         from compliance.check import finding_row
@@ -719,6 +736,7 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     from compliance.audit import audit_child
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_audit", child, f"as of {as_of}, known at {known_at.isoformat()}")
     if as_json:
         echo_json(
             {
@@ -1382,7 +1400,7 @@ def _short(text: str, width: int = 58) -> str:
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
 @click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
-@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
+@click.option("--measure", "measure_id", type=MeasureId(), metavar="ID", help="One measure, e.g. P1.2.")
 @click.option(
     "--quarter",
     type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
@@ -1550,7 +1568,7 @@ def _print_scorecard(sc: Any) -> None:
 
 
 @report.command("measures")
-@click.argument("measure_id", required=False, type=MeasureId())
+@click.argument("measure_id", required=False, type=MeasureId(), metavar="[MEASURE_ID]")
 @click.option("--json", "as_json", is_flag=True)
 def report_measures(measure_id: str | None, as_json: bool) -> None:
     """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
