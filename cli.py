@@ -1400,7 +1400,7 @@ def _short(text: str, width: int = 58) -> str:
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
 @click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
-@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
+@click.option("--measure", "measure_id", type=MeasureId(), metavar="ID", help="One measure, e.g. P1.2.")
 @click.option(
     "--quarter",
     type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
@@ -1568,7 +1568,7 @@ def _print_scorecard(sc: Any) -> None:
 
 
 @report.command("measures")
-@click.argument("measure_id", required=False, type=MeasureId())
+@click.argument("measure_id", required=False, type=MeasureId(), metavar="[MEASURE_ID]")
 @click.option("--json", "as_json", is_flag=True)
 def report_measures(measure_id: str | None, as_json: bool) -> None:
     """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
