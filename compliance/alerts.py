@@ -21,7 +21,7 @@ process: no stage response is due after it and the formal clock stops.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -322,6 +322,8 @@ class AlertView:
     # working days since the breach (the due date), beside the age since raised; None
     # for an alert with no due date (raised by hand)
     age_since_breach: int | None = None
+    # each order's key, worked out once: a view is kept while its alert is unchanged
+    _keys: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def urgency(self) -> tuple[int, int, int]:
@@ -331,6 +333,12 @@ class AlertView:
         """The queue's order: `urgency` (unanswered DRP stages, then days overdue now, then
         age), `due` (earliest first), `overdue` (most working days over first), `age`
         (oldest first), `child` or `team` (then by urgency within each)."""
+        found = self._keys.get(order)
+        if found is None:
+            found = self._keys[order] = self._sort_key(order)
+        return found
+
+    def _sort_key(self, order: str) -> tuple[Any, ...]:
         a = self.alert
         then = (*self.urgency, a.child, a.ref)
         if order == "due":
@@ -482,25 +490,22 @@ class AlertQueue:
         filters = self.known_filters(filters, everything)
         out = []
         baseline = filters.baseline or filters.kind == "baseline"
+        wanted_status = "baseline" if baseline and filters.status == "open" else filters.status
+        no_praise = filters.kind is None and filters.status == "open"
+        # only the filters given are checked against each alert
+        checks = [
+            (attribute, wanted)
+            for attribute in ("team", "worker", "iro", "child", "theme", "stage", "kind", "assigned_to")
+            if (wanted := getattr(filters, attribute)) is not None
+        ]
         for alert in everything:
             if baseline != (alert.kind == "baseline"):
                 continue
-            wanted_status = "baseline" if baseline and filters.status == "open" else filters.status
             if wanted_status != "all" and alert.status != wanted_status:
                 continue
-            if filters.kind is None and alert.kind == "praise" and filters.status == "open":
+            if no_praise and alert.kind == "praise":
                 continue
-            checks = (
-                (filters.team, alert.team),
-                (filters.worker, alert.worker),
-                (filters.iro, alert.iro),
-                (filters.child, alert.child),
-                (filters.theme, alert.theme),
-                (filters.stage, alert.stage),
-                (filters.kind, alert.kind),
-                (filters.assigned_to, alert.assigned_to),
-            )
-            if any(wanted is not None and wanted != value for wanted, value in checks):
+            if checks and any(getattr(alert, attribute) != wanted for attribute, wanted in checks):
                 continue
             if filters.unassigned and alert.assigned_to is not None:
                 continue
@@ -524,9 +529,13 @@ class AlertQueue:
         def known(attribute: str) -> set[str]:
             return {v for a in alerts if (v := getattr(a, attribute)) is not None}
 
-        def spelt(what: str, value: str | None, values: Iterable[str], where: str) -> str | None:
+        def spelt(
+            what: str, value: str | None, values: Callable[[], Iterable[str]], where: str
+        ) -> str | None:
+            if value is None:
+                return None  # nothing to check: the known values are not worked out
             try:
-                return match_known(what, value, values, where)
+                return match_known(what, value, values(), where)
             except UnknownValue:
                 if filters.strict:
                     raise
@@ -534,16 +543,25 @@ class AlertQueue:
 
         if filters.rule is not None and filters.strict:
             check_rule_patterns([filters.rule], list(REGISTRY) + sorted(known("rule")))
-        themes = {*PRACTICE_ALERT_THEMES, *GOOD_PRACTICE_THEMES, *known("theme")}
-        children = self.store.children() if filters.child is not None and filters.strict else known("child")
+
+        def children() -> Iterable[str]:
+            return self.store.children() if filters.strict else known("child")
+
         return replace(
             filters,
-            team=spelt("team", filters.team, known("team"), " among the alerts"),
-            worker=spelt("worker", filters.worker, known("worker"), " among the alerts"),
-            iro=spelt("IRO", filters.iro, known("iro"), " among the alerts"),
+            team=spelt("team", filters.team, lambda: known("team"), " among the alerts"),
+            worker=spelt("worker", filters.worker, lambda: known("worker"), " among the alerts"),
+            iro=spelt("IRO", filters.iro, lambda: known("iro"), " among the alerts"),
             child=spelt("child", filters.child, children, " in the store"),
-            theme=spelt("theme", filters.theme, themes, " (see `casecheck themes`)"),
-            assigned_to=spelt("assignee", filters.assigned_to, known("assigned_to"), " among the alerts"),
+            theme=spelt(
+                "theme",
+                filters.theme,
+                lambda: {*PRACTICE_ALERT_THEMES, *GOOD_PRACTICE_THEMES, *known("theme")},
+                " (see `casecheck themes`)",
+            ),
+            assigned_to=spelt(
+                "assignee", filters.assigned_to, lambda: known("assigned_to"), " among the alerts"
+            ),
         )
 
     def show(self, ref: str, *, today: date) -> AlertView:
