@@ -359,7 +359,7 @@ def run_nightly(
 
     # DRP stages left unanswered past their response date: each raised once, as its own
     # alert; closed once its stage is answered, escalated past or the alert resolved.
-    stage_changes = _settle_stage_flags(queue, alerts, as_of, now)
+    stage_changes = _settle_stage_flags(queue, alerts, as_of, now, go_live)
     summary.stage_overdue_raised = stage_changes.raised
     summary.alerts_closed += stage_changes.closed
 
@@ -626,14 +626,17 @@ def _reopen(alert: Alert, why: str, changes: _Batch, now: datetime) -> None:
     changes.reopened += 1
 
 
-def _settle_stage_flags(queue: AlertQueue, alerts: Alerts, as_of: date, now: datetime) -> _Batch:
+def _settle_stage_flags(
+    queue: AlertQueue, alerts: Alerts, as_of: date, now: datetime, go_live: date | None = None
+) -> _Batch:
     """Raise one `stage_overdue` alert per DRP stage left unanswered past its response date
     (deterministic id from the alert and the stage: once, even across crashed runs), and
     close the flags whose stage has since been answered, escalated past or resolved.
 
     The alerts involved are read again from the store first: a manager may have answered
     or escalated one since the run began, and the run must neither flag a stage already
-    answered nor conflict with that change."""
+    answered nor conflict with that change. A stage whose response fell due before the
+    go-live line is part of the baseline: no flag is raised for it."""
     changes = _Batch()
     for flag in [a for a in alerts.values() if a.kind == "stage_overdue" and a.status == "open" and a.parent]:
         parent = _reread(queue, flag.parent)  # type: ignore[arg-type]
@@ -649,6 +652,12 @@ def _settle_stage_flags(queue: AlertQueue, alerts: Alerts, as_of: date, now: dat
             continue
         ref = ref_for_stage_overdue(alert.ref, alert.stage)
         if ref in alerts:
+            continue
+        if (
+            go_live is not None
+            and alert.stage_response_due is not None
+            and alert.stage_response_due < go_live
+        ):
             continue
         fresh = _reread(queue, alert.ref)
         if fresh is None or not queue.view(fresh, as_of).stage_overdue or fresh.stage != alert.stage:
