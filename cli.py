@@ -118,7 +118,7 @@ class ChoiceList(click.Choice):  # type: ignore[type-arg]
             self.fail("expected one or more of: " + ", ".join(map(str, self.choices)), param, ctx)
         return tuple(super(ChoiceList, self).convert(part, param, ctx) for part in parts)
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
         return "[" + ",".join(map(str, self.choices)) + "]"
 
 
@@ -151,6 +151,12 @@ class App:
                 require_store(self.db)
             self._store = open_store(self.db)
         return self._store
+
+    def close(self) -> None:
+        """Give the store's connections back when the command ends."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     @property
     def settings(self) -> Settings:
@@ -204,6 +210,22 @@ def split_list(value: str | None) -> list[str]:
 
 pass_app = click.make_pass_decorator(App)
 
+
+def log_view(app: App, action: str, child: str, target: str | None = None) -> None:
+    """A child's record read from the command line goes to the access log like a page view,
+    under the operating-system account that ran the command."""
+    from compliance.access_log import record_access
+
+    record_access(
+        app.store,
+        user=f"{getpass.getuser()} (command line)",
+        action=action,
+        child=child,
+        target=target,
+        now=now(),
+    )
+
+
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(1),
@@ -227,6 +249,7 @@ jobs_option = click.option(
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     """casecheck: statutory timescales for children's social care, checked from case events."""
     ctx.obj = App(db, config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:
@@ -333,6 +356,7 @@ def timeline(
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_child" if not html_path else "printed_child", child)
     tl = evaluation.timeline
     if as_json:
         from compliance.check import finding_row
@@ -438,7 +462,7 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
     "--status",
     "statuses",
     type=ChoiceList(STATUSES, case_sensitive=False),
-    help="Comma-separated statuses: " + ",".join(STATUSES) + ".",
+    help="Only these statuses, comma-separated.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option(
@@ -670,7 +694,7 @@ def parameter_history(settings: Settings, spec: Any) -> dict[str, list[dict[str,
 
 def weaker_notice(settings: Settings, on: date) -> list[str]:
     """The lines every report and timeline shows when the council runs weaker than the law."""
-    return [w.describe() for w in settings.weaker_in_force(on)]
+    return settings.weaker_notice(on)
 
 
 def print_weaker(lines: list[str]) -> None:
@@ -712,6 +736,7 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     from compliance.audit import audit_child
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_audit", child, f"as of {as_of}, known at {known_at.isoformat()}")
     if as_json:
         echo_json(
             {
@@ -733,28 +758,21 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
             }
         )
         return
+    from compliance.views.audit import audit_view
+
+    view = audit_view(result, known_at=known_at)
     render_timeline(result.then, explain=False, terminology=app.settings.terminology)
     out = console()
-    out.print(
-        Text(f"\nRecorded after {fmt_day(known_at)} ({len(result.recorded_late)})", style="bold underline")
-    )
-    for f in result.recorded_late:
-        delay = (f.recorded_at.date() - f.on).days if f.recorded_at else 0
-        out.print(f"  {fmt_day(f.at):<22} {f.type}  recorded {fmt_day(f.recorded_at)} ({delay} days later)")
-    if result.retracted_since:
-        out.print(Text(f"\nRetracted since ({len(result.retracted_since)})", style="bold underline"))
-        for f in result.retracted_since:
-            out.print(f"  {f.describe()}")
-    out.print(
-        Text(
-            f"\nObligations that read differently with what was recorded later ({len(result.changes)})",
-            style="bold underline",
-        )
-    )
-    for c in result.changes:
-        then = f"{c.then.status} (due {fmt_day(c.then.due)})" if c.then else "not visible"
-        now_ = f"{c.now.status} (due {fmt_day(c.now.due)})" if c.now else "no longer applies"
-        out.print(f"  {c.rule}  then: {then}  ->  now: {now_}")
+    out.print(Text(f"\n{view.recorded_heading}", style="bold underline"))
+    for r in view.recorded_late:
+        out.print(Text(f"  {r.when:<22} {r.type}  recorded {r.recorded} ({r.days_later} days later)"))
+    if view.retracted_since:
+        out.print(Text(f"\nRetracted since ({len(view.retracted_since)})", style="bold underline"))
+        for text in view.retracted_since:
+            out.print(Text(f"  {text}"))
+    out.print(Text(f"\n{view.changes_heading}", style="bold underline"))
+    for c in view.changes:
+        out.print(Text(f"  {c.rule}  then: {c.then_text}  ->  now: {c.now_text}"))
 
 
 # --- nightly ----------------------------------------------------------------------------
@@ -1382,7 +1400,7 @@ def _short(text: str, width: int = 58) -> str:
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
 @click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
-@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
+@click.option("--measure", "measure_id", type=MeasureId(), metavar="ID", help="One measure, e.g. P1.2.")
 @click.option(
     "--quarter",
     type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
@@ -1443,22 +1461,12 @@ def report_scorecard(
         written = write_charts(sc, chart_dir, chart_format)
         click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
     if show_children:
-        row = sc.rows[0]
-        key = (quarter or row.latest or sc.columns[-1].key) if fy is not None else "period"
-        key = key.upper() if key.lower().startswith("q") else key.lower()
-        column = next(c for c in sc.columns if c.key == key)
-        figure = row.cells[key]
+        assert measure_id is not None
+        drill = sc.drill_down(measure_id, quarter)
         if fmt == "json":
-            echo_json(
-                {
-                    "measure": row.measure.to_json(),
-                    "column": column.to_json(),
-                    "figure": figure.to_json(),
-                    "numerator": [i.to_json() for i in figure.numerator_items],
-                    "denominator": [i.to_json() for i in figure.denominator_items],
-                }
-            )
+            echo_json(drill.to_json())
             return
+        row, column, figure = drill, drill.column, drill.figure
         out = console()
         out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
         out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
@@ -1560,7 +1568,7 @@ def _print_scorecard(sc: Any) -> None:
 
 
 @report.command("measures")
-@click.argument("measure_id", required=False, type=MeasureId())
+@click.argument("measure_id", required=False, type=MeasureId(), metavar="[MEASURE_ID]")
 @click.option("--json", "as_json", is_flag=True)
 def report_measures(measure_id: str | None, as_json: bool) -> None:
     """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
@@ -1977,6 +1985,80 @@ def generate(
         return
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")
+
+
+# --- integrity and keys ---------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--since",
+    "since_run",
+    metavar="RUN",
+    help="Check only what was recorded after this nightly run's checkpoint (a run id from `casecheck runs --json`).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def verify(app: App, since_run: str | None, as_json: bool) -> None:
+    """Prove the stored history is whole and untampered.
+
+    Checks every record's seal, every child's and alert's chain of records, and the
+    store's head against the checkpoint of every nightly run. Exit 1 when anything is
+    wrong, naming the first broken record. See docs/security.md for what this proves.
+    """
+    result = app.store.verify(since_run)
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        out = console()
+        scope = f" since log position {result.since.position}" if result.since else ""
+        if result.ok:
+            out.print(
+                f"intact{scope}: {result.records} records of {result.aggregates} aggregates; "
+                f"{result.checkpoints} checkpoint{'s' if result.checkpoints != 1 else ''} match"
+            )
+        else:
+            out.print(Text(f"NOT INTACT{scope}: {result.problems[0].text()}", style="bold red"))
+            for p in result.problems[1:]:
+                out.print(f"  also: {p.text()}")
+        if result.unsealed:
+            out.print(f"{result.unsealed} records predate sealing: they are covered by checkpoints only")
+        out.print(
+            f"head at log position {result.head.position} ({result.head.count} records): {result.head.hex}"
+        )
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("new_db")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def rekey(app: App, new_db: str, as_json: bool) -> None:
+    """Copy the store into the new, empty store NEW_DB under a new key, and verify it.
+
+    The current key is CASECHECK_CIPHER_KEY; the new one is CASECHECK_NEW_CIPHER_KEY
+    (make one with `casecheck new-key`; unset, the copy is not encrypted). The store
+    itself is only read. Afterwards use NEW_DB with the new key as CASECHECK_CIPHER_KEY.
+    """
+    from compliance.rekey import rekey_store
+    from compliance.store import new_store_for_rekey
+
+    done = rekey_store(app.store, new_store_for_rekey(new_db))
+    if as_json:
+        echo_json(
+            {
+                "records": done.records,
+                "aggregates": done.aggregates,
+                "checkpoint_run": done.checkpoint_run,
+                **done.head.to_json(),
+            }
+        )
+        return
+    click.echo(
+        f"copied and verified {done.records} records of {done.aggregates} aggregates into {new_db}; "
+        f"head {done.head.hex}; use it with the new key as CASECHECK_CIPHER_KEY"
+    )
 
 
 @cli.command("new-key")

@@ -184,9 +184,15 @@ def render(r: dict[str, Any], alerts: int, requests: int) -> str:
             "",
             "The queue keeps the alerts in memory and reads only the notifications it has not seen",
             "before each request. The filtered, sorted queue and its counts are kept until anything",
-            "new is stored (by the workspace, the nightly batch or the command line); then the next",
+            "new is recorded (by the workspace, the nightly batch or the command line; page views do not count); then the next",
             "request works out every alert's age and stage deadline again (only changed alerts are",
             "rebuilt) and shapes only the rows shown. That request is the last row above.",
+            "",
+            "**Not met**: the first queue request after a change, for a view of all 50,000 alerts",
+            "(about 0.6 s, profiled: most of it in `AlertQueue.list` itself, which checks the",
+            "filter values against every alert and sorts them all, the rest in scoping and",
+            "counting). Every other request meets its target by a wide margin. What would close",
+            "it: keeping the sorted queue up to date alert by alert instead of rebuilding it.",
             END,
             "",
         ]
@@ -202,6 +208,15 @@ def main() -> None:
     result = run(args.alerts, args.requests)
     print(result, file=sys.stderr)
     write_section(Path(args.out), render(result, args.alerts, args.requests))
+
+
+def keep_web_section(path: Path, text: str) -> str:
+    """`text` (the rest of the benchmark page, rewritten) with this page's web section kept."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old and START not in text:
+        section = START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n"
+        return text.rstrip("\n") + "\n\n" + section
+    return text
 
 
 def write_section(path: Path, section: str) -> None:

@@ -133,3 +133,70 @@ def test_the_access_log_filters_by_child_user_and_day_in_england(db):
     assert [e["action"] for e in by_user] == ["exported"]
     assert "2 entries" not in run(db, "access-log").output
     assert "3 entries" in run(db, "access-log").output
+
+
+def test_serve_answers_the_sign_in_page_on_the_store_it_was_given(db):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    run(
+        db,
+        "user",
+        "add",
+        "sam",
+        "--role",
+        "service_manager",
+        "--password-stdin",
+        input="a long enough secret\n",
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from cli import main; main()", "--db", db, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+                    headers = response.headers
+                break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert "<h1>Sign in</h1>" in page
+    assert headers["Server"] == "casecheck"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_a_timeline_read_from_the_command_line_is_in_the_access_log(db, tmp_path):
+    import getpass
+
+    events = tmp_path / "c1.jsonl"
+    events.write_text(
+        json.dumps(
+            {"child": "C1", "id": "e1", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    run(db, "import", str(events))
+
+    run(db, "timeline", "C1", "--as-of", "2022-12-01", "--json")
+    run(db, "audit", "C1", "--as-of", "2022-12-01", "--known-at", "2022-12-01")
+
+    log = json.loads(run(db, "access-log", "--child", "C1", "--json").output)
+    assert [(e["user"], e["action"]) for e in log] == [
+        (f"{getpass.getuser()} (command line)", "viewed_child"),
+        (f"{getpass.getuser()} (command line)", "viewed_audit"),
+    ]

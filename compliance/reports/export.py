@@ -38,6 +38,8 @@ def scorecard_table(sc: Scorecard) -> tuple[list[str], list[list[Any]]]:
         "Ref",
         "Measure",
         "Polarity",
+        "Stat Neigh Av",
+        "National Av",
         "Target",
         *(c.label for c in sc.columns),
         "RAG",
@@ -48,12 +50,14 @@ def scorecard_table(sc: Scorecard) -> tuple[list[str], list[list[Any]]]:
     rows = []
     for r in sc.rows:
         m = r.measure
-        travel = f"{r.arrow} {r.trend}".strip() if r.direction else ""
+        travel = f"{r.arrow} {r.trend or ''}".strip() if r.direction else ""
         rows.append(
             [
                 m.id,
                 m.title,
                 POLARITY[m.polarity],
+                r.comparators.get("statistical_neighbours", ""),
+                r.comparators.get("national", ""),
                 r.target.shown if r.target else "",
                 *(cell_value(r.cells[c.key]) for c in sc.columns),
                 r.rag or "n/a",
