@@ -118,7 +118,7 @@ class ChoiceList(click.Choice):  # type: ignore[type-arg]
             self.fail("expected one or more of: " + ", ".join(map(str, self.choices)), param, ctx)
         return tuple(super(ChoiceList, self).convert(part, param, ctx) for part in parts)
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
         return "[" + ",".join(map(str, self.choices)) + "]"
 
 
@@ -209,6 +209,22 @@ def split_list(value: str | None) -> list[str]:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def log_view(app: App, action: str, child: str, target: str | None = None) -> None:
+    """A child's record read from the command line goes to the access log like a page view,
+    under the operating-system account that ran the command."""
+    from compliance.access_log import record_access
+
+    record_access(
+        app.store,
+        user=f"{getpass.getuser()} (command line)",
+        action=action,
+        child=child,
+        target=target,
+        now=now(),
+    )
+
 
 jobs_option = click.option(
     "--jobs",
@@ -340,6 +356,7 @@ def timeline(
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_child" if not html_path else "printed_child", child)
     tl = evaluation.timeline
     if as_json:
         from compliance.check import finding_row
@@ -445,7 +462,7 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
     "--status",
     "statuses",
     type=ChoiceList(STATUSES, case_sensitive=False),
-    help="Comma-separated statuses: " + ",".join(STATUSES) + ".",
+    help="Only these statuses, comma-separated.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option(
@@ -719,6 +736,7 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     from compliance.audit import audit_child
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_audit", child, f"as of {as_of}, known at {known_at.isoformat()}")
     if as_json:
         echo_json(
             {
@@ -1382,7 +1400,7 @@ def _short(text: str, width: int = 58) -> str:
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
 @click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
-@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
+@click.option("--measure", "measure_id", type=MeasureId(), metavar="ID", help="One measure, e.g. P1.2.")
 @click.option(
     "--quarter",
     type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
@@ -1443,22 +1461,12 @@ def report_scorecard(
         written = write_charts(sc, chart_dir, chart_format)
         click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
     if show_children:
-        row = sc.rows[0]
-        key = (quarter or row.latest or sc.columns[-1].key) if fy is not None else "period"
-        key = key.upper() if key.lower().startswith("q") else key.lower()
-        column = next(c for c in sc.columns if c.key == key)
-        figure = row.cells[key]
+        assert measure_id is not None
+        drill = sc.drill_down(measure_id, quarter)
         if fmt == "json":
-            echo_json(
-                {
-                    "measure": row.measure.to_json(),
-                    "column": column.to_json(),
-                    "figure": figure.to_json(),
-                    "numerator": [i.to_json() for i in figure.numerator_items],
-                    "denominator": [i.to_json() for i in figure.denominator_items],
-                }
-            )
+            echo_json(drill.to_json())
             return
+        row, column, figure = drill, drill.column, drill.figure
         out = console()
         out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
         out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
@@ -1560,7 +1568,7 @@ def _print_scorecard(sc: Any) -> None:
 
 
 @report.command("measures")
-@click.argument("measure_id", required=False, type=MeasureId())
+@click.argument("measure_id", required=False, type=MeasureId(), metavar="[MEASURE_ID]")
 @click.option("--json", "as_json", is_flag=True)
 def report_measures(measure_id: str | None, as_json: bool) -> None:
     """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
