@@ -6,10 +6,9 @@ Exit status: 0 success; 1 findings when asked (`--fail-on`) or a failed nightly 
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -23,11 +22,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES, STATUSES
 from compliance.errors import CasecheckError
+from compliance.output import SafeConsole, csv_text, one_line, terminal_text, write_private
 from compliance.settings import Settings, find_config, load_settings
 from compliance.views.format import fmt_day
 from compliance.views.timeline import fact_fields, obligation_summary, timeline_page, timeline_view
-from events.parse import BadInput
+from events.contract import LAST_YEAR, BadInput
 from events.timeline import LONDON, Fact
 
 STATUS_STYLE = {
@@ -38,7 +39,7 @@ STATUS_STYLE = {
     "late": "magenta",
     "met": "green",
     "closed": "dim",
-    "no_data": "dim",
+    "no_data": "dim italic",
     "finding": "bold yellow",
 }
 
@@ -53,8 +54,19 @@ class Casecheck(click.Group):
         try:
             return super().invoke(ctx)
         except (CasecheckError, BadInput) as exc:
-            click.echo(f"casecheck: {exc}", err=True)
+            click.echo(f"casecheck: {one_line(exc)}", err=True)
             ctx.exit(2)
+        except OverflowError:  # a date near year 9999 plus a timescale leaves the calendar
+            click.echo(
+                "casecheck: a date is too close to the year 9999 to compute deadlines from: "
+                "check --as-of and the events' dates (`casecheck check --rule DQ`)",
+                err=True,
+            )
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            # Every write is one transaction: what was under way is not stored at all.
+            click.echo("casecheck: interrupted; nothing was stored", err=True)
+            ctx.exit(130)
 
 
 class DateType(click.ParamType):
@@ -64,9 +76,12 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"expected a date YYYY-MM-DD, got {value!r}", param, ctx)
+            self.fail(f"expected a date YYYY-MM-DD, got {one_line(value, 40)!r}", param, ctx)
+        if day.year >= LAST_YEAR:  # timescales from it would leave the calendar
+            self.fail(f"expected a date before the year {LAST_YEAR}", param, ctx)
+        return day
 
 
 class MomentType(click.ParamType):
@@ -89,8 +104,29 @@ class MomentType(click.ParamType):
         return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
+class ChoiceList(click.Choice):  # type: ignore[type-arg]
+    """Comma-separated values, each one of a fixed set (a typo is refused, never ignored)."""
+
+    name = "LIST"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        parts = [part.strip() for part in str(value).split(",") if part.strip()]
+        if not parts:
+            self.fail("expected one or more of: " + ", ".join(map(str, self.choices)), param, ctx)
+        return tuple(super(ChoiceList, self).convert(part, param, ctx) for part in parts)
+
+    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+        return "[" + ",".join(map(str, self.choices)) + "]"
+
+
 DATE = DateType()
 MOMENT = MomentType()
+
+
+#: Commands that may create the store; every other command refuses a store that does not exist.
+CREATES_STORE = {"import", "ssda903 import", "cin-census import", "demo", "user add"}
 
 
 class App:
@@ -106,8 +142,12 @@ class App:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from compliance.store import open_store
+            from compliance.store import open_store, require_store
 
+            ctx = click.get_current_context(silent=True)
+            command = ctx.command_path.split(" ", 1)[-1] if ctx is not None else None
+            if command not in CREATES_STORE:
+                require_store(self.db)
             self._store = open_store(self.db)
         return self._store
 
@@ -135,21 +175,17 @@ def now() -> datetime:
 
 
 def console(err: bool = False) -> Console:
-    out = Console(stderr=err, highlight=False, soft_wrap=False)
+    """A console for stored text: markup off, control characters replaced."""
+    out = SafeConsole(stderr=err, soft_wrap=False)
     if not out.is_terminal and out.width < 160:
         # Piped to a file or a pager: keep table rows on one line rather than the
         # 80 columns Rich assumes when it cannot ask the terminal.
-        out = Console(stderr=err, highlight=False, soft_wrap=False, width=160)
+        out = SafeConsole(stderr=err, soft_wrap=False, width=160)
     return out
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(csv_text(rows, columns), nl=False)
 
 
 def grid(title: str, **options: Any) -> Table:
@@ -166,12 +202,9 @@ def split_list(value: str | None) -> list[str]:
 
 
 def matches_rule(rule_id: str, patterns: list[str]) -> bool:
-    if not patterns:
-        return True
-    return any(
-        rule_id == p or (p.endswith("*") and rule_id.startswith(p[:-1])) or rule_id.startswith(p + "-")
-        for p in patterns
-    )
+    from compliance.choices import rule_matches
+
+    return not patterns or any(rule_matches(rule_id, p) for p in patterns)
 
 
 pass_app = click.make_pass_decorator(App)
@@ -196,6 +229,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
 
 
 def main() -> None:
+    os.umask(0o077)  # every file the product creates is the owner's only
     try:
         cli(prog_name="casecheck")
     except KeyboardInterrupt:
@@ -255,7 +289,7 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
             f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):"
         )
         for finding in result.findings[:20]:
-            click.echo(f"  {finding.fact.child}  {finding.code}  {finding.message}")
+            click.echo(terminal_text(f"  {finding.fact.child}  {finding.code}  {finding.message}"))
         if len(result.findings) > 20:
             click.echo(f"  ... and {len(result.findings) - 20} more")
 
@@ -310,22 +344,26 @@ def timeline(
                 "events": [event_json(f, f.seq in retracted) for f in everything],
                 "obligations": [o.to_json() for o in evaluation.obligations],
                 "findings": [finding_json(f) for f in tl.findings],
+                "weaker_than_law": weaker_notice(app.settings, as_of),
             }
         )
         return
+    weaker = weaker_notice(app.settings, as_of)
     if html_path:
-        Path(html_path).write_text(
-            render_timeline_html(evaluation, terminology=app.settings.terminology), encoding="utf-8"
+        write_private(
+            html_path, render_timeline_html(evaluation, terminology=app.settings.terminology, weaker=weaker)
         )
         click.echo(f"wrote {html_path}", err=True)
-    render_timeline(evaluation, explain=explain, terminology=app.settings.terminology)
+    render_timeline(evaluation, explain=explain, terminology=app.settings.terminology, weaker=weaker)
 
 
-def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None:
+def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker: Sequence[str] = ()) -> None:
     out = console()
     view = timeline_view(evaluation, terminology)
     out.print(Text(f"Child {evaluation.child}", style="bold"))
     out.print(view.heading)
+    for line in weaker:
+        out.print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
     if view.attention:
         out.print(Text("\nNeeds attention", style="bold underline"))
         for o in view.attention:
@@ -357,7 +395,7 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str) -> None
     out.print("\n" + view.counts)
 
 
-def render_timeline_html(evaluation: Any, *, terminology: str) -> str:
+def render_timeline_html(evaluation: Any, *, terminology: str, weaker: Sequence[str] = ()) -> str:
     """The same view as a printable page (for the IRO's review papers)."""
     from importlib.resources import files
 
@@ -365,7 +403,7 @@ def render_timeline_html(evaluation: Any, *, terminology: str) -> str:
 
     template = files("compliance").joinpath("data/timeline.html.j2").read_text(encoding="utf-8")
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.from_string(template).render(**timeline_page(evaluation, terminology))
+    return env.from_string(template).render(**timeline_page(evaluation, terminology, weaker=weaker))
 
 
 def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
@@ -399,6 +437,7 @@ CHECK_COLUMNS = (
     "met_on",
     "days_late",
     "key",
+    "closed_reason",
 )
 
 
@@ -425,10 +464,15 @@ def finding_json(f: Any) -> dict[str, Any]:
 @click.option(
     "--status",
     "statuses",
-    help="Comma-separated statuses: overdue,due_soon,pending,missed,late,met,closed,no_data,finding.",
+    type=ChoiceList(STATUSES, case_sensitive=False),
+    help="Comma-separated statuses: " + ",".join(STATUSES) + ".",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
-@click.option("--fail-on", help="Exit 1 if any obligation has one of these statuses (e.g. overdue).")
+@click.option(
+    "--fail-on",
+    type=ChoiceList(STATUSES, case_sensitive=False),
+    help="Exit 1 if any obligation has one of these statuses (e.g. overdue).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True)
 @pass_app
@@ -437,31 +481,28 @@ def check(
     children: tuple[str, ...],
     as_of: date | None,
     known_at: datetime | None,
-    statuses: str | None,
+    statuses: tuple[str, ...] | None,
     rule_ids: str | None,
-    fail_on: str | None,
+    fail_on: tuple[str, ...] | None,
     as_json: bool,
     as_csv: bool,
 ) -> None:
     """Obligations for one child or every child, with their status at --as-of."""
-    as_of = as_of or today()
-    wanted_status = set(split_list(statuses))
-    from rules.obligation import Status
+    import rules.catalogue  # noqa: F401
+    from compliance.choices import check_rule_patterns
+    from rules.registry import REGISTRY
 
-    valid = {str(s) for s in Status} | {"finding"}
-    if wanted_status - valid:
-        raise click.BadParameter(
-            f"unknown status {sorted(wanted_status - valid)}; expected some of {', '.join(sorted(valid))}",
-            param_hint="--status",
-        )
+    as_of = as_of or today()
+    wanted_status = set(statuses or ())
     patterns = split_list(rule_ids)
+    check_rule_patterns(patterns, REGISTRY, families=("DQ",))
     engine = app.engine
     if children:
-        missing = set(children) - set(app.store.children())
+        missing = app.store.unknown_children(children)
         if missing:
             from compliance.errors import ChildNotFound
 
-            raise ChildNotFound(f"no child with id {sorted(missing)[0]!r} in the store")
+            raise ChildNotFound(f"no child with id {missing[0]!r} in the store")
     rows: list[dict[str, Any]] = []
     for evaluation in engine.evaluate_all(as_of=as_of, known_at=known_at, children=children or None):
         for o in evaluation.obligations:
@@ -476,7 +517,7 @@ def check(
         write_csv(rows, CHECK_COLUMNS)
     else:
         render_check(rows, as_of)
-    if fail_on and any(r["status"] in split_list(fail_on) for r in rows):
+    if fail_on and any(r["status"] in fail_on for r in rows):
         sys.exit(1)
 
 
@@ -489,7 +530,7 @@ def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
         rows, key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"])
     )
     table = grid(f"Obligations as of {fmt_day(as_of)}", show_lines=False)
-    for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late"):
+    for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late", "reason"):
         table.add_column(column, no_wrap=column in ("child", "rule", "status"))
     for r in rows[:500]:
         table.add_row(
@@ -501,6 +542,7 @@ def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
             Text(r["status"], style=STATUS_STYLE[r["status"]]),
             (r["met_on"] or "")[:16],
             str(r["days_late"] or ""),
+            r.get("closed_reason") or "",
         )
     out.print(table)
     if len(rows) > 500:
@@ -537,18 +579,26 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
             close = get_close_matches(rule_id.upper(), list(REGISTRY), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise CasecheckError(f"no rule {rule_id!r}{hint} (see `casecheck rules`)")
+        history = parameter_history(settings, spec)
+        weaker = [w.describe() for w in settings.weaker_in_force(day, spec.id)]
         if as_json:
-            echo_json(rule_json(spec, params(spec), settings.enabled(spec.id, day)))
+            data = rule_json(spec, params(spec), settings.enabled(spec.id, day))
+            echo_json({**data, "history": history, "weaker_than_law": weaker})
             return
         out = console()
         out.print(Text(f"{spec.id}  {spec.title}", style="bold"))
         out.print(f"basis: {spec.basis}    citation: {spec.citation}")
+        for line in weaker:
+            out.print(Text(f"the council runs weaker than the regulation: {line}", style="bold red"))
         if spec.params:
             out.print(
                 "parameters: "
                 + ", ".join(f"{k} = {v}" for k, v in params(spec).items())
                 + (f"  (overridden in {settings.source})" if settings.has_overrides(spec.id) else "")
             )
+        for name, changes in history.items():
+            if len(changes) > 1:
+                out.print(f"  {name}: " + "; ".join(f"{c['value']} {c['when']}" for c in changes))
         if spec.theme:
             out.print(f"practice-alert theme: {spec.theme}")
         if spec.in_force_from:
@@ -574,6 +624,30 @@ def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
             ", ".join(f"{k}={v}" for k, v in params(s).items()),
         )
     console().print(table)
+
+
+def parameter_history(settings: Settings, spec: Any) -> dict[str, list[dict[str, Any]]]:
+    """Each parameter's values in date order, from the catalogue default on."""
+    history: dict[str, list[dict[str, Any]]] = {}
+    for name, default in [*spec.params.items(), ("enabled", True)]:
+        changes = [{"from": None, "value": str(default), "when": "(catalogue default)"}]
+        for when, value in settings.history(spec.id, name):
+            entry = {"from": when.isoformat() if when else None, "value": str(value)}
+            entry["when"] = f"from {fmt_day(when)}" if when else f"(set in {settings.source})"
+            changes.append(entry)
+        if name != "enabled" or len(changes) > 1:
+            history[name] = changes
+    return history
+
+
+def weaker_notice(settings: Settings, on: date) -> list[str]:
+    """The lines every report and timeline shows when the council runs weaker than the law."""
+    return [w.describe() for w in settings.weaker_in_force(on)]
+
+
+def print_weaker(lines: list[str]) -> None:
+    for line in lines:
+        console().print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
 
 
 def rule_json(spec: Any, params: dict[str, str], enabled: bool) -> dict[str, Any]:
@@ -661,9 +735,15 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
 @cli.command()
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
 @click.option("--full", is_flag=True, help="Re-evaluate every child, not only those changed or due.")
+@click.option(
+    "--baseline",
+    is_flag=True,
+    help="Go live: breaches already overdue at --as-of are the baseline, not the queue "
+    "(unless the settings give [alerts] from).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON (for schedulers).")
 @pass_app
-def nightly(app: App, as_of: date | None, full: bool, as_json: bool) -> None:
+def nightly(app: App, as_of: date | None, full: bool, baseline: bool, as_json: bool) -> None:
     """Find new breaches and obligations coming due; raise and close alerts, exactly once."""
     from compliance.nightly import run_nightly
 
@@ -684,7 +764,9 @@ def nightly(app: App, as_of: date | None, full: bool, as_json: bool) -> None:
     from compliance.errors import ConcurrentChange
 
     try:
-        summary = run_nightly(app.store, app.engine, as_of=as_of, now=now(), full=full, progress=progress)
+        summary = run_nightly(
+            app.store, app.engine, as_of=as_of, now=now(), full=full, baseline=baseline, progress=progress
+        )
     except ConcurrentChange as exc:  # another writer at the same time: the run failed; rerun
         click.echo(f"casecheck: nightly run failed: {exc}", err=True)
         sys.exit(1)
@@ -740,18 +822,33 @@ def queue(app: App) -> Any:
 
 
 @cli.command()
-@click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="open", show_default=True)
-@click.option("--team")
+@click.option("--status", type=click.Choice(ALERT_STATUSES), default="open", show_default=True)
+@click.option("--team", help="Team (case ignored; an unknown team is refused with the closest).")
 @click.option("--worker")
 @click.option("--iro")
 @click.option("--child")
 @click.option("--rule", help="Rule id or prefix (e.g. VIS).")
-@click.option("--theme")
-@click.option("--stage", type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]))
+@click.option("--theme", help="Theme (see `casecheck themes`).")
+@click.option("--stage", type=click.Choice(STAGES, case_sensitive=False))
+@click.option("--kind", type=click.Choice(ALERT_KINDS, case_sensitive=False))
+@click.option("--assigned-to", help="Only alerts assigned to this person.")
+@click.option("--unassigned", is_flag=True, help="Only alerts assigned to nobody.")
 @click.option(
-    "--kind", type=click.Choice(["breach", "due_soon", "stage_overdue", "manual", "imported", "praise"])
+    "--over-time", is_flag=True, help="Only alerts whose formal DRP has run past its total (20 WD)."
+)
+@click.option(
+    "--baseline", is_flag=True, help="The breaches due before the go-live line, kept out of the queue."
 )
 @click.option("--older-than", type=click.IntRange(0), help="Only alerts older than N working days.")
+@click.option(
+    "--sort",
+    "order",
+    type=click.Choice(ALERT_SORTS, case_sensitive=False),
+    default="urgency",
+    show_default=True,
+    help="urgency: unanswered DRP stages, then days overdue now; due: earliest first; "
+    "overdue: most days over first; age: oldest first; child; team.",
+)
 @click.option("--as-of", type=DATE, help="Age and stage deadlines as at this date (default today).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True)
@@ -767,7 +864,12 @@ def alerts(
     theme: str | None,
     stage: str | None,
     kind: str | None,
+    assigned_to: str | None,
+    unassigned: bool,
+    over_time: bool,
+    baseline: bool,
     older_than: int | None,
+    order: str,
     as_of: date | None,
     as_json: bool,
     as_csv: bool,
@@ -785,9 +887,14 @@ def alerts(
             child=child,
             rule=rule,
             theme=theme,
-            stage=stage,
-            kind=kind,
+            stage=stage.lower() if stage else None,
+            kind=kind.lower() if kind else None,
             older_than=older_than,
+            assigned_to=assigned_to,
+            unassigned=unassigned,
+            over_time=over_time,
+            baseline=baseline,
+            sort=order.lower(),
         ),
         today=day,
     )
@@ -800,25 +907,43 @@ def alerts(
     if as_csv:
         write_csv((r.data for r in rows), QUEUE_COLUMNS)
         return
-    table = grid(queue_title(status, fmt_day(day)))
-    for column in ("id", "child", "rule or theme", "stage", "due", "WD over", "age WD", "team"):
+    what = "baseline: due before the go-live line" if baseline else status
+    table = grid(queue_title(what, fmt_day(day)) + f", by {order.lower()}")
+    for column in (
+        "id",
+        "child",
+        "rule or theme",
+        "stage",
+        "due",
+        "WD over",
+        "age WD",
+        "raised WD ago",
+        "team",
+    ):
         table.add_column(column, no_wrap=column in ("id", "child", "due"))
     for r in rows:
-        stage = Text(r["stage"])
+        stage_text = Text(r["stage"])
         if r.stage_warning:
-            stage.append(f" {r.stage_warning}", style="bold red")
+            stage_text.append(f" {r.stage_warning}", style="bold red")
+        if r["formal_over_time"]:
+            stage_text.append(" over time", style="bold red")
+        since_breach = r["age_since_breach_working_days"]
         table.add_row(
             r.id,
             r.child,
             r.subject,
-            stage,
+            stage_text,
             r["due"] or "",
-            str(r["days_overdue"] or ""),
+            str(r["days_overdue_now"] or ""),
+            str(since_breach) if since_breach is not None else str(r["age_working_days"]),
             str(r["age_working_days"]),
             r["team"] or "",
         )
     console().print(table)
-    console().print(f"{len(rows)} alert{'s' if len(rows) != 1 else ''}")
+    console().print(
+        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}; age WD counts from the breach (the due date), "
+        "or from raising for an alert with no due date"
+    )
 
 
 @cli.group()
@@ -839,19 +964,39 @@ def note_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--note", help="Free text kept with the change.")(f)
 
 
+def at_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--at",
+        type=MOMENT,
+        help="When it happened (default now; Europe/London unless an offset is given). "
+        "The moment it is recorded is kept apart.",
+    )(f)
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print the alert afterwards as JSON.")(f)
+
+
+def done(app: App, ref: str, as_json: bool, text: str) -> None:
+    """What an alert action prints: one line, or the alert as JSON."""
+    if as_json:
+        echo_json(queue(app).show(ref, today=today()).to_json())
+    else:
+        click.echo(text)
+
+
 @alert.command("raise")
 @click.argument("child")
-@click.option("--theme", required=True, help="Practice-alert theme (see the IRO annual report themes).")
+@click.option("--theme", required=True, help="Practice-alert theme (see `casecheck themes`; case ignored).")
 @click.option(
-    "--stage",
-    type=click.Choice(["informal", "1", "2", "3", "4", "cafcass"]),
-    default="informal",
-    show_default=True,
+    "--stage", type=click.Choice(STAGES, case_sensitive=False), default="informal", show_default=True
 )
-@click.option("--team")
-@click.option("--worker")
+@click.option("--team", help="Default: the child's team at the time.")
+@click.option("--worker", help="Default: the child's social worker at the time.")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
 def alert_raise(
     app: App,
@@ -862,32 +1007,44 @@ def alert_raise(
     worker: str | None,
     by: str,
     note: str | None,
+    at: datetime | None,
+    as_json: bool,
 ) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
-    if child not in app.store.children():
+    if app.store.unknown_children([child]):
         from compliance.errors import ChildNotFound
 
         raise ChildNotFound(f"no child with id {child!r} in the store")
     ref = queue(app).raise_alert(
-        child, theme=theme, stage=stage, by=by, now=now(), note=note, team=team, worker=worker
+        child, theme=theme, stage=stage.lower(), by=by, now=at or now(), note=note, team=team, worker=worker
     )
-    click.echo(f"raised {ref}")
+    done(app, ref, as_json, f"raised {ref}")
 
 
 @alert.command("praise")
 @click.argument("child")
-@click.option("--theme", required=True, help="Good-practice theme.")
-@click.option("--team")
-@click.option("--worker")
+@click.option("--theme", required=True, help="Good-practice theme (see `casecheck themes`; case ignored).")
+@click.option("--team", help="Default: the child's team at the time.")
+@click.option("--worker", help="Default: the child's social worker at the time.")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
 def alert_praise(
-    app: App, child: str, theme: str, team: str | None, worker: str | None, by: str, note: str | None
+    app: App,
+    child: str,
+    theme: str,
+    team: str | None,
+    worker: str | None,
+    by: str,
+    note: str | None,
+    at: datetime | None,
+    as_json: bool,
 ) -> None:
     """Record a good-practice notification about CHILD."""
-    ref = queue(app).praise(child, theme=theme, by=by, now=now(), note=note, team=team, worker=worker)
-    click.echo(f"recorded {ref}")
+    ref = queue(app).praise(child, theme=theme, by=by, now=at or now(), note=note, team=team, worker=worker)
+    done(app, ref, as_json, f"recorded {ref}")
 
 
 @alert.command("show")
@@ -909,6 +1066,8 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     out.print(detail.about)
     if detail.obligation:
         out.print(detail.obligation)
+    if detail.age:
+        out.print(detail.age)
     out.print(detail.stage)
     if detail.formal:
         out.print(detail.formal)
@@ -916,7 +1075,11 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     out.print(Text("\nHistory", style="bold underline"))
     for h in detail.history:
         extra = h.details_text
-        out.print(f"  {h.at[:16]}  {h.what:<13} by {h.by}" + (f"  ({extra})" if extra else ""))
+        out.print(
+            f"  {h.at[:16]}  {h.what:<13} by {h.by}"
+            + (f"  ({extra})" if extra else "")
+            + (f"  [recorded {h.recorded_at[:16]}]" if h.recorded_late else "")
+        )
 
 
 @alert.command("assign")
@@ -924,51 +1087,77 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
 @click.argument("to")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_assign(app: App, alert_id: str, to: str, by: str, note: str | None) -> None:
+def alert_assign(
+    app: App, alert_id: str, to: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Assign ALERT_ID to a worker or manager."""
-    queue(app).assign(alert_id, to, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} assigned to {to}")
+    queue(app).assign(alert_id, to, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, terminal_text(f"{alert_id.upper()} assigned to {to}"))
 
 
 @alert.command("acknowledge")
 @click.argument("alert_id")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_acknowledge(app: App, alert_id: str, by: str, note: str | None) -> None:
+def alert_acknowledge(
+    app: App, alert_id: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Acknowledge ALERT_ID."""
-    queue(app).acknowledge(alert_id, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} acknowledged")
+    queue(app).acknowledge(alert_id, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} acknowledged")
 
 
 @alert.command("respond")
 @click.argument("alert_id")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_respond(app: App, alert_id: str, by: str, note: str | None) -> None:
+def alert_respond(
+    app: App, alert_id: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Record the response at the current DRP stage."""
-    queue(app).respond(alert_id, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} responded")
+    queue(app).respond(alert_id, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} responded")
 
 
 @alert.command("escalate")
 @click.argument("alert_id")
 @click.option(
     "--to-stage",
+    type=click.Choice(STAGES[1:], case_sensitive=False),
     help="1, 2, 3, 4 or cafcass (default: the next stage). Stages may be skipped, never gone back.",
 )
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_escalate(app: App, alert_id: str, to_stage: str | None, by: str, note: str | None) -> None:
-    """Escalate ALERT_ID through the dispute resolution process."""
+def alert_escalate(
+    app: App,
+    alert_id: str,
+    to_stage: str | None,
+    by: str,
+    note: str | None,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """Escalate ALERT_ID through the dispute resolution process (Cafcass ends the local process)."""
     q = queue(app)
-    stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=now(), note=note)
+    stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=at or now(), note=note)
     due = q.get(alert_id).stage_response_due
-    click.echo(
-        f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else "")
+    done(
+        app,
+        alert_id,
+        as_json,
+        f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else ""),
     )
 
 
@@ -977,22 +1166,51 @@ def alert_escalate(app: App, alert_id: str, to_stage: str | None, by: str, note:
 @click.option("--outcome", required=True)
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_resolve(app: App, alert_id: str, outcome: str, by: str, note: str | None) -> None:
+def alert_resolve(
+    app: App, alert_id: str, outcome: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
     """Resolve ALERT_ID with an outcome."""
-    queue(app).resolve(alert_id, outcome=outcome, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} resolved")
+    queue(app).resolve(alert_id, outcome=outcome, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} resolved")
 
 
 @alert.command("reopen")
 @click.argument("alert_id")
 @by_option
 @note_option
+@at_option
+@json_option
 @pass_app
-def alert_reopen(app: App, alert_id: str, by: str, note: str | None) -> None:
-    """Reopen a resolved ALERT_ID."""
-    queue(app).reopen(alert_id, by=by, now=now(), note=note)
-    click.echo(f"{alert_id.upper()} reopened")
+def alert_reopen(
+    app: App, alert_id: str, by: str, note: str | None, at: datetime | None, as_json: bool
+) -> None:
+    """Reopen a resolved ALERT_ID (or take a baseline breach into the queue)."""
+    queue(app).reopen(alert_id, by=by, now=at or now(), note=note)
+    done(app, alert_id, as_json, f"{alert_id.upper()} reopened")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+def themes(as_json: bool) -> None:
+    """The practice-alert and good-practice themes alerts are raised and counted under."""
+    from rules.themes import GOOD_PRACTICE_THEMES, PRACTICE_ALERT_THEMES
+
+    if as_json:
+        echo_json(
+            {"practice_alert": list(PRACTICE_ALERT_THEMES), "good_practice": list(GOOD_PRACTICE_THEMES)}
+        )
+        return
+    out = console()
+    for title, listed in (
+        ("Practice-alert themes (alert raise)", PRACTICE_ALERT_THEMES),
+        ("Good-practice themes (alert praise)", GOOD_PRACTICE_THEMES),
+    ):
+        out.print(Text(title, style="bold"))
+        for theme in listed:
+            out.print(f"  {theme}")
 
 
 # --- reports --------------------------------------------------------------------------
@@ -1021,16 +1239,19 @@ def report_scorecard(app: App, start: date | None, end: date | None, as_json: bo
 
     start, end = _period(start, end)
     measures = scorecard(app.engine, start=start, end=end)
+    weaker = weaker_notice(app.settings, end)
     if as_json:
         echo_json(
             {
                 "from": start.isoformat(),
                 "to": end.isoformat(),
                 "rounding": ROUNDING,
+                "weaker_than_law": weaker,
                 "measures": [m.to_json() for m in measures],
             }
         )
         return
+    print_weaker(weaker)
     table = grid(f"Scorecard, {fmt_day(start)} to {fmt_day(end)}")
     for column in ("measure", "", "value", "of", "cohort"):
         table.add_column(column)
@@ -1044,7 +1265,7 @@ def report_scorecard(app: App, start: date | None, end: date | None, as_json: bo
         cohort = m.cohort + (f"; {m.excluded} excluded: {m.excluded_because}" if m.excluded else "")
         table.add_row(m.code, m.title, value, of, cohort)
     console().print(table)
-    console().print(f"[dim]Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iha")
@@ -1057,16 +1278,19 @@ def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
     from compliance.reports import IHA_COHORT, ROUNDING, iha_table, truncated_percent
 
     rows = iha_table(app.engine, year=year, as_of=as_of or today())
+    weaker = weaker_notice(app.settings, as_of or today())
     if as_json:
         echo_json(
             {
                 "year": year,
                 "cohort": IHA_COHORT,
                 "rounding": ROUNDING,
+                "weaker_than_law": weaker,
                 "quarters": [r.to_json() for r in rows],
             }
         )
         return
+    print_weaker(weaker)
     table = grid(f"Initial health assessments, {year}/{(year + 1) % 100:02d}")
     for column in (
         "quarter",
@@ -1091,7 +1315,7 @@ def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
             str(r.left_before_due),
         )
     console().print(table)
-    console().print(f"[dim]Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.[/dim]")
+    console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iro")
@@ -1105,9 +1329,11 @@ def report_iro(app: App, start: date | None, end: date | None, as_json: bool) ->
 
     start, end = _period(start, end)
     figures = iro_report(app.engine, queue(app).all(), start=start, end=end)
+    weaker = weaker_notice(app.settings, end)
     if as_json:
-        echo_json(figures)
+        echo_json({**figures, "weaker_than_law": weaker})
         return
+    print_weaker(weaker)
     out = console()
     out.print(Text(f"IRO annual report figures, {fmt_day(start)} to {fmt_day(end)}", style="bold"))
     reviews: Any = figures["reviews_chaired"]
@@ -1135,7 +1361,233 @@ def report_iro(app: App, start: date | None, end: date | None, as_json: bool) ->
     for theme, counts in alerts_["by_theme_and_team"].items():
         table.add_row(theme, *(str(counts.get(team, "")) for team in teams))
     out.print(table)
-    out.print(f"[dim]Rounding: {figures['rounding']}.[/dim]")
+    out.print(Text(f"Rounding: {figures['rounding']}.", style="dim"))
+
+
+# --- the CIN census ---------------------------------------------------------------------
+
+
+@cli.group("cin-census")
+def cin_census() -> None:
+    """The DfE children in need census: import a year's return."""
+
+
+@cin_census.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--year", help="The census year the return must be, e.g. 2021-22 (default: as its header says)."
+)
+@click.option(
+    "--recorded-at",
+    type=MOMENT,
+    help="When its facts were recorded (default: when the return was produced, its header's DateTime).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def cin_census_import(
+    app: App, file: str, year: str | None, recorded_at: datetime | None, as_json: bool
+) -> None:
+    """Import a CIN census XML return: one transaction, append-only, year by year.
+
+    Importing the same census again adds nothing; next year's adds only what is new; a
+    changed fact is retracted and its new version recorded. Contradictions are reported
+    as findings (DfE CIN validator rule codes where one matches) and stored as recorded.
+    """
+    from compliance.sources.cin_census.importer import import_census
+
+    result = import_census(app.store, file, year=year, recorded_at=recorded_at, now=now())
+    if as_json:
+        echo_json(result.to_json())
+        return
+    click.echo(result.summary())
+    shown = [(f.child or "(header)", f.code, f.message) for f in result.census_findings] + [
+        (f.fact.child, f.code, f.message) for f in result.findings
+    ]
+    if shown:
+        click.echo(f"{len(shown)} data-quality finding{'s' if len(shown) != 1 else ''} (stored as recorded):")
+        for child, code, message in shown[:20]:
+            click.echo(f"  {child}  {code}  {message}")
+        if len(shown) > 20:
+            click.echo(f"  ... and {len(shown) - 20} more (--json lists them all)")
+
+
+# --- web workspace and accounts ---------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    help="Trust X-Forwarded-Proto/For/Host from a reverse proxy on this machine (TLS ends there).",
+)
+@click.option("--as-of", type=DATE, help="Judge every page at this date (the demo's date) instead of today.")
+@click.option("--session-minutes", type=click.IntRange(1, 24 * 60), default=30, show_default=True)
+@pass_app
+def serve(
+    app: App,
+    host: str,
+    port: int,
+    threads: int,
+    behind_proxy: bool,
+    as_of: date | None,
+    session_minutes: int,
+) -> None:
+    """Serve the web workspace on the same store and settings (waitress).
+
+    Cookies and calendar-feed URLs are signed with CASECHECK_SECRET_KEY; without it a new
+    key is made at each start (everyone signs in again, feed URLs change).
+    """
+    import os
+
+    import waitress
+
+    from compliance.web import WebSettings, create_app
+
+    web = create_app(
+        WebSettings(
+            store=app.store,
+            settings=app.settings,
+            secret_key=os.environ.get("CASECHECK_SECRET_KEY") or None,
+            session_idle_minutes=session_minutes,
+            as_of=as_of,
+        )
+    )
+    if not os.environ.get("CASECHECK_SECRET_KEY"):
+        click.echo("casecheck: CASECHECK_SECRET_KEY is not set; sessions end when the server stops", err=True)
+    click.echo(f"casecheck workspace on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
+    options: dict[str, Any] = {"host": host, "port": port, "threads": threads, "ident": "casecheck"}
+    if behind_proxy:
+        options.update(
+            trusted_proxy="127.0.0.1",
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"},
+        )
+    waitress.serve(web, **options)
+
+
+@cli.group()
+def user() -> None:
+    """Accounts for the web workspace: add, list, disable, set-password."""
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["iro", "team_manager", "service_manager", "auditor", "admin"]),
+    help="Repeatable: an admin may also hold a case role.",
+)
+@click.option("--team", "teams", multiple=True, help="A team a team manager manages (repeatable).")
+@click.option("--iro", help="The IRO id this person is known by in the case records (e.g. IRO03).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+@pass_app
+def user_add(
+    app: App, name: str, roles: tuple[str, ...], teams: tuple[str, ...], iro: str | None, password_stdin: bool
+) -> None:
+    """Add an account NAME. The password is prompted for (or read with --password-stdin)."""
+    from compliance.accounts import Accounts
+
+    account = Accounts(app.store).add(
+        name,
+        roles=roles,
+        teams=teams,
+        iro=iro,
+        password=read_password(password_stdin),
+        now=now(),
+        by=getpass.getuser(),
+    )
+    click.echo(f"added {account.name} ({', '.join(account.roles)})")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def user_list(app: App, as_json: bool) -> None:
+    """Every account, with its roles, teams and IRO id."""
+    from compliance.accounts import Accounts
+
+    accounts = Accounts(app.store).all()
+    if as_json:
+        echo_json([a.to_json() for a in accounts])
+        return
+    table = grid("Accounts")
+    for column in ("name", "roles", "teams", "IRO", "state", "added"):
+        table.add_column(column)
+    for a in accounts:
+        table.add_row(
+            a.name,
+            ", ".join(a.roles),
+            ", ".join(a.teams),
+            a.iro or "",
+            "disabled" if a.disabled else "active",
+            fmt_day(a.added_at),
+        )
+    console().print(table)
+
+
+@user.command("disable")
+@click.argument("name")
+@pass_app
+def user_disable(app: App, name: str) -> None:
+    """Disable NAME: their sessions end and they can no longer sign in (history keeps the name)."""
+    from compliance.accounts import Accounts
+
+    Accounts(app.store).disable(name, now=now(), by=getpass.getuser())
+    click.echo(f"disabled {name}")
+
+
+@user.command("set-password")
+@click.argument("name")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+@pass_app
+def user_set_password(app: App, name: str, password_stdin: bool) -> None:
+    """Give NAME a new password (their sessions and calendar-feed URLs end)."""
+    from compliance.accounts import Accounts
+
+    Accounts(app.store).set_password(name, read_password(password_stdin), now=now(), by=getpass.getuser())
+    click.echo(f"new password set for {name}")
+
+
+@cli.command("access-log")
+@click.option("--child", help="Only entries about this child.")
+@click.option("--user", "user_name", help="Only entries by this account.")
+@click.option("--from", "start", type=DATE, help="From this day (England), inclusive.")
+@click.option("--to", "end", type=DATE, help="To this day (England), inclusive.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def access_log(
+    app: App, child: str | None, user_name: str | None, start: date | None, end: date | None, as_json: bool
+) -> None:
+    """Who viewed which child's record, exported what, acted on which alert, and when."""
+    from compliance.access_log import read_access_log
+
+    entries = read_access_log(app.store, child=child, user=user_name, start=start, end=end)
+    if as_json:
+        echo_json([e.to_json() for e in entries])
+        return
+    table = grid("Access log")
+    for column in ("when", "who", "what", "child", "about"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(fmt_day(e.at), e.user, e.action.replace("_", " "), e.child or "", e.target or "")
+    console().print(table)
+    console().print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}")
 
 
 # --- SSDA903 returns ------------------------------------------------------------------
@@ -1222,17 +1674,17 @@ def ssda903_export(app: App, year: str, out: str, as_json: bool) -> None:
     "--out",
     type=click.Path(writable=True),
     required=True,
-    help="JSON Lines file to write (a directory with --format ssda903).",
+    help="File to write (JSON Lines, or the census's XML); a directory with --format ssda903.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "ssda903"]),
+    type=click.Choice(["jsonl", "cin-census", "ssda903"]),
     default="jsonl",
     show_default=True,
-    help="Case events (JSON Lines), or one collection year's SSDA903 return.",
+    help="Case events, the council's CIN census return for --year, or its SSDA903 return for --year.",
 )
-@click.option("--year", help="With --format ssda903: the collection year, e.g. 2024-25.")
+@click.option("--year", help="With --format cin-census or ssda903: the collection year, e.g. 2024-25.")
 def generate(
     children: int, seed: int, until: date | None, years: int, out: str, fmt: str, year: str | None
 ) -> None:
@@ -1240,6 +1692,14 @@ def generate(
     from compliance.synthetic import generate as make
     from compliance.synthetic import write_jsonl
 
+    if fmt == "cin-census":
+        from compliance.sources.cin_census.export import generate_census
+
+        written = generate_census(out, children, seed=seed, year=year, until=until, years=years)
+        click.echo(
+            f"wrote the {year} CIN census of {written.children} children ({written.episodes} episodes) to {out}"
+        )
+        return
     if fmt == "ssda903":
         from compliance.sources.ssda903.exporter import export_generated
 
@@ -1322,7 +1782,10 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(statuses)
     out.print(timely)
     out.print(
-        "[dim]% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded[/dim]"
+        Text(
+            "% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded",
+            style="dim",
+        )
     )
     themes = grid(f"Open alerts by theme ({report.open_alerts})")
     themes.add_column("theme")
@@ -1355,7 +1818,47 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     if report.urgent:
         out.print(f"  casecheck --db {db} alert show {report.urgent[0].alert.ref}")
     out.print("  casecheck rules LAC-REV-1")
-    out.print(f"[dim]finished in {time.perf_counter() - started:.1f} s[/dim]")
+    import secrets
+
+    from compliance.demo import add_demo_accounts
+
+    password = secrets.token_urlsafe(12)
+    accounts = add_demo_accounts(Path(directory), report, password=password, now=now())
+    out.print(Text("\nOpen the web workspace:", style="bold"))
+    out.print(f"  casecheck --db {db} serve --as-of {report.as_of}")
+    out.print("  then open http://127.0.0.1:8000/ and sign in as one of these demo accounts:")
+    for a in accounts:
+        scope = f" ({', '.join(a.teams)})" if a.teams else (f" ({a.iro})" if a.iro else "")
+        out.print(Text(f"    {a.name:<14} {a.role}{scope}"))
+    out.print(Text(f"  password for all of them: {password}"))
+    out.print(Text(f"finished in {time.perf_counter() - started:.1f} s", style="dim"))
+
+
+def accept_store_options_everywhere(group: click.Group) -> None:
+    """`--db` and `--config` work after the subcommand as well as before it."""
+
+    def keep(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        app = ctx.find_object(App)
+        if value is not None and app is not None and param.name is not None:
+            setattr(app, param.name, value)
+        return value
+
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            accept_store_options_everywhere(command)
+            continue
+        taken = {opt for p in command.params for opt in getattr(p, "opts", ())}
+        for name, text in (
+            ("--db", "Store (as before the command)."),
+            ("--config", "Council settings file."),
+        ):
+            if name not in taken:
+                command.params.append(
+                    click.Option([name], expose_value=False, is_eager=True, callback=keep, help=text)
+                )
+
+
+accept_store_options_everywhere(cli)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,20 @@ settings; the whole formal process is measured against 20 working days (IRO Hand
 
 Guard checks run before any event is created, so a refused change stores nothing.
 Good-practice notifications are alerts of kind `praise`, counted the same way.
+
+Each change has two times: `at`, when it happened (a manager may record on Monday the
+escalation made on Friday), and the moment it was recorded, which the store keeps.
+
+A breach that fell due before the council's go-live line (`[alerts] from`, or the first
+`nightly --baseline`) is recorded as a `baseline` alert: kept and listed by
+`alerts --baseline`, not put in the working queue. A Cafcass referral ends the local
+process: no stage response is due after it and the formal clock stops.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4, uuid5
@@ -22,17 +30,28 @@ from uuid import UUID, uuid4, uuid5
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from compliance.errors import CasecheckError
+from compliance.choices import (
+    ALERT_KINDS,
+    ALERT_SORTS,
+    STAGES,
+    check_rule_patterns,
+    match_known,
+    rule_matches,
+)
+from compliance.errors import CasecheckError, ChildNotFound
 from compliance.settings import Settings
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
-from events.timeline import LONDON
+from events.timeline import LONDON, Fact, Timeline, build_timeline
 from rules.calendar import WorkingDayCalendar
+from rules.registry import REGISTRY
+from rules.themes import GOOD_PRACTICE_THEMES, PRACTICE_ALERT_THEMES
 from rules.timescales import Timescale
 
-STAGES = ("informal", "1", "2", "3", "4", "cafcass")
 FORMAL = ("1", "2", "3", "4")
-KINDS = ("breach", "due_soon", "stage_overdue", "manual", "imported", "praise")
+KINDS = ALERT_KINDS
 AUTO_KINDS = ("breach", "due_soon")
+#: The outcome of an alert the batch closed because its obligation can no longer be met.
+MISSED = "missed"
 #: Kinds raised into the DRP by a person (by hand, or imported from the case system): their
 #: stage has a response date from the moment they are raised. A breach found by the nightly
 #: batch enters the DRP only when an IRO escalates it; a stage-overdue flag carries the
@@ -46,6 +65,21 @@ class AlertNotFound(CasecheckError):
 
 class IllegalTransition(CasecheckError):
     pass
+
+
+def responsible(timeline: Timeline, on: date) -> tuple[str | None, str | None, str | None]:
+    """(team, social worker, IRO) of a child as at a day, from the child's facts."""
+    team = worker = iro = None
+    for fact in timeline.facts:
+        if fact.on > on:
+            break
+        if fact.get("team"):
+            team = fact["team"]
+        if fact.type == "worker_allocated" and fact.get("role", "social_worker") == "social_worker":
+            worker = fact["worker"]
+        elif fact.type == "iro_allocated":
+            iro = fact["iro"]
+    return team, worker, iro
 
 
 def alert_ref(seed: str) -> str:
@@ -82,6 +116,7 @@ class Alert(Aggregate):
             alert.history.append(
                 {
                     "at": self.at.isoformat(),
+                    "recorded_at": self.timestamp.isoformat(),
                     "by": self.by,
                     "what": type(self).__name__.lower(),
                     **self.details(),
@@ -161,11 +196,13 @@ class Alert(Aggregate):
 
         def change(self, alert: Alert) -> None:
             alert.stage = self.stage
-            alert.stage_response_due = self.stage_response_due
+            alert.stage_response_due = None if self.stage == "cafcass" else self.stage_response_due
             alert.raised_to = self.raised_to
             alert.responded_stage = None
             if self.stage in FORMAL and alert.formal_started is None:
                 alert.formal_started = self.at.astimezone(LONDON).date()
+            if self.stage == "cafcass":
+                alert.local_ended = self.at.astimezone(LONDON).date()
 
     class Breached(Event):
         """A due-soon alert whose obligation has now fallen overdue."""
@@ -195,6 +232,8 @@ class Alert(Aggregate):
         TOPIC = "casecheck:Alert.Reopened"
 
         def change(self, alert: Alert) -> None:
+            if alert.status == "baseline":  # taken into the working queue as a breach
+                alert.kind = "breach"
             alert.status = "open"
             alert.outcome = None
             alert.resolved_on = None
@@ -230,7 +269,7 @@ class Alert(Aggregate):
         self.team, self.worker, self.iro, self.raised_to = team, worker, iro, raised_to
         self.source_event, self.parent = source_event, parent
         self.raised_by, self.raised_at = by, at
-        self.status = "resolved" if kind == "praise" else "open"
+        self.status = "resolved" if kind == "praise" else "baseline" if kind == "baseline" else "open"
         self.outcome: str | None = "good practice noted" if kind == "praise" else None
         self.resolved_on: date | None = at.astimezone(LONDON).date() if kind == "praise" else None
         self.resolved_automatically = False  # closed by the nightly batch, not by a person
@@ -238,6 +277,8 @@ class Alert(Aggregate):
         self.acknowledged = False
         self.responded_stage: str | None = None
         self.formal_started: date | None = at.astimezone(LONDON).date() if stage in FORMAL else None
+        # referred to Cafcass: the local process ended
+        self.local_ended: date | None = at.astimezone(LONDON).date() if stage == "cafcass" else None
         self.history: list[dict[str, Any]] = [
             {
                 "at": at.isoformat(),
@@ -277,10 +318,31 @@ class AlertView:
     history: list[dict[str, Any]] = field(default_factory=list)
     formal_over_time: bool = False  # the formal process has run past its total (IRO Handbook 6.2)
     days_overdue_now: int = 0  # working days past `due` at `today` (or when resolved)
+    # working days since the breach (the due date), beside the age since raised; None
+    # for an alert with no due date (raised by hand)
+    age_since_breach: int | None = None
 
     @property
     def urgency(self) -> tuple[int, int, int]:
         return (0 if self.stage_overdue else 1, -self.days_overdue_now, -self.age_working_days)
+
+    def sort_key(self, order: str) -> tuple[Any, ...]:
+        """The queue's order: `urgency` (unanswered DRP stages, then days overdue now, then
+        age), `due` (earliest first), `overdue` (most working days over first), `age`
+        (oldest first), `child` or `team` (then by urgency within each)."""
+        a = self.alert
+        then = (*self.urgency, a.child, a.ref)
+        if order == "due":
+            return (a.due is None, a.due or date.max, *then)
+        if order == "overdue":
+            return (-self.days_overdue_now, *then)
+        if order == "age":
+            return (-self.age_working_days, *then)
+        if order == "child":
+            return (a.child, *then)
+        if order == "team":
+            return (a.team is None, (a.team or "").casefold(), *then)
+        return then
 
     def to_json(self) -> dict[str, Any]:
         a = self.alert
@@ -296,6 +358,7 @@ class AlertView:
             "due": a.due.isoformat() if a.due else None,
             "days_overdue": a.days_overdue,
             "days_overdue_now": self.days_overdue_now,
+            "age_since_breach_working_days": self.age_since_breach,
             "team": a.team,
             "worker": a.worker,
             "iro": a.iro,
@@ -317,7 +380,10 @@ class AlertView:
 
 @dataclass(frozen=True)
 class Filters:
-    status: str = "open"  # open | resolved | all
+    """What the queue shows. Text filters ignore case; a value that matches nothing known
+    in the store is refused (`UnknownValue`) naming the closest, never "0 alerts"."""
+
+    status: str = "open"  # open | resolved | all (baseline alerts: with `baseline`)
     team: str | None = None
     worker: str | None = None
     iro: str | None = None
@@ -327,6 +393,11 @@ class Filters:
     stage: str | None = None
     kind: str | None = None
     older_than: int | None = None  # working days
+    assigned_to: str | None = None
+    unassigned: bool = False
+    over_time: bool = False  # formal DRP past its total (20 WD)
+    baseline: bool = False  # the breaches recorded before the go-live line, not the queue
+    sort: str = "urgency"  # see AlertView.sort_key
 
 
 class AlertQueue:
@@ -369,8 +440,10 @@ class AlertQueue:
     def view(self, alert: Alert, today: date) -> AlertView:
         raised = alert.raised_at.astimezone(LONDON).date()
         end = alert.resolved_on or today
+        local_ended = getattr(alert, "local_ended", None) or (end if alert.stage == "cafcass" else None)
         stage_overdue = (
             alert.status == "open"
+            and alert.stage != "cafcass"  # Cafcass ends the local process: no response is due
             and alert.stage_response_due is not None
             and alert.responded_stage != alert.stage
             and today > alert.stage_response_due
@@ -378,26 +451,38 @@ class AlertQueue:
         formal = None
         over_time = False
         if alert.formal_started is not None:
-            formal = self.calendar.working_days_between(alert.formal_started, end)
-            over_time = end > self.deadline_day(self.settings.drp_total, alert.formal_started)
+            formal_end = min(end, local_ended) if local_ended is not None else end
+            formal = self.calendar.working_days_between(alert.formal_started, formal_end)
+            over_time = formal_end > self.deadline_day(self.settings.drp_total, alert.formal_started)
         overdue_now = alert.days_overdue
-        if alert.due is not None and alert.kind in ("breach", "stage_overdue"):
-            overdue_now = max(overdue_now, self.calendar.working_days_between(alert.due, end))
+        since_breach = None
+        if alert.due is not None and alert.kind in ("breach", "stage_overdue", "baseline"):
+            since_breach = self.calendar.working_days_between(alert.due, end) if alert.due < end else 0
+            overdue_now = max(overdue_now, since_breach)
+        history = [dict(h) for h in alert.history]
+        if history and "recorded_at" not in history[0]:
+            history[0]["recorded_at"] = alert.created_on.isoformat()
         return AlertView(
             alert,
             today,
             self.calendar.working_days_between(raised, end),
             stage_overdue,
             formal,
-            list(alert.history),
+            history,
             formal_over_time=over_time,
             days_overdue_now=overdue_now,
+            age_since_breach=since_breach,
         )
 
     def list(self, filters: Filters, *, today: date) -> list[AlertView]:
+        everything = list(self.all())
+        filters = self.known_filters(filters, everything)
         out = []
-        for alert in self.all():
-            if filters.status != "all" and alert.status != filters.status:
+        for alert in everything:
+            if filters.baseline != (alert.kind == "baseline"):
+                continue
+            wanted_status = "baseline" if filters.baseline and filters.status == "open" else filters.status
+            if wanted_status != "all" and alert.status != wanted_status:
                 continue
             if filters.kind is None and alert.kind == "praise" and filters.status == "open":
                 continue
@@ -409,16 +494,46 @@ class AlertQueue:
                 (filters.theme, alert.theme),
                 (filters.stage, alert.stage),
                 (filters.kind, alert.kind),
+                (filters.assigned_to, alert.assigned_to),
             )
             if any(wanted is not None and wanted != value for wanted, value in checks):
                 continue
-            if filters.rule is not None and not (alert.rule or "").startswith(filters.rule):
+            if filters.unassigned and alert.assigned_to is not None:
+                continue
+            if filters.rule is not None and not rule_matches(alert.rule or "", filters.rule):
                 continue
             view = self.view(alert, today)
             if filters.older_than is not None and view.age_working_days <= filters.older_than:
                 continue
+            if filters.over_time and not view.formal_over_time:
+                continue
             out.append(view)
-        return sorted(out, key=lambda v: (v.urgency, v.alert.child, v.alert.ref))
+        if filters.sort not in ALERT_SORTS:
+            raise CasecheckError(f"unknown order {filters.sort!r}: expected one of {', '.join(ALERT_SORTS)}")
+        return sorted(out, key=lambda v: v.sort_key(filters.sort))
+
+    def known_filters(self, filters: Filters, alerts: Iterable[Alert]) -> Filters:
+        """The filters with each text value spelt as in the store (case ignored); a value
+        that matches nothing known is refused with the closest known values."""
+        alerts = list(alerts)
+
+        def known(attribute: str) -> set[str]:
+            return {v for a in alerts if (v := getattr(a, attribute)) is not None}
+
+        if filters.rule is not None:
+            check_rule_patterns([filters.rule], list(REGISTRY) + sorted(known("rule")))
+        themes = {*PRACTICE_ALERT_THEMES, *GOOD_PRACTICE_THEMES, *known("theme")}
+        return replace(
+            filters,
+            team=match_known("team", filters.team, known("team"), " among the alerts"),
+            worker=match_known("worker", filters.worker, known("worker"), " among the alerts"),
+            iro=match_known("IRO", filters.iro, known("iro"), " among the alerts"),
+            child=match_known("child", filters.child, self.store.children(), " in the store"),
+            theme=match_known("theme", filters.theme, themes, " (see `casecheck themes`)"),
+            assigned_to=match_known(
+                "assignee", filters.assigned_to, known("assigned_to"), " among the alerts"
+            ),
+        )
 
     def show(self, ref: str, *, today: date) -> AlertView:
         return self.view(self.get(ref), today)
@@ -426,9 +541,10 @@ class AlertQueue:
     # --- changing --------------------------------------------------------------------
 
     def response_due(self, stage: str, at: datetime) -> date | None:
-        """The day a response is due at `stage` entered at `at` (DRP settings), or None."""
+        """The day a response is due at `stage` entered at `at` (DRP settings), or None
+        (Cafcass: the referral ends the local process, so no local response is due)."""
         setting = self.settings.drp_stages.get(stage)
-        if setting is None:
+        if setting is None or stage == "cafcass":
             return None
         return self.deadline_day(setting.respond_within, at.astimezone(LONDON).date())
 
@@ -507,7 +623,12 @@ class AlertQueue:
         iro: str | None = None,
         rule: str | None = None,
     ) -> str:
-        """An IRO raises a practice alert by hand. Returns its id."""
+        """An IRO raises a practice alert by hand. Returns its id.
+
+        The theme must be one of the catalogue's (case ignored); the team, worker and IRO
+        are the child's at `now` unless given, so the queue's filters find the alert."""
+        theme = self.theme(theme, PRACTICE_ALERT_THEMES, "practice-alert theme")
+        at_team, at_worker, at_iro = responsible(self.timeline(child), now.astimezone(LONDON).date())
         ref = alert_ref(f"manual:{uuid4()}")
         alert = self.new_alert(
             ref=ref,
@@ -518,9 +639,9 @@ class AlertQueue:
             now=now,
             stage=stage,
             note=note,
-            team=team,
-            worker=worker,
-            iro=iro,
+            team=team or at_team,
+            worker=worker or at_worker,
+            iro=iro or at_iro,
             rule=rule,
         )
         self.store.save(alert)
@@ -537,7 +658,10 @@ class AlertQueue:
         team: str | None = None,
         worker: str | None = None,
     ) -> str:
-        """A good-practice notification. Returns its id."""
+        """A good-practice notification (a catalogue theme; the child's team, worker and IRO
+        at `now` unless given). Returns its id."""
+        theme = self.theme(theme, GOOD_PRACTICE_THEMES, "good-practice theme")
+        at_team, at_worker, at_iro = responsible(self.timeline(child), now.astimezone(LONDON).date())
         ref = alert_ref(f"praise:{uuid4()}")
         self.store.save(
             self.new_alert(
@@ -548,14 +672,44 @@ class AlertQueue:
                 by=by,
                 now=now,
                 note=note,
-                team=team,
-                worker=worker,
+                team=team or at_team,
+                worker=worker or at_worker,
+                iro=at_iro,
             )
         )
         return ref
 
-    def _open(self, ref: str, action: str) -> Alert:
+    def timeline(self, child: str) -> Timeline:
+        """The child's facts as recorded (for who is responsible for the child)."""
+        stored = self.store.read_child(child)
+        if not stored:
+            raise ChildNotFound(f"no child with id {child!r} in the store")
+        facts = [Fact(s.fact, seq=s.position, stored_at=s.stored_at) for s in stored]
+        return build_timeline(child, facts, as_of=max(f.on for f in facts))
+
+    @staticmethod
+    def theme(value: str, themes: Iterable[str], what: str) -> str:
+        """A theme as the catalogue spells it (case ignored, or a unique beginning)."""
+        themes = list(themes)
+        starting = [t for t in themes if t.casefold().startswith(value.strip().casefold())]
+        if value.strip() and len(starting) == 1:
+            return starting[0]
+        found = match_known(what, value, themes, " (see `casecheck themes`)")
+        assert found is not None
+        return found
+
+    def _open(self, ref: str, action: str, now: datetime | None = None) -> Alert:
         alert = self.get(ref)
+        if alert.status == "baseline":
+            raise IllegalTransition(
+                f"alert {alert.ref} is a baseline breach (due before the go-live line): "
+                f"cannot {action} it (reopen it to take it into the queue)"
+            )
+        if now is not None and now < alert.raised_at:
+            raise IllegalTransition(
+                f"alert {alert.ref} was raised at {alert.raised_at.astimezone(LONDON):%Y-%m-%d %H:%M}: "
+                f"cannot {action} it at an earlier time"
+            )
         if alert.status != "open":
             raise IllegalTransition(
                 f"alert {alert.ref} is {alert.status}: cannot {action} it (reopen it first)"
@@ -563,17 +717,17 @@ class AlertQueue:
         return alert
 
     def assign(self, ref: str, to: str, *, by: str, now: datetime, note: str | None = None) -> None:
-        alert = self._open(ref, "assign")
+        alert = self._open(ref, "assign", now)
         alert.trigger_event(Alert.Assigned, to=to, by=by, at=now, note=note)
         self.store.save(alert)
 
     def acknowledge(self, ref: str, *, by: str, now: datetime, note: str | None = None) -> None:
-        alert = self._open(ref, "acknowledge")
+        alert = self._open(ref, "acknowledge", now)
         alert.trigger_event(Alert.Acknowledged, by=by, at=now, note=note)
         self.store.save(alert)
 
     def respond(self, ref: str, *, by: str, now: datetime, note: str | None = None) -> None:
-        alert = self._open(ref, "respond to")
+        alert = self._open(ref, "respond to", now)
         if alert.responded_stage == alert.stage:
             raise IllegalTransition(f"alert {alert.ref} already has a response at stage {alert.stage}")
         alert.trigger_event(Alert.Responded, by=by, at=now, note=note)
@@ -583,7 +737,7 @@ class AlertQueue:
         self, ref: str, *, to_stage: str | None, by: str, now: datetime, note: str | None = None
     ) -> str:
         """Escalate to the next stage, or to `to_stage` (skipping is allowed; never backwards)."""
-        alert = self._open(ref, "escalate")
+        alert = self._open(ref, "escalate", now)
         current = alert.stage
         if current == "cafcass":
             raise IllegalTransition(f"alert {alert.ref} was referred to Cafcass: the local process has ended")
@@ -612,7 +766,7 @@ class AlertQueue:
         return to_stage
 
     def resolve(self, ref: str, *, outcome: str, by: str, now: datetime, note: str | None = None) -> None:
-        alert = self._open(ref, "resolve")
+        alert = self._open(ref, "resolve", now)
         alert.trigger_event(Alert.Resolved, outcome=outcome, automatic=False, by=by, at=now, note=note)
         self.store.save(alert)
 

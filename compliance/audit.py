@@ -27,19 +27,31 @@ class StatusChange:
 @dataclass(frozen=True)
 class Audit:
     then: Evaluation  # as of `as_of`, as known at `known_at`
-    now: Evaluation  # as of `as_of`, as known today
+    now: Evaluation  # as of `as_of`, as known today (or at the later moment compared)
     recorded_late: tuple[Fact, ...]  # happened by as_of, recorded after known_at
     retracted_since: tuple[Fact, ...]  # counted then, retracted since
     changes: tuple[StatusChange, ...]
 
 
-def audit_child(engine: Engine, child: str, *, as_of: date, known_at: datetime) -> Audit:
+def audit_child(
+    engine: Engine, child: str, *, as_of: date, known_at: datetime, later: datetime | None = None
+) -> Audit:
+    """`then` as known at `known_at`; `now` as known at `later` (default: everything known
+    today), so two known-at moments can be compared: what was recorded or retracted between
+    them, and which obligations read differently."""
     facts = facts_of(engine.store.read_child(child))
     then = engine.evaluate_facts(child, facts, as_of=as_of, known_at=known_at)
-    now = engine.evaluate_facts(child, facts, as_of=as_of)
+    now = engine.evaluate_facts(child, facts, as_of=as_of, known_at=later)
     recorded_late = tuple(
         sorted(
-            (f for f in facts if f.on <= as_of and f.recorded_at is not None and f.recorded_at > known_at),
+            (
+                f
+                for f in facts
+                if f.on <= as_of
+                and f.recorded_at is not None
+                and f.recorded_at > known_at
+                and (later is None or f.recorded_at <= later)
+            ),
             key=Fact.sort_key,
         )
     )

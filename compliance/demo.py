@@ -92,3 +92,36 @@ def run_demo(
     report.by_team = counts_by(views, "team")
     report.urgent = views[:10]
     return report
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    name: str
+    role: str
+    teams: tuple[str, ...]
+    iro: str | None
+
+
+def add_demo_accounts(
+    directory: Path, report: DemoReport, *, password: str, now: datetime
+) -> list[DemoAccount]:
+    """Accounts for trying the web workspace on the demo store, one per case role: a
+    service manager, a manager of the team with most open alerts, the IRO of the child
+    shown first, and an auditor. They share one password, made fresh for each demo."""
+    from compliance.accounts import Accounts
+
+    store = open_store(str(directory / "casecheck.db"))
+    team = next((t for t, _n in report.by_team if t != "(none)"), "North")
+    iro = next((v.alert.iro for v in report.urgent if v.alert.iro), None) or "IRO01"
+    wanted = [
+        DemoAccount("demo-manager", "service_manager", (), None),
+        DemoAccount("demo-team", "team_manager", (team,), None),
+        DemoAccount("demo-iro", "iro", (), iro),
+        DemoAccount("demo-auditor", "auditor", (), None),
+    ]
+    accounts = Accounts(store)
+    for a in wanted:
+        accounts.add(
+            a.name, roles=[a.role], teams=a.teams, iro=a.iro, password=password, now=now, by="casecheck demo"
+        )
+    return wanted

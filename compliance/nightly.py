@@ -13,7 +13,15 @@ again and finds the alerts already raised by the dead run: no duplicate, none lo
 
 An alert the batch closed whose obligation falls overdue again (the fact that met it was
 retracted) is reopened, as is a due-soon warning someone closed once it becomes a breach;
-a breach a person resolved stays resolved. Breaches enter the DRP when an IRO escalates
+a breach a person resolved stays resolved. An open alert whose obligation can no longer
+be met (`missed`: the term ended, the placement or period of care ended) is closed with
+the outcome "missed" and the reason, and stays in the alert's history and the reports;
+one whose obligation turns out to have no source of data (`no_data`) is closed too.
+
+The go-live line (`[alerts] from` in the settings, or the day of the first
+`nightly --baseline`): a breach that fell due before it is recorded as a `baseline`
+alert, listed by `alerts --baseline` and not put in the working queue; breaches due on
+or after it are raised as usual. Breaches enter the DRP when an IRO escalates
 them; a DRP stage left unanswered past its response date is raised once as its own
 `stage_overdue` alert and closed by a later run once that stage is answered, escalated
 past or the alert resolved.
@@ -32,6 +40,7 @@ from eventsourcing.domain import Aggregate
 
 from compliance.alerts import (
     AUTO_KINDS,
+    MISSED,
     Alert,
     AlertNotFound,
     AlertQueue,
@@ -39,10 +48,11 @@ from compliance.alerts import (
     ref_for_imported,
     ref_for_obligation,
     ref_for_stage_overdue,
+    responsible,
 )
 from compliance.engine import Engine, Evaluation
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
-from events.timeline import LONDON, Timeline
+from events.timeline import LONDON
 from rules.obligation import Obligation, Status
 from rules.registry import REGISTRY
 from rules.themes import DECISIONS_NOT_IMPLEMENTED
@@ -90,11 +100,21 @@ class Ledger(Aggregate):
         def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
             ledger.started.append(self.run)
 
+    class GoLiveSet(Event):
+        """`nightly --baseline`: breaches due before `line` are a baseline, not the queue."""
+
+        TOPIC = "casecheck:NightlyLedger.GoLiveSet"
+        line: date
+
+        def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
+            ledger.go_live = self.line
+
     def __init__(self) -> None:
         self.position = 0
         self.wakeups: dict[str, date] = {}
         self.runs: list[str] = []
         self.started: list[str] = []
+        self.go_live: date | None = None
 
 
 class NightlyRun(Aggregate):
@@ -121,12 +141,19 @@ class NightlyRun(Aggregate):
         stage_overdue_raised: int
         duration_s: float
         alerts_reopened: int
+        alerts_missed: int
+        baseline_recorded: int
 
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["alerts_reopened"] = 0
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["alerts_missed"] = 0
+            state["baseline_recorded"] = 0
 
         def apply(self, run: NightlyRun) -> None:  # type: ignore[override]
             run.finished = self.finished
@@ -134,6 +161,8 @@ class NightlyRun(Aggregate):
             run.alerts_raised = self.alerts_raised
             run.alerts_closed = self.alerts_closed
             run.alerts_reopened = self.alerts_reopened
+            run.alerts_missed = self.alerts_missed
+            run.baseline_recorded = self.baseline_recorded
             run.stage_overdue_raised = self.stage_overdue_raised
             run.duration_s = self.duration_s
 
@@ -144,6 +173,8 @@ class NightlyRun(Aggregate):
         self.alerts_raised = 0
         self.alerts_closed = 0
         self.alerts_reopened = 0
+        self.alerts_missed = 0
+        self.baseline_recorded = 0
         self.stage_overdue_raised = 0
         self.duration_s = 0.0
 
@@ -159,6 +190,8 @@ class NightlyRun(Aggregate):
             "alerts_raised": self.alerts_raised,
             "alerts_closed": self.alerts_closed,
             "alerts_reopened": self.alerts_reopened,
+            "alerts_missed": getattr(self, "alerts_missed", 0),
+            "baseline_recorded": getattr(self, "baseline_recorded", 0),
             "stage_overdue_raised": self.stage_overdue_raised,
             "duration_s": round(self.duration_s, 3),
             "completed": self.finished is not None,
@@ -176,15 +209,21 @@ class RunSummary:
     duration_s: float = 0.0
     full: bool = False
     alerts_reopened: int = 0
+    alerts_missed: int = 0  # of those closed: the obligation can no longer be met
+    baseline_recorded: int = 0  # breaches due before the go-live line, kept out of the queue
+    go_live: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "run": self.run,
             "as_of": self.as_of.isoformat(),
             "full": self.full,
+            "go_live": self.go_live.isoformat() if self.go_live else None,
             "children_evaluated": self.children_evaluated,
             "alerts_raised": self.alerts_raised,
             "alerts_closed": self.alerts_closed,
+            "alerts_missed": self.alerts_missed,
+            "baseline_recorded": self.baseline_recorded,
             "alerts_reopened": self.alerts_reopened,
             "stage_overdue_raised": self.stage_overdue_raised,
             "duration_s": round(self.duration_s, 3),
@@ -195,7 +234,15 @@ class RunSummary:
             f"Nightly run as of {self.as_of:%a %-d %b %Y}: evaluated {self.children_evaluated} "
             f"child{'ren' if self.children_evaluated != 1 else ''}{' (full run)' if self.full else ''}, "
             f"raised {self.alerts_raised} alert{'s' if self.alerts_raised != 1 else ''}, "
-            f"closed {self.alerts_closed} whose obligation is now met or closed, "
+            f"closed {self.alerts_closed} whose obligation is now met or closed"
+            + (f" ({self.alerts_missed} of them missed: can no longer be met)" if self.alerts_missed else "")
+            + ", "
+            + (
+                f"recorded {self.baseline_recorded} breach{'es' if self.baseline_recorded != 1 else ''} "
+                f"due before the go-live line {self.go_live:%-d %b %Y} as the baseline, "
+                if self.go_live is not None and self.baseline_recorded
+                else ""
+            )
             + (
                 f"reopened {self.alerts_reopened} whose obligation is overdue again, "
                 if self.alerts_reopened
@@ -217,29 +264,17 @@ def load_ledger(store: CaseStore) -> Ledger:
     return Ledger._create(Ledger.Created, id=LEDGER_ID)  # type: ignore[no-any-return]
 
 
-def _who(timeline: Timeline, as_of: date) -> tuple[str | None, str | None, str | None]:
-    """(team, worker, IRO) responsible as at a date, from the child's facts."""
-    team = worker = iro = None
-    for fact in timeline.facts:
-        if fact.on > as_of:
-            break
-        if fact.get("team"):
-            team = fact["team"]
-        if fact.type == "worker_allocated" and fact.get("role", "social_worker") == "social_worker":
-            worker = fact["worker"]
-        elif fact.type == "iro_allocated":
-            iro = fact["iro"]
-    return team, worker, iro
-
-
 class _Batch:
     """The alert changes of one batch of children, to be saved in one transaction."""
 
-    def __init__(self) -> None:
+    def __init__(self, go_live: date | None = None) -> None:
         self.aggregates: dict[UUID, Aggregate] = {}
+        self.go_live = go_live
         self.raised = 0
         self.closed = 0
         self.reopened = 0
+        self.missed = 0
+        self.baseline = 0
 
     def add(self, aggregate: Aggregate) -> None:
         self.aggregates[aggregate.id] = aggregate
@@ -252,11 +287,15 @@ def run_nightly(
     as_of: date,
     now: datetime,
     full: bool = False,
+    baseline: bool = False,
     batch: int = 200,
     progress: Callable[[int, int], None] | None = None,
     _fail_after: int | None = None,
 ) -> RunSummary:
     """Run the nightly batch as of `as_of`; `now` is the moment recorded on its changes.
+
+    `baseline` draws the go-live line at `as_of` when the settings have no `[alerts] from`
+    (and no earlier run drew one): the breaches already overdue become the baseline.
 
     `_fail_after` is for tests: it kills the run after that many children, having saved
     part of a batch's alerts, to show the next run completes the job without duplicates.
@@ -281,14 +320,17 @@ def run_nightly(
         children_planned=len(children),
     )
     ledger.trigger_event(Ledger.RunStarted, run=str(run.id))
+    if baseline and engine.settings.alerts_from is None and ledger.go_live is None:
+        ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
+    go_live = engine.settings.alerts_from or ledger.go_live
     store.save(run, ledger)
 
-    summary = RunSummary(str(run.id), as_of, full=full or first_run)
+    summary = RunSummary(str(run.id), as_of, full=full or first_run, go_live=go_live)
     alerts = _existing_alerts(queue)
     done = 0
     for start in range(0, len(children), batch):
         chunk = children[start : start + batch]
-        changes = _Batch()
+        changes = _Batch(go_live)
         wakeups: dict[str, date | None] = {}
         for evaluation in engine.evaluate_all(as_of=as_of, children=chunk):
             _settle_child(queue, evaluation, alerts, changes, now)
@@ -302,6 +344,8 @@ def run_nightly(
         summary.alerts_raised += changes.raised
         summary.alerts_closed += changes.closed
         summary.alerts_reopened += changes.reopened
+        summary.alerts_missed += changes.missed
+        summary.baseline_recorded += changes.baseline
         if progress is not None:
             progress(done, len(children))
     summary.children_evaluated = done
@@ -320,6 +364,8 @@ def run_nightly(
         alerts_raised=summary.alerts_raised,
         alerts_closed=summary.alerts_closed,
         alerts_reopened=summary.alerts_reopened,
+        alerts_missed=summary.alerts_missed,
+        baseline_recorded=summary.baseline_recorded,
         stage_overdue_raised=summary.stage_overdue_raised,
         duration_s=summary.duration_s,
     )
@@ -358,7 +404,7 @@ def _settle_child(
 ) -> None:
     """Raise, upgrade or close this child's alerts to match its obligations."""
     as_of = evaluation.as_of
-    team, worker, iro = _who(evaluation.timeline, as_of)
+    team, worker, iro = responsible(evaluation.timeline, as_of)
     live_refs: set[str] = set()
     for o in evaluation.obligations:
         spec = REGISTRY.get(o.rule)
@@ -367,9 +413,24 @@ def _settle_child(
         ref = ref_for_obligation(o.key)
         live_refs.add(ref)
         alert = alerts.get(ref)
+        if alert is not None and alert.kind == "baseline":
+            _settle_baseline(alert, o, changes, now)
+            continue
         if o.status is Status.OVERDUE:
             if alert is None:
-                _raise(queue, o, ref, "breach", team, worker, iro, alerts, changes, now)
+                before_line = changes.go_live is not None and o.due_on < changes.go_live
+                _raise(
+                    queue,
+                    o,
+                    ref,
+                    "baseline" if before_line else "breach",
+                    team,
+                    worker,
+                    iro,
+                    alerts,
+                    changes,
+                    now,
+                )
                 continue
             if _closed_by_batch(alert) or (alert.status == "resolved" and alert.kind == "due_soon"):
                 # Same alert, reopened, never a second: closed by an earlier run (met, or its
@@ -405,6 +466,14 @@ def _settle_child(
         elif o.status in (Status.MET, Status.LATE, Status.CLOSED):
             if alert is not None and alert.status == "open" and alert.kind in AUTO_KINDS:
                 _close(alert, _outcome(o), changes, now)
+        elif o.status is Status.MISSED:
+            # Can no longer be put right: out of the working queue, kept in the history.
+            if alert is not None and alert.status == "open" and alert.kind in AUTO_KINDS:
+                _close(alert, MISSED, changes, now, note=_missed_note(o))
+                changes.missed += 1
+        elif o.status is Status.NO_DATA:
+            if alert is not None and alert.status == "open" and alert.kind in AUTO_KINDS:
+                _close(alert, _outcome(o), changes, now)
     # Open automatic alerts of this child whose obligation no longer exists (its clock start was retracted).
     for alert in alerts.of_child(evaluation.child):
         if alert.status == "open" and alert.kind in AUTO_KINDS and alert.ref not in live_refs:
@@ -425,6 +494,11 @@ def _raise(
     now: datetime,
 ) -> None:
     spec = REGISTRY[o.rule]
+    if kind == "baseline":
+        assert changes.go_live is not None
+        note: str | None = f"due before the go-live line {changes.go_live:%a %-d %b %Y}: baseline, not queued"
+    else:
+        note = None
     alert = queue.new_alert(
         ref=ref,
         child=o.child,
@@ -440,16 +514,41 @@ def _raise(
         team=team,
         worker=worker,
         iro=iro,
+        note=note,
     )
     alerts[ref] = alert
     changes.add(alert)
-    changes.raised += 1
+    if kind == "baseline":
+        changes.baseline += 1
+    else:
+        changes.raised += 1
 
 
-def _close(alert: Alert, outcome: str, changes: _Batch, now: datetime) -> None:
-    alert.trigger_event(Alert.Resolved, outcome=outcome, automatic=True, by=SYSTEM, at=now, note=None)
+def _close(alert: Alert, outcome: str, changes: _Batch, now: datetime, note: str | None = None) -> None:
+    alert.trigger_event(Alert.Resolved, outcome=outcome, automatic=True, by=SYSTEM, at=now, note=note)
     changes.add(alert)
     changes.closed += 1
+
+
+def _settle_baseline(alert: Alert, o: Obligation, changes: _Batch, now: datetime) -> None:
+    """A baseline breach stays in the baseline while overdue, and is closed (not counted as
+    an alert closed) once met, closed or missed; one reopened into the queue is a breach."""
+    if alert.status != "baseline" or o.status is Status.OVERDUE:
+        return
+    if o.status is Status.MISSED:
+        outcome, note = MISSED, _missed_note(o)
+    elif o.status in (Status.DUE_SOON, Status.PENDING):
+        outcome, note = f"no longer overdue: now due {o.due_on:%a %-d %b %Y}", None
+    else:
+        outcome, note = _outcome(o), None
+    alert.trigger_event(Alert.Resolved, outcome=outcome, automatic=True, by=SYSTEM, at=now, note=note)
+    changes.add(alert)
+
+
+def _missed_note(o: Obligation) -> str:
+    late = f"{o.days_late} working day{'s' if o.days_late != 1 else ''} late"
+    since = f" on {o.missed_on:%a %-d %b %Y}" if o.missed_on is not None else ""
+    return f"can no longer be met: {o.closed_reason or 'the chance to do it has gone'}{since} ({late})"
 
 
 def _closed_by_batch(alert: Alert) -> bool:
@@ -537,6 +636,8 @@ def _stage_settled(parent: Alert, stage: str) -> str | None:
 def _outcome(o: Obligation) -> str:
     if o.status is Status.CLOSED:
         return f"closed: {o.closed_reason}"
+    if o.status is Status.NO_DATA:
+        return f"no data: {o.closed_reason or 'no source can supply the fact'}"
     done = o.met_on.astimezone(LONDON).date() if isinstance(o.met_on, datetime) else o.met_on
     return f"{'met' if o.status is Status.MET else 'done late'} on {done:%a %-d %b %Y}"
 

@@ -16,6 +16,7 @@ so changing a timescale moves due dates only for clocks that start on or after t
     [alerts]
     warning = "5 working days"         # the due_soon window
     raise_due_soon = false             # also raise an alert when an obligation is due soon
+    from = 2026-04-01                  # go-live: breaches due before this are a baseline, not alerts
 
     [rules.LAC-REV-REC]
     within = "5 working days"
@@ -26,6 +27,10 @@ so changing a timescale moves due dates only for clocks that start on or after t
 
     [rules.HLT-DENTAL]
     enabled = false
+
+    [rules.LAC-REV-1]                  # a regulation's timescale made longer, or a reg rule
+    within = "25 working days"         # switched off, is refused unless the setting says why
+    weaker_than_law = "interim: agreed with the DCS while the IRO service is rebuilt"
 
     [drp.stages.2]
     raised_to = "Head of Service"
@@ -38,16 +43,18 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from compliance.errors import CasecheckError
 from rules.calendar import WorkingDayCalendar
+from rules.obligation import Basis
 from rules.registry import REGISTRY
 from rules.timescales import Timescale
 
 CONFIG_FILE = "casecheck.toml"
+WEAKER_KEY = "weaker_than_law"
 
 #: IRO Handbook ch. 6 and RULES.md "IRO dispute resolution process": stage -> (raised to, response time)
 DEFAULT_DRP_STAGES: dict[str, tuple[str, str]] = {
@@ -62,6 +69,26 @@ DEFAULT_DRP_STAGES: dict[str, tuple[str, str]] = {
 
 class SettingsError(CasecheckError):
     """An invalid setting; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class WeakerThanLaw:
+    """A setting that makes a regulation's duty weaker, with the reason the council gave."""
+
+    rule: str
+    name: str  # the parameter, or "enabled"
+    effective_from: date | None
+    value: Any
+    statute: Any  # the catalogue's value, which is the regulation's
+    why: str
+
+    def describe(self) -> str:
+        since = f" from {self.effective_from:%-d %b %Y}" if self.effective_from else ""
+        if self.name == "enabled":
+            what = f"{self.rule} switched off{since}"
+        else:
+            what = f"{self.rule} {self.name} = {self.value}{since} (the regulation says {self.statute})"
+        return f"{what}: {self.why}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +109,7 @@ class Settings:
     extra_holidays: Mapping[date, str] = field(default_factory=dict)
     warning: Timescale = Timescale(5, "working_days")
     raise_due_soon: bool = False
+    alerts_from: date | None = None  # go-live line: breaches due before it are a baseline
     # rule id -> parameter -> [(effective_from or None, value)], in date order
     overrides: Mapping[str, Mapping[str, list[tuple[date | None, Any]]]] = field(default_factory=dict)
     drp_stages: Mapping[str, DrpStage] = field(
@@ -91,6 +119,8 @@ class Settings:
         }
     )
     drp_total: Timescale = Timescale(20, "working_days")
+    # settings that make a `reg` rule weaker than the regulation, each with its reason
+    weaker_than_law: tuple[WeakerThanLaw, ...] = ()
 
     def value(self, rule_id: str, name: str, on: date, default: Any) -> Any:
         current = default
@@ -107,6 +137,21 @@ class Settings:
 
     def has_overrides(self, rule_id: str) -> bool:
         return rule_id in self.overrides
+
+    def history(self, rule_id: str, name: str) -> list[tuple[date | None, Any]]:
+        """A parameter's settings in date order: (effective_from or None for "always", value)."""
+        return list(self.overrides.get(rule_id, {}).get(name, ()))
+
+    def weaker_in_force(self, on: date, rule_id: str | None = None) -> list[WeakerThanLaw]:
+        """The settings that make a regulation weaker and are in force on `on`."""
+        found = []
+        for weak in self.weaker_than_law:
+            if rule_id is not None and weak.rule != rule_id:
+                continue
+            in_force = [when for when, _ in self.history(weak.rule, weak.name) if when is None or when <= on]
+            if in_force and in_force[-1] == weak.effective_from:
+                found.append(weak)
+        return found
 
 
 def find_config(explicit: str | Path | None) -> Path | None:
@@ -143,7 +188,10 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
     calendar = _table(data, "calendar", fail)
     _only(calendar, {"count_start_as_day_one", "extra_holidays"}, "calendar.", fail)
     alerts = _table(data, "alerts", fail)
-    _only(alerts, {"warning", "raise_due_soon"}, "alerts.", fail)
+    _only(alerts, {"warning", "raise_due_soon", "from"}, "alerts.", fail)
+    alerts_from = alerts.get("from")
+    if alerts_from is not None and (not isinstance(alerts_from, date) or isinstance(alerts_from, datetime)):
+        raise fail("alerts.from", "expected a date, e.g. from = 2026-04-01")
 
     terminology = council.get("terminology", "looked after")
     if terminology not in ("looked after", "cared for"):
@@ -160,6 +208,7 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
             raise fail(key, 'expected a date (2026-06-15) or { date = 2026-06-15, name = "..." }')
 
     overrides: dict[str, dict[str, list[tuple[date | None, Any]]]] = {}
+    weaker: list[WeakerThanLaw] = []
     for rule_id, table in _table(data, "rules", fail).items():
         key = f"rules.{rule_id}"
         spec = REGISTRY.get(rule_id)
@@ -167,7 +216,7 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
             raise fail(key, "no such rule (see `casecheck rules`)")
         if not isinstance(table, Mapping):
             raise fail(key, "expected a table of parameters")
-        allowed = set(spec.params) | {"enabled"}
+        allowed = set(spec.params) | {"enabled", WEAKER_KEY}
         params: dict[str, list[tuple[date | None, Any]]] = {}
         entries = [(None, {k: v for k, v in table.items() if k != "changes"}, key)]
         changes = table.get("changes", [])
@@ -181,7 +230,12 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
                 (change["effective_from"], {k: v for k, v in change.items() if k != "effective_from"}, ckey)
             )
         for effective_from, values, where in entries:
+            why = values.get(WEAKER_KEY)
+            if why is not None and (not isinstance(why, str) or not why.strip()):
+                raise fail(f"{where}.{WEAKER_KEY}", "expected the reason, as text")
             for name, raw in values.items():
+                if name == WEAKER_KEY:
+                    continue
                 if name not in allowed:
                     raise fail(
                         f"{where}.{name}",
@@ -198,6 +252,20 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
                             f"{where}.{name}", f"{wrong[0]!r} is not one of: {', '.join(allowed_values)}"
                         )
                 params.setdefault(name, []).append((effective_from, value))
+                statute = spec.params.get(name, True)
+                if spec.basis is Basis.REG and _weaker(name, value, statute):
+                    if why is None:
+                        raise fail(
+                            f"{where}.{name}",
+                            (
+                                "switching off a regulation's rule"
+                                if name == "enabled"
+                                else f"{value} is longer than the regulation's {statute}"
+                            )
+                            + ", which is weaker than the law: refused unless the setting also "
+                            f'says {WEAKER_KEY} = "why"',
+                        )
+                    weaker.append(WeakerThanLaw(rule_id, name, effective_from, value, statute, why.strip()))
         for values_list in params.values():
             values_list.sort(key=lambda item: item[0] or date.min)
         overrides[rule_id] = params
@@ -235,11 +303,28 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
             _coerce(alerts.get("raise_due_soon", False), False, "alerts.raise_due_soon", fail)
         ),
         overrides=overrides,
+        alerts_from=alerts_from,
         drp_stages=stages,
+        weaker_than_law=tuple(weaker),
         drp_total=_coerce(
             drp.get("total", "20 working days"), Timescale(20, "working_days"), "drp.total", fail
         ),
     )
+
+
+#: Days a timescale spans on average, to compare timescales in different units.
+_SPAN_DAYS = {"working_days": 7 / 5, "days": 1, "weeks": 7, "months": 30.4, "hours": 1 / 24}
+
+
+def _weaker(name: str, value: Any, statute: Any) -> bool:
+    """A setting weaker than the regulation: the rule off, or a timescale longer than its."""
+    if name == "enabled":
+        return value is False
+    if isinstance(value, Timescale) and isinstance(statute, Timescale):
+        if value.unit == statute.unit:
+            return value.n > statute.n
+        return value.n * _SPAN_DAYS[value.unit] > statute.n * _SPAN_DAYS[statute.unit]
+    return False
 
 
 def _table(data: Mapping[str, Any], name: str, fail: Any) -> Mapping[str, Any]:

@@ -63,6 +63,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import TopicError, register_topic, resolve_topic
 
 from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
+from compliance.output import create_private
 
 #: Namespace of every deterministic id in the store (children, alerts, runs).
 CASECHECK_NAMESPACE = UUID("6d1f3c2a-0b5e-4c4e-9a55-2f1c0c0ac5e1")
@@ -243,6 +244,17 @@ class CaseStore(Application[UUID]):
         if not facts:
             raise ChildNotFound(f"no child with id {child!r} in the store")
         return facts
+
+    def unknown_children(self, children: Iterable[str]) -> list[str]:
+        """Those of `children` that have no record in the store, sorted. Looked up by
+        aggregate id, so the cost does not grow with the size of the store."""
+        wanted = sorted(set(children))
+        found: set[UUID] = set()
+        with self._reading():
+            for chunk in _chunks(wanted, 500):
+                ids = [child_aggregate_id(c) for c in chunk]
+                found.update(row[0] for row in self._rows((OPENED_TOPIC,), ids))
+        return [c for c in wanted if child_aggregate_id(c) not in found]
 
     def children(self) -> list[str]:
         """Every child with recorded facts, sorted."""
@@ -524,6 +536,11 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
         parent = Path(settings["SQLITE_DBNAME"]).expanduser().resolve().parent
         if not parent.is_dir():
             raise StoreError(f"cannot open the store {url}: folder {parent} does not exist")
+        # SQLite gives the -wal and -shm files the database file's mode: the owner's only.
+        try:
+            create_private(settings["SQLITE_DBNAME"])
+        except OSError as exc:
+            raise StoreError(f"cannot open the store {url}: {exc.strerror or type(exc).__name__}") from None
     if settings["PERSISTENCE_MODULE"] == "eventsourcing.postgres" and "POSTGRES_SCHEMA" in settings:
         _create_schema(settings)
     try:
@@ -534,6 +551,19 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
         raise StoreError(
             f"cannot open the store {_redact(url)}: {type(exc).__name__}: {_one_line(exc)}"
         ) from None
+
+
+def require_store(url: str | None = None, *, env: Mapping[str, str] | None = None) -> None:
+    """Refuse, with one line, a file store that does not exist yet: a command that only
+    reads must not create an empty store and answer as if the council had no children."""
+    url = url or (env or {}).get(DB_ENV) or os.environ.get(DB_ENV) or DEFAULT_DB
+    settings = store_env(url, env)
+    if settings["PERSISTENCE_MODULE"] != "eventsourcing.sqlite":
+        return
+    path = Path(settings["SQLITE_DBNAME"]).expanduser()
+    if not path.is_file():
+        shown = f"./{path}" if not path.is_absolute() and path.parent == Path(".") else str(path)
+        raise StoreError(f"no store at {shown}: import first or give --db")
 
 
 def _create_schema(settings: Mapping[str, str]) -> None:

@@ -51,6 +51,7 @@ from events.codes import (
     ReasonPlaceChange,
     ReferralSource,
 )
+from events.contract import LAST_YEAR
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -59,7 +60,17 @@ _MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
 _EXPECTED_AT = "a date YYYY-MM-DD, a local date-time YYYY-MM-DDTHH:MM[:SS], or one with an offset"
 
 
+def _in_range(value: date) -> date:
+    if value.year >= LAST_YEAR:
+        raise ValueError(f"expected a date before the year {LAST_YEAR}")
+    return value
+
+
 def _parse_day(value: Any) -> date:
+    return _in_range(_parse_day_any(value))
+
+
+def _parse_day_any(value: Any) -> date:
     if isinstance(value, datetime):
         raise ValueError("expected a date YYYY-MM-DD, not a date-time")
     if isinstance(value, date):
@@ -80,6 +91,12 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _parse_at(value: Any) -> date | datetime:
+    parsed = _parse_at_any(value)
+    _in_range(parsed)
+    return parsed
+
+
+def _parse_at_any(value: Any) -> date | datetime:
     if isinstance(value, datetime):
         return _aware(value)
     if isinstance(value, date):
@@ -90,13 +107,14 @@ def _parse_at(value: Any) -> date | datetime:
             try:
                 return date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real date") from None
+                raise ValueError(f"expected {_EXPECTED_AT}; this is not a real date") from None
         if _MOMENT_RE.fullmatch(text):
             try:
                 return _aware(datetime.fromisoformat(text))
             except ValueError:
-                raise ValueError(f"expected {_EXPECTED_AT}; {text!r} is not a real time") from None
-    raise ValueError(f"expected {_EXPECTED_AT}, got {value!r}")
+                raise ValueError(f"expected {_EXPECTED_AT}; this is not a real time") from None
+    # The value is not echoed: a name typed into `at` must not come back in a message.
+    raise ValueError(f"expected {_EXPECTED_AT}")
 
 
 def _parse_moment(value: Any) -> datetime:
@@ -731,8 +749,22 @@ def _describe(error: Mapping[str, Any], cls: type[CaseEvent]) -> tuple[str, str]
         return field, f"unknown field for {cls.TYPE} (expected one of: {allowed})"
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind == "enum" or kind == "literal_error":
-        return field, f"{message}; got {error.get('input')!r}"
+        return field, f"{message}; got {vocabulary_echo(error.get('input'))}"
     return field, message
+
+
+_VOCABULARY_SHAPE = re.compile(r"[A-Za-z0-9_]{1,32}")
+
+
+def vocabulary_echo(value: Any) -> str:
+    """A value quoted back in a message only when it has the shape of a code or an
+    event type (letters, digits, underscores, at most 32): anything else may be personal
+    data typed into the wrong field, and is described, not echoed."""
+    if isinstance(value, str) and _VOCABULARY_SHAPE.fullmatch(value):
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**6:
+        return repr(value)
+    return "a value that is not one of them"
 
 
 def parse_event(data: dict[str, Any]) -> CaseEvent:
@@ -742,6 +774,8 @@ def parse_event(data: dict[str, Any]) -> CaseEvent:
         raise InvalidEvent([("type", "required field is missing")])
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
+        if not _VOCABULARY_SHAPE.fullmatch(type_name):
+            raise InvalidEvent([("type", "unknown event type: expected a name like review_held")])
         suggestion = closest_type(type_name)
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
         raise InvalidEvent([("type", f"unknown event type {type_name!r}{hint}")])

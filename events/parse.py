@@ -5,6 +5,11 @@ first bad one (naming the file, the line, the field and what was expected, and h
 other lines are bad too), so the caller never stores half a file. Messages quote field
 names and codes but never the content of free-text fields: children's data stays out of
 logs.
+
+JSON Lines as specified: a line ends only at `\n` (a `\r` before it is dropped), so a
+U+2028 inside a string is data. JSON that is nested deeper than `MAX_DEPTH`, holds NaN or
+Infinity, or names a key twice in one object is refused: each could make two readers of
+the same file see different events. Every message stays under `MAX_MESSAGE` characters.
 """
 
 from __future__ import annotations
@@ -13,26 +18,55 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from events.contract import BadInput
 from events.models import CaseEvent, InvalidEvent, parse_event
 
 REQUIRED_COLUMNS = ("child", "type", "at")
+MAX_DEPTH = 16  # an event is a flat object; a few levels leave room for future fields
+_SHAPE = re.compile(r"[A-Za-z0-9_]{1,32}")
 
 
-class BadInput(ValueError):
-    """A file that breaks the contract. `str()` is the one line shown to the user."""
+class _Refused(ValueError):
+    """JSON that parses but is refused (NaN, a duplicate key); the text is the problem."""
 
-    def __init__(self, source: str, line: int | None, field: str | None, problem: str, more: int = 0) -> None:
-        self.source, self.line, self.field, self.problem, self.more = source, line, field, problem, more
-        where = source if line is None else f"{source}:{line}"
-        text = f"{where}: {field}: {problem}" if field else f"{where}: {problem}"
-        if more:
-            text += f" ({more} more line{'s' if more != 1 else ''} with problems)"
-        super().__init__(text)
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            named = repr(key) if _SHAPE.fullmatch(key) else "a key"
+            raise _Refused(f"{named} appears twice in one object: expected each field once")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a JSON number: expected a finite number or a string")
+
+
+def _depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0, a flat object 1)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def json_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of a JSON Lines text with their numbers: split on `\n` only, a `\r`
+    before it dropped (Python's `splitlines` would also split on U+2028 and others)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, line[:-1] if line.endswith("\r") else line
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +143,35 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _jsonl_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any] | BadInput]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in json_lines(text):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             yield number, BadInput(source, number, None, f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except _Refused as exc:
+            yield number, BadInput(source, number, None, f"refused JSON: {exc}")
+            continue
+        except RecursionError:
+            yield (
+                number,
+                BadInput(
+                    source, number, None, f"JSON nested too deeply: expected at most {MAX_DEPTH} levels"
+                ),
+            )
+            continue
         if not isinstance(value, dict):
             yield number, BadInput(source, number, None, "expected a JSON object, one event per line")
+            continue
+        if _depth(value) > MAX_DEPTH:
+            yield (
+                number,
+                BadInput(
+                    source, number, None, f"JSON nested too deeply: expected at most {MAX_DEPTH} levels"
+                ),
+            )
             continue
         yield number, value
 
@@ -163,16 +216,27 @@ def _validate(rows: Iterator[tuple[int, dict[str, Any] | BadInput]], source: str
     parsed: list[ParsedEvent] = []
     first: BadInput | None = None
     bad = 0
+    owners: dict[str, tuple[str, int]] = {}  # event id -> (child, line) within this file
     for number, row in rows:
         if isinstance(row, BadInput):
             problem = row
         else:
             try:
-                parsed.append(ParsedEvent.of(number, parse_event(row)))
-                continue
+                event = ParsedEvent.of(number, parse_event(row))
             except InvalidEvent as exc:
                 field, message = exc.problems[0]
                 problem = BadInput(source, number, field, message)
+            else:
+                owner = owners.setdefault(event.id, (event.child, number)) if event.id else None
+                if owner is None or owner[0] == event.child:
+                    parsed.append(event)
+                    continue
+                problem = BadInput(
+                    source,
+                    number,
+                    "id",
+                    f"the same id is given to another child on line {owner[1]}: ids are unique across children",
+                )
         bad += 1
         if first is None:
             first = problem

@@ -290,9 +290,13 @@ def build_timeline(
     dob = date.fromisoformat(registrations[-1]["dob"]) if registrations else None
 
     periods = _periods(effective, findings)
+    adult = _adult_entries(effective, periods, dob, findings)
     missing = _missing_episodes(effective, findings)
     plans = _protection_plans(effective, findings)
     _check_in_care(effective, periods, findings)
+    # A child cannot enter care at 18 or over: such a start runs no clocks. Ages only grow,
+    # so these are the last periods, and the numbers of the others stay as they were.
+    periods = periods[: len(periods) - adult]
     if dob is not None:
         for fact in effective:
             if fact.on < dob and fact.type not in ("child_registered", "retracted"):
@@ -300,6 +304,8 @@ def build_timeline(
                     Finding("DQ-BEFORE-BIRTH", fact, f"{fact.describe()} is before the date of birth")
                 )
                 break
+
+    _check_dates(known, findings)
 
     findings.sort(key=lambda f: f.fact.sort_key())
     return Timeline(
@@ -330,12 +336,61 @@ _IN_CARE_ONLY = {
 }
 
 
+#: Remand legal statuses (SSDA903 J1-J3): only a child can be remanded to local authority accommodation.
+_REMAND = frozenset({"J1", "J2", "J3"})
+
+
+def _age(dob: date, day: date) -> int:
+    """Age in whole years on `day`; as `Timeline.age_on`, a 29 February child is a year
+    older on 28 February."""
+    try:
+        birthday = dob.replace(year=day.year)
+    except ValueError:
+        birthday = date(day.year, 2, 28)
+    return day.year - dob.year - (day < birthday)
+
+
+def _adult_entries(
+    facts: list[Fact], periods: tuple[PeriodOfCare, ...], dob: date | None, findings: list[Finding]
+) -> int:
+    """Findings for what cannot happen to an adult: entering care at 18 or over, and a
+    remand status (J1-J3) at 18 or over. Returns how many periods began at 18 or over."""
+    if dob is None:
+        return 0
+    adult = 0
+    for period in periods:
+        if _age(dob, period.started_on) >= 18:
+            adult += 1
+            findings.append(
+                Finding(
+                    "DQ-ENTERED-CARE-ADULT",
+                    period.start,
+                    f"{period.start.describe()} at 18 or over: no looked-after clocks run from it",
+                )
+            )
+    for fact in facts:
+        if (
+            fact.type in ("entered_care", "legal_status_changed")
+            and fact.get("legal_status") in _REMAND
+            and _age(dob, fact.on) >= 18
+        ):
+            findings.append(
+                Finding(
+                    "DQ-REMAND-ADULT",
+                    fact,
+                    f"{fact.describe()}: legal status {fact['legal_status']} (remand) at 18 or over",
+                )
+            )
+    return adult
+
+
 def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, ...]:
     periods: list[PeriodOfCare] = []
     start: Fact | None = None
     statuses: list[tuple[date, str]] = []
     placements: list[Placement] = []
     open_placement: Fact | None = None
+    last_left: Fact | None = None
 
     def close_placement(end: Fact | None) -> None:
         nonlocal open_placement
@@ -358,7 +413,13 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
                 continue
             start, statuses, placements = fact, [(fact.on, str(fact["legal_status"]))], []
         elif start is None:
-            if kind in _IN_CARE_ONLY:
+            if kind == "left_care" and last_left is not None and last_left.on == fact.on:
+                findings.append(
+                    Finding(
+                        "DQ-LEFT-CARE-TWICE", fact, f"{fact.describe()}: the child already left care that day"
+                    )
+                )
+            elif kind in _IN_CARE_ONLY:
                 findings.append(
                     Finding(_IN_CARE_ONLY[kind], fact, f"{fact.describe()} when the child was not in care")
                 )
@@ -393,11 +454,44 @@ def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, 
         elif kind == "left_care":
             close_placement(fact)
             periods.append(PeriodOfCare(len(periods) + 1, start, fact, tuple(statuses), tuple(placements)))
-            start = None
+            start, last_left = None, fact
     if start is not None:
         close_placement(None)
         periods.append(PeriodOfCare(len(periods) + 1, start, None, tuple(statuses), tuple(placements)))
     return tuple(periods)
+
+
+#: Dates before this year are not believed (a slip of the year, or a placeholder).
+FIRST_PLAUSIBLE_YEAR = 1900
+
+
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _check_dates(facts: Iterable[Fact], findings: list[Finding]) -> None:
+    """Dates that cannot be right: before 1900, or more than a year after the event was
+    recorded (a fact is recorded after it happens; a plan a little ahead at most)."""
+    for fact in facts:
+        if fact.on.year < FIRST_PLAUSIBLE_YEAR:
+            findings.append(
+                Finding(
+                    "DQ-DATE-BEFORE-1900", fact, f"{fact.describe()} is dated before {FIRST_PLAUSIBLE_YEAR}"
+                )
+            )
+        elif fact.recorded_at is not None and fact.on > _a_year_after(
+            fact.recorded_at.astimezone(LONDON).date()
+        ):
+            findings.append(
+                Finding(
+                    "DQ-DATE-AFTER-RECORDING",
+                    fact,
+                    f"{fact.describe()} is dated more than a year after it was recorded",
+                )
+            )
 
 
 def _check_in_care(facts: list[Fact], periods: tuple[PeriodOfCare, ...], findings: list[Finding]) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
 from events.timeline import PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.registry import RuleContext, calendar_trigger, first_on_or_after, rule
+from rules.periods import for_period_or_in_advance
+from rules.registry import RuleContext, calendar_trigger, earliest, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
 PROMOTING_EDUCATION = "Promoting the education of looked-after and previously looked-after children (DfE statutory guidance, 2018)"
@@ -25,8 +26,15 @@ NO_DOB = "date of birth not recorded: the age cannot be checked, so the rule is 
 MonthDay = tuple[int, int]
 
 
-def _closed(period: PeriodOfCare) -> tuple[date, str] | None:
-    return (period.ended_on, "left care") if period.ended_on is not None else None
+TERM_ENDED = "the term ended"
+REACHED_18 = "reached 18"
+
+
+def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
+    """Leaving care, or the 18th birthday (no longer a child, so no PEP), stops the clocks."""
+    left = (period.ended_on, "left care") if period.ended_on is not None else None
+    eighteen = tl.birthday(18)
+    return earliest(left, (eighteen, REACHED_18) if eighteen is not None else None)
 
 
 def _of_age(tl: Timeline, ctx: RuleContext, day: date) -> bool | None:
@@ -52,14 +60,21 @@ def pep_initiated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     Source: Promoting the education of looked-after children (2018): the PEP is part of
     the care plan, in place within 10 working days. The age is the child's age on the day
     of entering care (3 to 17 by default, configurable); without a date of birth the rule
-    still applies and says so. Each period of care starts a new clock; leaving care before
-    the due date closes it. Only a PEP initiated during the period counts.
+    still applies and says so. Each period of care starts a new clock; leaving care, or
+    the 18th birthday, before the due date closes it (after it: missed). The PEP is
+    initiated as part of the care plan, so, like the care plan (CPPCR reg 4(2)), it may be
+    initiated before the child enters care for a planned admission: a PEP initiated
+    before the period began counts if it is after the end of the previous period of care
+    (a child who comes back into care needs a new PEP).
 
     Worked examples:
     - Met: a 9-year-old entered care Mon 3 Apr 2023; 10 working days, skipping Good Friday
       (7 Apr) and Easter Monday (10 Apr), is Wed 19 Apr 2023; PEP initiated Tue 18 Apr 2023: met.
     - Missed: PEP initiated Thu 20 Apr 2023: late by 1 working day.
     - Not applicable: a 2-year-old entering care has no PEP obligation.
+    - In advance: PEP initiated Fri 31 Mar 2023 for the planned admission on Mon 3 Apr 2023:
+      met. Had the child left an earlier period of care on Mon 3 Apr 2023 and come back
+      on Mon 17 Apr, that PEP would be the earlier period's: the new one would be due.
     """
     peps = tl.of_type("pep_initiated")
     for period in tl.periods:
@@ -70,8 +85,8 @@ def pep_initiated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             tl,
             start=period.start,
             deadline=ctx.deadline(period.started_on),
-            met_by=first_on_or_after(peps, period.started_on, until=period.ended_on),
-            closed=_closed(period),
+            met_by=next(iter(for_period_or_in_advance(tl, peps, period)), None),
+            closed=_closed(tl, period),
             notes=[NO_DOB] if of_age is None else [],
         )
 
@@ -154,8 +169,10 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     Worked examples:
     - Met: entered care Wed 1 Nov 2023 (autumn term 1 Sep-31 Dec 2023: clock from Wed 1 Nov
       2023, due Sun 31 Dec 2023); PEP reviewed Tue 5 Dec 2023: met.
-    - Missed: no review in the spring term by Sun 31 Mar 2024: overdue from Mon 1 Apr 2024.
-    - Closed: left care Fri 15 Mar 2024 without a review that term.
+    - Missed: no review in the spring term by Sun 31 Mar 2024: missed on Mon 1 Apr 2024
+      ("the term ended"; 0 working days past due, as 1 Apr 2024 was Easter Monday). A
+      term's review cannot be done after the term, so it is never overdue.
+    - Closed: left care Fri 15 Mar 2024 without a review that term; or turned 18 in it.
     """
     reviews = tl.of_type("pep_reviewed", "pep_initiated")
     for period in tl.periods:
@@ -169,8 +186,12 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 continue
             until = term_end if period.ended_on is None else min(term_end, period.ended_on)
             met = next((r for r in reviews if start <= r.on <= until), None)
-            ended = period.ended_on
-            closed = (ended, "left care") if ended is not None and ended < term_end else None
+            # A term's PEP review can only be done in that term: once it is over, an
+            # unreviewed term is missed (from the next day), not overdue for ever.
+            stopped = _closed(tl, period)
+            if stopped is not None and stopped[0] >= term_end:
+                stopped = None  # in care (and a child) to the term's last day: the term decides
+            closed = earliest(stopped, (term_end + timedelta(days=1), TERM_ENDED))
             deadline = Deadline(
                 term_end,
                 f"within the term {fmt_date(term_start)} to {fmt_date(term_end)}: by {fmt_date(term_end)}",

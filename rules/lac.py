@@ -20,7 +20,8 @@ from events.codes import SHORT_BREAK_STATUSES
 from events.timeline import Fact, PeriodOfCare, Placement, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
-from rules.registry import RuleContext, first_on_or_after, rule
+from rules.periods import for_period_or_in_advance
+from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
 #: The Care Planning, Placement and Case Review (England) Regulations 2010 came into force on 1 April 2011.
@@ -30,6 +31,7 @@ CPPCR = "Care Planning, Placement and Case Review (England) Regulations 2010"
 
 LEFT_CARE = "left care"
 PLACEMENT_ENDED = "placement ended"
+NEXT_REVIEW = "next review held"
 
 
 # --- Helpers: what the rules below share -----------------------------------------------
@@ -215,24 +217,28 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     Source: local IRO service standard (seed 004, "review outcomes in 5 working days");
     configurable, and the timescale in force on the day of the review applies. Satisfied by
     `review_decisions_circulated` (kind looked_after) on or after the review and no later
-    than the next review. Leaving care before the due date closes it.
+    than the next review: decisions circulated after the next review are that review's.
+    Leaving care, or the next review, before the due date closes it; after the due date
+    either makes an uncirculated review `missed`.
 
     Worked examples:
     - Met: review Fri 22 Dec 2023; 5 working days, skipping 25 and 26 Dec 2023 and 1 Jan
       2024, is Wed 3 Jan 2024; decisions circulated Wed 3 Jan 2024: met.
-    - Missed: review Mon 3 Jul 2023, due Mon 10 Jul 2023; circulated Tue 11 Jul 2023: late.
+    - Late: review Mon 3 Jul 2023, due Mon 10 Jul 2023; circulated Tue 11 Jul 2023: late.
+    - Missed: nothing circulated before the next review on Wed 3 Jan 2024: missed then.
     """
     circulated = [f for f in tl.of_type("review_decisions_circulated") if _is_looked_after_kind(f)]
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
         for i, review in enumerate(reviews):
             following = reviews[i + 1].on if i + 1 < len(reviews) else None
+            superseded = (following, NEXT_REVIEW) if following is not None else None
             yield ctx.obligation(
                 tl,
                 start=review,
                 deadline=ctx.deadline(review.on),
                 met_by=first_on_or_after(circulated, review.on, until=following),
-                closed=_closed(period),
+                closed=earliest(superseded, _closed(period)),
             )
 
 
@@ -251,21 +257,27 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
 def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A care plan is recorded within 10 working days of the first placement of a period of care.
 
-    Source: CPPCR 2010 reg 4(2) (the plan is prepared before the first placement or, where
-    that is not practicable, within 10 working days of it). A plan recorded in the period
-    before the placement began counts. Re-entering care restarts the clock.
+    Source: CPPCR 2010 reg 4(2) (the plan is prepared before the child is first placed or,
+    where that is not practicable, within 10 working days of it). A plan recorded before
+    the placement, even before the child entered care (a planned admission), counts, as
+    long as it is after the end of the previous period of care: re-entering care restarts
+    the clock and needs a new plan. Leaving care before the due date closes it; after it,
+    a missing plan is missed.
 
     Worked examples:
     - Met: first placement Mon 3 Apr 2023; 10 working days, skipping Good Friday 7 Apr and
       Easter Monday 10 Apr 2023, is Wed 19 Apr 2023; plan recorded Wed 19 Apr 2023: met.
-    - Missed: plan recorded Thu 20 Apr 2023: late by 1 working day.
+    - Late: plan recorded Thu 20 Apr 2023: late by 1 working day.
+    - In advance: plan recorded Tue 28 Mar 2023 for the admission on Mon 3 Apr 2023: met.
+    - Re-entry: left care Fri 31 Mar 2023 with a plan from Mon 13 Mar 2023, back in care
+      and placed Mon 3 Apr 2023: the old plan does not count; a new one is due Wed 19 Apr.
     """
     plans = tl.of_type("care_plan_recorded")
     for period in tl.periods:
         if not period.placements or not period.start_known:
             continue
         first = period.placements[0].start
-        met = next(iter(_in_period(plans, period)), None)
+        met = next(iter(for_period_or_in_advance(tl, plans, period)), None)
         yield ctx.obligation(
             tl, start=first, deadline=ctx.deadline(first.on), met_by=met, closed=_closed(period)
         )
@@ -279,20 +291,34 @@ def _placement_closed(placement: Placement) -> tuple[date, str] | None:
 
 
 def _placement_plans(tl: Timeline, period: PeriodOfCare) -> dict[int, Fact]:
-    """The first placement plan recorded for each placement of a period, by the seq of the
-    placement's start: a plan belongs to the latest placement that had begun by the day it
-    was recorded, if that placement had not ended before then. (A plan recorded on the day
-    of a move is the new placement's.)"""
+    """The placement plan recorded for each placement of a period, by the seq of the
+    placement's start.
+
+    Placements take plans in order, each the earliest plan not yet taken that was recorded
+    while it was the child's placement (on the day of a move, the new placement's), or
+    before it began (CPPCR reg 9(1): the plan is made before the placement where that is
+    practicable): for the first placement, after the end of the previous period of care;
+    for a later one, once the placement before it has its plan. Placements for short
+    breaks (reg 48) take none.
+    """
+    plans = for_period_or_in_advance(tl, tl.of_type("placement_plan_recorded"), period)
+    placements = [
+        p for p in period.placements if period.legal_status_on(p.started_on) not in SHORT_BREAK_STATUSES
+    ]
+    starts = {p.started_on for p in period.placements}
     found: dict[int, Fact] = {}
-    placements = period.placements
-    for plan in _in_period(tl.of_type("placement_plan_recorded"), period):
-        current = None
-        for placement in placements:
-            if placement.started_on <= plan.on:
-                current = placement
-        if current is None or (current.ended_on is not None and plan.on > current.ended_on):
-            continue
-        found.setdefault(current.start.seq, plan)
+    taken: set[int] = set()
+    for placement in placements:
+        end = placement.ended_on
+        moved = end is not None and end != placement.started_on and end in starts
+        for plan in plans:
+            if plan.seq in taken:
+                continue
+            if end is not None and (plan.on > end or (plan.on == end and moved)):
+                break
+            found[placement.start.seq] = plan
+            taken.add(plan.seq)
+            break
     return found
 
 
@@ -308,16 +334,23 @@ def _placement_plans(tl: Timeline, period: PeriodOfCare) -> dict[int, Fact]:
 def placement_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A placement plan is recorded within 5 working days of each placement starting.
 
-    Source: CPPCR 2010 reg 9(1)(b). The end of the placement before the due date closes it
-    ("placement ended", or "left care" if the child left care). Reg 9 does not apply to
-    short breaks (reg 48(3)(a)): no obligation for a placement that began under V3/V4.
+    Source: CPPCR 2010 reg 9(1): the plan is prepared before the placement is made or,
+    where that is not practicable, within 5 working days of its start. A plan recorded
+    before the placement began counts (for the first placement of a period of care, if it
+    is after the end of the previous period; for a later placement, once the placement
+    before it has its plan). The end of the placement before the due date closes it
+    ("placement ended", or "left care" if the child left care); after the due date, a
+    missing plan is then missed. Reg 9 does not apply to short breaks (reg 48(3)(a)): no
+    obligation for a placement that began under V3/V4.
 
     Worked examples:
     - Met: placement from Fri 25 Aug 2023; 5 working days, skipping Mon 28 Aug 2023 (summer
       bank holiday), is Mon 4 Sep 2023; plan recorded Mon 4 Sep 2023: met.
-    - Missed: placement from Mon 12 Sep 2022, due Tue 20 Sep 2022 (State Funeral on Mon
+    - Late: placement from Mon 12 Sep 2022, due Tue 20 Sep 2022 (State Funeral on Mon
       19 Sep 2022); plan recorded Wed 21 Sep 2022: late by 1 working day.
     - Closed: the placement from Fri 25 Aug 2023 ended on Wed 30 Aug 2023 with no plan.
+    - In advance: a planned move on Mon 4 Sep 2023 with its plan recorded Thu 31 Aug 2023: met.
+    - Missed: the placement from Mon 12 Sep 2022 ended on Fri 30 Sep 2022 with no plan.
     """
     for period in tl.periods:
         plans = _placement_plans(tl, period)
@@ -412,6 +445,8 @@ def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     first review; if no review has been held yet, 3 months after the first review's due
     date), with the review timescales the council set for LAC-REV-1/2; so the due date
     moves when a review is held. Not for short breaks (reg 48(3)(a): no plan for permanence).
+    The plan for permanence is part of the care plan (reg 5), so, like it, it may be made
+    before the child enters care, after the end of the previous period of care.
 
     Worked examples:
     - Met: entered care Mon 12 Sep 2022, reviews Tue 11 Oct 2022 and Tue 10 Jan 2023;
@@ -450,7 +485,7 @@ def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             tl,
             start=period.start,
             deadline=deadline,
-            met_by=next(iter(_in_period(plans, period)), None),
+            met_by=next(iter(for_period_or_in_advance(tl, plans, period)), None),
             closed=_closed(period),
             notes=notes,
         )

@@ -8,13 +8,16 @@ from datetime import date
 from events.timeline import Fact, ProtectionPlan, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.registry import RuleContext, first_on_or_after, rule
+from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Timescale, fmt_date
 
 WT = "Working Together to Safeguard Children (2018/2023)"
 
 #: Referral decisions after which no child and family assessment is needed.
 NO_ASSESSMENT = ("nfa", "early_help")
+
+#: A new referral starts its own decision and assessment clocks; the earlier ones stop.
+NEW_REFERRAL = "new referral received"
 
 
 def _plan_closed(plan: ProtectionPlan) -> tuple[date, str] | None:
@@ -36,12 +39,16 @@ def _between(facts: tuple[Fact, ...], first: date, last: date | None) -> list[Fa
 def referral_decision(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A decision about the type of response is made within 1 working day of a referral.
 
-    Source: Working Together (one working day).
+    Source: Working Together (one working day). A decision up to the day of the next
+    referral counts; the next referral starts its own clock and stops this one (before the
+    due date: closed; after it, an undecided referral is missed).
 
     Worked examples:
     - Met: referral Fri 24 May 2024; due Tue 28 May 2024 (Mon 27 May was a bank holiday);
       decision Tue 28 May 2024: met.
-    - Missed: decision Wed 29 May 2024: late by 1 working day.
+    - Late: decision Wed 29 May 2024: late by 1 working day.
+    - Missed: no decision, and a new referral on Mon 3 Jun 2024: missed then, 4 working
+      days past due.
     """
     referrals = tl.of_type("referral_received")
     decisions = tl.of_type("referral_decision")
@@ -53,6 +60,7 @@ def referral_decision(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=referral,
             deadline=ctx.deadline(referral.on),
             met_by=met,
+            closed=(until, NEW_REFERRAL) if until is not None else None,
             discriminator=str(referral.seq),
         )
 
@@ -69,12 +77,15 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child and family assessment is completed within 45 working days of the referral.
 
     Source: Working Together; the reason should be recorded when it is exceeded. A referral
-    decided as "nfa" or "early_help" needs no assessment (closed).
+    decided as "nfa" or "early_help" needs no assessment (closed). An assessment up to the
+    day of the next referral counts; the next referral starts its own clock and stops
+    this one (closed before the due date, missed after it).
 
     Worked examples:
     - Met: referral Mon 4 Dec 2023; 45 working days, skipping 25 Dec, 26 Dec and 1 Jan, is
       Thu 8 Feb 2024; assessment completed Thu 8 Feb 2024: met.
-    - Missed: completed Fri 9 Feb 2024: late by 1 working day.
+    - Late: completed Fri 9 Feb 2024: late by 1 working day.
+    - Missed: not completed, and a new referral on Thu 15 Feb 2024: missed then.
     """
     referrals = tl.of_type("referral_received")
     decisions = tl.of_type("referral_decision")
@@ -82,10 +93,10 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     for i, referral in enumerate(referrals):
         until = referrals[i + 1].on if i + 1 < len(referrals) else None
         decision = first_on_or_after(decisions, referral.on, until=until)
-        closed = None
+        closed = (until, NEW_REFERRAL) if until is not None else None
         notes: list[str] = []
         if decision is not None and decision.get("outcome") in NO_ASSESSMENT:
-            closed = (decision.on, "no assessment needed")
+            closed = earliest((decision.on, "no assessment needed"), closed)
             notes.append(f"Referral decision on {fmt_date(decision.on)}: {decision['outcome']}")
         met = first_on_or_after(done, referral.on, until=until)
         yield ctx.obligation(

@@ -334,6 +334,12 @@ def _wd(n: int) -> str:
     return f"{n} working day{'s' if n != 1 else ''}"
 
 
+def earliest(*stops: tuple[date, str] | None) -> tuple[date, str] | None:
+    """The first of several clock stops `(day, reason)`, ignoring those that did not happen."""
+    found = [s for s in stops if s is not None]
+    return min(found, key=lambda s: s[0]) if found else None
+
+
 def first_on_or_after(
     facts: Iterable[Fact], start: date | datetime, *, until: date | None = None
 ) -> Fact | None:
@@ -365,6 +371,7 @@ __all__ = [
     "RuleContext",
     "RuleSpec",
     "Status",
+    "earliest",
     "first_on_or_after",
     "rule",
 ]

@@ -199,13 +199,20 @@ def test_breaches_rank_by_how_overdue_they_are_today_not_when_they_were_raised(q
 
 def test_a_good_practice_notification_is_stored_resolved_and_counted_by_theme(queue):
     now = datetime(2024, 5, 1, 9, tzinfo=UTC)
-    for theme in ("Consistently good practice", "Consistently good practice", "Child's voice captured"):
+    for theme in (
+        "Consistently good practice",
+        "Consistently good practice",
+        "Lived experience well evidenced",
+    ):
         queue.praise("C1", theme=theme, team="Permanence", by="IRO1", now=now)
 
     views = queue.list(Filters(status="all", kind="praise"), today=date(2024, 5, 2))
 
     assert {v.to_json()["status"] for v in views} == {"resolved"}
-    assert counts_by(views, "theme") == [("Consistently good practice", 2), ("Child's voice captured", 1)]
+    assert counts_by(views, "theme") == [
+        ("Consistently good practice", 2),
+        ("Lived experience well evidenced", 1),
+    ]
     assert queue.list(Filters(), today=date(2024, 5, 2)) == []  # not in the open queue
 
 
@@ -319,3 +326,48 @@ def test_cli_raise_and_praise(db):
     assert nobody.exit_code == 2
     kinds = sorted(r["kind"] for r in json.loads(run(path, "alerts", "--status", "all", "--json").output))
     assert kinds == ["manual", "manual", "manual", "manual", "praise"]
+
+
+def test_at_cafcass_no_local_response_is_due_and_no_stage_is_flagged(queue):
+    ref = queue.raise_alert(
+        "C1", theme="Drift / legal issues", stage="2", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY
+    )
+
+    queue.escalate(ref, to_stage="cafcass", by="IRO1", now=datetime(2024, 8, 28, 9, tzinfo=UTC))
+    view = queue.show(ref, today=date(2024, 12, 2))
+
+    assert (view.alert.stage_response_due, view.stage_overdue) == (None, False)
+    # The formal process ran from Fri 23 Aug to the referral on Wed 28 Aug: 2 working days
+    # (Mon 26 Aug 2024 was a bank holiday), and stops there.
+    assert (view.formal_working_days, view.formal_over_time) == (2, False)
+
+
+def test_an_unknown_child_filter_names_the_closest_child(queue):
+    from compliance.choices import UnknownValue
+
+    with pytest.raises(UnknownValue, match="closest: C1"):
+        queue.list(Filters(child="C11"), today=date(2024, 9, 1))
+
+
+def test_the_queue_orders_by_what_the_manager_asks(queue):
+    early = queue.raise_alert(
+        "C1", theme="Drift / legal issues", by="IRO1", now=datetime(2024, 6, 3, 9, tzinfo=UTC)
+    )
+    late = queue.raise_alert(
+        "C1", theme="Placement issues", by="IRO1", now=datetime(2024, 8, 19, 9, tzinfo=UTC)
+    )
+    queue.escalate(late, to_stage="1", by="IRO1", now=datetime(2024, 8, 19, 10, tzinfo=UTC))
+    queue.respond(early, by="TM1", now=datetime(2024, 6, 5, 9, tzinfo=UTC))
+
+    by_age = [v.alert.ref for v in queue.list(Filters(sort="age"), today=date(2024, 9, 2))]
+    by_urgency = [v.alert.ref for v in queue.list(Filters(), today=date(2024, 9, 2))]
+
+    assert by_age == [early, late]
+    assert by_urgency == [late, early]  # stage 1 unanswered since Mon 26 Aug comes first
+
+
+def test_a_manual_alert_on_an_unknown_child_is_refused(queue):
+    from compliance.errors import ChildNotFound
+
+    with pytest.raises(ChildNotFound):
+        queue.raise_alert("C9", theme="Placement issues", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)

@@ -112,7 +112,9 @@ def test_every_event_type_round_trips_import_store_and_timeline_json(tmp_path, d
             assert stored[name] == value, (event["type"], name)
 
 
-def test_an_unknown_child_is_one_clear_error_line(db):
+def test_an_unknown_child_is_one_clear_error_line(tmp_path, db):
+    run(db, "import", str(write_lines(tmp_path / "a.jsonl", looked_after_child("C1"))))
+
     result = run(db, "timeline", "NOBODY")
 
     assert result.exit_code == 2
@@ -288,7 +290,8 @@ def test_an_invalid_settings_file_is_one_error_naming_the_key(tmp_path, db):
 def test_a_timescale_changed_from_a_date_moves_only_clocks_started_from_then(tmp_path, db):
     config = tmp_path / "casecheck.toml"
     config.write_text(
-        '[[rules.LAC-REV-1.changes]]\neffective_from = 2022-10-01\nwithin = "25 working days"\n',
+        '[[rules.LAC-REV-1.changes]]\neffective_from = 2022-10-01\nwithin = "25 working days"\n'
+        'weaker_than_law = "pilot agreed with the DCS"\n',
         encoding="utf-8",
     )
     events = looked_after_child("C1")[:3] + [
@@ -527,3 +530,484 @@ def test_nightly_alerts_match_check_json_on_a_generated_council_at_d_and_d_plus_
         assert raised["alerts_raised"] > 0
         assert (again["alerts_raised"], again["alerts_closed"]) == (0, 0)
         assert breaches == overdue
+
+
+def imported_db(tmp_path, db, events=None):
+    run(db, "import", str(write_lines(tmp_path / "in.jsonl", events or looked_after_child("C1"))))
+    return db
+
+
+def with_config(tmp_path, text):
+    path = tmp_path / "casecheck.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# --- no silent typos ----------------------------------------------------------------
+
+#: Options that take free text (names, ids, notes) or a path: every other option that takes
+#: a value must be a checked choice, a number, a date or a flag.
+FREE_TEXT = {
+    "db",
+    "config",
+    "child",
+    "children",
+    "team",
+    "worker",
+    "iro",
+    "rule",
+    "rule_ids",
+    "theme",
+    "note",
+    "by",
+    "outcome",
+    "assigned_to",
+    "html_path",
+    "out",
+    "directory",
+    "year",  # a return's year, "2021-22": a pattern, not a fixed set
+    "host",
+    "teams",
+    "user_name",
+}
+
+
+def walk(command, path=()):
+    import click
+
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from walk(sub, (*path, name))
+    else:
+        yield " ".join(path), command
+
+
+def test_every_option_that_takes_a_fixed_set_of_values_is_a_checked_choice():
+    import click
+
+    loose = []
+    for path, command in walk(cli):
+        for param in command.params:
+            if not isinstance(param, click.Option) or param.is_flag or param.name in FREE_TEXT:
+                continue
+            if isinstance(param.type, click.types.StringParamType):
+                loose.append(f"{path} --{param.name}")
+    statuses = next(p for p in cli.commands["check"].params if p.name == "statuses").type
+
+    assert loose == []
+    assert (
+        isinstance(statuses, click.Choice) and "missed" in statuses.choices and "no_data" in statuses.choices
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--fail-on", "overdu"),
+        ("check", "--status", "overdue,mised"),
+        ("alerts", "--sort", "urgent"),
+        ("alerts", "--stage", "5"),
+        ("alert", "escalate", "PA-0", "--to-stage", "infromal"),
+    ],
+    ids=["fail-on", "status", "sort", "stage", "to-stage"],
+)
+def test_a_typo_in_a_fixed_value_option_is_refused_with_exit_status_2(tmp_path, db, args):
+    imported_db(tmp_path, db)
+
+    result = run(db, *args)
+
+    assert result.exit_code == 2
+    assert "Invalid value" in result.stderr
+
+
+def test_check_fail_on_missed_is_accepted_and_finds_nothing_to_fail_on(tmp_path, db):
+    imported_db(tmp_path, db)
+
+    result = run(db, "check", "--as-of", "2022-10-13", "--fail-on", "missed,no_data")
+
+    assert result.exit_code == 0
+
+
+def test_an_unknown_rule_in_check_is_refused_naming_the_closest_id(tmp_path, db):
+    imported_db(tmp_path, db)
+
+    result = run(db, "check", "--rule", "LAC-REV-9")
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "LAC-REV-1" in result.stderr
+
+
+def test_rule_prefixes_in_check_ignore_case(tmp_path, db):
+    imported_db(tmp_path, db)
+
+    rows = json.loads(run(db, "check", "--rule", "lac-rev", "--as-of", "2022-12-01", "--json").output)
+
+    assert {r["rule"] for r in rows} >= {"LAC-REV-1", "LAC-REV-2"}
+
+
+def test_db_and_config_work_after_the_subcommand_too(tmp_path, db):
+    imported_db(tmp_path, db)
+    config = with_config(tmp_path, '[council]\nterminology = "cared for"\n')
+
+    result = CliRunner().invoke(
+        cli, ["timeline", "C1", "--as-of", "2022-12-01", "--db", db, "--config", config]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "(cared for)" in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [("check",), ("timeline", "C1"), ("alerts",), ("report", "scorecard"), ("nightly",), ("runs",)]
+)
+def test_a_read_command_on_a_store_that_does_not_exist_refuses_and_creates_nothing(
+    tmp_path, monkeypatch, args
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CASECHECK_DB", raising=False)
+
+    result = CliRunner().invoke(cli, list(args))
+
+    assert result.exit_code == 2
+    assert result.stderr == "casecheck: no store at ./casecheck.db: import first or give --db\n"
+    assert not (tmp_path / "casecheck.db").exists()
+
+
+# --- the queue as a manager expects ----------------------------------------------------
+
+
+def three_children_with_alerts(tmp_path, db):
+    events = []
+    for child, team, entered in (
+        ("C1", "Team North", "2022-09-12"),
+        ("C2", "Team South", "2022-10-03"),
+        ("C3", "Team North", "2022-11-01"),
+    ):
+        events += [
+            {
+                "child": child,
+                "id": f"{child}-1",
+                "type": "child_registered",
+                "at": "2012-05-01",
+                "dob": "2012-05-01",
+            },
+            {
+                "child": child,
+                "id": f"{child}-2",
+                "type": "entered_care",
+                "at": entered,
+                "legal_status": "C2",
+                "team": team,
+            },
+            {
+                "child": child,
+                "id": f"{child}-3",
+                "type": "worker_allocated",
+                "at": entered,
+                "worker": f"SW-{child}",
+            },
+        ]
+    imported_db(tmp_path, db, events)
+    run(db, "nightly", "--as-of", "2022-12-20")
+    return db
+
+
+def test_a_filter_ignores_case(tmp_path, db):
+    three_children_with_alerts(tmp_path, db)
+
+    rows = json.loads(run(db, "alerts", "--as-of", "2022-12-20", "--team", "team north", "--json").output)
+
+    assert rows and {r["team"] for r in rows} == {"Team North"}
+
+
+def test_a_filter_value_that_matches_nothing_known_is_refused_naming_the_closest(tmp_path, db):
+    three_children_with_alerts(tmp_path, db)
+
+    result = run(db, "alerts", "--team", "Team Nrth")
+
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == "casecheck: no team 'Team Nrth' among the alerts; closest: Team North, Team South"
+    )
+
+
+def test_the_queue_sorts_by_due_date_child_or_team_when_asked(tmp_path, db):
+    three_children_with_alerts(tmp_path, db)
+
+    def order(how, field):
+        rows = json.loads(run(db, "alerts", "--as-of", "2022-12-20", "--sort", how, "--json").output)
+        return [r[field] for r in rows]
+
+    assert order("due", "due") == sorted(order("due", "due"))
+    assert order("overdue", "days_overdue_now") == sorted(order("overdue", "days_overdue_now"), reverse=True)
+    assert order("child", "child") == sorted(order("child", "child"))
+    assert order("team", "team") == sorted(order("team", "team"))
+
+
+def test_assigned_to_and_unassigned_split_the_queue(tmp_path, db):
+    three_children_with_alerts(tmp_path, db)
+    rows = json.loads(run(db, "alerts", "--as-of", "2022-12-20", "--json").output)
+    run(db, "alert", "assign", rows[0]["id"], "TM Jones", "--by", "HoS")
+
+    mine = json.loads(
+        run(db, "alerts", "--as-of", "2022-12-20", "--assigned-to", "tm jones", "--json").output
+    )
+    nobody = json.loads(run(db, "alerts", "--as-of", "2022-12-20", "--unassigned", "--json").output)
+
+    assert [r["id"] for r in mine] == [rows[0]["id"]]
+    assert len(nobody) == len(rows) - 1 and rows[0]["id"] not in {r["id"] for r in nobody}
+
+
+def test_the_queue_shows_age_since_the_breach_beside_age_since_raised(tmp_path, db):
+    three_children_with_alerts(tmp_path, db)
+
+    rows = json.loads(
+        run(db, "alerts", "--as-of", "2022-12-21", "--rule", "LAC-REV-1", "--child", "c1", "--json").output
+    )
+    text = run(db, "alerts", "--as-of", "2022-12-21", "--rule", "LAC-REV-1", "--child", "c1").output
+
+    # Due Tue 11 Oct 2022 (20 WD from Mon 12 Sep, skipping the State Funeral on 19 Sep):
+    # 14 working days in the rest of October, 22 in November, 15 to Wed 21 Dec.
+    assert rows[0]["due"] == "2022-10-11"
+    assert rows[0]["age_since_breach_working_days"] == 51
+    assert "age WD" in text and "raised WD ago" in text
+
+
+def test_themes_lists_the_catalogue(db):
+    result = run(db, "themes")
+
+    assert result.exit_code == 0
+    assert "Safeguarding issues" in result.output and "Consistently good practice" in result.output
+
+
+def test_an_unknown_theme_on_a_manual_alert_is_refused_with_the_closest(tmp_path, db):
+    imported_db(tmp_path, db)
+
+    result = run(db, "alert", "raise", "C1", "--theme", "Safeguardng issues")
+
+    assert result.exit_code == 2
+    assert "closest: Safeguarding issues" in result.stderr
+
+
+def test_a_manual_alert_takes_the_childs_team_worker_and_iro_at_the_time(tmp_path, db):
+    events = looked_after_child("C1") + [
+        {
+            "child": "C1",
+            "id": "C1-5",
+            "type": "worker_allocated",
+            "at": "2022-09-12",
+            "worker": "SW Patel",
+            "team": "Team East",
+        },
+        {"child": "C1", "id": "C1-6", "type": "iro_allocated", "at": "2022-09-14", "iro": "IRO Khan"},
+    ]
+    imported_db(tmp_path, db, events)
+
+    raised = json.loads(
+        run(
+            db, "alert", "raise", "C1", "--theme", "placement issues", "--at", "2022-11-01T10:00", "--json"
+        ).output
+    )
+    found = json.loads(run(db, "alerts", "--iro", "iro khan", "--json").output)
+
+    assert (raised["theme"], raised["team"], raised["worker"], raised["iro"]) == (
+        "Placement issues",
+        "Team East",
+        "SW Patel",
+        "IRO Khan",
+    )
+    assert [a["id"] for a in found] == [raised["id"]]
+
+
+def test_an_action_records_when_it_happened_apart_from_when_it_was_recorded(tmp_path, db):
+    imported_db(tmp_path, db)
+    ref = json.loads(
+        run(
+            db,
+            "alert",
+            "raise",
+            "C1",
+            "--theme",
+            "Drift / legal issues",
+            "--at",
+            "2022-11-01T10:00",
+            "--json",
+        ).output
+    )["id"]
+
+    shown = json.loads(
+        run(db, "alert", "escalate", ref, "--to-stage", "2", "--at", "2022-11-04T16:30", "--json").output
+    )
+
+    escalated = shown["history"][-1]
+    assert escalated["what"] == "escalated"
+    assert escalated["at"] == "2022-11-04T16:30:00+00:00"
+    assert escalated["recorded_at"][:4] != "2022"
+    # 5 WD from Fri 4 Nov 2022 is Fri 11 Nov 2022.
+    assert shown["stage_response_due"] == "2022-11-11"
+
+
+def test_an_action_dated_before_the_alert_was_raised_is_refused(tmp_path, db):
+    imported_db(tmp_path, db)
+    ref = run(
+        db, "alert", "raise", "C1", "--theme", "Drift / legal issues", "--at", "2022-11-01T10:00"
+    ).output.split()[-1]
+
+    result = run(db, "alert", "respond", ref, "--at", "2022-10-31T10:00")
+
+    assert result.exit_code == 2
+    assert "earlier" in result.stderr
+
+
+def test_a_cafcass_referral_ends_the_local_drp_clock(tmp_path, db):
+    imported_db(tmp_path, db)
+    ref = run(
+        db,
+        "alert",
+        "raise",
+        "C1",
+        "--theme",
+        "Drift / legal issues",
+        "--stage",
+        "1",
+        "--at",
+        "2022-11-01T10:00",
+    ).output.split()[-1]
+    run(db, "alert", "escalate", ref, "--to-stage", "cafcass", "--at", "2022-11-03T10:00")
+
+    shown = json.loads(run(db, "alert", "show", ref, "--as-of", "2023-02-01", "--json").output)
+    over = json.loads(run(db, "alerts", "--as-of", "2023-02-01", "--over-time", "--json").output)
+
+    assert (shown["stage"], shown["stage_response_due"], shown["stage_overdue"]) == ("cafcass", None, False)
+    assert shown["formal_working_days"] == 2 and shown["formal_over_time"] is False
+    assert over == []
+
+
+def test_a_formal_drp_past_twenty_working_days_is_over_time(tmp_path, db):
+    imported_db(tmp_path, db)
+    ref = run(
+        db,
+        "alert",
+        "raise",
+        "C1",
+        "--theme",
+        "Drift / legal issues",
+        "--stage",
+        "1",
+        "--at",
+        "2022-11-01T10:00",
+    ).output.split()[-1]
+
+    day_20 = json.loads(run(db, "alerts", "--as-of", "2022-11-29", "--over-time", "--json").output)
+    day_21 = json.loads(run(db, "alerts", "--as-of", "2022-11-30", "--over-time", "--json").output)
+
+    # 20 WD from Tue 1 Nov 2022 is Tue 29 Nov 2022.
+    assert day_20 == [] and [a["id"] for a in day_21] == [ref]
+
+
+# --- the go-live line ---------------------------------------------------------------------
+
+
+def test_a_first_nightly_with_a_go_live_line_raises_only_breaches_due_from_then_and_a_second_changes_nothing(
+    tmp_path, db
+):
+    council = tmp_path / "council.jsonl"
+    run(db, "generate", "--children", "150", "--seed", "3", "--until", "2026-06-30", "--out", str(council))
+    run(db, "import", str(council))
+    config = with_config(tmp_path, "[alerts]\nfrom = 2026-04-01\n")
+
+    def cc(*args):
+        return json.loads(
+            CliRunner().invoke(cli, ["--db", db, "--config", config, *args], catch_exceptions=False).output
+        )
+
+    first = cc("nightly", "--as-of", "2026-06-29", "--json")
+    state = (
+        cc("alerts", "--status", "all", "--json"),
+        cc("alerts", "--baseline", "--status", "all", "--json"),
+    )
+    second = cc("nightly", "--as-of", "2026-06-29", "--full", "--json")
+    overdue = cc("check", "--as-of", "2026-06-29", "--status", "overdue", "--json")
+    breaches = {a["key"] for a in cc("alerts", "--as-of", "2026-06-29", "--kind", "breach", "--json")}
+    baseline = {a["key"] for a in cc("alerts", "--as-of", "2026-06-29", "--baseline", "--json")}
+
+    assert first["alerts_raised"] > 0 and first["baseline_recorded"] > 0
+    assert breaches == {r["key"] for r in overdue if r["due"][:10] >= "2026-04-01"}
+    assert baseline == {r["key"] for r in overdue if r["due"][:10] < "2026-04-01"}
+    assert (second["alerts_raised"], second["alerts_closed"], second["baseline_recorded"]) == (0, 0, 0)
+    assert (
+        cc("alerts", "--status", "all", "--json"),
+        cc("alerts", "--baseline", "--status", "all", "--json"),
+    ) == state
+
+
+# --- settings cannot weaken the law ---------------------------------------------------------
+
+WEAKER = """
+[rules.LAC-REV-1]
+within = "25 working days"
+weaker_than_law = "interim, agreed with the DCS"
+
+[[rules.LAC-REV-1.changes]]
+effective_from = 2023-04-01
+within = "20 working days"
+"""
+
+
+def test_a_regulation_made_weaker_without_a_reason_is_refused(tmp_path, db):
+    imported_db(tmp_path, db)
+    config = with_config(tmp_path, '[rules.LAC-REV-1]\nwithin = "25 working days"\n')
+
+    result = run(db, "--config", config, "check")
+
+    assert result.exit_code == 2
+    assert "rules.LAC-REV-1.within" in result.stderr and "weaker_than_law" in result.stderr
+
+
+def test_a_regulation_switched_off_without_a_reason_is_refused_but_a_local_rule_is_not(tmp_path, db):
+    imported_db(tmp_path, db)
+    reg = with_config(tmp_path, "[rules.LAC-REV-1]\nenabled = false\n")
+    refused = run(db, "--config", reg, "check")
+    local = with_config(tmp_path, "[rules.LAC-REV-REC]\nenabled = false\n")
+    accepted = run(db, "--config", local, "check", "--as-of", "2022-12-01")
+
+    assert refused.exit_code == 2 and "switching off a regulation's rule" in refused.stderr
+    assert accepted.exit_code == 0
+
+
+def test_rules_shows_the_weakening_and_the_dated_history_of_a_parameter(tmp_path):
+    config = with_config(tmp_path, WEAKER)
+
+    data = json.loads(CliRunner().invoke(cli, ["--config", config, "rules", "LAC-REV-1", "--json"]).output)
+    text = " ".join(CliRunner().invoke(cli, ["--config", config, "rules", "LAC-REV-1"]).output.split())
+
+    assert [(h["from"], h["value"]) for h in data["history"]["within"]] == [
+        (None, "20 working days"),
+        (None, "25 working days"),
+        ("2023-04-01", "20 working days"),
+    ]
+    assert "within: 20 working days (catalogue default); 25 working days (set in" in text
+    assert "20 working days from Sat 1 Apr 2023" in text
+    # Today the council is back at the statute, so it does not run weaker now.
+    assert data["weaker_than_law"] == []
+
+
+def test_reports_and_the_timeline_say_when_the_council_runs_weaker_than_the_law(tmp_path, db):
+    imported_db(tmp_path, db)
+    config = with_config(
+        tmp_path, '[rules.LAC-REV-1]\nwithin = "25 working days"\nweaker_than_law = "interim"\n'
+    )
+
+    timeline = run(db, "--config", config, "timeline", "C1", "--as-of", "2022-12-01")
+    html_path = tmp_path / "t.html"
+    run(db, "--config", config, "timeline", "C1", "--as-of", "2022-12-01", "--html", str(html_path))
+    scorecard = run(db, "--config", config, "report", "scorecard", "--to", "2022-12-01")
+    iro = json.loads(run(db, "--config", config, "report", "iro", "--to", "2022-12-01", "--json").output)
+
+    line = "LAC-REV-1 within = 25 working days (the regulation says 20 working days): interim"
+    assert f"The council runs weaker than the regulation: {line}" in timeline.output
+    assert line in html_path.read_text(encoding="utf-8")
+    assert line in scorecard.output
+    assert iro["weaker_than_law"] == [line]

@@ -603,3 +603,178 @@ def test_a_warning_a_manager_closed_comes_back_as_the_breach_when_the_date_passe
     assert overdue.alerts_reopened == 1
     assert (alert.kind, alert.status, alert.days_overdue) == ("breach", "open", 1)
     assert [h["what"] for h in alert.history] == ["raised", "resolved", "reopened", "breached"]
+
+
+class MarkedEngine(Engine):
+    """An engine whose obligations for chosen keys are given a status by the test, as the
+    rules do when the chance to put a breach right has gone or no source holds the fact."""
+
+    def __init__(self, store, settings=None):
+        super().__init__(store, settings)
+        self.marked = {}  # key -> (status, reason, days_late)
+
+    def evaluate_facts(self, child, facts, **kwargs):
+        from dataclasses import replace
+
+        evaluation = super().evaluate_facts(child, facts, **kwargs)
+        obligations = tuple(
+            replace(
+                o,
+                status=self.marked[o.key][0],
+                closed_reason=self.marked[o.key][1],
+                days_late=self.marked[o.key][2],
+            )
+            if o.key in self.marked
+            else o
+            for o in evaluation.obligations
+        )
+        return replace(evaluation, obligations=obligations)
+
+
+def test_an_open_breach_whose_obligation_is_missed_is_closed_as_missed_and_kept_in_its_history(store):
+    engine = MarkedEngine(store)
+    run_nightly(store, engine, as_of=D, now=NOW)
+    gone = ["C0000|LAC-REV-1|2023-01-02", "C0004|LAC-REV-1|2023-01-06"]
+    engine.marked = {key: (Status.MISSED, "left care on Fri 3 Mar 2023", 23) for key in gone}
+
+    summary = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=1), full=True)
+
+    queue = AlertQueue(store)
+    closed = [queue.get(ref_for_obligation(key)) for key in gone]
+    assert [(a.status, a.outcome, a.resolved_automatically) for a in closed] == [
+        ("resolved", "missed", True)
+    ] * 2
+    assert (
+        closed[0].history[-1]["note"]
+        == "can no longer be met: left care on Fri 3 Mar 2023 (23 working days late)"
+    )
+    assert (summary.alerts_missed, summary.alerts_closed) == (2, 2)
+    open_breaches = {a.key for a in queue.all() if a.kind == "breach" and a.status == "open"}
+    overdue = {
+        o.key for e in engine.evaluate_all(as_of=D) for o in e.obligations if o.status is Status.OVERDUE
+    }
+    assert open_breaches == overdue and not open_breaches & set(gone)
+
+
+def test_a_missed_obligation_never_raised_before_is_not_raised_now(store):
+    engine = MarkedEngine(store)
+    engine.marked = {"C0000|LAC-REV-1|2023-01-02": (Status.MISSED, "a later review superseded it", 40)}
+
+    run_nightly(store, engine, as_of=D, now=NOW)
+
+    assert not AlertQueue(store).exists(ref_for_obligation("C0000|LAC-REV-1|2023-01-02"))
+
+
+def test_an_open_breach_whose_obligation_has_no_source_of_data_is_closed():
+    store = open_store("memory:")
+    add(store, council(8))
+    engine = MarkedEngine(store)
+    run_nightly(store, engine, as_of=D, now=NOW)
+    engine.marked = {"C0004|LAC-REV-1|2023-01-06": (Status.NO_DATA, "the SSDA903 return holds no reviews", 0)}
+
+    run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=1), full=True)
+
+    alert = AlertQueue(store).get(ref_for_obligation("C0004|LAC-REV-1|2023-01-06"))
+    assert (alert.status, alert.outcome) == ("resolved", "no data: the SSDA903 return holds no reviews")
+
+
+def test_with_a_go_live_line_only_breaches_due_on_or_after_it_are_raised_and_the_rest_are_the_baseline(store):
+    from compliance.settings import parse_settings
+
+    line = date(2023, 6, 1)
+    engine = Engine(store, parse_settings({"alerts": {"from": line}}))
+
+    first = run_nightly(store, engine, as_of=D, now=NOW)
+    state = alert_state(store)
+    second = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=1), full=True)
+
+    overdue = [o for e in engine.evaluate_all(as_of=D) for o in e.obligations if o.status is Status.OVERDUE]
+    alerts = list(AlertQueue(store).all())
+    assert {a.key for a in alerts if a.kind == "breach" and a.status == "open"} == {
+        o.key for o in overdue if o.due_on >= line
+    }
+    assert {a.key for a in alerts if a.kind == "baseline" and a.status == "baseline"} == {
+        o.key for o in overdue if o.due_on < line
+    }
+    assert first.alerts_raised > 0 and first.baseline_recorded > 0
+    assert (second.alerts_raised, second.baseline_recorded, second.alerts_closed) == (0, 0, 0)
+    assert alert_state(store) == state
+
+
+def test_baseline_breaches_are_listed_apart_from_the_queue(store):
+    from compliance.settings import parse_settings
+
+    engine = Engine(store, parse_settings({"alerts": {"from": date(2023, 6, 1)}}))
+    run_nightly(store, engine, as_of=D, now=NOW)
+    queue = AlertQueue(store, engine.settings)
+
+    working = queue.list(Filters(), today=D)
+    baseline = queue.list(Filters(baseline=True), today=D)
+
+    assert working and baseline
+    assert all(v.alert.kind != "baseline" for v in working)
+    assert all(v.alert.due < date(2023, 6, 1) and v.alert.status == "baseline" for v in baseline)
+
+
+def test_the_first_run_with_baseline_draws_the_line_at_its_date_and_later_runs_keep_it(store):
+    engine = Engine(store)
+
+    first = run_nightly(store, engine, as_of=D, now=NOW, baseline=True)
+    add(
+        store,
+        [
+            {
+                "child": "C9999",
+                "id": "C9999-1",
+                "type": "entered_care",
+                "at": "2024-03-01",
+                "legal_status": "C2",
+            }
+        ],
+        recorded="2024-03-01T12:00:00+00:00",
+    )
+    later = run_nightly(store, engine, as_of=D + timedelta(days=60), now=NOW + timedelta(days=60))
+
+    breaches = [a for a in AlertQueue(store).all() if a.kind == "breach"]
+    assert first.alerts_raised == 0 and first.baseline_recorded > 0
+    assert later.go_live == D
+    assert breaches and all(a.due >= D for a in breaches)
+    assert "C9999" in {a.child for a in breaches}
+
+
+def test_a_baseline_breach_put_right_leaves_the_baseline(store):
+    from compliance.settings import parse_settings
+
+    engine = Engine(store, parse_settings({"alerts": {"from": date(2023, 6, 1)}}))
+    run_nightly(store, engine, as_of=D, now=NOW)
+    add(
+        store,
+        [{"child": "C0000", "id": "C0000-late", "type": "review_held", "at": "2024-03-04"}],
+        recorded="2024-03-04T12:00:00+00:00",
+    )
+
+    run_nightly(store, engine, as_of=date(2024, 3, 5), now=NOW + timedelta(days=4))
+
+    alert = AlertQueue(store).get(ref_for_obligation("C0000|LAC-REV-1|2023-01-02"))
+    assert (alert.kind, alert.status, alert.outcome) == (
+        "baseline",
+        "resolved",
+        "done late on Mon 4 Mar 2024",
+    )
+
+
+def test_a_baseline_breach_reopened_by_a_manager_joins_the_queue_as_a_breach(store):
+    from compliance.alerts import IllegalTransition
+    from compliance.settings import parse_settings
+
+    engine = Engine(store, parse_settings({"alerts": {"from": date(2023, 6, 1)}}))
+    run_nightly(store, engine, as_of=D, now=NOW)
+    queue = AlertQueue(store, engine.settings)
+    ref = ref_for_obligation("C0000|LAC-REV-1|2023-01-02")
+
+    with pytest.raises(IllegalTransition, match="baseline"):
+        queue.assign(ref, "TM1", by="HoS", now=NOW + timedelta(hours=9))
+    queue.reopen(ref, by="HoS", now=NOW + timedelta(hours=9), note="still wrong; work it")
+
+    assert ref in {v.alert.ref for v in queue.list(Filters(), today=D)}
+    assert queue.get(ref).kind == "breach"

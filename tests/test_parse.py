@@ -124,3 +124,21 @@ def test_a_utf8_byte_order_mark_is_tolerated(tmp_path):
     path.write_bytes(b"\xef\xbb\xbfchild,type,at\nC1,dental_check,2022-09-12\n")
 
     assert read_file(path)[0].record["type"] == "dental_check"
+
+
+def test_a_line_separator_inside_a_json_string_is_data_not_a_line_break(tmp_path):
+    path = tmp_path / "events.jsonl"
+    note = "first\u2028second\u2029third\x85fourth"
+    path.write_text(
+        json.dumps(
+            {"child": "C1", "type": "entered_care", "at": "2024-01-08", "legal_status": "C2", "note": note},
+            ensure_ascii=False,
+        )
+        + "\r\n",
+        encoding="utf-8",
+    )
+
+    parsed = read_file(path)
+
+    assert len(parsed) == 1
+    assert parsed[0].record["note"] == note

@@ -83,14 +83,34 @@ INITIATED = [
          "2023-09-19",
          [("2023-04-03", "2023-04-19", "met"), ("2023-09-04", "2023-09-18", "overdue")],
          "a-pep-from-an-earlier-period-does-not-count"),
+    # The PEP is part of the care plan, which may be made before a planned admission.
     case("EDU-PEP", [BORN_2014, pep("2023-03-30"), entered("2023-04-03")], "2023-04-20",
-         [("2023-04-03", "2023-04-19", "overdue")], "a-pep-before-entering-care-does-not-count"),
+         [("2023-04-03", "2023-04-19", "met", "2023-03-30")], "a-pep-initiated-before-a-planned-admission-counts"),
+    # ... but not one initiated before (or on the day) the previous period ended.
+    case("EDU-PEP",
+         [BORN_2014, entered("2023-01-09"), pep("2023-01-12"), pep("2023-03-31"), left("2023-03-31"),
+          entered("2023-04-03")],
+         "2023-04-20",
+         [("2023-01-09", "2023-01-23", "met", "2023-01-12"), ("2023-04-03", "2023-04-19", "overdue")],
+         "re-entry-does-not-reuse-the-previous-periods-pep"),
+    case("EDU-PEP",
+         [BORN_2014, entered("2023-01-09"), pep("2023-01-12"), left("2023-03-17"), pep("2023-03-31"),
+          entered("2023-04-03")],
+         "2023-04-20",
+         [("2023-01-09", "2023-01-23", "met", "2023-01-12"), ("2023-04-03", "2023-04-19", "met", "2023-03-31")],
+         "re-entry-counts-a-pep-made-after-the-previous-period-ended"),
     # Ages on the day of entering care, Mon 3 Apr 2023.
     case("EDU-PEP", [born("2020-04-03"), entered("2023-04-03")], "2023-04-20",
          [("2023-04-03", "2023-04-19", "overdue")], "aged-3-on-the-day-applies"),
     case("EDU-PEP", [born("2020-04-04"), entered("2023-04-03")], "2023-04-20", [], "aged-2-does-not-apply"),
-    case("EDU-PEP", [born("2005-04-04"), entered("2023-04-03")], "2023-04-20",
+    case("EDU-PEP", [born("2005-05-01"), entered("2023-04-03")], "2023-04-20",
          [("2023-04-03", "2023-04-19", "overdue")], "aged-17-applies"),
+    # 18 on Thu 20 Apr 2023, the day after the PEP was due: the chance went then.
+    case("EDU-PEP", [born("2005-04-20"), entered("2023-04-03")], "2023-05-02",
+         [("2023-04-03", "2023-04-19", "missed", ("2023-04-20", "reached 18"))], "turning-18-after-the-due-date-is-missed"),
+    # 18 on Tue 4 Apr 2023, before the PEP fell due.
+    case("EDU-PEP", [born("2005-04-04"), entered("2023-04-03")], "2023-04-20",
+         [("2023-04-03", "2023-04-19", "closed", "reached 18")], "turning-18-before-the-due-date-closes"),
     case("EDU-PEP", [born("2005-04-03"), entered("2023-04-03")], "2023-04-20", [], "aged-18-does-not-apply"),
     # Born 29 Feb 2020: 3 on Tue 28 Feb 2023 (no 29 Feb in 2023). Tue 28 Feb + 10 WD: 1-3
     # Mar (3), 6-10 (8), 13, 14: Tue 14 Mar 2023. On Mon 27 Feb 2023 still 2.
@@ -153,7 +173,7 @@ TERMLY = [
     # day of entering; the spring term (1 Jan-31 Mar 2024) starts mid-period, so its clock
     # starts on 1 Jan. As of Tue 2 Apr 2024 + 5 WD is Tue 9 Apr: the summer term is pending.
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05")], "2024-04-02",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "overdue"),
+         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "missed", ("2024-04-01", "the term ended")),
           ("2024-04-01", "2024-08-31", "pending")],
          "met-missed-pending"),
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep("2023-11-10")], "2023-12-01",
@@ -162,10 +182,11 @@ TERMLY = [
          "2024-04-02",
          [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "closed")],
          "closed-by-leaving-care-before-the-term-ends"),
-    # Leaving on the term's last day is not leaving before it ends: the term was missed.
+    # Leaving on the term's last day is not leaving before it ends: the term was missed
+    # (on Mon 1 Apr 2024, the first day after it; Easter Monday, so 0 working days late).
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05"), left("2024-03-31")],
          "2024-04-02",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "overdue")],
+         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "missed", ("2024-04-01", "the term ended"))],
          "leaving-on-the-last-day-of-term-does-not-close"),
     # Tue 26 Mar 2024 + 5 WD: 27, 28 Mar, skip Good Friday 29 Mar and Easter Monday 1 Apr,
     # 2, 3, 4 Apr: Thu 4 Apr, after Sun 31 Mar: due soon.
@@ -177,7 +198,7 @@ TERMLY = [
          "a-review-on-29-feb-meets-the-spring-term"),
     # A review after the term belongs to the next term: it never makes one late.
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2024-01-03")], "2024-01-04",
-         [("2023-11-01", "2023-12-31", "overdue"), ("2024-01-01", "2024-03-31", "met")],
+         [("2023-11-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")), ("2024-01-01", "2024-03-31", "met")],
          "a-review-after-the-term-counts-for-the-next"),
     # As of Sun 31 Dec 2023 the spring term (from Mon 1 Jan 2024) is not listed yet.
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01")], "2023-12-31",
@@ -187,7 +208,7 @@ TERMLY = [
     case("EDU-PEP-TERM",
          [BORN_2014, entered("2023-09-01"), pep_review("2023-09-15"), left("2023-10-20"), entered("2023-11-01")],
          "2024-01-05",
-         [("2023-09-01", "2023-12-31", "met"), ("2023-11-01", "2023-12-31", "overdue"),
+         [("2023-09-01", "2023-12-31", "met"), ("2023-11-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")),
           ("2024-01-01", "2024-03-31", "pending")],
          "re-entry-in-the-same-term"),
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), left("2023-11-20"), pep_review("2023-11-25")],
@@ -196,14 +217,16 @@ TERMLY = [
     # Born 15 Oct 2019: 3 on Fri 1 Sep 2023 (no autumn obligation), 4 on Mon 1 Jan 2024.
     case("EDU-PEP-TERM", [born("2019-10-15"), entered("2023-09-01")], "2024-01-02",
          [("2024-01-01", "2024-03-31", "pending")], "school-age-from-4"),
-    # Born 10 Feb 2006: 17 on 1 Sep 2023 and 1 Jan 2024, 18 on 1 Apr 2024.
+    # Born 10 Feb 2006: 17 on 1 Sep 2023 and 1 Jan 2024, 18 on Sat 10 Feb 2024, in the
+    # spring term, which closes then: no PEP for an adult.
     case("EDU-PEP-TERM", [born("2006-02-10"), entered("2023-09-01")], "2024-04-02",
-         [("2023-09-01", "2023-12-31", "overdue"), ("2024-01-01", "2024-03-31", "overdue")], "school-age-to-17"),
+         [("2023-09-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")),
+          ("2024-01-01", "2024-03-31", "closed", "reached 18")], "school-age-to-17"),
     # Born 29 Feb 2020: 3 on 1 Jan 2024, 4 on Thu 29 Feb 2024, so first in the summer term.
     case("EDU-PEP-TERM", [born("2020-02-29"), entered("2023-09-01")], "2024-04-02",
          [("2024-04-01", "2024-08-31", "pending")], "born-29-feb"),
     case("EDU-PEP-TERM", [entered("2023-11-01")], "2024-01-02",
-         [("2023-11-01", "2023-12-31", "overdue"), ("2024-01-01", "2024-03-31", "pending")],
+         [("2023-11-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")), ("2024-01-01", "2024-03-31", "pending")],
          "no-date-of-birth-still-applies"),
     # A period from Thu 1 Sep 2022: two terms by Tue 10 Jan 2023, none before the period.
     case("EDU-PEP-TERM", [BORN_2014, entered("2022-09-01"), pep_review("2022-10-03")], "2023-01-10",
@@ -238,7 +261,7 @@ def test_a_councils_own_term_dates_leave_the_holidays_out():
     found = run_rule("EDU-PEP-TERM", events, as_of="2024-04-20", settings=settings)
 
     assert statuses(found) == [
-        ("2024-01-08", "2024-03-28", "overdue"),
+        ("2024-01-08", "2024-03-28", "missed"),
         ("2024-04-15", "2024-07-23", "pending"),
     ]
 
@@ -313,6 +336,7 @@ def test_every_education_rule_has_its_cases():
         rule, _events, _as_of, expected = param.values
         covered.setdefault(rule, set()).update(row[2] for row in expected)
 
-    assert {"met", "late", "overdue", "closed", "due_soon", "pending"} <= covered["EDU-PEP"]
-    # EDU-PEP-TERM cannot be late: a review after the term belongs to the next term.
-    assert {"met", "overdue", "closed", "due_soon", "pending"} <= covered["EDU-PEP-TERM"]
+    assert {"met", "late", "overdue", "missed", "closed", "due_soon", "pending"} <= covered["EDU-PEP"]
+    # EDU-PEP-TERM cannot be late, nor overdue: a review after the term belongs to the next
+    # term, so once the term is over an unreviewed term is missed.
+    assert {"met", "missed", "closed", "due_soon", "pending"} <= covered["EDU-PEP-TERM"]

@@ -93,13 +93,16 @@ TABLE = [
         [("2023-12-22", "2023-12-27", "met")],
         "ref-met-across-christmas",
     ),
-    # Two referrals: the decision after the second does not answer the first. Mon 3 Jun + 1 WD = Tue 4 Jun;
-    # Wed 5 Jun + 1 WD = Thu 6 Jun.
+    # Two referrals: the decision after the second does not answer the first, which was
+    # missed when the second arrived. Mon 3 Jun + 1 WD = Tue 4 Jun; Wed 5 Jun + 1 WD = Thu 6 Jun.
     case(
         "CP-REF",
         [referral("2024-06-03"), referral("2024-06-05"), decision("2024-06-06")],
         "2024-06-10",
-        [("2024-06-03", "2024-06-04", "overdue"), ("2024-06-05", "2024-06-06", "met")],
+        [
+            ("2024-06-03", "2024-06-04", "missed", ("2024-06-05", "new referral received")),
+            ("2024-06-05", "2024-06-06", "met", "2024-06-06"),
+        ],
         "ref-each-referral-its-own-decision",
     ),
     # CP-ASMT: Mon 4 Dec 2023 + 45 WD: 5-8 Dec (4), 11-15 (9), 18-22 (14), 27-29 (17), 2-5 Jan (21),

@@ -119,3 +119,66 @@ def test_a_parameter_of_the_wrong_type_names_the_key():
 def test_a_value_outside_a_parameters_choices_is_refused(rule_id, name, value, bad):
     with pytest.raises(SettingsError, match=f"rules.{rule_id}.{name}: '{bad}' is not one of"):
         parse_settings({"rules": {rule_id: {name: value}}})
+
+
+def test_a_regulation_timescale_made_longer_is_refused_naming_the_key_unless_the_setting_says_why():
+    with pytest.raises(SettingsError, match=r"rules\.LAC-REV-1\.within: 25 working days is longer"):
+        parse_settings({"rules": {"LAC-REV-1": {"within": "25 working days"}}})
+
+    settings = parse_settings(
+        {"rules": {"LAC-REV-1": {"within": "25 working days", "weaker_than_law": "pilot"}}}
+    )
+
+    assert [w.describe() for w in settings.weaker_in_force(date(2024, 1, 1))] == [
+        "LAC-REV-1 within = 25 working days (the regulation says 20 working days): pilot"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "weaker"),
+    [
+        ("LAC-REV-2", "3 months", False),  # the statute itself
+        ("LAC-REV-2", "13 weeks", False),  # 91 days, not longer than 3 months
+        ("LAC-REV-2", "14 weeks", True),  # 98 days
+        ("LAC-REV-1", "19 working days", False),  # stricter than the law is always allowed
+        ("LAC-REV-1", "5 weeks", True),  # 35 days against 20 WD (28 days)
+        ("LAC-REV-REC", "10 working days", False),  # a local standard, not a regulation
+    ],
+)
+def test_only_a_longer_timescale_on_a_regulation_needs_a_reason(rule, value, weaker):
+    data = {"rules": {rule: {"within": value}}}
+
+    if weaker:
+        with pytest.raises(SettingsError, match="weaker_than_law"):
+            parse_settings(data)
+    else:
+        assert parse_settings(data).weaker_than_law == ()
+
+
+def test_a_dated_change_that_weakens_a_regulation_needs_its_own_reason():
+    data = {
+        "rules": {
+            "LAC-REV-1": {
+                "changes": [
+                    {
+                        "effective_from": date(2024, 4, 1),
+                        "within": "30 working days",
+                        "weaker_than_law": "backlog",
+                    },
+                    {"effective_from": date(2024, 10, 1), "within": "20 working days"},
+                ]
+            }
+        }
+    }
+
+    settings = parse_settings(data)
+
+    assert settings.weaker_in_force(date(2024, 3, 31)) == []
+    assert [w.why for w in settings.weaker_in_force(date(2024, 5, 1))] == ["backlog"]
+    assert settings.weaker_in_force(date(2024, 10, 1)) == []
+
+
+def test_the_go_live_line_is_a_date():
+    assert parse_settings({"alerts": {"from": date(2026, 4, 1)}}).alerts_from == date(2026, 4, 1)
+    with pytest.raises(SettingsError, match=r"alerts\.from: expected a date"):
+        parse_settings({"alerts": {"from": "April"}})

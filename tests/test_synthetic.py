@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from compliance.synthetic import generate, write_jsonl
 from events.codes import SGO_REASONS
 from events.models import parse_event
+from events.timeline import Fact, build_timeline
 from rules.calendar import WorkingDayCalendar
 
 UNTIL = date(2026, 10, 31)
@@ -326,3 +327,28 @@ def test_a_quarter_of_placements_are_over_20_miles_away(council):
 
     assert 0.15 <= share(m > 20 for m in miles) <= 0.33
     assert 5 <= mean(miles) <= 25
+
+
+#: Data-quality findings the generator puts in on purpose: none. A made-up council should
+#: show the checker at work on histories that could be true.
+INJECTED_FINDINGS: dict[str, int] = {}
+
+
+@pytest.mark.parametrize(
+    ("children", "seed", "until"),
+    [(200, 7, date(2026, 12, 1)), (500, 2026, date(2026, 4, 30)), (200, 7, date(2025, 1, 31))],
+)
+def test_the_synthetic_council_has_no_data_quality_findings_but_those_it_injects(children, seed, until):
+    by_child: dict[str, list] = defaultdict(list)
+    for event in generate(children, seed=seed, until=until):
+        by_child[event["child"]].append(event)
+
+    found = Counter(
+        finding.code
+        for child, events in by_child.items()
+        for finding in build_timeline(
+            child, [Fact(parse_event(e).to_record(), seq=i) for i, e in enumerate(events)]
+        ).findings
+    )
+
+    assert dict(found) == INJECTED_FINDINGS

@@ -189,3 +189,115 @@ def test_age_and_birthdays_handle_a_leap_day_birth():
     assert tl.age_on(date(2017, 2, 28)) == 5
     assert tl.age_on(date(2028, 2, 28)) == 15
     assert tl.age_on(date(2028, 2, 29)) == 16
+
+
+def test_a_date_before_1900_is_a_finding_and_the_fact_is_kept():
+    facts = make(
+        [{"type": "entered_care", "at": "1899-12-31", "legal_status": "C2", "recorded_at": "2024-01-08"}]
+    )
+
+    tl = build_timeline("C1", facts)
+
+    assert [f.code for f in tl.findings] == ["DQ-DATE-BEFORE-1900"]
+    assert len(tl.facts) == 1
+
+
+def test_a_date_more_than_a_year_after_its_recording_is_a_finding():
+    facts = make(
+        [
+            {
+                "type": "entered_care",
+                "at": "2025-01-09",
+                "legal_status": "C2",
+                "recorded_at": "2024-01-08T10:00",
+            },
+            {"type": "left_care", "at": "2025-01-08", "reason": "E11", "recorded_at": "2024-01-08T10:00"},
+        ]
+    )
+
+    tl = build_timeline("C1", facts)
+
+    assert ("DQ-DATE-AFTER-RECORDING", "entered_care") in [(f.code, f.fact.type) for f in tl.findings]
+    assert ("DQ-DATE-AFTER-RECORDING", "left_care") not in [(f.code, f.fact.type) for f in tl.findings]
+
+
+BORN_2006 = {"type": "child_registered", "at": "2006-01-17", "dob": "2006-01-17"}  # 18 on Tue 17 Jan 2024
+
+
+def codes(tl):
+    return [f.code for f in tl.findings]
+
+
+def test_entering_care_at_18_is_a_finding_and_starts_no_period_of_care():
+    tl = build_timeline(
+        "C1", make([BORN_2006, {"type": "entered_care", "at": "2024-01-17", "legal_status": "V2"}])
+    )
+
+    assert codes(tl) == ["DQ-ENTERED-CARE-ADULT"]
+    assert tl.periods == ()
+
+
+def test_entering_care_the_day_before_the_18th_birthday_is_a_period_of_care():
+    tl = build_timeline(
+        "C1", make([BORN_2006, {"type": "entered_care", "at": "2024-01-16", "legal_status": "V2"}])
+    )
+
+    assert codes(tl) == []
+    assert len(tl.periods) == 1
+
+
+def test_a_remand_status_at_18_is_a_finding():
+    tl = build_timeline(
+        "C1",
+        make(
+            [
+                BORN_2006,
+                {"type": "entered_care", "at": "2023-06-01", "legal_status": "J1"},
+                {"type": "legal_status_changed", "at": "2024-01-17", "legal_status": "J2"},
+            ]
+        ),
+    )
+
+    assert codes(tl) == ["DQ-REMAND-ADULT"]
+    assert "J2" in tl.findings[0].message and "2006" not in tl.findings[0].message
+
+
+def test_leaving_care_twice_on_one_day_is_a_finding_of_its_own():
+    tl = build_timeline(
+        "C1",
+        make(
+            [
+                BORN_2006,
+                {"type": "entered_care", "at": "2023-06-01", "legal_status": "V2"},
+                {"type": "left_care", "at": "2023-09-01", "reason": "E13"},
+                {"type": "left_care", "at": "2023-09-01", "reason": "E8"},
+            ]
+        ),
+    )
+
+    assert codes(tl) == ["DQ-LEFT-CARE-TWICE"]
+    assert len(tl.periods) == 1
+
+
+def test_the_impossible_history_of_a_re_entry_at_18_under_remand_is_three_findings_and_no_new_clocks():
+    # Left care on the 18th birthday, Tue 17 Jan 2024, re-entered the same day under J2 and
+    # left again: the shape the demo council once produced.
+    import rules.catalogue  # noqa: F401
+    from tests.builders import run_rule
+
+    events = [
+        BORN_2006,
+        {"type": "entered_care", "at": "2023-06-01", "legal_status": "V2"},
+        {"type": "left_care", "at": "2024-01-17", "reason": "E8"},
+        {"type": "entered_care", "at": "2024-01-18", "legal_status": "J2"},
+        {"type": "left_care", "at": "2024-01-18", "reason": "E8"},
+        {"type": "left_care", "at": "2024-01-18", "reason": "E8"},
+    ]
+
+    tl = build_timeline("C1", make(events))
+
+    assert sorted(codes(tl)) == ["DQ-ENTERED-CARE-ADULT", "DQ-LEFT-CARE-TWICE", "DQ-REMAND-ADULT"]
+    assert [p.started_on for p in tl.periods] == [date(2023, 6, 1)]
+    for rule in ("LAC-REV-1", "HLT-IHA", "HLT-IHA-REQ"):
+        started = [o.started_on for o in run_rule(rule, events, as_of="2024-03-01")]
+        assert started == [date(2023, 6, 1)], rule

@@ -242,3 +242,27 @@ SSDA903 = declare_source(
         "retracted",
     ],
 )
+
+#: The CIN census (children in need): the fact types its modules map to (see
+#: docs/cin-census.md). It holds no referral decisions, core group meetings or child
+#: protection visits, so CP-REF, CP-CG and CP-VIS are not assessable from it alone.
+CIN_CENSUS = declare_source(
+    "cin-census",
+    label="the CIN census",
+    types=[
+        "child_registered",
+        "child_died",
+        "referral_received",
+        "cin_closed",
+        "assessment_started",
+        "assessment_completed",
+        "cin_plan_started",
+        "cin_plan_ended",
+        "strategy_discussion",
+        "icpc_held",
+        "cp_plan_started",
+        "rcpc_held",
+        "cp_plan_ended",
+        "retracted",
+    ],
+)

@@ -8,7 +8,7 @@ from typing import Any
 from compliance.alerts import AlertView
 
 #: History keys shown in their own columns; any others are listed as details.
-_HISTORY_OWN = ("at", "by", "what")
+_HISTORY_OWN = ("at", "by", "what", "recorded_at")
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,12 @@ class HistoryLine:
     by: str
     what: str
     details: list[tuple[str, str]]
+    recorded_at: str = ""  # ISO moment it was recorded, kept apart from when it happened
+
+    @property
+    def recorded_late(self) -> bool:
+        """Recorded at another minute than it happened (`alert ... --at`)."""
+        return bool(self.recorded_at) and self.recorded_at[:16] != self.at[:16]
 
     @property
     def details_text(self) -> str:
@@ -35,6 +41,7 @@ class AlertDetail:
     formal: str | None
     people: str
     history: list[HistoryLine]
+    age: str | None = None  # "51 working days since the breach, 3 since raised"
 
 
 def alert_detail(view: AlertView, *, drp_total: Any) -> AlertDetail:
@@ -56,6 +63,7 @@ def alert_detail(view: AlertView, *, drp_total: Any) -> AlertDetail:
             by=str(h["by"]),
             what=str(h["what"]),
             details=[(k, str(v)) for k, v in h.items() if k not in _HISTORY_OWN],
+            recorded_at=str(h.get("recorded_at") or ""),
         )
         for h in data["history"]
     ]
@@ -72,4 +80,10 @@ def alert_detail(view: AlertView, *, drp_total: Any) -> AlertDetail:
             f"IRO {data['iro'] or '-'}, assigned to {data['assigned_to'] or '-'}"
         ),
         history=history,
+        age=(
+            f"age: {data['age_since_breach_working_days']} working days since the breach, "
+            f"{data['age_working_days']} since raised"
+            if data["age_since_breach_working_days"] is not None
+            else None
+        ),
     )

@@ -23,7 +23,8 @@ QUEUE_COLUMNS = (
     "stage",
     "status",
     "due",
-    "days_overdue",
+    "days_overdue_now",
+    "age_since_breach_working_days",
     "team",
     "worker",
     "iro",
@@ -31,7 +32,9 @@ QUEUE_COLUMNS = (
     "age_working_days",
     "stage_response_due",
     "stage_overdue",
+    "formal_over_time",
     "assigned_to",
+    "outcome",
 )
 
 
@@ -60,6 +63,12 @@ class QueueRow:
         if self.data["stage_overdue"]:
             return f"no reply by {self.data['stage_response_due']}"
         return ""
+
+    @property
+    def age(self) -> int:
+        """Working days since the breach (its due date), or since raised if it has none."""
+        since_breach = self.data["age_since_breach_working_days"]
+        return int(since_breach if since_breach is not None else self.data["age_working_days"])
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -94,3 +103,25 @@ def queue_counts(views: Sequence[AlertView]) -> QueueCounts:
 
 def queue_title(status: str, day_text: str) -> str:
     return f"Alerts ({status}) as of {day_text}"
+
+
+#: Orders the queue page offers; "urgency" keeps `AlertQueue.list`'s own order.
+SORTS = {
+    "urgency": "most urgent first",
+    "overdue": "most days overdue first",
+    "age": "oldest first",
+    "due": "earliest due first",
+    "child": "child",
+}
+
+
+def sort_rows(rows: list[QueueRow], sort: str) -> list[QueueRow]:
+    if sort == "overdue":
+        return sorted(rows, key=lambda r: -int(r["days_overdue_now"] or 0))
+    if sort == "age":
+        return sorted(rows, key=lambda r: -int(r["age_working_days"] or 0))
+    if sort == "due":
+        return sorted(rows, key=lambda r: r["due"] or "9999")
+    if sort == "child":
+        return sorted(rows, key=lambda r: (r.child, r.id))
+    return rows

@@ -8,6 +8,7 @@ retracted facts.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,15 +91,23 @@ def obligation_summary(o: Any) -> dict[str, Any]:
         "due": fmt_day(o.due),
         "done": fmt_day(o.met_on) if o.met_on is not None else "",
         "days_late": o.days_late,
-        "lateness": (f"{days_late} working day{'s' if days_late != 1 else ''} {past}" if days_late else ""),
+        "lateness": ", ".join(
+            part
+            for part in (
+                f"{days_late} working day{'s' if days_late != 1 else ''} {past}" if days_late else "",
+                "can no longer be met" if status == "missed" else "",
+            )
+            if part
+        ),
         "closed_reason": o.closed_reason,
         "explanation": list(o.explanation),
         "key": o.key,
     }
 
 
-def timeline_page(evaluation: Any, terminology: str) -> dict[str, Any]:
-    """The timeline as plain values for a template: the printable page and the web."""
+def timeline_page(evaluation: Any, terminology: str, weaker: Sequence[str] = ()) -> dict[str, Any]:
+    """The timeline as plain values for a template: the printable page and the web.
+    `weaker`: the council's settings in force that are weaker than a regulation."""
     view = timeline_view(evaluation, terminology)
     sections = [
         {
@@ -155,4 +164,25 @@ def timeline_page(evaluation: Any, terminology: str) -> dict[str, Any]:
         "sections": sections,
         "findings": [{"code": f.code, "message": f.message} for f in view.findings],
         "counts": view.counts,
+        "weaker": list(weaker),
     }
+
+
+def coming_up(evaluation: Any, *, weeks: int = 8) -> list[dict[str, Any]]:
+    """What falls due in the next `weeks` weeks and is not yet done (the next review, visits,
+    health assessments): what an IRO plans around. Soonest first."""
+    from datetime import timedelta
+
+    until = evaluation.as_of + timedelta(weeks=weeks)
+    upcoming = sorted(
+        (
+            o
+            for o in evaluation.obligations
+            if str(o.status) in ("pending", "due_soon") and evaluation.as_of <= o.due_on <= until
+        ),
+        key=lambda o: (o.due_on, o.rule),
+    )
+    return [
+        {**obligation_summary(o), "due_on": o.due_on, "in_days": (o.due_on - evaluation.as_of).days}
+        for o in upcoming
+    ]

@@ -1,0 +1,223 @@
+"""The alert queue and one alert's page with its DRP actions."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from compliance.alerts import STAGES, AlertNotFound, Filters, IllegalTransition
+from compliance.views.alert import alert_detail
+from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_rows, sort_rows
+from compliance.web.services import log, me, parse_day, scope, services
+
+bp = Blueprint("queue", __name__)
+
+FILTERS = ("status", "team", "worker", "iro", "child", "rule", "theme", "stage", "kind", "older_than")
+KINDS = ("breach", "due_soon", "stage_overdue", "manual", "imported", "praise")
+
+
+class NoteForm(FlaskForm):  # type: ignore[misc]
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class AssignForm(NoteForm):
+    to = StringField("Assign to", validators=[DataRequired(), Length(max=64)])
+
+
+class EscalateForm(NoteForm):
+    to_stage = SelectField(
+        "Escalate to",
+        choices=[
+            SelectChoice("1", "Stage 1"),
+            SelectChoice("2", "Stage 2"),
+            SelectChoice("3", "Stage 3"),
+            SelectChoice("4", "Stage 4"),
+            SelectChoice("cafcass", "Cafcass"),
+        ],
+    )
+
+
+class ResolveForm(NoteForm):
+    outcome = StringField("Outcome", validators=[DataRequired(), Length(max=500)])
+
+
+ACTIONS: dict[str, type[FlaskForm]] = {
+    "assign": AssignForm,
+    "acknowledge": NoteForm,
+    "respond": NoteForm,
+    "escalate": EscalateForm,
+    "resolve": ResolveForm,
+    "reopen": NoteForm,
+}
+
+
+def _filters() -> tuple[Filters, dict[str, str]]:
+    args = {k: request.args.get(k, "").strip() for k in FILTERS}
+    status = args["status"] if args["status"] in ("open", "resolved", "all") else "open"
+    stage = args["stage"] if args["stage"] in STAGES else None
+    kind = args["kind"] if args["kind"] in KINDS else None
+    older = int(args["older_than"]) if args["older_than"].isdigit() else None
+    filters = Filters(
+        status=status,
+        team=args["team"] or None,
+        worker=args["worker"] or None,
+        iro=args["iro"] or None,
+        child=args["child"] or None,
+        rule=args["rule"].upper() or None,
+        theme=args["theme"] or None,
+        stage=stage,
+        kind=kind,
+        older_than=older,
+    )
+    shown = {k: v for k, v in args.items() if v}
+    return filters, shown
+
+
+def _visible(views: list[Any]) -> list[Any]:
+    allowed = scope()
+    return [v for v in views if allowed.allows_alert(v.alert)]
+
+
+@bp.route("/queue")
+@login_required
+def queue() -> str:
+    if not me().sees_cases:
+        abort(403)
+    s = services()
+    filters, shown = _filters()
+    day = parse_day(request.args.get("as_of")) or s.today()
+    views = _visible(s.queue.list(filters, today=day))
+    counts = queue_counts(views)
+    sort = request.args.get("sort", "urgency")
+    rows = sort_rows(queue_rows(views), sort)
+    size = s.web.page_size
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, int(request.args["page"]) if request.args.get("page", "").isdigit() else 1), pages)
+    query = {**shown, **({"sort": sort} if sort != "urgency" else {})}
+    # Choices for the filter form come from the alerts this person may see.
+    choices = {
+        "team": sorted({v.alert.team for v in views if v.alert.team}),
+        "theme": sorted({v.alert.theme for v in views if v.alert.theme}),
+        "iro": sorted({v.alert.iro for v in views if v.alert.iro}),
+    }
+    return render_template(
+        "queue.html",
+        title="Alert queue",
+        rows=rows[(page - 1) * size : page * size],
+        total=len(rows),
+        counts=counts,
+        filters=shown,
+        status=filters.status,
+        sort=sort,
+        sorts=SORTS,
+        stages=STAGES,
+        kinds=KINDS,
+        choices=choices,
+        page=page,
+        pages=pages,
+        day=day,
+        page_url=lambda n: url_for("queue.queue") + "?" + urlencode({**query, "page": n}),
+        csv_url=url_for("queue.queue_csv") + ("?" + urlencode(shown) if shown else ""),
+        filter_url=lambda **change: (
+            url_for("queue.queue") + "?" + urlencode({k: v for k, v in {**query, **change}.items() if v})
+        ),
+    )
+
+
+@bp.route("/queue.csv")
+@login_required
+def queue_csv() -> Response:
+    if not me().sees_cases:
+        abort(403)
+    from compliance.web.downloads import csv_response
+
+    s = services()
+    filters, shown = _filters()
+    views = _visible(s.queue.list(filters, today=s.today()))
+    log(
+        "exported",
+        target="alert queue" + (f" ({', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""),
+    )
+    return csv_response("alerts.csv", QUEUE_COLUMNS, [r.data for r in queue_rows(views)])
+
+
+def _alert_in_scope(ref: str) -> Any:
+    s = services()
+    if not me().sees_cases:
+        abort(404)
+    try:
+        view = s.queue.show(ref, today=s.today())
+    except AlertNotFound:
+        abort(404)
+    if not scope().allows_alert(view.alert):
+        abort(404)
+    return view
+
+
+@bp.route("/alerts/<ref>")
+@login_required
+def alert(ref: str) -> str:
+    view = _alert_in_scope(ref)
+    s = services()
+    detail = alert_detail(view, drp_total=s.settings.drp_total)
+    log("viewed_alert", child=view.alert.child, target=view.alert.ref)
+    forms = {name: form() for name, form in ACTIONS.items()} if me().may_act else {}
+    return render_template(
+        "alert.html", title=f"Alert {view.alert.ref}", view=view, detail=detail, forms=forms
+    )
+
+
+@bp.route("/alerts/<ref>/<action>", methods=["POST"])
+@login_required
+def act(ref: str, action: str) -> Response:
+    if action not in ACTIONS:
+        abort(404)
+    view = _alert_in_scope(ref)
+    if not me().may_act:
+        abort(403)
+    form = ACTIONS[action]()
+    if not form.validate_on_submit():
+        flash(
+            "That change was not made: "
+            + "; ".join(f"{form[k].label.text}: {e[0]}" for k, e in form.errors.items()),
+            "error",
+        )
+        return redirect(url_for("queue.alert", ref=view.alert.ref))
+    s = services()
+    q = s.queue
+    by, now, note = me().name, s.now(), (form.note.data or "").strip() or None
+    a = view.alert.ref
+    try:
+        if action == "assign":
+            q.assign(a, form.to.data.strip(), by=by, now=now, note=note)
+            message = f"Assigned to {form.to.data.strip()}."
+        elif action == "acknowledge":
+            q.acknowledge(a, by=by, now=now, note=note)
+            message = "Acknowledged."
+        elif action == "respond":
+            q.respond(a, by=by, now=now, note=note)
+            message = "Response recorded."
+        elif action == "escalate":
+            stage = q.escalate(a, to_stage=form.to_stage.data, by=by, now=now, note=note)
+            due = q.get(a).stage_response_due
+            message = f"Escalated to {'Cafcass' if stage == 'cafcass' else 'stage ' + stage}." + (
+                f" Response due {due:%a %-d %b %Y}." if due else ""
+            )
+        elif action == "resolve":
+            q.resolve(a, outcome=form.outcome.data.strip(), by=by, now=now, note=note)
+            message = "Resolved."
+        else:
+            q.reopen(a, by=by, now=now, note=note)
+            message = "Reopened."
+    except IllegalTransition as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("queue.alert", ref=a))
+    log("alert_action", child=view.alert.child, target=f"{a} {action}")
+    flash(message, "success")
+    return redirect(url_for("queue.alert", ref=a))

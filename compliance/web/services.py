@@ -1,0 +1,229 @@
+"""What the routes share: the store and use cases, who is signed in, and their scope."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from flask import abort, current_app
+from flask_login import UserMixin, current_user
+
+from compliance.access_log import record_access
+from compliance.accounts import Accounts, AccountView
+from compliance.alerts import ALERT_TOPICS, Alert, AlertQueue
+from compliance.engine import Engine
+from compliance.scope import Scope, scope_of
+from compliance.settings import Settings
+from compliance.store import CaseStore
+from events.timeline import LONDON
+
+if TYPE_CHECKING:
+    from compliance.web import WebSettings
+
+
+class SignedIn(UserMixin):  # type: ignore[misc]
+    """The signed-in person for Flask-Login: a session id (its `get_id`) and the account."""
+
+    def __init__(self, session_id: str, account: AccountView) -> None:
+        self.session_id = session_id
+        self.account = account
+
+    def get_id(self) -> str:
+        return self.session_id
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+
+@dataclass
+class _Session:
+    account: str
+    password_version: int
+    last_seen: datetime
+
+
+class SessionRegistry:
+    """Server-side sessions: the cookie holds only a random id. A session ends on sign-out,
+    after `idle` without a request, when the password changes or the account is disabled.
+    Kept in the server process (waitress runs one), so a restart signs everyone out."""
+
+    def __init__(self, idle: timedelta) -> None:
+        self.idle = idle
+        self._sessions: dict[str, _Session] = {}
+        self._lock = threading.Lock()
+
+    def start(self, account: AccountView, now: datetime) -> str:
+        session_id = secrets.token_urlsafe(32)
+        with self._lock:
+            self._sessions[session_id] = _Session(account.name, account.password_version, now)
+        return session_id
+
+    def touch(self, session_id: str, now: datetime) -> _Session | None:
+        with self._lock:
+            found = self._sessions.get(session_id)
+            if found is None:
+                return None
+            if now - found.last_seen > self.idle:
+                del self._sessions[session_id]
+                return None
+            found.last_seen = now
+            return found
+
+    def end(self, session_id: str) -> None:
+        with self._lock:
+            self._sessions.pop(session_id, None)
+
+
+class SignInThrottle:
+    """Refuses sign-in for a name (or from an address) after `limit` failures within
+    `window`, until the window has passed since the first of them."""
+
+    def __init__(self, limit: int, window: timedelta) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: datetime) -> list[datetime]:
+        kept = [t for t in self._failures.get(key, []) if now - t < self.window]
+        self._failures[key] = kept
+        return kept
+
+    def wait(self, keys: list[str], now: datetime) -> timedelta | None:
+        with self._lock:
+            for key in keys:
+                recent = self._recent(key, now)
+                if len(recent) >= self.limit:
+                    return self.window - (now - recent[0])
+        return None
+
+    def failed(self, keys: list[str], now: datetime) -> None:
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, keys: list[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+class CachedAlertQueue(AlertQueue):
+    """The alert queue's own use cases over alerts kept in memory and brought up to date
+    from the store's notification log before each read (only what is new is decoded), so
+    a queue of 50,000 alerts is not replayed on every page."""
+
+    def __init__(self, store: CaseStore, settings: Settings) -> None:
+        super().__init__(store, settings)
+        self._alerts: dict[UUID, Alert] = {}
+        self._position = 0
+        self._lock = threading.Lock()
+
+    def refresh(self) -> None:
+        with self._lock:
+            mapper = self.store.mapper
+            while True:
+                page = self.store.recorder.select_notifications(self._position + 1, 5000, topics=ALERT_TOPICS)
+                for notification in page:
+                    event = mapper.to_domain_event(notification)
+                    self._alerts[event.originator_id] = event.mutate(self._alerts.get(event.originator_id))  # type: ignore[attr-defined]
+                if page:
+                    self._position = page[-1].id
+                if len(page) < 5000:
+                    break
+
+    def all(self) -> Iterator[Alert]:
+        self.refresh()
+        return iter(list(self._alerts.values()))
+
+
+@dataclass
+class Services:
+    store: CaseStore
+    settings: Settings
+    web: WebSettings
+    accounts: Accounts
+    sessions: SessionRegistry
+    throttle: SignInThrottle
+    _engine: Engine | None = field(default=None, repr=False)
+    _queue: CachedAlertQueue | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine(self.store, self.settings)
+        return self._engine
+
+    @property
+    def queue(self) -> CachedAlertQueue:
+        if self._queue is None:
+            self._queue = CachedAlertQueue(self.store, self.settings)
+        return self._queue
+
+    def now(self) -> datetime:
+        return self.web.clock()
+
+    def today(self) -> date:
+        return self.web.as_of or self.now().astimezone(LONDON).date()
+
+    def signed_in(self, session_id: str) -> SignedIn | None:
+        found = self.sessions.touch(session_id, self.now())
+        if found is None:
+            return None
+        account = self.accounts.find(found.account)
+        if account is None or account.disabled or account.password_version != found.password_version:
+            self.sessions.end(session_id)
+            return None
+        return SignedIn(session_id, account)
+
+    def feed_token(self, account: AccountView) -> str:
+        """The secret in a person's calendar-feed URLs: it changes with their password."""
+        key = str(current_app.config["SECRET_KEY"]).encode()
+        message = f"feed:{account.name.lower()}:{account.password_version}".encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+
+
+def services() -> Services:
+    return current_app.extensions["casecheck"]  # type: ignore[no-any-return]
+
+
+def me() -> AccountView:
+    return current_user.account  # type: ignore[no-any-return]
+
+
+def scope() -> Scope:
+    return scope_of(me())
+
+
+def require(*roles: str) -> None:
+    """403 unless the signed-in account holds one of `roles`."""
+    if not me().has(*roles):
+        abort(403)
+
+
+def log(action: str, *, child: str | None = None, target: str | None = None, user: str | None = None) -> None:
+    record_access(
+        services().store,
+        user=user or me().name,
+        action=action,
+        child=child,
+        target=target,
+        now=services().now(),
+    )
+
+
+def parse_day(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
