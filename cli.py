@@ -516,12 +516,14 @@ def check(
     elif as_csv:
         write_csv(rows, CHECK_COLUMNS)
     else:
-        render_check(rows, as_of)
+        from compliance.nightly import go_live_line
+
+        render_check(rows, as_of, go_live_line(app.store, app.settings))
     if fail_on and any(r["status"] in fail_on for r in rows):
         sys.exit(1)
 
 
-def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
+def render_check(rows: list[dict[str, Any]], as_of: date, go_live: date | None = None) -> None:
     out = console()
     from rules.obligation import URGENCY
 
@@ -549,6 +551,15 @@ def render_check(rows: list[dict[str, Any]], as_of: date) -> None:
         out.print(f"... {len(rows) - 500} more rows (use --json or --csv for all)")
     counts = Counter(r["status"] for r in rows)
     out.print(", ".join(f"{counts[s]} {s}" for s in order if counts[s]) or "no obligations")
+    if go_live is not None:
+        before = sum(
+            1 for r in rows if r["status"] == "overdue" and (r["due"] or "")[:10] < go_live.isoformat()
+        )
+        if before:
+            out.print(
+                f"{before} of the overdue fell due before the go-live line {fmt_day(go_live)}: "
+                "the baseline (`casecheck alerts --baseline`), not in the queue"
+            )
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -1215,6 +1226,8 @@ def themes(as_json: bool) -> None:
 
 # --- reports --------------------------------------------------------------------------
 
+REPORT_FORMATS = ("text", "json", "csv", "xlsx")
+
 
 @cli.group()
 def report() -> None:
@@ -1226,60 +1239,338 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
     return start or date(end.year - 1, end.month, 1), end
 
 
-@report.command("scorecard")
-@click.option("--from", "start", type=DATE, help="First day of the period (default: a year before --to).")
-@click.option(
-    "--to", "end", type=DATE, help="Last day of the period, and the date it is judged at (default today)."
-)
-@click.option("--json", "as_json", is_flag=True)
-@pass_app
-def report_scorecard(app: App, start: date | None, end: date | None, as_json: bool) -> None:
-    """The corporate parenting scorecard measures, each with its cohort."""
-    from compliance.reports import ROUNDING, scorecard
+def _financial_year(value: str | None) -> Any:
+    from compliance.reports import financial_year
 
-    start, end = _period(start, end)
-    measures = scorecard(app.engine, start=start, end=end)
-    weaker = weaker_notice(app.settings, end)
-    if as_json:
-        echo_json(
-            {
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "rounding": ROUNDING,
-                "weaker_than_law": weaker,
-                "measures": [m.to_json() for m in measures],
-            }
+    if value is None:
+        return None
+    try:
+        return financial_year(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--year") from None
+
+
+def _progress() -> Any:
+    """A progress bar on stderr when it is a terminal (or CASECHECK_PROGRESS=1): (callback, bar)."""
+    if not (sys.stderr.isatty() or os.environ.get("CASECHECK_PROGRESS") == "1"):
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("reading children"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(err=True),
+    )
+    task = bar.add_task("children", total=None)
+
+    def tell(done: int, total: int) -> None:
+        if done == 1 or done % 100 == 0 or done == total:
+            bar.update(task, completed=done, total=total)
+
+    return tell, bar
+
+
+def _run_with_progress(work: Callable[[Any], Any]) -> Any:
+    tell, bar = _progress()
+    if bar is None:
+        return work(None)
+    with bar:
+        return work(tell)
+
+
+def _format(fmt: str, as_json: bool, out_path: str | None) -> str:
+    fmt = "json" if as_json else fmt
+    if fmt == "xlsx" and not out_path:
+        raise click.BadParameter("--format xlsx writes a file: give --out FILE.xlsx", param_hint="--out")
+    return fmt
+
+
+def _write_text(out_path: str | None, text: str) -> None:
+    if out_path:
+        write_private(out_path, text)
+        click.echo(f"wrote {out_path}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+class MeasureId(click.Choice):
+    """A scorecard measure id (P1.2), any case; a typo is refused naming the closest."""
+
+    name = "MEASURE"
+
+    def __init__(self) -> None:
+        from compliance.reports.measures import SEED_MEASURES
+
+        super().__init__(SEED_MEASURES, case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from difflib import get_close_matches
+
+            close = get_close_matches(str(value).upper(), list(self.choices), n=3)
+            hint = (
+                f"; did you mean {', '.join(map(str, close))}?"
+                if close
+                else " (see `casecheck report measures`)"
+            )
+            self.fail(f"no measure {value!r}{hint}", param, ctx)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+out_option = click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx)."
+)
+
+
+def _short(text: str, width: int = 58) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@report.command("scorecard")
+@click.option("--year", help="Financial year, e.g. 2017-18: the four quarters, the year and the year before.")
+@click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
+@click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
+@click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
+@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
+@click.option(
+    "--quarter",
+    type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
+    help="With --children: which column (default the latest quarter).",
+)
+@click.option(
+    "--children", "show_children", is_flag=True, help="List the children behind the figure (needs --measure)."
+)
+@click.option(
+    "--chart", "chart_dir", type=click.Path(file_okay=False), help="Write a trend chart per measure here."
+)
+@click.option("--chart-format", type=click.Choice(("svg", "png")), default="svg", show_default=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@out_option
+@pass_app
+def report_scorecard(
+    app: App,
+    year: str | None,
+    start: date | None,
+    end: date | None,
+    as_of: date | None,
+    measure_id: str | None,
+    quarter: str | None,
+    show_children: bool,
+    chart_dir: str | None,
+    chart_format: str,
+    fmt: str,
+    as_json: bool,
+    out_path: str | None,
+) -> None:
+    """The corporate parenting scorecard: every seed measure, by quarter, with target, RAG and trend."""
+    from compliance.reports import scorecard
+    from compliance.reports.charts import write_charts
+    from compliance.reports.export import scorecard_sheets, scorecard_table, to_csv, write_workbook
+
+    fmt = _format(fmt, as_json, out_path)
+    only = [measure_id] if measure_id is not None else None
+    if show_children and only is None:
+        raise click.BadParameter(
+            "--children lists one figure's children: give --measure too", param_hint="--children"
         )
+    fy = _financial_year(year)
+    if fy is None:
+        start, end = _period(start, end)
+    sc = _run_with_progress(
+        lambda tell: scorecard(
+            app.engine,
+            year=fy,
+            start=start,
+            end=end,
+            as_of=as_of or (end if fy is None else today()),
+            only=only,
+            progress=tell,
+        )
+    )
+    if chart_dir:
+        written = write_charts(sc, chart_dir, chart_format)
+        click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
+    if show_children:
+        row = sc.rows[0]
+        key = (quarter or row.latest or sc.columns[-1].key) if fy is not None else "period"
+        key = key.upper() if key.lower().startswith("q") else key.lower()
+        column = next(c for c in sc.columns if c.key == key)
+        figure = row.cells[key]
+        if fmt == "json":
+            echo_json(
+                {
+                    "measure": row.measure.to_json(),
+                    "column": column.to_json(),
+                    "figure": figure.to_json(),
+                    "numerator": [i.to_json() for i in figure.numerator_items],
+                    "denominator": [i.to_json() for i in figure.denominator_items],
+                }
+            )
+            return
+        out = console()
+        out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
+        out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
+        out.print(f"Cohort: {row.measure.cohort}")
+        for title, items in (
+            ("Numerator", figure.numerator_items),
+            ("Denominator", figure.denominator_items),
+        ):
+            if not items and title == "Denominator" and figure.denominator is None:
+                continue
+            table = grid(
+                f"{title} ({len(items)}): {row.measure.numerator if title == 'Numerator' else row.measure.denominator}"
+            )
+            table.add_column("child")
+            table.add_column("counted for")
+            for item in items:
+                table.add_row(item.child, item.what)
+            out.print(table)
+        return
+    weaker = weaker_notice(app.settings, sc.as_of)
+    if fmt == "json":
+        echo_json({**sc.to_json(), "weaker_than_law": weaker})
+        return
+    if fmt == "csv":
+        _write_text(out_path, to_csv(*scorecard_table(sc)))
+        return
+    if fmt == "xlsx":
+        assert out_path is not None
+        write_workbook(out_path, scorecard_sheets(sc))
+        click.echo(f"wrote {out_path}", err=True)
         return
     print_weaker(weaker)
-    table = grid(f"Scorecard, {fmt_day(start)} to {fmt_day(end)}")
-    for column in ("measure", "", "value", "of", "cohort"):
-        table.add_column(column)
-    for m in measures:
-        value = "-" if m.value is None else (f"{m.value}%" if m.unit == "%" else f"{m.value} {m.unit}")
-        of = (
-            ""
-            if m.denominator is None
-            else (f"{m.numerator}/{m.denominator}" if m.numerator is not None else str(m.denominator))
+    _print_scorecard(sc)
+
+
+def _print_scorecard(sc: Any) -> None:
+    from compliance.reports.export import POLARITY
+
+    out = console()
+    table = grid(f"{sc.title}, as of {fmt_day(sc.as_of)}")
+    table.add_column("Ref", no_wrap=True, min_width=5)
+    table.add_column("Measure", max_width=40, no_wrap=True, overflow="ellipsis")
+    table.add_column("Polarity", no_wrap=True)
+    table.add_column("Target", no_wrap=True)
+    for c in sc.columns:
+        table.add_column(c.label, justify="right", no_wrap=True, min_width=len(c.label))
+    table.add_column("RAG", no_wrap=True)
+    table.add_column("DoT", no_wrap=True)
+    rag_style = {"red": "bold red", "amber": "yellow", "green": "green"}
+    section = None
+    lacking: dict[str, str] = {}
+    for r in sc.rows:
+        if r.measure.section != section:
+            section = r.measure.section
+            table.add_row("", Text(section, style="bold"))
+        cells = []
+        for c in sc.columns:
+            f = r.cells[c.key]
+            if f.no_data is not None:
+                lacking.setdefault(r.measure.id, f.no_data)
+                cells.append(Text("no data", style="dim"))
+            elif f.not_reported is not None:
+                cells.append(
+                    Text("annual" if f.not_reported.startswith("year") else f.not_reported, style="dim")
+                )
+            else:
+                cells.append(f.shown)
+        table.add_row(
+            r.measure.id,
+            r.measure.title,
+            POLARITY[r.measure.polarity].replace(" is Good", ""),
+            r.target.shown if r.target else "",
+            *cells,
+            Text(r.rag or "n/a", style=rag_style.get(r.rag or "", "dim")),
+            f"{r.arrow} {r.trend or ''}".strip(),
         )
-        cohort = m.cohort + (f"; {m.excluded} excluded: {m.excluded_because}" if m.excluded else "")
-        table.add_row(m.code, m.title, value, of, cohort)
-    console().print(table)
-    console().print(Text(f"Rounding: {ROUNDING}.", style="dim"))
+    out.print(table)
+    summary = sc.summary()
+    out.print(
+        "RAG: "
+        + ", ".join(f"{k} {v}" for k, v in summary["rag"].items())
+        + ". Direction of travel (latest quarter against the one before): "
+        + ", ".join(f"{k} {v}" for k, v in summary["direction_of_travel"].items())
+        + "."
+    )
+    if lacking:
+        out.print(Text("No data:", style="bold"))
+        for measure_id, why in lacking.items():
+            out.print(f"  {measure_id}: {why}")
+    from compliance.reports.scorecard import ROUNDING_NOTE
+
+    out.print(Text(f"Rounding: {ROUNDING_NOTE}.", style="dim"))
+    out.print(
+        Text(
+            "Cohorts and definitions: casecheck report measures; the children behind a figure: --measure ID --children.",
+            style="dim",
+        )
+    )
+
+
+@report.command("measures")
+@click.argument("measure_id", required=False, type=MeasureId())
+@click.option("--json", "as_json", is_flag=True)
+def report_measures(measure_id: str | None, as_json: bool) -> None:
+    """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
+    from compliance.reports import MEASURES, SEED_MEASURES
+
+    ids = [measure_id] if measure_id is not None else list(SEED_MEASURES)
+    specs = [MEASURES[i] for i in ids]
+    if as_json:
+        echo_json([s.to_json() for s in specs])
+        return
+    out = console()
+    for s in specs:
+        out.print(Text(f"{s.id} {s.title}", style="bold"))
+        for label, value in (
+            ("definition", s.definition),
+            ("cohort", s.cohort),
+            ("numerator", s.numerator),
+            ("denominator", s.denominator),
+            ("polarity", str(s.polarity)),
+            ("window", str(s.window)),
+            ("source", s.source),
+            ("rounding", str(s.rounding)),
+            ("reads", ", ".join(s.needs)),
+        ):
+            if value:
+                out.print(f"  {label}: {value}")
+        if measure_id is not None and s.doc:
+            out.print(s.doc)
 
 
 @report.command("iha")
 @click.option("--year", type=int, required=True, help="Financial year starting 1 April YEAR.")
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
-@click.option("--json", "as_json", is_flag=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@out_option
 @pass_app
-def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
+def report_iha(
+    app: App, year: int, as_of: date | None, fmt: str, as_json: bool, out_path: str | None
+) -> None:
     """Initial health assessment performance by quarter (the IHA table)."""
-    from compliance.reports import IHA_COHORT, ROUNDING, iha_table, truncated_percent
+    from compliance.reports import IHA_COHORT, ROUNDING, iha_table
+    from compliance.reports.export import iha_sheets, iha_table_rows, to_csv, write_workbook
 
-    rows = iha_table(app.engine, year=year, as_of=as_of or today())
+    fmt = _format(fmt, as_json, out_path)
+    rows = _run_with_progress(
+        lambda tell: iha_table(app.engine, year=year, as_of=as_of or today(), progress=tell)
+    )
     weaker = weaker_notice(app.settings, as_of or today())
-    if as_json:
+    if fmt == "json":
         echo_json(
             {
                 "year": year,
@@ -1290,78 +1581,94 @@ def report_iha(app: App, year: int, as_of: date | None, as_json: bool) -> None:
             }
         )
         return
+    if fmt == "csv":
+        _write_text(out_path, to_csv(*iha_table_rows(rows)))
+        return
+    if fmt == "xlsx":
+        assert out_path is not None
+        write_workbook(out_path, iha_sheets(rows, year))
+        click.echo(f"wrote {out_path}", err=True)
+        return
     print_weaker(weaker)
+    header, body = iha_table_rows(rows)
     table = grid(f"Initial health assessments, {year}/{(year + 1) % 100:02d}")
-    for column in (
-        "quarter",
-        "requiring an IHA",
-        "requested in 48 h",
-        "%",
-        "IHA in 20 WD",
-        "%",
-        "left care before due",
-    ):
+    for column in header:
         table.add_column(column, justify="right")
-    for r in rows:
-        pct48 = truncated_percent(r.requested_48h, r.requiring)
-        pct20 = truncated_percent(r.completed_20wd, r.requiring)
-        table.add_row(
-            r.quarter,
-            str(r.requiring),
-            str(r.requested_48h),
-            "-" if pct48 is None else str(pct48),
-            str(r.completed_20wd),
-            "-" if pct20 is None else str(pct20),
-            str(r.left_before_due),
-        )
+    for values in body:
+        table.add_row(*("-" if v is None else str(v) for v in values))
     console().print(table)
     console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
 
 
 @report.command("iro")
+@click.option("--year", help="Financial year, e.g. 2017-18 (instead of --from/--to).")
 @click.option("--from", "start", type=DATE, help="First day of the period (default: a year before --to).")
 @click.option("--to", "end", type=DATE, help="Last day of the period (default today).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--as-of", type=DATE, help="Judge at this date (default: --to).")
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@out_option
 @pass_app
-def report_iro(app: App, start: date | None, end: date | None, as_json: bool) -> None:
-    """The IRO annual report figures: reviews, participation, practice alerts, DRP, good practice."""
+def report_iro(
+    app: App,
+    year: str | None,
+    start: date | None,
+    end: date | None,
+    as_of: date | None,
+    fmt: str,
+    as_json: bool,
+    out_path: str | None,
+) -> None:
+    """The IRO annual report figures: reviews, participation, caseloads, practice alerts, DRP, good practice."""
     from compliance.reports import iro_report
+    from compliance.reports.export import iro_sheets, iro_tables, to_csv, write_workbook
 
-    start, end = _period(start, end)
-    figures = iro_report(app.engine, queue(app).all(), start=start, end=end)
+    fmt = _format(fmt, as_json, out_path)
+    fy = _financial_year(year)
+    if fy is not None:
+        start, end = fy.start, fy.end
+    else:
+        start, end = _period(start, end)
+    alerts = list(queue(app).all())
+    report_ = _run_with_progress(
+        lambda tell: iro_report(app.engine, alerts, start=start, end=end, as_of=as_of, progress=tell)
+    )
     weaker = weaker_notice(app.settings, end)
-    if as_json:
-        echo_json({**figures, "weaker_than_law": weaker})
+    if fmt == "json":
+        echo_json({**report_.to_json(), "weaker_than_law": weaker})
         return
+    if fmt == "csv":
+        _write_text(
+            out_path,
+            "\n".join(f"{title}\n{to_csv(header, rows)}" for title, header, rows in iro_tables(report_)),
+        )
+        return
+    if fmt == "xlsx":
+        assert out_path is not None
+        write_workbook(out_path, iro_sheets(report_))
+        click.echo(f"wrote {out_path}", err=True)
+        return
+    print_weaker(weaker)
     print_weaker(weaker)
     out = console()
     out.print(Text(f"IRO annual report figures, {fmt_day(start)} to {fmt_day(end)}", style="bold"))
-    reviews: Any = figures["reviews_chaired"]
-    timely: Any = figures["reviews_in_timescale"]
-    part: Any = figures["participation_4_plus"]
-    alerts_: Any = figures["practice_alerts"]
-    good: Any = figures["good_practice"]
-    out.print(
-        f"Reviews chaired: {reviews['looked_after']} looked-after, {reviews['pathway_plan']} pathway plan; {reviews['initial_share_pct']}% were initial reviews"
-    )
-    out.print(f"Reviews in timescale: {timely['value']}% ({timely['numerator']}/{timely['denominator']})")
-    out.print(
-        f"Children aged 4+ who participated (PN1-PN6): {part['pct']}% ({part['participated']}/{part['reviews']})"
-    )
-    out.print(f"Reviews stood down: {figures['reviews_stood_down']}")
-    out.print(
-        f"Practice alerts: {alerts_['raised']} raised ({alerts_['informal']} informal, {alerts_['formal']} formal), {alerts_['resolved']} resolved; resolved by stage: {alerts_['resolved_by_stage']}"
-    )
-    out.print(f"Good practice notifications: {good['notified']}")
-    table = grid("Practice alerts by theme and team")
-    teams = sorted({t for counts in alerts_["by_theme_and_team"].values() for t in counts})
-    table.add_column("theme")
-    for team in teams:
-        table.add_column(team, justify="right")
-    for theme, counts in alerts_["by_theme_and_team"].items():
-        table.add_row(theme, *(str(counts.get(team, "")) for team in teams))
-    out.print(table)
-    out.print(Text(f"Rounding: {figures['rounding']}.", style="dim"))
+    figures = grid("")
+    for column in ("figure", "value", "of", "cohort"):
+        figures.add_column(column, justify="right" if column in ("value", "of") else "left")
+    for line in report_.lines:
+        f = line.figure
+        of = f"{f.numerator}/{f.denominator}" if f.unit == "%" and f.denominator is not None else ""
+        figures.add_row(line.label, f.shown, of, line.cohort)
+    out.print(figures)
+    for t in report_.tables:
+        out.print(Text(t.title, style="bold"))
+        table = grid("")
+        for i, column in enumerate(t.columns):
+            table.add_column(str(column), justify="left" if i == 0 else "right")
+        for row in t.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+    out.print(Text(f"Rounding: {report_.to_json()['rounding']}.", style="dim"))
 
 
 # --- the CIN census ---------------------------------------------------------------------
@@ -1807,7 +2114,8 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
             line.append(f"no response at DRP stage {a.stage} (due {a.stage_response_due}) ", style="bold red")
         line.append(f"{a.rule} {a.title}" if a.rule else a.theme)
         if a.due:
-            line.append(f", due {a.due}, {a.days_overdue} WD overdue", style="red" if a.days_overdue else "")
+            over = view.days_overdue_now
+            line.append(f", due {a.due}, {over} WD overdue", style="red" if over else "")
         line.append(f"  [{a.team or 'no team'}]", style="dim")
         out.print(line)
     db = Path(directory) / "casecheck.db"

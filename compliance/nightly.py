@@ -745,6 +745,15 @@ def _sync_imported(
         changes.add(alert)
 
 
+def go_live_line(store: CaseStore, settings: Any) -> date | None:
+    """The go-live line in force: `[alerts] from`, else the one the first `--baseline` drew."""
+    if settings.alerts_from is not None:
+        return settings.alerts_from  # type: ignore[no-any-return]
+    if LEDGER_ID not in store.repository:
+        return None
+    return load_ledger(store).go_live
+
+
 def list_runs(store: CaseStore) -> list[NightlyRun]:
     ledger = load_ledger(store)
     runs: list[NightlyRun] = []
@@ -759,6 +768,7 @@ __all__ = [
     "RunSummary",
     "SimulatedCrash",
     "alert_aggregate_id",
+    "go_live_line",
     "list_runs",
     "run_nightly",
 ]

@@ -121,6 +121,9 @@ class Settings:
     drp_total: Timescale = Timescale(20, "working_days")
     # settings that make a `reg` rule weaker than the regulation, each with its reason
     weaker_than_law: tuple[WeakerThanLaw, ...] = ()
+    # [report]: targets, tolerances, child population and measure parameters of the
+    # published reports, kept as written; compliance/reports/targets.py validates them.
+    report: Mapping[str, Any] = field(default_factory=dict)
 
     def value(self, rule_id: str, name: str, on: date, default: Any) -> Any:
         current = default
@@ -182,7 +185,7 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
     def fail(key: str, problem: str) -> SettingsError:
         return SettingsError(f"{source}: {key}: {problem}")
 
-    _only(data, {"council", "calendar", "alerts", "rules", "drp"}, "", fail)
+    _only(data, {"council", "calendar", "alerts", "rules", "drp", "report"}, "", fail)
     council = _table(data, "council", fail)
     _only(council, {"name", "terminology"}, "council.", fail)
     calendar = _table(data, "calendar", fail)
@@ -309,6 +312,7 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
         drp_total=_coerce(
             drp.get("total", "20 working days"), Timescale(20, "working_days"), "drp.total", fail
         ),
+        report=_table(data, "report", fail),
     )
 
 

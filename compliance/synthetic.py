@@ -427,8 +427,9 @@ class _Child:
             decided = self.referral(first, "assessment" if uasc or rng.random() < 0.5 else "strategy")
             entered = first if uasc or rng.random() < 0.45 else first + self.days(1, 60)
             self.allocate(min(decided, entered), self.area)
-            if not uasc:
-                self.emit("assessment_completed", self.within(first, 45, 0.86, lo=5, late=25))
+            # Every referral decided for assessment is assessed, an unaccompanied child's too
+            # (left undone, it would be a breach that is years old by the window's end).
+            self.emit("assessment_completed", self.within(first, 45, 0.86, lo=5, late=25))
             self.period(entered, uasc=uasc)
         self.retraction()
         return self.finish()

@@ -11,7 +11,9 @@ and the optional fields on `child_registered`, `referral_received`,
 `assessment_completed`, `strategy_discussion` and `icpc_held`; for the SSDA903 return
 `already_in_care`, `care_leaver_outcome`, `annual_outcomes`, `adoption_decision`,
 `adoption_decision_reversed` and the placement's `provider_type`, `home_postcode` and
-`same_carers`.
+`same_carers`; for the scorecard, from the virtual school and the advocacy service,
+`school_attendance_recorded`, `school_excluded`, `advocacy_started`, `advocacy_ended` and
+`review_held.child_chaired`.
 
 Times: `at` is a date, or a moment. A local date-time is Europe/London and is stored
 timezone-aware, so the machine's own timezone never changes what an event means.
@@ -33,6 +35,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     ValidationError,
+    model_validator,
 )
 
 from events.codes import (
@@ -322,6 +325,7 @@ class ReviewHeld(CaseEvent):
     kind: ReviewKind = "looked_after"
     participation: Participation | None = None
     chair: Text | None = None
+    child_chaired: bool | None = None  # addition: the child chaired or co-chaired it (scorecard P1.3)
 
 
 @_event("review_stood_down")
@@ -385,6 +389,60 @@ class PepInitiated(CaseEvent):
 @_event("pep_reviewed")
 class PepReviewed(CaseEvent):
     type: Literal["pep_reviewed"]
+
+
+# --- Virtual school and advocacy (scorecard additions) ----------------------------------
+
+SchoolPhase = Literal["primary", "secondary"]
+
+
+@_event("school_attendance_recorded")
+class SchoolAttendanceRecorded(CaseEvent):
+    """Addition to the contract (the virtual school's attendance return, scorecard
+    P4.3-P4.6): a child's school sessions over a span that ends on `at`."""
+
+    type: Literal["school_attendance_recorded"]
+    period_start: Day
+    sessions_possible: Annotated[int, Field(ge=0, le=1000), BeforeValidator(_as_number)]
+    sessions_absent: Annotated[int, Field(ge=0, le=1000), BeforeValidator(_as_number)]
+    phase: SchoolPhase | None = None
+    school: Text | None = None
+
+    @model_validator(mode="after")
+    def _absent_within_possible(self) -> SchoolAttendanceRecorded:
+        if self.sessions_absent > self.sessions_possible:
+            raise ValueError("sessions_absent cannot be more than sessions_possible")
+        if self.period_start > self.on:
+            raise ValueError("period_start must be on or before at")
+        return self
+
+
+@_event("school_excluded")
+class SchoolExcluded(CaseEvent):
+    """Addition to the contract (the virtual school's exclusion records, scorecard P4.7,
+    P4.8): a permanent exclusion or a suspension (fixed-term exclusion), dated when it
+    took effect."""
+
+    type: Literal["school_excluded"]
+    kind: Literal["permanent", "suspension"]
+    phase: SchoolPhase | None = None
+    school: Text | None = None
+
+
+@_event("advocacy_started")
+class AdvocacyStarted(CaseEvent):
+    """Addition to the contract (the advocacy service's case records, scorecard P1.1):
+    an advocacy case opened for the child."""
+
+    type: Literal["advocacy_started"]
+    issue: Text | None = None
+
+
+@_event("advocacy_ended")
+class AdvocacyEnded(CaseEvent):
+    """Addition to the contract: the child's open advocacy case closed."""
+
+    type: Literal["advocacy_ended"]
 
 
 # --- Missing --------------------------------------------------------------------------

@@ -77,7 +77,8 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """A child and family assessment is completed within 45 working days of the referral.
 
     Source: Working Together; the reason should be recorded when it is exceeded. A referral
-    decided as "nfa" or "early_help" needs no assessment (closed). An assessment up to the
+    decided as "nfa" or "early_help", or recorded with `nfa` (the CIN census's ReferralNFA),
+    needs no assessment (closed). An assessment up to the
     day of the next referral counts; the next referral starts its own clock and stops
     this one (closed before the due date, missed after it).
 
@@ -86,6 +87,8 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
       Thu 8 Feb 2024; assessment completed Thu 8 Feb 2024: met.
     - Late: completed Fri 9 Feb 2024: late by 1 working day.
     - Missed: not completed, and a new referral on Thu 15 Feb 2024: missed then.
+    - No further action: referral Mon 4 Dec 2023 recorded with `nfa`, no assessment by
+      Thu 8 Feb 2024: closed.
     """
     referrals = tl.of_type("referral_received")
     decisions = tl.of_type("referral_decision")
@@ -98,6 +101,9 @@ def assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         if decision is not None and decision.get("outcome") in NO_ASSESSMENT:
             closed = earliest((decision.on, "no assessment needed"), closed)
             notes.append(f"Referral decision on {fmt_date(decision.on)}: {decision['outcome']}")
+        elif referral.get("nfa"):  # the CIN census's ReferralNFA: it has no decision date
+            closed = earliest((referral.on, "no assessment needed"), closed)
+            notes.append("Referral recorded as one with no further action")
         met = first_on_or_after(done, referral.on, until=until)
         yield ctx.obligation(
             tl,

@@ -91,8 +91,9 @@ def assert_rows(
     """Check a rule's obligations against the rows of its table, more than the status.
 
     Each row is `(started_on, due, status)` or `(started_on, due, status, detail)`:
-    - met / late: detail is the day (or moment) of the event that satisfied it;
-    - closed: detail is the reason the clock stopped ("left care");
+    - met / late: detail is the day (or moment) of the event that satisfied it, required
+      for late (the event decides how late);
+    - closed: detail is required, the reason the clock stopped ("left care");
     - missed: detail is required, `(day the chance went, reason)`.
     Whatever the row says, `days_late` must be what the row's own dates give: 0 unless
     late (due to the satisfying event), overdue (due to `as_of`) or missed (due to the day
@@ -106,6 +107,13 @@ def assert_rows(
         f"{row}: {p}" for o, row in zip(got, rows, strict=True) for p in _row_problems(o, row, day, calendar)
     ]
     assert not problems, "\n".join(problems)
+
+
+_DETAIL = {
+    "late": "the day of the event that satisfied it",
+    "closed": "the reason the clock stopped",
+    "missed": "(day the chance went, reason)",
+}
 
 
 def _row_problems(
@@ -129,6 +137,8 @@ def _row_problems(
             else o.met_by.on.isoformat()
         )
 
+    if status in ("late", "closed", "missed") and detail is None:
+        return [f"a {status} row must say {_DETAIL[status]}"]
     if status in ("met", "late"):
         if o.met_by is None:
             return ["no satisfying event"]
@@ -140,8 +150,6 @@ def _row_problems(
         return problems
     expect("satisfying event", o.met_by, None)
     if status == "missed":
-        if detail is None:
-            return ["a missed row must say (day the chance went, reason)"]
         missed_on, reason = detail
         expect("missed_on", o.missed_on, date.fromisoformat(missed_on))
         expect("closed_reason", o.closed_reason, reason)
@@ -151,10 +159,7 @@ def _row_problems(
         expect("closed_reason", o.closed_reason, None)
     elif status == "closed":
         expect("days_late", o.days_late, 0)
-        if detail is not None:
-            expect("closed_reason", o.closed_reason, detail)
-        elif not o.closed_reason:
-            problems.append("closed without a reason")
+        expect("closed_reason", o.closed_reason, detail)
     else:
         expect("days_late", o.days_late, 0)
         expect("closed_reason", o.closed_reason, None)

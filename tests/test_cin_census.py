@@ -375,15 +375,26 @@ def test_an_external_entity_is_refused_and_never_read(tmp_path, db, system_id):
         opened.append(str(file))
         return real_open(file, *args, **kwargs)
 
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def watching_connect(self, address):
+        opened.append(f"socket {address}")
+        return real_connect(self, address)
+
     builtins.open = watching_open
+    socket.socket.connect = watching_connect
     try:
         result = run(db, "cin-census", "import", str(path))
     finally:
         builtins.open = real_open
+        socket.socket.connect = real_connect
 
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0
     assert str(secret) not in opened
+    assert not any(name.startswith("socket") for name in opened)
     assert stored_facts(db) == []
 
 

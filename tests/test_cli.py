@@ -442,7 +442,7 @@ def test_reports_run_from_the_command_line_with_their_cohorts(tmp_path, db, whic
     text = run(db, "report", *which)
     data = json.loads(run(db, "report", *which, "--json").output)
 
-    assert text.exit_code == 0 and "truncated to one decimal place" in text.output
+    assert text.exit_code == 0 and "Rounding: " in text.output
     assert "rounding" in data
 
 
@@ -1011,3 +1011,18 @@ def test_reports_and_the_timeline_say_when_the_council_runs_weaker_than_the_law(
     assert line in html_path.read_text(encoding="utf-8")
     assert line in scorecard.output
     assert iro["weaker_than_law"] == [line]
+
+
+def test_check_counts_the_overdue_that_fell_due_before_the_go_live_line(tmp_path, db):
+    imported_db(tmp_path, db, looked_after_child("C1")[:3])
+    config = with_config(tmp_path, "[alerts]\nfrom = 2022-10-01\n")
+
+    result = run(db, "--config", config, "check", "--as-of", "2022-12-01")
+    rows = json.loads(run(db, "check", "--as-of", "2022-12-01", "--status", "overdue", "--json").output)
+
+    before = [r for r in rows if r["due"][:10] < "2022-10-01"]
+    # LAC-REV-1, due Tue 11 Oct 2022, is after the line; the IRO (due Mon 19 Sep) before it.
+    assert "LAC-IRO" in {r["rule"] for r in before} and "LAC-REV-1" not in {r["rule"] for r in before}
+    assert f"{len(before)} of the overdue fell due before the go-live line Sat 1 Oct 2022" in " ".join(
+        result.output.split()
+    )

@@ -180,3 +180,20 @@ def test_csv_style_text_values_are_accepted_for_numbers_and_flags():
 
     assert event.distance_miles == 21.5
     assert event.long_term is True
+
+
+def test_assessment_factors_in_a_csv_cell_are_a_list_of_codes():
+    event = parse_event(
+        {"child": "C1", "type": "assessment_completed", "at": "2024-02-08", "factors": "2A 4B,21"}
+    )
+
+    assert event.to_record()["factors"] == ["2A", "4B", "21"]
+
+
+def test_an_assessment_factor_that_is_not_a_code_is_refused():
+    with pytest.raises(InvalidEvent) as caught:
+        parse_event(
+            {"child": "C1", "type": "assessment_completed", "at": "2024-02-08", "factors": ["2A", "a b!"]}
+        )
+
+    assert caught.value.problems[0][0].startswith("factors")

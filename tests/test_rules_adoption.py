@@ -43,7 +43,7 @@ TABLE = [
         "ADP-REV-1",
         [ORDER, review("2023-09-01")],
         "2023-09-04",
-        [("2023-05-31", "2023-08-31", "late")],
+        [("2023-05-31", "2023-08-31", "late", "2023-09-01")],
         "adp1-late",
     ),
     case("ADP-REV-1", [ORDER], "2023-09-01", [("2023-05-31", "2023-08-31", "overdue")], "adp1-overdue"),
@@ -61,14 +61,14 @@ TABLE = [
         "ADP-REV-1",
         [ORDER, PLACED],
         "2023-09-01",
-        [("2023-05-31", "2023-08-31", "closed")],
+        [("2023-05-31", "2023-08-31", "closed", "placed for adoption")],
         "adp1-closed-placed-for-adoption",
     ),
     case(
         "ADP-REV-1",
         [ORDER, ev("left_care", "2023-08-01", reason="E41")],
         "2023-09-01",
-        [("2023-05-31", "2023-08-31", "closed")],
+        [("2023-05-31", "2023-08-31", "closed", "left care")],
         "adp1-closed-left-care",
     ),
     # A looked-after review is not an adoption review.
@@ -99,7 +99,7 @@ TABLE = [
         "ADP-REV-P1",
         [PLACED, review("2023-08-15")],
         "2023-09-01",
-        [("2023-07-17", "2023-08-14", "late")],
+        [("2023-07-17", "2023-08-14", "late", "2023-08-15")],
         "adp-p1-late",
     ),
     case("ADP-REV-P1", [PLACED], "2023-08-15", [("2023-07-17", "2023-08-14", "overdue")], "adp-p1-overdue"),
@@ -110,7 +110,7 @@ TABLE = [
         "ADP-REV-P1",
         [PLACED, ev("left_care", "2023-08-01", reason="E13")],
         "2023-09-01",
-        [("2023-07-17", "2023-08-14", "closed")],
+        [("2023-07-17", "2023-08-14", "closed", "left care")],
         "adp-p1-closed-left-care",
     ),
     # The placement disrupted; placed again Mon 7 Aug 2023 + 28 days = Mon 4 Sep 2023.
@@ -118,7 +118,10 @@ TABLE = [
         "ADP-REV-P1",
         [PLACED, ev("placed_for_adoption", "2023-08-07")],
         "2023-08-08",
-        [("2023-07-17", "2023-08-14", "closed"), ("2023-08-07", "2023-09-04", "pending")],
+        [
+            ("2023-07-17", "2023-08-14", "closed", "placed for adoption again"),
+            ("2023-08-07", "2023-09-04", "pending"),
+        ],
         "adp-p1-placed-again-closes-and-restarts",
     ),
     # A review before the placement does not count.
@@ -149,7 +152,7 @@ TABLE = [
         "ADP-REV-P2",
         [PLACED, FIRST, review("2023-11-13")],
         "2023-12-01",
-        [("2023-08-11", "2023-11-11", "late")],
+        [("2023-08-11", "2023-11-11", "late", "2023-11-13")],
         "adp-p2-late",
     ),
     case(
@@ -179,7 +182,7 @@ TABLE = [
         "ADP-REV-P2",
         [PLACED, FIRST, ev("adoption_order_granted", "2023-11-03")],
         "2023-12-01",
-        [("2023-08-11", "2023-11-11", "closed")],
+        [("2023-08-11", "2023-11-11", "closed", "adoption order granted")],
         "adp-p2-closed-adoption-order",
     ),
     # Placed again Mon 2 Oct 2023: the first placement's reviews stop; the new one has none yet.
@@ -187,7 +190,7 @@ TABLE = [
         "ADP-REV-P2",
         [PLACED, FIRST, ev("placed_for_adoption", "2023-10-02")],
         "2023-12-01",
-        [("2023-08-11", "2023-11-11", "closed")],
+        [("2023-08-11", "2023-11-11", "closed", "placed for adoption again")],
         "adp-p2-closed-placed-again",
     ),
     # Placed Mon 6 Nov 2023, first review Thu 30 Nov 2023 + 3 months = Thu 29 Feb 2024 (leap year, clamped).
@@ -211,7 +214,7 @@ TABLE = [
         "ADP-REV-PN",
         [PLACED, FIRST, SECOND, review("2024-05-10")],
         "2024-05-13",
-        [("2023-11-09", "2024-05-09", "late"), ("2024-05-10", "2024-11-10", "pending")],
+        [("2023-11-09", "2024-05-09", "late", "2024-05-10"), ("2024-05-10", "2024-11-10", "pending")],
         "adp-pn-late",
     ),
     case(
@@ -241,14 +244,14 @@ TABLE = [
         "ADP-REV-PN",
         [PLACED, FIRST, SECOND, ev("adoption_order_granted", "2024-02-01")],
         "2024-05-13",
-        [("2023-11-09", "2024-05-09", "closed")],
+        [("2023-11-09", "2024-05-09", "closed", "adoption order granted")],
         "adp-pn-closed-adoption-order",
     ),
     case(
         "ADP-REV-PN",
         [PLACED, FIRST, SECOND, ev("left_care", "2024-02-01", reason="E11")],
         "2024-05-13",
-        [("2023-11-09", "2024-05-09", "closed")],
+        [("2023-11-09", "2024-05-09", "closed", "left care")],
         "adp-pn-closed-left-care",
     ),
     # Second review Thu 31 Aug 2023 + 6 months = Thu 29 Feb 2024 (leap year, clamped).

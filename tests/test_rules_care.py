@@ -37,7 +37,7 @@ TABLE = [
         "VIS-1",
         placed("2023-02-28") + [visit("2023-03-08")],
         "2023-04-01",
-        [("2023-02-28", "2023-03-07", "late")],
+        [("2023-02-28", "2023-03-07", "late", "2023-03-08")],
         "vis1-late",
     ),
     case(
@@ -51,14 +51,14 @@ TABLE = [
         "VIS-1",
         placed("2023-02-28") + [ev("placement_ended", "2023-03-03", reason="CARPL")],
         "2023-04-01",
-        [("2023-02-28", "2023-03-07", "closed")],
+        [("2023-02-28", "2023-03-07", "closed", "placement ended")],
         "vis1-closed-by-placement-end",
     ),
     case(
         "VIS-1",
         placed("2023-02-28") + [visit("2023-03-05", seen=False), visit("2023-03-08")],
         "2023-04-01",
-        [("2023-02-28", "2023-03-07", "late")],
+        [("2023-02-28", "2023-03-07", "late", "2023-03-08")],
         "vis1-child-not-seen-does-not-count",
     ),
     case(
@@ -80,7 +80,7 @@ TABLE = [
         "VIS-2",
         placed("2023-11-27") + [visit("2023-12-04"), visit("2024-01-16")],
         "2024-01-20",
-        [("2023-12-04", "2024-01-15", "late"), ("2024-01-16", "2024-02-27", "pending")],
+        [("2023-12-04", "2024-01-15", "late", "2024-01-16"), ("2024-01-16", "2024-02-27", "pending")],
         "vis2-late",
     ),
     case(
@@ -121,7 +121,7 @@ TABLE = [
         "2023-04-05",
         [
             ("2023-03-06", "2023-03-13", "met"),
-            ("2023-03-10", "2023-03-17", "late"),
+            ("2023-03-10", "2023-03-17", "late", "2023-04-03"),
             ("2023-04-03", "2023-05-15", "pending"),
         ],
         "pwp-weekly-then-six-weekly",
@@ -139,7 +139,7 @@ TABLE = [
         "EDU-PEP",
         [BORN_2014, ev("entered_care", "2023-04-03", legal_status="C1"), ev("pep_initiated", "2023-04-20")],
         "2023-05-01",
-        [("2023-04-03", "2023-04-19", "late")],
+        [("2023-04-03", "2023-04-19", "late", "2023-04-20")],
         "pep-late",
     ),
     case(
@@ -167,7 +167,7 @@ TABLE = [
             ev("left_care", "2023-04-12", reason="E13"),
         ],
         "2023-05-01",
-        [("2023-04-03", "2023-04-19", "closed")],
+        [("2023-04-03", "2023-04-19", "closed", "left care")],
         "pep-closed",
     ),
     # EDU-PEP-TERM: terms 1 Sep-31 Dec, 1 Jan-31 Mar, 1 Apr-31 Aug.
@@ -191,7 +191,7 @@ TABLE = [
             ev("left_care", "2024-03-15", reason="E13"),
         ],
         "2024-04-02",
-        [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "closed")],
+        [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "closed", "left care")],
         "pep-term-closed-by-leaving",
     ),
     # CL-ASSESS: eligible on the 16th birthday Wed 10 Jan 2024 -> due Wed 10 Apr 2024.
@@ -233,7 +233,7 @@ TABLE = [
         "CL-PATH",
         [ev("needs_assessment_completed", "2024-03-22"), ev("pathway_plan_recorded", "2024-04-10")],
         "2024-05-01",
-        [("2024-03-22", "2024-04-09", "late")],
+        [("2024-03-22", "2024-04-09", "late", "2024-04-10")],
         "path-late",
     ),
     case(
@@ -286,7 +286,7 @@ TABLE = [
         "CP-REF",
         [ev("referral_received", "2024-05-24"), ev("referral_decision", "2024-05-29", outcome="assessment")],
         "2024-06-01",
-        [("2024-05-24", "2024-05-28", "late")],
+        [("2024-05-24", "2024-05-28", "late", "2024-05-29")],
         "ref-late",
     ),
     # CP-ASMT: Mon 4 Dec 2023 + 45 WD skipping 25, 26 Dec and 1 Jan = Thu 8 Feb 2024.
@@ -308,7 +308,7 @@ TABLE = [
         "CP-ASMT",
         [ev("referral_received", "2023-12-04"), ev("referral_decision", "2023-12-05", outcome="nfa")],
         "2024-03-01",
-        [("2023-12-04", "2024-02-08", "closed")],
+        [("2023-12-04", "2024-02-08", "closed", "no assessment needed")],
         "asmt-closed-nfa",
     ),
     # CP-ICPC: Thu 21 Dec 2023 + 15 WD skipping 25, 26 Dec and 1 Jan = Tue 16 Jan 2024.
@@ -323,7 +323,7 @@ TABLE = [
         "CP-ICPC",
         [ev("strategy_discussion", "2023-12-21", s47=True), ev("icpc_held", "2024-01-17", outcome="plan")],
         "2024-02-01",
-        [("2023-12-21", "2024-01-16", "late")],
+        [("2023-12-21", "2024-01-16", "late", "2024-01-17")],
         "icpc-late",
     ),
     case(
@@ -348,7 +348,7 @@ TABLE = [
         "CP-CG",
         [ev("icpc_held", "2024-03-20", outcome="plan"), ev("cp_plan_ended", "2024-03-27")],
         "2024-05-01",
-        [("2024-03-20", "2024-04-05", "closed")],
+        [("2024-03-20", "2024-04-05", "closed", "plan ended")],
         "cg-closed-plan-ended",
     ),
     case(
@@ -410,14 +410,14 @@ TABLE = [
         "ADP-REV-1",
         [ev("placement_order_granted", "2023-05-31"), ev("placed_for_adoption", "2023-07-17")],
         "2023-09-01",
-        [("2023-05-31", "2023-08-31", "closed")],
+        [("2023-05-31", "2023-08-31", "closed", "placed for adoption")],
         "adp1-closed-when-placed",
     ),
     case(
         "ADP-REV-P1",
         [ev("placed_for_adoption", "2023-07-17"), ev("review_held", "2023-08-15", kind="adoption")],
         "2023-09-01",
-        [("2023-07-17", "2023-08-14", "late")],
+        [("2023-07-17", "2023-08-14", "late", "2023-08-15")],
         "adp-p1-four-weeks-late",
     ),
     case(
@@ -451,7 +451,7 @@ TABLE = [
             ev("adoption_order_granted", "2024-02-01"),
         ],
         "2024-05-13",
-        [("2023-11-09", "2024-05-09", "closed")],
+        [("2023-11-09", "2024-05-09", "closed", "adoption order granted")],
         "adp-pn-closed-by-adoption-order",
     ),
 ]

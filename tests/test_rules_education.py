@@ -57,7 +57,7 @@ INITIATED = [
     case("EDU-PEP", [BORN_2014, entered("2023-04-03"), pep("2023-04-19")], "2023-05-01",
          [("2023-04-03", "2023-04-19", "met")], "met-on-the-due-day"),
     case("EDU-PEP", [BORN_2014, entered("2023-04-03"), pep("2023-04-20")], "2023-05-01",
-         [("2023-04-03", "2023-04-19", "late")], "late"),
+         [("2023-04-03", "2023-04-19", "late", "2023-04-20")], "late"),
     case("EDU-PEP", [BORN_2014, entered("2023-04-03")], "2023-04-20",
          [("2023-04-03", "2023-04-19", "overdue")], "overdue"),
     # Wed 12 Apr + 5 WD is Wed 19 Apr: due soon. Mon 3 Apr + 5 WD is Wed 12 Apr: pending.
@@ -66,11 +66,11 @@ INITIATED = [
     case("EDU-PEP", [BORN_2014, entered("2023-04-03")], "2023-04-03",
          [("2023-04-03", "2023-04-19", "pending")], "pending"),
     case("EDU-PEP", [BORN_2014, entered("2023-04-03"), left("2023-04-12")], "2023-05-01",
-         [("2023-04-03", "2023-04-19", "closed")], "closed-by-leaving-care"),
+         [("2023-04-03", "2023-04-19", "closed", "left care")], "closed-by-leaving-care"),
     # Mon 19 Dec 2022 + 10 WD: 20-23 Dec (4), skip 26 and 27 Dec, 28-30 Dec (7), skip Mon
     # 2 Jan 2023, 3, 4, 5 Jan (10): Thu 5 Jan 2023.
     case("EDU-PEP", [BORN_2014, entered("2022-12-19"), pep("2023-01-06")], "2023-01-10",
-         [("2022-12-19", "2023-01-05", "late")], "christmas-bank-holidays-skipped"),
+         [("2022-12-19", "2023-01-05", "late", "2023-01-06")], "christmas-bank-holidays-skipped"),
     # Re-entry: the second period (Mon 4 Sep 2023 + 10 WD: 5-8 Sep (4), 11-15 (9), 18:
     # Mon 18 Sep 2023) needs its own PEP.
     case("EDU-PEP",
@@ -180,7 +180,7 @@ TERMLY = [
          [("2023-11-01", "2023-12-31", "met")], "a-pep-initiated-in-the-term-counts"),
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05"), left("2024-03-15")],
          "2024-04-02",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "closed")],
+         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "closed", "left care")],
          "closed-by-leaving-care-before-the-term-ends"),
     # Leaving on the term's last day is not leaving before it ends: the term was missed
     # (on Mon 1 Apr 2024, the first day after it; Easter Monday, so 0 working days late).
@@ -213,7 +213,7 @@ TERMLY = [
          "re-entry-in-the-same-term"),
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), left("2023-11-20"), pep_review("2023-11-25")],
          "2024-01-05",
-         [("2023-11-01", "2023-12-31", "closed")], "a-review-after-leaving-care-does-not-count"),
+         [("2023-11-01", "2023-12-31", "closed", "left care")], "a-review-after-leaving-care-does-not-count"),
     # Born 15 Oct 2019: 3 on Fri 1 Sep 2023 (no autumn obligation), 4 on Mon 1 Jan 2024.
     case("EDU-PEP-TERM", [born("2019-10-15"), entered("2023-09-01")], "2024-01-02",
          [("2024-01-01", "2024-03-31", "pending")], "school-age-from-4"),

@@ -61,14 +61,14 @@ IHA_REQ = [
         "HLT-IHA-REQ",
         [ENTRY_FRI, request("2023-10-09T09:00")],
         "2023-10-20",
-        [("2023-10-06", FRI_DUE, "late")],
+        [("2023-10-06", FRI_DUE, "late", "2023-10-09")],
         "late-friday-entry-monday-request-hours-do-not-skip-the-weekend",
     ),
     case(
         "HLT-IHA-REQ",
         [ENTRY_FRI, request("2023-10-08T15:01")],
         "2023-10-20",
-        [("2023-10-06", FRI_DUE, "late")],
+        [("2023-10-06", FRI_DUE, "late", "2023-10-08")],
         "late-by-one-minute-moments-compared",
     ),
     case(
@@ -108,7 +108,7 @@ IHA_REQ = [
         "HLT-IHA-REQ",
         [ev("entered_care", "2023-10-27T12:00", legal_status="C1"), request("2023-10-29T11:30")],
         "2023-11-01",
-        [("2023-10-27", "2023-10-29T11:00:00+00:00", "late")],
+        [("2023-10-27", "2023-10-29T11:00:00+00:00", "late", "2023-10-29")],
         "clocks-go-back-fri-12h00-bst-plus-48h-is-sun-11h00-gmt",
     ),
     # Date only: Mon 12 Sep 2022 + ceil(48/24) = 2 days: end of Wed 14 Sep 2022 (approximate).
@@ -123,14 +123,14 @@ IHA_REQ = [
         "HLT-IHA-REQ",
         [ENTRY_FUNERAL, request("2022-09-15T09:00")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-14", "late")],
+        [("2022-09-12", "2022-09-14", "late", "2022-09-15")],
         "date-only-entry-request-on-thursday-is-late",
     ),
     case(
         "HLT-IHA-REQ",
         [ENTRY_FUNERAL, ev("left_care", "2022-09-13", reason="E13")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-14", "closed")],
+        [("2022-09-12", "2022-09-14", "closed", "left care")],
         "closed-left-care-before-due",
     ),
     # Re-entry: the second period needs its own request. Fri 14 Oct 2022 16:00 BST + 48 h
@@ -147,7 +147,7 @@ IHA_REQ = [
         "2022-11-01",
         [
             ("2022-09-12", "2022-09-14T09:00:00+01:00", "met"),
-            ("2022-10-14", "2022-10-16T16:00:00+01:00", "late"),
+            ("2022-10-14", "2022-10-16T16:00:00+01:00", "late", "2022-10-17"),
         ],
         "re-entry-restarts-the-clock",
     ),
@@ -168,7 +168,7 @@ IHA = [
         "HLT-IHA",
         [ENTRY_MAY, assessed("2023-06-02")],
         "2023-07-01",
-        [("2023-05-02", "2023-06-01", "late")],
+        [("2023-05-02", "2023-06-01", "late", "2023-06-02")],
         "late-fri-2-jun",
     ),
     case("HLT-IHA", [ENTRY_MAY], "2023-06-02", [("2023-05-02", "2023-06-01", "overdue")], "overdue"),
@@ -180,7 +180,7 @@ IHA = [
         "HLT-IHA",
         [ENTRY_MAY, ev("left_care", "2023-05-20", reason="E4A")],
         "2023-07-01",
-        [("2023-05-02", "2023-06-01", "closed")],
+        [("2023-05-02", "2023-06-01", "closed", "left care")],
         "closed-left-care-before-due",
     ),
     case(
@@ -285,7 +285,7 @@ RHA = [
             assessed("2024-03-18", kind="review"),
         ],
         "2024-03-19",
-        [("2023-03-15", "2024-03-15", "late"), ("2024-03-18", "2025-03-18", "pending")],
+        [("2023-03-15", "2024-03-15", "late", "2024-03-18"), ("2024-03-18", "2025-03-18", "pending")],
         "late",
     ),
     # 11 Mar 2024 + 5 WD = 12, 13, 14, 15, 18 Mar: Mon 18 Mar >= Fri 15 Mar.
@@ -325,7 +325,7 @@ RHA = [
             ev("left_care", "2024-06-01", reason="E13"),
         ],
         "2025-03-03",
-        [("2024-02-29", "2025-02-28", "closed")],
+        [("2024-02-29", "2025-02-28", "closed", "left care")],
         "closed-left-care",
     ),
     # The first period's clock closes; the second starts from its own IHA (Wed 20 Sep 2023).
@@ -340,7 +340,7 @@ RHA = [
             assessed("2023-09-20"),
         ],
         "2023-10-01",
-        [("2023-01-20", "2024-01-20", "closed"), ("2023-09-20", "2024-09-20", "pending")],
+        [("2023-01-20", "2024-01-20", "closed", "left care"), ("2023-09-20", "2024-09-20", "pending")],
         "re-entry-starts-again-from-the-new-iha",
     ),
     case(
@@ -366,7 +366,7 @@ DENTAL = [
         "HLT-DENTAL",
         [ENTRY_JAN, ev("dental_check", "2024-01-17")],
         "2024-02-01",
-        [("2023-01-16", "2024-01-16", "late"), ("2024-01-17", "2025-01-17", "pending")],
+        [("2023-01-16", "2024-01-16", "late", "2024-01-17"), ("2024-01-17", "2025-01-17", "pending")],
         "late-by-a-day",
     ),
     # 10 Jan 2024 + 5 WD = 11, 12, 15, 16, 17 Jan: Wed 17 Jan >= Tue 16 Jan.
@@ -375,7 +375,7 @@ DENTAL = [
         "HLT-DENTAL",
         [ENTRY_JAN, ev("left_care", "2023-06-01", reason="E13")],
         "2024-02-01",
-        [("2023-01-16", "2024-01-16", "closed")],
+        [("2023-01-16", "2024-01-16", "closed", "left care")],
         "closed-left-care",
     ),
     case(
@@ -396,7 +396,7 @@ DENTAL = [
         "2023-10-01",
         [
             ("2023-01-16", "2024-01-16", "met"),
-            ("2023-03-01", "2024-03-01", "closed"),
+            ("2023-03-01", "2024-03-01", "closed", "left care"),
             ("2023-09-04", "2024-09-04", "pending"),
         ],
         "re-entry-restarts-from-the-day-of-entry",

@@ -60,7 +60,7 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [IN, review("2022-10-12")],
         "2022-11-01",
-        [("2022-09-12", "2022-10-11", "late")],
+        [("2022-09-12", "2022-10-11", "late", "2022-10-12")],
         "late-by-a-day",
     ),
     case("LAC-REV-1", [IN], "2022-10-12", [("2022-09-12", "2022-10-11", "overdue")], "overdue-the-day-after"),
@@ -72,7 +72,7 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [IN, left("2022-10-01", "E4A")],
         "2022-11-01",
-        [("2022-09-12", "2022-10-11", "closed")],
+        [("2022-09-12", "2022-10-11", "closed", "left care")],
         "closed-by-leaving-care-before-due",
     ),
     # Mon 19 Dec 2022 skipping 26 Dec, 27 Dec and 2 Jan: Thu 19 Jan 2023 (RULES.md).
@@ -96,7 +96,7 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [entered("2023-07-01"), review("2023-07-31")],
         "2023-08-01",
-        [("2023-07-01", "2023-07-28", "late")],
+        [("2023-07-01", "2023-07-28", "late", "2023-07-31")],
         "entered-on-a-saturday",
     ),
     # Period 1: Mon 10 Jan 2022 + 20 WD = Mon 7 Feb 2022, closed on leaving 20 Jan.
@@ -105,7 +105,7 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [entered("2022-01-10", "V2"), left("2022-01-20"), entered("2022-03-01"), review("2022-03-29")],
         "2022-05-01",
-        [("2022-01-10", "2022-02-07", "closed"), ("2022-03-01", "2022-03-29", "met")],
+        [("2022-01-10", "2022-02-07", "closed", "left care"), ("2022-03-01", "2022-03-29", "met")],
         "re-entry-restarts-the-clock",
     ),
     # A review before entering care (a data-quality finding) does not satisfy the period.
@@ -151,7 +151,7 @@ SECOND_REVIEW = [
         "LAC-REV-2",
         [entered("2023-01-03"), review("2023-01-31"), review("2023-05-02")],
         "2023-06-01",
-        [("2023-01-31", "2023-04-30", "late")],
+        [("2023-01-31", "2023-04-30", "late", "2023-05-02")],
         "31-jan-plus-3-months-clamps-to-30-apr",
     ),
     case(
@@ -165,7 +165,7 @@ SECOND_REVIEW = [
         "LAC-REV-2",
         [IN, review("2022-10-11"), left("2022-12-01", "E41")],
         "2023-02-01",
-        [("2022-10-11", "2023-01-11", "closed")],
+        [("2022-10-11", "2023-01-11", "closed", "left care")],
         "closed-by-leaving-care",
     ),
     case(
@@ -212,7 +212,7 @@ SECOND_REVIEW = [
             review("2023-06-29"),
         ],
         "2023-07-03",
-        [("2022-10-11", "2023-01-11", "closed"), ("2023-03-31", "2023-06-30", "met")],
+        [("2022-10-11", "2023-01-11", "closed", "left care"), ("2023-03-31", "2023-06-30", "met")],
         "re-entry-restarts-the-chain-31-mar-clamps",
     ),
     # Short breaks (reg 48): after the first review, 6 months: Thu 20 Apr 2023 -> Fri 20 Oct 2023.
@@ -220,7 +220,7 @@ SECOND_REVIEW = [
         "LAC-REV-2",
         [entered("2023-01-31", "V3"), review("2023-04-20"), review("2023-10-23")],
         "2023-11-01",
-        [("2023-04-20", "2023-10-20", "late")],
+        [("2023-04-20", "2023-10-20", "late", "2023-10-23")],
         "short-breaks-six-months",
     ),
 ]
@@ -256,7 +256,7 @@ LATER_REVIEWS = [
         "LAC-REV-N",
         [entered("2023-05-02"), review("2023-05-31"), review("2023-08-31"), review("2024-03-01")],
         "2024-03-04",
-        [("2023-08-31", "2024-02-29", "late"), ("2024-03-01", "2024-09-01", "pending")],
+        [("2023-08-31", "2024-02-29", "late", "2024-03-01"), ("2024-03-01", "2024-09-01", "pending")],
         "late-the-day-after-29-feb",
     ),
     # Late review Thu 20 Jul 2023 resets from its actual date: Sat 20 Jan 2024.
@@ -264,7 +264,7 @@ LATER_REVIEWS = [
         "LAC-REV-N",
         [IN, review("2022-10-11"), review("2023-01-10"), review("2023-07-20")],
         "2023-08-01",
-        [("2023-01-10", "2023-07-10", "late"), ("2023-07-20", "2024-01-20", "pending")],
+        [("2023-01-10", "2023-07-10", "late", "2023-07-20"), ("2023-07-20", "2024-01-20", "pending")],
         "a-late-review-resets-from-its-actual-date",
     ),
     # Wed 27 Sep 2023 + 5 WD = Wed 4 Oct >= Tue 3 Oct.
@@ -286,7 +286,7 @@ LATER_REVIEWS = [
         "LAC-REV-N",
         [IN, review("2022-10-11"), review("2023-01-10"), left("2023-03-01")],
         "2023-08-01",
-        [("2023-01-10", "2023-07-10", "closed")],
+        [("2023-01-10", "2023-07-10", "closed", "left care")],
         "closed-by-leaving-care",
     ),
     # Period 2 entered Mon 4 Sep 2023: its chain starts at its own second review, Wed 20 Dec 2023 -> Thu 20 Jun 2024.
@@ -302,7 +302,7 @@ LATER_REVIEWS = [
             review("2023-12-20"),
         ],
         "2024-01-10",
-        [("2023-01-10", "2023-07-10", "closed"), ("2023-12-20", "2024-06-20", "pending")],
+        [("2023-01-10", "2023-07-10", "closed", "left care"), ("2023-12-20", "2024-06-20", "pending")],
         "re-entry-restarts-the-chain",
     ),
     # Only looked-after reviews count: a pathway plan review does not reset the clock.
@@ -331,7 +331,7 @@ DECISIONS = [
         "LAC-REV-REC",
         [IN, review("2022-10-11"), circulated("2022-10-19")],
         "2022-11-01",
-        [("2022-10-11", "2022-10-18", "late")],
+        [("2022-10-11", "2022-10-18", "late", "2022-10-19")],
         "late",
     ),
     case(
@@ -353,7 +353,7 @@ DECISIONS = [
         "LAC-REV-REC",
         [IN, review("2022-10-11"), left("2022-10-14")],
         "2022-11-01",
-        [("2022-10-11", "2022-10-18", "closed")],
+        [("2022-10-11", "2022-10-18", "closed", "left care")],
         "closed-by-leaving-care",
     ),
     # Decisions of another kind of review, or circulated before the review, do not count.
@@ -389,7 +389,7 @@ CARE_PLAN = [
         "LAC-CPLAN",
         [entered("2023-04-03"), placed("2023-04-03"), ev("care_plan_recorded", "2023-04-20")],
         "2023-05-01",
-        [("2023-04-03", "2023-04-19", "late")],
+        [("2023-04-03", "2023-04-19", "late", "2023-04-20")],
         "late",
     ),
     # Mon 12 Sep 2022 + 10 WD skipping 19 Sep: 13-16, 20-23, 26, 27 = Tue 27 Sep 2022.
@@ -407,7 +407,7 @@ CARE_PLAN = [
         "LAC-CPLAN",
         [IN, PLACED, left("2022-09-20", "E4A")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-27", "closed")],
+        [("2022-09-12", "2022-09-27", "closed", "left care")],
         "closed-by-leaving-care",
     ),
     # The clock starts at the first placement, Wed 5 Apr 2023, not at entering care:
@@ -456,7 +456,7 @@ PLACEMENT_PLAN = [
         "LAC-PPLAN",
         [entered("2023-08-25"), placed("2023-08-25"), ev("placement_ended", "2023-08-30", reason="CARPL")],
         "2023-10-01",
-        [("2023-08-25", "2023-09-04", "closed")],
+        [("2023-08-25", "2023-09-04", "closed", "placement ended")],
         "closed-by-placement-end",
     ),
     # Mon 12 Sep 2022 + 5 WD skipping 19 Sep = Tue 20 Sep 2022.
@@ -464,7 +464,7 @@ PLACEMENT_PLAN = [
         "LAC-PPLAN",
         [IN, PLACED, ev("placement_plan_recorded", "2022-09-21")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-20", "late")],
+        [("2022-09-12", "2022-09-20", "late", "2022-09-21")],
         "late",
     ),
     case("LAC-PPLAN", [IN, PLACED], "2022-09-21", [("2022-09-12", "2022-09-20", "overdue")], "overdue"),
@@ -517,13 +517,17 @@ IRO = [
         "LAC-IRO",
         [IN, ev("iro_allocated", "2022-09-21", iro="IRO1")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-20", "late")],
+        [("2022-09-12", "2022-09-20", "late", "2022-09-21")],
         "late",
     ),
     case("LAC-IRO", [IN], "2022-09-21", [("2022-09-12", "2022-09-20", "overdue")], "overdue"),
     case("LAC-IRO", [IN], "2022-09-14", [("2022-09-12", "2022-09-20", "due_soon")], "due-soon"),
     case(
-        "LAC-IRO", [IN, left("2022-09-15")], "2022-10-01", [("2022-09-12", "2022-09-20", "closed")], "closed"
+        "LAC-IRO",
+        [IN, left("2022-09-15")],
+        "2022-10-01",
+        [("2022-09-12", "2022-09-20", "closed", "left care")],
+        "closed",
     ),
     # Allocated the working day before a planned entry to care: counts.
     case(
@@ -575,7 +579,7 @@ PERMANENCE = [
             ev("permanence_plan_recorded", "2023-01-13", plan="sgo"),
         ],
         "2023-02-01",
-        [("2022-09-12", "2023-01-10", "late")],
+        [("2022-09-12", "2023-01-10", "late", "2023-01-13")],
         "late-after-the-second-review",
     ),
     # Second review not held: due when it falls due, Tue 11 Oct 2022 + 3 months = Wed 11 Jan 2023.
@@ -594,7 +598,7 @@ PERMANENCE = [
         "LAC-PERM",
         [IN, review("2022-10-11"), left("2022-11-01")],
         "2023-02-01",
-        [("2022-09-12", "2023-01-11", "closed")],
+        [("2022-09-12", "2023-01-11", "closed", "left care")],
         "closed-by-leaving-care",
     ),
     # A second review held late (Wed 1 Feb 2023) moves the due date to the day it was held.
@@ -715,7 +719,7 @@ SETTINGS = [
         [(date(2023, 1, 1), "2 months")],
         [IN, review("2022-10-11"), left("2022-11-01"), entered("2023-01-09"), review("2023-02-03")],
         "2023-02-06",
-        [("2022-10-11", "2023-01-11", "closed"), ("2023-02-03", "2023-04-03", "pending")],
+        [("2022-10-11", "2023-01-11", "closed", "left care"), ("2023-02-03", "2023-04-03", "pending")],
         id="LAC-REV-2",
     ),
     # Review Tue 10 Jan 2023 keeps 6 months (Mon 10 Jul 2023); review Thu 6 Jul 2023 gets 4: Mon 6 Nov 2023.

@@ -152,7 +152,7 @@ TABLE = [
         "CL-ASSESS",
         [BORN_2008, IN_2021, ev("needs_assessment_completed", "2024-04-11")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "late")],
+        [("2024-01-10", "2024-04-10", "late", "2024-04-11")],
         "assess-late-by-a-day",
     ),
     case(
@@ -223,7 +223,7 @@ TABLE = [
         "CL-PATH",
         [ev("needs_assessment_completed", "2024-03-22"), ev("pathway_plan_recorded", "2024-04-10")],
         "2024-05-01",
-        [("2024-03-22", "2024-04-09", "late")],
+        [("2024-03-22", "2024-04-09", "late", "2024-04-10")],
         "path-late-by-a-day",
     ),
     case(
@@ -261,7 +261,7 @@ TABLE = [
         "CL-PATH",
         [born("2003-04-01"), ev("needs_assessment_completed", "2024-03-22")],
         "2024-05-01",
-        [("2024-03-22", "2024-04-09", "closed")],
+        [("2024-03-22", "2024-04-09", "closed", "reached 21")],
         "path-closed-at-21",
     ),
     case(
@@ -291,7 +291,7 @@ TABLE = [
             ev("review_held", "2024-10-10", kind="pathway_plan"),
         ],
         "2024-10-11",
-        [("2024-04-09", "2024-10-09", "late"), ("2024-10-10", "2025-04-10", "pending")],
+        [("2024-04-09", "2024-10-09", "late", "2024-10-10"), ("2024-10-10", "2025-04-10", "pending")],
         "path-rev-late-next-from-the-actual-review",
     ),
     case(
@@ -338,7 +338,7 @@ TABLE = [
         "CL-PATH-REV",
         [born("2003-08-01"), ev("pathway_plan_recorded", "2024-04-09")],
         "2024-11-01",
-        [("2024-04-09", "2024-10-09", "closed")],
+        [("2024-04-09", "2024-10-09", "closed", "reached 21")],
         "path-rev-closed-at-21",
     ),
     # CL-PA: eligible Wed 10 Jan 2024; due 16th birthday + 3 months = Wed 10 Apr 2024.
@@ -353,7 +353,7 @@ TABLE = [
         "CL-PA",
         [BORN_2008, IN_2021, ev("personal_adviser_allocated", "2024-04-11")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "late")],
+        [("2024-01-10", "2024-04-10", "late", "2024-04-11")],
         "pa-late",
     ),
     case(
@@ -430,7 +430,7 @@ TABLE = [
         "CL-CONTACT",
         [*LEFT_AT_18, contact("2024-04-29")],
         "2024-05-01",
-        [("2024-03-01", "2024-04-26", "late"), ("2024-04-29", "2024-06-24", "pending")],
+        [("2024-03-01", "2024-04-26", "late", "2024-04-29"), ("2024-04-29", "2024-06-24", "pending")],
         "contact-late",
     ),
     case(
@@ -452,7 +452,10 @@ TABLE = [
         "CL-CONTACT",
         [*LEFT_AT_18, contact("2027-02-01")],
         "2027-04-01",
-        [("2024-03-01", "2024-04-26", "late"), ("2027-02-01", "2027-03-29", "closed")],
+        [
+            ("2024-03-01", "2024-04-26", "late", "2027-02-01"),
+            ("2027-02-01", "2027-03-29", "closed", "reached 21"),
+        ],
         "contact-closed-at-21",
     ),
     # A contact after the 21st birthday can meet the last clock but starts none.
@@ -460,7 +463,7 @@ TABLE = [
         "CL-CONTACT",
         [*LEFT_AT_18, contact("2027-02-01"), contact("2027-03-15")],
         "2027-04-01",
-        [("2024-03-01", "2024-04-26", "late"), ("2027-02-01", "2027-03-29", "met")],
+        [("2024-03-01", "2024-04-26", "late", "2027-02-01"), ("2027-02-01", "2027-03-29", "met")],
         "contact-no-clock-after-21",
     ),
     # Left at 17 on Fri 1 Sep 2023 (+ 56 days = Fri 27 Oct), back in care Mon 2 Oct 2023 (closes it),
@@ -475,7 +478,10 @@ TABLE = [
             left("2024-03-01", "E17"),
         ],
         "2024-03-04",
-        [("2023-09-01", "2023-10-27", "closed"), ("2024-03-01", "2024-04-26", "pending")],
+        [
+            ("2023-09-01", "2023-10-27", "closed", "entered care again"),
+            ("2024-03-01", "2024-04-26", "pending"),
+        ],
         "contact-return-to-care-closes-and-leaving-again-restarts",
     ),
     # Left care at 15: never eligible, so not a former relevant child.
@@ -493,7 +499,10 @@ TABLE = [
         "CL-CONTACT",
         [born("2004-02-29"), entered("2018-01-01"), left("2022-02-28", "E17"), contact("2025-01-03")],
         "2025-03-03",
-        [("2022-02-28", "2022-04-25", "late"), ("2025-01-03", "2025-02-28", "closed")],
+        [
+            ("2022-02-28", "2022-04-25", "late", "2025-01-03"),
+            ("2025-01-03", "2025-02-28", "closed", "reached 21"),
+        ],
         "contact-leap-day-child-reaches-21-on-28-february",
     ),
 ]

@@ -62,7 +62,7 @@ TABLE = [
         "ADP-REV-1",
         [ev("placement_order_granted", "2023-05-31"), ev("review_held", "2023-09-01", kind=ADOPTION_REVIEW)],
         "2023-10-01",
-        [("2023-05-31", "2023-08-31", "late")],
+        [("2023-05-31", "2023-08-31", "late", "2023-09-01")],
         "adp1-late",
     ),
     case(
@@ -86,7 +86,7 @@ TABLE = [
         "ADP-REV-P1",
         [PLACED_JUL, ev("adoption_order_granted", "2023-08-01")],
         "2023-09-01",
-        [("2023-07-17", "2023-08-14", "closed")],
+        [("2023-07-17", "2023-08-14", "closed", "adoption order granted")],
         "adp-p1-closed-by-adoption-order",
     ),
     # Fri 11 Aug 2023 + 3 months = Sat 11 Nov 2023.
@@ -98,7 +98,7 @@ TABLE = [
             ev("review_held", "2023-11-13", kind=ADOPTION_REVIEW),
         ],
         "2023-12-01",
-        [("2023-08-11", "2023-11-11", "late")],
+        [("2023-08-11", "2023-11-11", "late", "2023-11-13")],
         "adp-p2-late",
     ),
     case(
@@ -116,7 +116,7 @@ TABLE = [
             ev("adoption_order_granted", "2023-11-01"),
         ],
         "2023-12-01",
-        [("2023-08-11", "2023-11-11", "closed")],
+        [("2023-08-11", "2023-11-11", "closed", "adoption order granted")],
         "adp-p2-closed",
     ),
     case(
@@ -140,21 +140,21 @@ TABLE = [
             ev("review_held", "2024-05-10", kind=ADOPTION_REVIEW),
         ],
         "2024-05-13",
-        [("2023-11-09", "2024-05-09", "late"), ("2024-05-10", "2024-11-10", "pending")],
+        [("2023-11-09", "2024-05-09", "late", "2024-05-10"), ("2024-05-10", "2024-11-10", "pending")],
         "adp-pn-late",
     ),
     case(
         "CL-ASSESS",
         [BORN_2008, IN_2021, ev("needs_assessment_completed", "2024-04-11")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "late")],
+        [("2024-01-10", "2024-04-10", "late", "2024-04-11")],
         "assess-late",
     ),
     case(
         "CL-PA",
         [BORN_2008, IN_2021, ev("personal_adviser_allocated", "2024-04-11")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "late")],
+        [("2024-01-10", "2024-04-10", "late", "2024-04-11")],
         "pa-late",
     ),
     case(
@@ -172,7 +172,7 @@ TABLE = [
             ev("needs_assessment_completed", "2024-03-22"),
         ],
         "2024-05-01",
-        [("2024-03-22", "2024-04-09", "closed")],
+        [("2024-03-22", "2024-04-09", "closed", "reached 21")],
         "path-closed-at-21",
     ),
     # Tue 9 Apr 2024 + 6 months = Wed 9 Oct 2024.
@@ -195,14 +195,14 @@ TABLE = [
             ev("review_held", "2024-10-10", kind="pathway_plan"),
         ],
         "2024-10-11",
-        [("2024-04-09", "2024-10-09", "late"), ("2024-10-10", "2025-04-10", "pending")],
+        [("2024-04-09", "2024-10-09", "late", "2024-10-10"), ("2024-10-10", "2025-04-10", "pending")],
         "path-rev-late",
     ),
     case(
         "CL-PATH-REV",
         [ev("child_registered", "2003-08-01", dob="2003-08-01"), ev("pathway_plan_recorded", "2024-04-09")],
         "2024-11-01",
-        [("2024-04-09", "2024-10-09", "closed")],
+        [("2024-04-09", "2024-10-09", "closed", "reached 21")],
         "path-rev-closed-at-21",
     ),
     # Left care at 18 on Fri 1 Mar 2024; 8 weeks = Fri 26 Apr 2024; next contact only in Feb 2027; 21 on 1 Mar 2027.
@@ -215,21 +215,24 @@ TABLE = [
             ev("care_leaver_contact", "2027-02-01"),
         ],
         "2027-04-01",
-        [("2024-03-01", "2024-04-26", "late"), ("2027-02-01", "2027-03-29", "closed")],
+        [
+            ("2024-03-01", "2024-04-26", "late", "2027-02-01"),
+            ("2027-02-01", "2027-03-29", "closed", "reached 21"),
+        ],
         "contact-late-then-closed-at-21",
     ),
     case(
         "CP-ASMT",
         [ev("referral_received", "2023-12-04"), ev("assessment_completed", "2024-02-09")],
         "2024-03-01",
-        [("2023-12-04", "2024-02-08", "late")],
+        [("2023-12-04", "2024-02-08", "late", "2024-02-09")],
         "asmt-late",
     ),
     case(
         "CP-CG",
         [ev("icpc_held", "2024-03-20", outcome="plan"), ev("core_group_held", "2024-04-08")],
         "2024-05-01",
-        [("2024-03-20", "2024-04-05", "late")],
+        [("2024-03-20", "2024-04-05", "late", "2024-04-08")],
         "cg-late",
     ),
     case(
@@ -243,21 +246,21 @@ TABLE = [
         "CP-DUR",
         [ev("icpc_held", "2023-01-31", outcome="plan"), ev("rcpc_held", "2023-11-15", outcome="end")],
         "2023-12-01",
-        [("2023-01-31", "2023-10-31", "late")],
+        [("2023-01-31", "2023-10-31", "late", "2023-11-15")],
         "dur-ended-after-9-months",
     ),
     case(
         "CP-RCPC-1",
         [ICPC, ev("rcpc_held", "2024-02-01", outcome="continue")],
         "2024-02-05",
-        [("2023-10-31", "2024-01-31", "late")],
+        [("2023-10-31", "2024-01-31", "late", "2024-02-01")],
         "rcpc1-late",
     ),
     case(
         "CP-RCPC-1",
         [ICPC, ev("cp_plan_ended", "2023-12-01")],
         "2024-02-05",
-        [("2023-10-31", "2024-01-31", "closed")],
+        [("2023-10-31", "2024-01-31", "closed", "plan ended")],
         "rcpc1-closed",
     ),
     case(
@@ -268,7 +271,7 @@ TABLE = [
             ev("rcpc_held", "2024-07-31", outcome="continue"),
         ],
         "2024-08-01",
-        [("2024-01-30", "2024-07-30", "late"), ("2024-07-31", "2025-01-31", "pending")],
+        [("2024-01-30", "2024-07-30", "late", "2024-07-31"), ("2024-07-31", "2025-01-31", "pending")],
         "rcpcn-late",
     ),
     case(
@@ -282,7 +285,7 @@ TABLE = [
         "CP-RCPC-N",
         [ICPC, ev("rcpc_held", "2024-01-30", outcome="continue"), ev("cp_plan_ended", "2024-05-01")],
         "2024-08-01",
-        [("2024-01-30", "2024-07-30", "closed")],
+        [("2024-01-30", "2024-07-30", "closed", "plan ended")],
         "rcpcn-closed",
     ),
     case(
@@ -296,7 +299,7 @@ TABLE = [
         "CP-VIS",
         [PLAN_DEC, ev("cp_visit", "2024-01-05")],
         "2024-01-06",
-        [("2023-12-18", "2024-01-04", "late"), ("2024-01-05", "2024-01-19", "pending")],
+        [("2023-12-18", "2024-01-04", "late", "2024-01-05"), ("2024-01-05", "2024-01-19", "pending")],
         "cpvis-late",
     ),
     case("CP-VIS", [PLAN_DEC], "2024-01-05", [("2023-12-18", "2024-01-04", "overdue")], "cpvis-overdue"),
@@ -304,7 +307,7 @@ TABLE = [
         "CP-VIS",
         [PLAN_DEC, ev("cp_plan_ended", "2024-01-02")],
         "2024-01-05",
-        [("2023-12-18", "2024-01-04", "closed")],
+        [("2023-12-18", "2024-01-04", "closed", "plan ended")],
         "cpvis-closed",
     ),
     case(
@@ -318,7 +321,7 @@ TABLE = [
         "HLT-DENTAL",
         [ev("entered_care", "2023-01-16", legal_status="C1"), ev("left_care", "2023-06-01", reason="E13")],
         "2024-02-01",
-        [("2023-01-16", "2024-01-16", "closed")],
+        [("2023-01-16", "2024-01-16", "closed", "left care")],
         "dental-closed",
     ),
     case(
@@ -330,14 +333,14 @@ TABLE = [
             ev("health_assessment_completed", "2024-03-18", kind="review"),
         ],
         "2024-03-19",
-        [("2023-03-15", "2024-03-15", "late"), ("2024-03-18", "2025-03-18", "pending")],
+        [("2023-03-15", "2024-03-15", "late", "2024-03-18"), ("2024-03-18", "2025-03-18", "pending")],
         "rha-late",
     ),
     case(
         "LAC-IRO",
         [ev("entered_care", "2022-09-12", legal_status="C2"), ev("left_care", "2022-09-13", reason="E13")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-20", "closed")],
+        [("2022-09-12", "2022-09-20", "closed", "left care")],
         "iro-closed",
     ),
     case(
@@ -347,7 +350,7 @@ TABLE = [
             ev("missing_trigger_meeting", "2023-11-06", level=1),
         ],
         "2023-12-01",
-        [("2023-10-29", "2023-11-03", "late")],
+        [("2023-10-29", "2023-11-03", "late", "2023-11-06")],
         "repeat-late",
     ),
     # Visits: a placement from Mon 27 Nov 2023 ending Fri 5 Jan 2024, before the next visit was due (Mon 15 Jan).
@@ -355,7 +358,7 @@ TABLE = [
         "VIS-2",
         placed("2023-11-27") + [visit("2023-12-04"), ev("placement_ended", "2024-01-05", reason="CARPL")],
         "2024-01-20",
-        [("2023-12-04", "2024-01-15", "closed")],
+        [("2023-12-04", "2024-01-15", "closed", "placement ended")],
         "vis2-closed",
     ),
     case(
@@ -363,7 +366,7 @@ TABLE = [
         placed("2022-01-03", "U4", long_term=True)
         + [visit("2022-12-20"), visit("2023-01-11"), visit("2023-04-12")],
         "2023-04-20",
-        [("2023-01-11", "2023-04-11", "late"), ("2023-04-12", "2023-07-12", "pending")],
+        [("2023-01-11", "2023-04-11", "late", "2023-04-12"), ("2023-04-12", "2023-07-12", "pending")],
         "vis3-late",
     ),
     case(
@@ -378,7 +381,7 @@ TABLE = [
         placed("2022-01-03", "U4", long_term=True)
         + [visit("2022-12-20"), visit("2023-01-11"), ev("placement_ended", "2023-03-01", reason="CARPL")],
         "2023-04-12",
-        [("2023-01-11", "2023-04-11", "closed")],
+        [("2023-01-11", "2023-04-11", "closed", "placement ended")],
         "vis3-closed",
     ),
     case(
@@ -392,7 +395,7 @@ TABLE = [
         "VIS-4",
         placed("2022-01-03") + [visit("2022-12-20"), visit("2023-01-11"), visit("2023-02-23")],
         "2023-02-24",
-        [("2023-01-11", "2023-02-22", "late"), ("2023-02-23", "2023-04-06", "pending")],
+        [("2023-01-11", "2023-02-22", "late", "2023-02-23"), ("2023-02-23", "2023-04-06", "pending")],
         "vis4-late",
     ),
     case(
@@ -400,7 +403,7 @@ TABLE = [
         placed("2022-01-03")
         + [visit("2022-12-20"), visit("2023-01-11"), ev("placement_ended", "2023-02-01", reason="CARPL")],
         "2023-02-24",
-        [("2023-01-11", "2023-02-22", "closed")],
+        [("2023-01-11", "2023-02-22", "closed", "placement ended")],
         "vis4-closed",
     ),
     case(
@@ -414,7 +417,7 @@ TABLE = [
         "VIS-PWP",
         placed("2023-03-06", "P1") + [ev("placement_ended", "2023-03-10", reason="CARPL")],
         "2023-03-14",
-        [("2023-03-06", "2023-03-13", "closed")],
+        [("2023-03-06", "2023-03-13", "closed", "placement ended")],
         "pwp-closed",
     ),
 ]

@@ -110,6 +110,22 @@ TABLE = [
         [("2023-01-31", "2023-10-31", "overdue")],
         "dur-overdue-plan-started-on-its-own-date",
     ),
+    # Mon 4 Dec 2023 + 45 WD, skipping 25, 26 Dec and 1 Jan = Thu 8 Feb 2024. A referral the
+    # census records as no further action needs no assessment.
+    case(
+        "CP-ASMT",
+        [ev("referral_received", "2023-12-04", nfa=True)],
+        "2024-03-01",
+        [("2023-12-04", "2024-02-08", "closed")],
+        "asmt-closed-for-a-referral-with-no-further-action",
+    ),
+    case(
+        "CP-ASMT",
+        [ev("referral_received", "2023-12-04", nfa=False)],
+        "2024-03-01",
+        [("2023-12-04", "2024-02-08", "overdue")],
+        "asmt-overdue-when-further-action-followed",
+    ),
     # Wed 20 Mar 2024 + 10 WD, skipping Good Friday and Easter Monday = Fri 5 Apr 2024.
     case(
         "CP-CG",

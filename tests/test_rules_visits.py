@@ -60,7 +60,7 @@ FIRST_VISIT = [
     case("VIS-1", [*placed("2023-02-28"), visit("2023-03-07")], "2023-03-10",
          [("2023-02-28", "2023-03-07", "met")], "met-on-day-7-from-28-feb-2023"),
     case("VIS-1", [*placed("2023-02-28"), visit("2023-03-08")], "2023-03-10",
-         [("2023-02-28", "2023-03-07", "late")], "late-on-day-8"),
+         [("2023-02-28", "2023-03-07", "late", "2023-03-08")], "late-on-day-8"),
     case("VIS-1", placed("2023-02-28"), "2023-03-08",
          [("2023-02-28", "2023-03-07", "overdue")], "overdue-the-day-after"),
     # Leap year: Wed 28 Feb 2024 + 7 days: 29 Feb is day 1, 1 Mar day 2, so Wed 6 Mar 2024
@@ -68,7 +68,7 @@ FIRST_VISIT = [
     case("VIS-1", [*placed("2024-02-28"), visit("2024-03-06")], "2024-03-10",
          [("2024-02-28", "2024-03-06", "met")], "leap-year-28-feb-2024-due-6-mar"),
     case("VIS-1", [*placed("2024-02-28"), visit("2024-03-07")], "2024-03-10",
-         [("2024-02-28", "2024-03-06", "late")], "leap-year-7-mar-2024-is-late"),
+         [("2024-02-28", "2024-03-06", "late", "2024-03-07")], "leap-year-7-mar-2024-is-late"),
     # Placed on 29 Feb 2024 itself: + 7 days is Thu 7 Mar 2024.
     case("VIS-1", placed("2024-02-29"), "2024-03-08",
          [("2024-02-29", "2024-03-07", "overdue")], "placed-on-29-feb"),
@@ -76,14 +76,14 @@ FIRST_VISIT = [
     case("VIS-1", [*placed("2023-12-22"), visit("2023-12-29")], "2024-01-05",
          [("2023-12-22", "2023-12-29", "met")], "christmas-days-count"),
     case("VIS-1", [*placed("2023-02-28"), ended("2023-03-03")], "2023-03-10",
-         [("2023-02-28", "2023-03-07", "closed")], "closed-placement-ended-before-due"),
+         [("2023-02-28", "2023-03-07", "closed", "placement ended")], "closed-placement-ended-before-due"),
     case("VIS-1", [*placed("2023-02-28"), left("2023-03-03")], "2023-03-10",
-         [("2023-02-28", "2023-03-07", "closed")], "closed-left-care-before-due"),
+         [("2023-02-28", "2023-03-07", "closed", "left care")], "closed-left-care-before-due"),
     # Wed 1 Mar 2023 + 5 working days is Wed 8 Mar, after the due date Tue 7 Mar.
     case("VIS-1", placed("2023-02-28"), "2023-03-01",
          [("2023-02-28", "2023-03-07", "due_soon")], "due-soon"),
     case("VIS-1", [*placed("2023-02-28"), visit("2023-03-05", seen=False), visit("2023-03-08")], "2023-03-10",
-         [("2023-02-28", "2023-03-07", "late")], "a-visit-where-the-child-was-not-seen-does-not-count"),
+         [("2023-02-28", "2023-03-07", "late", "2023-03-08")], "a-visit-where-the-child-was-not-seen-does-not-count"),
     # Each placement: a move on Mon 10 Apr 2023 starts a new clock, due Mon 17 Apr 2023.
     case("VIS-1", [*placed("2023-02-28"), visit("2023-03-02"), ended("2023-04-10"), placement("2023-04-10", "U4")],
          "2023-04-18",
@@ -92,7 +92,7 @@ FIRST_VISIT = [
     # Re-entry: left care Fri 3 Mar 2023, back Thu 1 Jun 2023 (+ 7 days: Thu 8 Jun 2023).
     case("VIS-1", [*placed("2023-02-28"), left("2023-03-03"), *placed("2023-06-01"), visit("2023-06-05")],
          "2023-06-10",
-         [("2023-02-28", "2023-03-07", "closed"), ("2023-06-01", "2023-06-08", "met")],
+         [("2023-02-28", "2023-03-07", "closed", "left care"), ("2023-06-01", "2023-06-08", "met")],
          "re-entry-restarts-the-clock"),
     # A visit while in care but before the placement started is not a visit to the placement.
     case("VIS-1", [entered("2023-02-27"), visit("2023-02-27"), placement("2023-02-28")], "2023-03-10",
@@ -184,7 +184,7 @@ FIRST_YEAR = [
          "met-on-the-42nd-day"),
     # Tue 16 Jan + 42 days: 15 to 31 Jan, 27 more to Tue 27 Feb 2024.
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04"), visit("2024-01-16")], "2024-01-20",
-         [("2023-12-04", "2024-01-15", "late"), ("2024-01-16", "2024-02-27", "pending")],
+         [("2023-12-04", "2024-01-15", "late", "2024-01-16"), ("2024-01-16", "2024-02-27", "pending")],
          "late-on-the-43rd-day"),
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04")], "2024-01-16",
          [("2023-12-04", "2024-01-15", "overdue")], "overdue"),
@@ -192,15 +192,15 @@ FIRST_YEAR = [
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04")], "2024-01-10",
          [("2023-12-04", "2024-01-15", "due_soon")], "due-soon"),
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04"), ended("2024-01-05")], "2024-01-20",
-         [("2023-12-04", "2024-01-15", "closed")], "closed-by-placement-end"),
+         [("2023-12-04", "2024-01-15", "closed", "placement ended")], "closed-by-placement-end"),
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04"), left("2024-01-05")], "2024-01-20",
-         [("2023-12-04", "2024-01-15", "closed")], "closed-by-leaving-care"),
+         [("2023-12-04", "2024-01-15", "closed", "left care")], "closed-by-leaving-care"),
     # A visit on Wed 10 Jan 2024 where the child was not seen neither meets the clock nor
     # starts a new one.
     case("VIS-2",
          [*placed("2023-11-27"), visit("2023-12-04"), visit("2024-01-10", seen=False), visit("2024-01-16")],
          "2024-01-20",
-         [("2023-12-04", "2024-01-15", "late"), ("2024-01-16", "2024-02-27", "pending")],
+         [("2023-12-04", "2024-01-15", "late", "2024-01-16"), ("2024-01-16", "2024-02-27", "pending")],
          "child-not-seen-does-not-count"),
     # The first visit is VIS-1's; VIS-2 runs from each visit, not from the placement start.
     case("VIS-2", placed("2023-11-27"), "2024-01-20", [], "no-visit-yet-no-interval-clock"),
@@ -214,7 +214,7 @@ FIRST_YEAR = [
          "visit-on-the-day-before-the-first-anniversary-is-first-year"),
     # The visit on the anniversary itself (Tue 3 Jan 2023) starts a VIS-4 clock instead.
     case("VIS-2", [*placed("2022-01-03"), visit("2022-11-21"), visit("2023-01-03")], "2023-02-20",
-         [("2022-11-21", "2023-01-02", "late")], "visit-on-the-anniversary-is-not-first-year"),
+         [("2022-11-21", "2023-01-02", "late", "2023-01-03")], "visit-on-the-anniversary-is-not-first-year"),
     # Placement from Thu 29 Feb 2024: first anniversary Fri 28 Feb 2025. Mon 20 Jan 2025 +
     # 42: 11 to 31 Jan, 28 in Feb, 3 more: Mon 3 Mar 2025. Thu 27 Feb 2025 (last day of
     # the first year) + 42: 1 to 28 Feb, 31 in Mar, 10 more: Thu 10 Apr 2025.
@@ -231,7 +231,7 @@ FIRST_YEAR = [
          [*placed("2023-02-28"), visit("2023-03-03"), visit("2023-03-14"), ended("2023-03-14"),
           placement("2023-03-14", "U4")],
          "2023-03-20",
-         [("2023-03-03", "2023-04-14", "closed"), ("2023-03-14", "2023-04-25", "pending")],
+         [("2023-03-03", "2023-04-14", "closed", "placement ended"), ("2023-03-14", "2023-04-25", "pending")],
          "a-visit-on-the-day-of-a-move-is-to-the-new-placement"),
     case("VIS-2", [*placed("2023-03-06", "P1"), visit("2023-03-10")], "2023-03-20", [],
          "placements-with-parents-use-vis-pwp-instead"),
@@ -300,12 +300,12 @@ LONG_TERM = [
     case("VIS-3",
          [*placed("2022-01-03", "U4", long_term=True), visit("2022-12-20"), visit("2023-01-11"), visit("2023-04-12")],
          "2023-04-20",
-         [("2023-01-11", "2023-04-11", "late"), ("2023-04-12", "2023-07-12", "pending")], "late"),
+         [("2023-01-11", "2023-04-11", "late", "2023-04-12"), ("2023-04-12", "2023-07-12", "pending")], "late"),
     case("VIS-3", [*placed("2022-01-03", "U4", long_term=True), visit("2022-12-20"), visit("2023-01-11")],
          "2023-04-12", [("2023-01-11", "2023-04-11", "overdue")], "overdue"),
     case("VIS-3",
          [*placed("2022-01-03", "U4", long_term=True), visit("2022-12-20"), visit("2023-01-11"), ended("2023-03-01")],
-         "2023-04-12", [("2023-01-11", "2023-04-11", "closed")], "closed-by-placement-end"),
+         "2023-04-12", [("2023-01-11", "2023-04-11", "closed", "placement ended")], "closed-by-placement-end"),
     # Long-term from Tue 1 Nov 2022 (anniversary Wed 1 Nov 2023). Thu 30 Nov 2023 + 3
     # months is Thu 29 Feb 2024 (month end, leap year). As of Mon 26 Feb 2024 + 5 working
     # days is Mon 4 Mar: due soon.
@@ -364,16 +364,16 @@ OTHER = [
          "2023-02-21", [("2023-01-11", "2023-02-22", "met"), ("2023-02-20", "2023-04-03", "pending")], "met"),
     # Thu 23 Feb 2023 + 42: 5 to 28 Feb, 31 in Mar, 6 more: Thu 6 Apr 2023.
     case("VIS-4", [*placed("2022-01-03"), visit("2022-12-20"), visit("2023-01-11"), visit("2023-02-23")],
-         "2023-02-24", [("2023-01-11", "2023-02-22", "late"), ("2023-02-23", "2023-04-06", "pending")], "late"),
+         "2023-02-24", [("2023-01-11", "2023-02-22", "late", "2023-02-23"), ("2023-02-23", "2023-04-06", "pending")], "late"),
     case("VIS-4", [*placed("2022-01-03"), visit("2022-12-20"), visit("2023-01-11")], "2023-02-27",
          [("2023-01-11", "2023-02-22", "overdue")], "overdue"),
     # Fri 17 Feb 2023 + 5 working days is Fri 24 Feb: due soon.
     case("VIS-4", [*placed("2022-01-03"), visit("2022-12-20"), visit("2023-01-11")], "2023-02-17",
          [("2023-01-11", "2023-02-22", "due_soon")], "due-soon"),
     case("VIS-4", [*placed("2022-01-03"), visit("2022-12-20"), visit("2023-01-11"), ended("2023-02-01")],
-         "2023-02-24", [("2023-01-11", "2023-02-22", "closed")], "closed-by-placement-end"),
+         "2023-02-24", [("2023-01-11", "2023-02-22", "closed", "placement ended")], "closed-by-placement-end"),
     case("VIS-4", [*placed("2022-01-03"), visit("2022-12-20"), visit("2023-01-11"), left("2023-02-01")],
-         "2023-02-24", [("2023-01-11", "2023-02-22", "closed")], "closed-by-leaving-care"),
+         "2023-02-24", [("2023-01-11", "2023-02-22", "closed", "left care")], "closed-by-leaving-care"),
     # Christmas in the second year: Mon 4 Dec 2023 + 42 days is Mon 15 Jan 2024.
     case("VIS-4", [*placed("2022-01-03"), visit("2023-12-04"), visit("2024-01-15")], "2024-01-16",
          [("2023-12-04", "2024-01-15", "met"), ("2024-01-15", "2024-02-26", "pending")], "christmas-counts"),
@@ -418,7 +418,7 @@ WITH_PARENTS = [
     # Easter Monday) is Fri 14 Apr: pending.
     case("VIS-PWP", [*placed("2023-03-06", "P1"), visit("2023-03-10"), review("2023-03-31"), visit("2023-04-03")],
          "2023-04-05",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late"),
+         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late", "2023-04-03"),
           ("2023-04-03", "2023-05-15", "pending")],
          "weekly-until-the-first-review-then-42-days"),
     # Weekly: Fri 10 Mar + 7 = Fri 17 Mar (met that day); Fri 17 Mar + 7 = Fri 24 Mar.
@@ -429,15 +429,15 @@ WITH_PARENTS = [
     case("VIS-PWP", placed("2023-03-06", "P1"), "2023-03-14", [("2023-03-06", "2023-03-13", "overdue")],
          "overdue"),
     case("VIS-PWP", [*placed("2023-03-06", "P1"), ended("2023-03-10")], "2023-03-14",
-         [("2023-03-06", "2023-03-13", "closed")], "closed-by-placement-end"),
+         [("2023-03-06", "2023-03-13", "closed", "placement ended")], "closed-by-placement-end"),
     case("VIS-PWP", [*placed("2023-03-06", "P1"), visit("2023-03-10"), left("2023-03-15")], "2023-03-20",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "closed")],
+         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "closed", "left care")],
          "closed-by-leaving-care"),
     # A visit on the day of the review (Fri 31 Mar 2023) is after the weekly phase: 42
     # days: 0 left in Mar, 30 in Apr, 12 more: Fri 12 May 2023.
     case("VIS-PWP", [*placed("2023-03-06", "P1"), visit("2023-03-10"), review("2023-03-31"), visit("2023-03-31")],
          "2023-04-03",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late"),
+         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late", "2023-03-31"),
           ("2023-03-31", "2023-05-12", "pending")],
          "a-visit-on-the-review-day-starts-the-42-days"),
     # Placed with parents on Mon 6 Mar 2023 after the child's first review (Fri 3 Feb 2023)
@@ -463,7 +463,7 @@ WITH_PARENTS = [
     case("VIS-PWP",
          [*placed("2023-03-06", "P1"), visit("2023-03-10"), visit("2023-03-16", seen=False), visit("2023-03-20")],
          "2023-03-21",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late"),
+         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late", "2023-03-20"),
           ("2023-03-20", "2023-03-27", "due_soon")],
          "child-not-seen-does-not-count"),
     case("VIS-PWP", placed("2023-03-06", "U3"), "2023-03-14", [], "connected-types-none-by-default"),

@@ -352,3 +352,25 @@ def test_the_synthetic_council_has_no_data_quality_findings_but_those_it_injects
     )
 
     assert dict(found) == INJECTED_FINDINGS
+
+
+def test_every_referral_decided_for_assessment_is_assessed_unaccompanied_children_included(children):
+    unassessed = []
+    uasc_assessed = 0
+    for child, events in children.items():
+        registered = next(e for e in events if e["type"] == "child_registered")
+        for decision in (
+            e for e in events if e["type"] == "referral_decision" and e["outcome"] == "assessment"
+        ):
+            done = [
+                e
+                for e in events
+                if e["type"] == "assessment_completed" and e["at"][:10] >= decision["at"][:10]
+            ]
+            if not done and date.fromisoformat(decision["at"][:10]) + timedelta(days=120) < UNTIL:
+                unassessed.append(child)
+            elif done and registered.get("uasc"):
+                uasc_assessed += 1
+
+    assert unassessed == []
+    assert uasc_assessed > 0
