@@ -7,11 +7,12 @@ Exit status: 0 success; 1 findings when asked (`--fail-on`) or a failed nightly 
 from __future__ import annotations
 
 import getpass
+import heapq
 import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -201,13 +202,13 @@ def split_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-def matches_rule(rule_id: str, patterns: list[str]) -> bool:
-    from compliance.choices import rule_matches
-
-    return not patterns or any(rule_matches(rule_id, p) for p in patterns)
-
-
 pass_app = click.make_pass_decorator(App)
+
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    help="Evaluate children in this many worker processes (default: the number of cores).",
+)
 
 
 @click.group(cls=Casecheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -334,6 +335,8 @@ def timeline(
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
     tl = evaluation.timeline
     if as_json:
+        from compliance.check import finding_row
+
         retracted = {f.seq for f in tl.retracted}
         everything = sorted(list(tl.facts) + list(tl.retracted), key=Fact.sort_key)
         echo_json(
@@ -343,7 +346,7 @@ def timeline(
                 "known_at": known_at.isoformat() if known_at else None,
                 "events": [event_json(f, f.seq in retracted) for f in everything],
                 "obligations": [o.to_json() for o in evaluation.obligations],
-                "findings": [finding_json(f) for f in tl.findings],
+                "findings": [finding_row(f) for f in tl.findings],
                 "weaker_than_law": weaker_notice(app.settings, as_of),
             }
         )
@@ -426,36 +429,6 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
 
 # --- check ----------------------------------------------------------------------------
 
-CHECK_COLUMNS = (
-    "child",
-    "rule",
-    "title",
-    "basis",
-    "started_on",
-    "due",
-    "status",
-    "met_on",
-    "days_late",
-    "key",
-    "closed_reason",
-)
-
-
-def finding_json(f: Any) -> dict[str, Any]:
-    return {
-        "child": f.fact.child,
-        "rule": f.code,
-        "title": f.message,
-        "basis": "data_quality",
-        "started_on": f.fact.on.isoformat(),
-        "due": None,
-        "status": "finding",
-        "met_on": None,
-        "days_late": 0,
-        "key": f"{f.fact.child}|{f.code}|{f.fact.on.isoformat()}|{f.fact.seq}",
-        "event": f.fact.id,
-    }
-
 
 @cli.command()
 @click.option("--child", "children", multiple=True, help="Only this child (repeatable).")
@@ -473,8 +446,10 @@ def finding_json(f: Any) -> dict[str, Any]:
     type=ChoiceList(STATUSES, case_sensitive=False),
     help="Exit 1 if any obligation has one of these statuses (e.g. overdue).",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="A JSON array, one row a line, written as rows come.")
 @click.option("--csv", "as_csv", is_flag=True)
+@click.option("--explain", is_flag=True, help="Include each obligation's arithmetic (--json).")
+@jobs_option
 @pass_app
 def check(
     app: App,
@@ -486,55 +461,101 @@ def check(
     fail_on: tuple[str, ...] | None,
     as_json: bool,
     as_csv: bool,
+    explain: bool,
+    jobs: int | None,
 ) -> None:
     """Obligations for one child or every child, with their status at --as-of."""
     import rules.catalogue  # noqa: F401
+    from compliance.check import CheckQuery, check_rows, csv_header, csv_line, json_line
     from compliance.choices import check_rule_patterns
+    from compliance.engine import default_jobs
     from rules.registry import REGISTRY
 
     as_of = as_of or today()
     wanted_status = set(statuses or ())
     patterns = split_list(rule_ids)
     check_rule_patterns(patterns, REGISTRY, families=("DQ",))
-    engine = app.engine
     if children:
         missing = app.store.unknown_children(children)
         if missing:
             from compliance.errors import ChildNotFound
 
             raise ChildNotFound(f"no child with id {missing[0]!r} in the store")
-    rows: list[dict[str, Any]] = []
-    for evaluation in engine.evaluate_all(as_of=as_of, known_at=known_at, children=children or None):
-        for o in evaluation.obligations:
-            if matches_rule(o.rule, patterns) and (not wanted_status or str(o.status) in wanted_status):
-                rows.append(o.to_json())
-        for f in evaluation.findings:
-            if matches_rule(f.code, patterns) and (not wanted_status or "finding" in wanted_status):
-                rows.append(finding_json(f))
+    query = CheckQuery(
+        as_of=as_of,
+        known_at=known_at,
+        children=children or None,
+        rules=tuple(patterns),
+        statuses=frozenset(wanted_status),
+        explain=explain,
+    )
+    encode = json_line if as_json else csv_line if as_csv else None
+    rows = check_rows(app.engine, query, jobs=jobs or default_jobs(), encode=encode)
+    seen: set[str] = set()  # the statuses written, for --fail-on
     if as_json:
-        echo_json(rows)
+        write_json_rows(rows, seen)
     elif as_csv:
-        write_csv(rows, CHECK_COLUMNS)
+        write_csv_rows(csv_header(), rows, seen)
     else:
         from compliance.nightly import go_live_line
 
-        render_check(rows, as_of, go_live_line(app.store, app.settings))
-    if fail_on and any(r["status"] in fail_on for r in rows):
+        render_check(rows, as_of, seen, go_live_line(app.store, app.settings))
+    if fail_on and seen & set(fail_on):
         sys.exit(1)
 
 
-def render_check(rows: list[dict[str, Any]], as_of: date, go_live: date | None = None) -> None:
-    out = console()
+def write_json_rows(rows: Iterable[tuple[str, str]], seen: set[str]) -> None:
+    """A JSON array written row by row as the rows come (one row a line), so memory stays
+    flat whatever the size of the store."""
+    out = sys.stdout
+    out.write("[")
+    for status, line in rows:
+        out.write(",\n" if seen else "\n")
+        seen.add(status)
+        out.write(line)
+    out.write("\n]\n" if seen else "]\n")
+
+
+def write_csv_rows(header: str, rows: Iterable[tuple[str, str]], seen: set[str]) -> None:
+    out = sys.stdout
+    out.write(header)
+    for status, line in rows:
+        seen.add(status)
+        out.write(line)
+
+
+def render_check(
+    rows: Iterable[tuple[str, dict[str, Any]]], as_of: date, seen: set[str], go_live: date | None = None
+) -> None:
+    """The most urgent 500 rows as a table, and the count of every status (and of the
+    overdue that fell due before the go-live line); only those 500 rows are held, however
+    many there are."""
     from rules.obligation import URGENCY
 
+    out = console()
     order = {s: i for i, s in enumerate([*URGENCY, "finding"])}
-    rows = sorted(
-        rows, key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"])
+    counts: Counter[str] = Counter()
+    line = go_live.isoformat() if go_live is not None else ""
+    before = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal before
+        for status, row in rows:
+            counts[status] += 1
+            if status == "overdue" and (row["due"] or "")[:10] < line:
+                before += 1
+            yield row
+
+    shown = heapq.nsmallest(
+        500,
+        counted(),
+        key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"]),
     )
+    seen.update(counts)
     table = grid(f"Obligations as of {fmt_day(as_of)}", show_lines=False)
     for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late", "reason"):
         table.add_column(column, no_wrap=column in ("child", "rule", "status"))
-    for r in rows[:500]:
+    for r in shown:
         table.add_row(
             r["child"],
             r["rule"],
@@ -547,19 +568,15 @@ def render_check(rows: list[dict[str, Any]], as_of: date, go_live: date | None =
             r.get("closed_reason") or "",
         )
     out.print(table)
-    if len(rows) > 500:
-        out.print(f"... {len(rows) - 500} more rows (use --json or --csv for all)")
-    counts = Counter(r["status"] for r in rows)
+    total = sum(counts.values())
+    if total > len(shown):
+        out.print(f"... {total - len(shown)} more rows (use --json or --csv for all)")
     out.print(", ".join(f"{counts[s]} {s}" for s in order if counts[s]) or "no obligations")
-    if go_live is not None:
-        before = sum(
-            1 for r in rows if r["status"] == "overdue" and (r["due"] or "")[:10] < go_live.isoformat()
+    if go_live is not None and before:
+        out.print(
+            f"{before} of the overdue fell due before the go-live line {fmt_day(go_live)}: "
+            "the baseline (`casecheck alerts --baseline`), not in the queue"
         )
-        if before:
-            out.print(
-                f"{before} of the overdue fell due before the go-live line {fmt_day(go_live)}: "
-                "the baseline (`casecheck alerts --baseline`), not in the queue"
-            )
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -906,6 +923,7 @@ def alerts(
             over_time=over_time,
             baseline=baseline,
             sort=order.lower(),
+            strict=True,
         ),
         today=day,
     )

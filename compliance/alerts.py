@@ -34,6 +34,7 @@ from compliance.choices import (
     ALERT_KINDS,
     ALERT_SORTS,
     STAGES,
+    UnknownValue,
     check_rule_patterns,
     match_known,
     rule_matches,
@@ -380,8 +381,9 @@ class AlertView:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the queue shows. Text filters ignore case; a value that matches nothing known
-    in the store is refused (`UnknownValue`) naming the closest, never "0 alerts"."""
+    """What the queue shows. Text filters ignore case; with `strict` (the command line), a
+    value that matches nothing known in the store is refused (`UnknownValue`) naming the
+    closest, never "0 alerts"."""
 
     status: str = "open"  # open | resolved | all (baseline alerts: with `baseline`)
     team: str | None = None
@@ -398,6 +400,7 @@ class Filters:
     over_time: bool = False  # formal DRP past its total (20 WD)
     baseline: bool = False  # the breaches recorded before the go-live line, not the queue
     sort: str = "urgency"  # see AlertView.sort_key
+    strict: bool = False
 
 
 class AlertQueue:
@@ -520,19 +523,26 @@ class AlertQueue:
         def known(attribute: str) -> set[str]:
             return {v for a in alerts if (v := getattr(a, attribute)) is not None}
 
-        if filters.rule is not None:
+        def spelt(what: str, value: str | None, values: Iterable[str], where: str) -> str | None:
+            try:
+                return match_known(what, value, values, where)
+            except UnknownValue:
+                if filters.strict:
+                    raise
+                return value  # matches nothing: an empty list
+
+        if filters.rule is not None and filters.strict:
             check_rule_patterns([filters.rule], list(REGISTRY) + sorted(known("rule")))
         themes = {*PRACTICE_ALERT_THEMES, *GOOD_PRACTICE_THEMES, *known("theme")}
+        children = self.store.children() if filters.child is not None and filters.strict else known("child")
         return replace(
             filters,
-            team=match_known("team", filters.team, known("team"), " among the alerts"),
-            worker=match_known("worker", filters.worker, known("worker"), " among the alerts"),
-            iro=match_known("IRO", filters.iro, known("iro"), " among the alerts"),
-            child=match_known("child", filters.child, self.store.children(), " in the store"),
-            theme=match_known("theme", filters.theme, themes, " (see `casecheck themes`)"),
-            assigned_to=match_known(
-                "assignee", filters.assigned_to, known("assigned_to"), " among the alerts"
-            ),
+            team=spelt("team", filters.team, known("team"), " among the alerts"),
+            worker=spelt("worker", filters.worker, known("worker"), " among the alerts"),
+            iro=spelt("IRO", filters.iro, known("iro"), " among the alerts"),
+            child=spelt("child", filters.child, children, " in the store"),
+            theme=spelt("theme", filters.theme, themes, " (see `casecheck themes`)"),
+            assigned_to=spelt("assignee", filters.assigned_to, known("assigned_to"), " among the alerts"),
         )
 
     def show(self, ref: str, *, today: date) -> AlertView:

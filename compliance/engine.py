@@ -4,13 +4,27 @@
 `as_of` and as known at `known_at`, run every rule in force on `as_of`, return the
 obligations and the data-quality findings. Bulk evaluation streams children from the
 store in batches, so memory stays bounded whatever the size of the council.
+
+Children are independent of each other, so bulk work can use every core: with `jobs`
+above 1, `map_children` runs a task over chunks of children in worker processes, each with
+its own connection to the same store, and yields the results in order. A task returns
+what its caller needs in compact form (rows already encoded for `check`; for the nightly
+batch, obligations as plain tuples via `pack_obligation`), since sending whole timelines
+back would cost the parent as much as evaluating them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import multiprocessing
+import os
+import typing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from enum import Enum
+from itertools import islice
+from typing import Any, TypeVar
 
 import rules.catalogue  # noqa: F401  (registers every rule)
 from compliance.settings import Settings
@@ -21,6 +35,12 @@ from rules.calendar import WorkingDayCalendar
 from rules.obligation import Obligation, Status
 from rules.registry import REGISTRY, Judge, RuleSpec, next_calendar_trigger
 from rules.timescales import Timescale
+
+R = TypeVar("R")
+
+#: Children per task sent to a worker process: large enough that sending the task and its
+#: result is cheap next to evaluating it, small enough to keep every worker busy.
+CHUNK = 200
 
 
 @dataclass(frozen=True)
@@ -74,10 +94,11 @@ def facts_of(stored: Sequence[StoredFact]) -> list[Fact]:
 class Engine:
     """Runs the rules in force over children from a store, with a council's settings."""
 
-    def __init__(self, store: CaseStore, settings: Settings | None = None) -> None:
+    def __init__(self, store: CaseStore, settings: Settings | None = None, *, chunk: int = CHUNK) -> None:
         self.store = store
         self.settings = settings or Settings()
         self.calendar = self.settings.calendar()
+        self.chunk = chunk  # children per task in worker processes
 
     def judge(self, as_of: date) -> Judge:
         return Judge(
@@ -148,9 +169,118 @@ class Engine:
         children: Iterable[str] | None = None,
         rules: Iterable[str] | None = None,
     ) -> Iterator[Evaluation]:
+        """Every child's evaluation (or the given children's: sorted by id), streamed."""
         specs = self.rules_in_force(as_of, rules)
         judge = self.judge(as_of)
         for child, stored in self.store.iter_children(children):
             yield self.evaluate_facts(
                 child, facts_of(stored), as_of=as_of, known_at=known_at, specs=specs, judge=judge
             )
+
+    def map_children(
+        self,
+        task: Callable[[Engine, Sequence[str] | None], Iterable[R]],
+        children: Iterable[str] | None,
+        *,
+        jobs: int = 1,
+    ) -> Iterator[Iterable[R]]:
+        """`task(engine, children)` over the children (None: every child), yielding its
+        results: once, in this process, when `jobs` is 1 or the children are few; else
+        once per chunk of children, run in `jobs` worker processes (the task must then be
+        picklable: a module-level function, or a `partial` of one), in order."""
+        chunks = self._chunks_for_workers(children, jobs)
+        if chunks is None:
+            yield task(self, list(children) if children is not None else None)
+            return
+        yield from self._in_workers(task, chunks, jobs)
+
+    def _chunks_for_workers(self, children: Iterable[str] | None, jobs: int) -> list[list[str]] | None:
+        """The chunks of children for worker processes, or None to work in this process
+        (one job, a store in memory, or too few children to repay starting processes)."""
+        if jobs <= 1 or self.store.opening() is None:
+            return None
+        names = sorted(set(children)) if children is not None else self.store.children()
+        if len(names) < 2 * self.chunk:
+            return None
+        return [names[i : i + self.chunk] for i in range(0, len(names), self.chunk)]
+
+    def _in_workers(
+        self, task: Callable[[Engine, Sequence[str]], Iterable[R]], chunks: list[list[str]], jobs: int
+    ) -> Iterator[list[R]]:
+        """Each chunk's `list(task(engine, chunk))`, computed in `jobs` worker processes and
+        yielded in order; at most two chunks a worker are in flight, so results never pile
+        up in memory. Workers are started fresh ("spawn"): a forked copy of this process
+        would share its database connections."""
+        opening = self.store.opening()
+        assert opening is not None
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(
+            min(jobs, len(chunks)), initializer=_start_worker, initargs=(*opening, self.settings)
+        ) as pool:
+            waiting = iter(chunks)
+            in_flight = deque(
+                pool.apply_async(_run_task, (task, chunk)) for chunk in islice(waiting, 2 * jobs)
+            )
+            while in_flight:
+                result = in_flight.popleft().get()
+                following = next(waiting, None)
+                if following is not None:
+                    in_flight.append(pool.apply_async(_run_task, (task, following)))
+                yield result
+
+
+def default_jobs() -> int:
+    """The cores this process may use: the default for `--jobs`."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --- worker processes ---------------------------------------------------------------
+
+_worker_engine: Engine | None = None
+
+
+def _start_worker(env: dict[str, str], url: str, settings: Settings) -> None:
+    global _worker_engine
+    _worker_engine = Engine(CaseStore(env, url=url), settings)
+
+
+def _run_task(task: Callable[[Engine, Sequence[str]], Iterable[R]], chunk: list[str]) -> list[R]:
+    assert _worker_engine is not None, "not in a worker process"
+    return list(task(_worker_engine, chunk))
+
+
+# An obligation sent between processes (`pack_obligation`) is a tuple of its fields'
+# values, enumerations as their values, without the explanation (text written on demand)
+# or the events it refers to (the receiver does not have the child's facts).
+_HINTS = typing.get_type_hints(Obligation)
+_FIELDS = tuple(f.name for f in fields(Obligation))
+_FACT_FIELDS = tuple(i for i, name in enumerate(_FIELDS) if "Fact" in str(_HINTS[name]))
+_ENUM_FIELDS = tuple(
+    (i, _HINTS[name])
+    for i, name in enumerate(_FIELDS)
+    if isinstance(_HINTS[name], type) and issubclass(_HINTS[name], Enum)
+)
+_WHY = _FIELDS.index("why")
+
+
+def pack_obligation(o: Obligation) -> tuple[Any, ...]:
+    """An obligation as plain values, cheap to send to another process (`unpack_obligation`
+    rebuilds it without its explanation and with no `start` or `met_by` event)."""
+    values = [getattr(o, name) for name in _FIELDS]
+    for i in _FACT_FIELDS:
+        values[i] = None
+    for i, _kind in _ENUM_FIELDS:
+        if isinstance(values[i], Enum):
+            values[i] = values[i].value
+    values[_WHY] = ()
+    return tuple(values)
+
+
+def unpack_obligation(values: tuple[Any, ...]) -> Obligation:
+    unpacked = list(values)
+    for i, kind in _ENUM_FIELDS:
+        unpacked[i] = kind(unpacked[i])
+    return Obligation(*unpacked)

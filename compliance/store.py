@@ -175,6 +175,14 @@ class CaseStore(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, *, url: str = "memory:") -> None:
         super().__init__(env=dict(env or {}))
         self.url = url
+        self._opened_with = dict(env or {})
+
+    def opening(self) -> tuple[dict[str, str], str] | None:
+        """What another process needs to open this same store (`CaseStore(env, url=url)`),
+        or None for a store in memory, which no other process can see."""
+        if isinstance(self.recorder, POPOApplicationRecorder):
+            return None
+        return dict(self._opened_with), self.url
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save aggregates in one transaction. Another writer having changed one of them

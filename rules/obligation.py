@@ -84,9 +84,10 @@ class Obligation:
     def is_breach(self) -> bool:
         return self.status in (Status.OVERDUE, Status.LATE, Status.MISSED)
 
-    def to_json(self) -> dict[str, Any]:
-        """The machine-readable form (DESIGN.md: `--json` fields)."""
-        return {
+    def to_json(self, *, explain: bool = True) -> dict[str, Any]:
+        """The machine-readable form (DESIGN.md: `--json` fields); with `explain` false,
+        without the explanation (writing it costs as much as the evaluation)."""
+        row: dict[str, Any] = {
             "child": self.child,
             "rule": self.rule,
             "title": self.title,
@@ -102,6 +103,8 @@ class Obligation:
             "approximate": self.approximate,
             "start_event": self.start.id if self.start is not None else None,
             "met_by_event": self.met_by.id if self.met_by is not None else None,
-            "explanation": list(self.explanation),
             "citation": self.citation,
         }
+        if explain:
+            row["explanation"] = list(self.explanation)
+        return row

@@ -346,7 +346,7 @@ def test_an_unknown_child_filter_names_the_closest_child(queue):
     from compliance.choices import UnknownValue
 
     with pytest.raises(UnknownValue, match="closest: C1"):
-        queue.list(Filters(child="C11"), today=date(2024, 9, 1))
+        queue.list(Filters(child="C11", strict=True), today=date(2024, 9, 1))
 
 
 def test_the_queue_orders_by_what_the_manager_asks(queue):
@@ -371,3 +371,10 @@ def test_a_manual_alert_on_an_unknown_child_is_refused(queue):
 
     with pytest.raises(ChildNotFound):
         queue.raise_alert("C9", theme="Placement issues", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+
+def test_without_strict_an_unknown_filter_value_is_simply_an_empty_list(queue):
+    queue.raise_alert("C1", theme="Placement issues", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY)
+
+    assert queue.list(Filters(team="Nobody's team"), today=date(2024, 9, 1)) == []
+    assert len(queue.list(Filters(theme="placement ISSUES"), today=date(2024, 9, 1))) == 1

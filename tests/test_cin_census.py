@@ -317,6 +317,12 @@ BAD = [
         id="missing-child-id",
     ),
     pytest.param(census("", year="").replace("<Year></Year>", ""), None, "Year", id="missing-year"),
+    pytest.param(
+        census("").replace("<Collection>CIN</Collection>", "<Collection>SSDA903</Collection>"),
+        4,
+        "Collection",
+        id="not-a-cin-census",
+    ),
 ]
 
 
@@ -541,3 +547,14 @@ def test_a_core_group_from_the_councils_own_events_is_assessed_beside_the_census
     checked = json.loads(run(db, "check", "--child", "T2", "--as-of", "2025-03-31", "--json").output)
 
     assert {o["rule"]: o["status"] for o in checked if o["rule"] == "CP-CG"} == {"CP-CG": "met"}
+
+
+def test_the_same_children_under_another_header_add_nothing(db):
+    run(db, "cin-census", "import", str(FAKE / "CIN_Census_2021.xml"))
+    count = len(stored_facts(db))
+
+    again = json.loads(
+        run(db, "cin-census", "import", str(FAKE / "CIN_header_issues_100.xml"), "--json").output
+    )
+
+    assert (again["imported"], again["retracted"], again["already_present"]) == (0, 0, count)

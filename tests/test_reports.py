@@ -444,3 +444,130 @@ def test_docs_reports_describes_every_measure_with_its_definition_and_cohort():
         assert f"#### {spec.id} {spec.title}" in text, measure_id
         assert spec.definition in text, measure_id
         assert spec.cohort in text, measure_id
+
+
+Q3 = (date(2017, 10, 1), date(2017, 12, 31))
+Q4 = (date(2018, 1, 1), date(2018, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        # Opened Thu 28 Dec 2017, closed Tue 2 Jan 2018 (after the New Year bank holiday): open in Q4.
+        pytest.param(
+            [ev("advocacy_started", "2017-12-28"), ev("advocacy_ended", "2018-01-02")],
+            1,
+            id="open-across-new-year",
+        ),
+        pytest.param(
+            [ev("advocacy_started", "2017-11-01"), ev("advocacy_ended", "2017-12-15")], 0, id="closed-in-q3"
+        ),
+        pytest.param([ev("advocacy_started", "2018-03-29")], 1, id="opened-before-good-friday-still-open"),
+    ],
+)
+def test_p1_1_advocacy_cases_open_in_q4_2017_18(events, expected):
+    figure = _figure("P1.1", {"A": placed("2017-01-09") + events}, *Q4)
+
+    assert figure.value == expected
+
+
+def test_p1_3_counts_reviews_the_child_chaired():
+    child = placed("2017-01-09") + [
+        ev("review_held", "2018-01-15", child_chaired=True),
+        ev("review_held", "2018-02-12", child_chaired=False),
+        ev("review_held", "2018-03-12"),
+        ev("review_held", "2018-03-28", kind="pathway_plan", child_chaired=True),  # not a looked-after review
+    ]
+
+    figure = _figure("P1.3", {"A": child}, *Q4)
+
+    assert (figure.numerator, figure.denominator) == (1, 3)
+
+
+@pytest.mark.parametrize(
+    ("provider", "internal", "external"),
+    [
+        pytest.param("PR1", 1, 0, id="own-provision"),
+        pytest.param("PR4", 0, 1, id="independent-fostering-agency"),
+        pytest.param("PR2", 0, 1, id="another-council"),
+    ],
+)
+def test_p2_1_and_p2_2_foster_care_by_provider_on_sat_31_mar_2018(provider, internal, external):
+    children = {
+        "A": placed("2017-10-02", "U6", provider_type=provider),
+        "B": placed("2017-10-02", "K2", provider_type="PR1"),
+    }
+
+    assert _figure("P2.1", children, *Q4).value == internal
+    assert _figure("P2.2", children, *Q4).value == external
+
+
+def test_g3_counts_eligible_relevant_and_former_relevant_young_people():
+    children = {
+        # Born Thu 10 Jan 2002; in care from Mon 3 Oct 2016: eligible on the 16th birthday, Wed 10 Jan 2018.
+        "E": [
+            ev("child_registered", "2002-01-10", dob="2002-01-10"),
+            ev("entered_care", "2016-10-03", legal_status="C2"),
+        ],
+        # Born Thu 1 Jun 2000, in care from 14, left at 17 on Fri 1 Sep 2017 having been eligible: relevant (under 18).
+        "R": [
+            ev("child_registered", "2000-06-01", dob="2000-06-01"),
+            ev("entered_care", "2014-09-01", legal_status="C2"),
+            ev("left_care", "2017-09-01", reason="E13"),
+        ],
+        # In care only from the 17th birthday for 4 weeks: never eligible.
+        "N": [
+            ev("child_registered", "2000-11-06", dob="2000-11-06"),
+            ev("entered_care", "2017-11-06", legal_status="V2"),
+            ev("left_care", "2017-12-04", reason="E13"),
+        ],
+    }
+
+    figure = _figure("G3", children, *Q4)
+
+    assert [(i.child, i.what) for i in figure.numerator_items] == [("E", "eligible"), ("R", "relevant")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "phase", "expected_primary", "expected_secondary"),
+    [
+        pytest.param("permanent", None, 1, 0, id="permanent-primary-by-age"),
+        pytest.param("permanent", "secondary", 0, 1, id="phase-recorded"),
+        pytest.param("suspension", None, 0, 0, id="a-suspension-is-not-counted"),
+    ],
+)
+def test_p4_7_and_p4_8_permanent_exclusions_on_mon_12_mar_2018(
+    kind, phase, expected_primary, expected_secondary
+):
+    exclusion = ev("school_excluded", "2018-03-12", kind=kind, **({"phase": phase} if phase else {}))
+    children = {"A": placed("2016-09-05") + [exclusion]}  # born 1 Jan 2008: Year 5
+
+    assert _figure("P4.7", children, *Q4).value == expected_primary
+    assert _figure("P4.8", children, *Q4).value == expected_secondary
+
+
+def test_p3_4_takes_the_latest_score_in_the_year_from_either_source():
+    children = {
+        # 10 years old; 14 on Mon 5 Jun 2017, then 22 on Tue 2 Jan 2018: of concern.
+        "A": placed("2016-01-04")
+        + [ev("sdq_completed", "2017-06-05", score=14), ev("sdq_completed", "2018-01-02", score=22)],
+        # The 903's OC2 score at Sat 31 Mar 2018.
+        "B": placed("2016-01-04") + [ev("annual_outcomes", "2018-03-31", sdq_score=12)],
+        # A score from Fri 31 Mar 2017 is over a year old on Sat 31 Mar 2018.
+        "C": placed("2016-01-04") + [ev("sdq_completed", "2017-03-31", score=30)],
+    }
+
+    figure = _figure("P3.4", children, *Q4)
+
+    assert (figure.numerator, figure.denominator) == (1, 2)
+
+
+def test_p5_6_is_reported_for_the_year_only_from_oc2():
+    children = {"A": placed("2016-01-04") + [ev("annual_outcomes", "2018-03-31", convicted=True)]}
+    engine = council(children)
+
+    sc = scorecard(engine, year=financial_year("2017-18"), as_of=date(2018, 6, 30), only=["P5.6"])
+
+    row = sc.row("P5.6")
+    assert row.cells["Q4"].not_reported == "year figure only"
+    assert row.cells["year"].value == 1

@@ -330,3 +330,25 @@ def test_an_iro_may_not_open_the_audit_pages_or_the_access_log(app):
 
     assert client.get("/audit").status_code == 403
     assert client.get("/audit/access-log").status_code == 403
+
+
+def test_a_queue_filter_that_matches_nothing_says_so_without_naming_other_children(app):
+    client, _ = sign_in(app, "iro1")
+
+    page = client.get("/queue?child=C").text
+
+    assert "matches nothing recorded" in page or "No alerts match" in page
+    assert "C2" not in page and "C3" not in page
+
+
+def test_the_queue_sorts_as_the_alert_queue_orders_it(app, council):
+    from compliance.alerts import Filters
+
+    client, _ = sign_in(app, "sm")
+    expected = [v.alert.ref for v in AlertQueue(council).list(Filters(sort="child"), today=AS_OF)]
+
+    page = client.get("/queue?sort=child").text
+
+    shown = [ref for ref in expected if f'/alerts/{ref}"' in page]
+    assert shown == expected
+    assert sorted(expected, key=page.index) == expected

@@ -653,10 +653,11 @@ def long_term_stability(
     Fri 1 Apr 2016 does not.
     """
     day = period.end
+    in_care_since, placed_since = day - relativedelta(months=30), day - relativedelta(years=2)
     stable, cohort = [], []
     for e, period_of_care in looked_after(children, day):
         age = e.timeline.age_on(day)
-        if age is None or age >= 16 or period_of_care.started_on > day - relativedelta(months=30):
+        if age is None or age >= 16 or period_of_care.started_on > in_care_since:
             continue
         current = placement_on(period_of_care, day)
         item = Item(e.child, f"in care since {fmt_date(period_of_care.started_on)}")
@@ -668,7 +669,7 @@ def long_term_stability(
             earlier = [p for p in period_of_care.placements if p.started_on < current.started_on]
             if earlier:
                 since = earlier[-1].started_on
-        if since <= day - relativedelta(years=2):
+        if since <= placed_since:
             stable.append(item)
     return ratio(stable, cohort)
 
@@ -838,6 +839,8 @@ def moved_in(p: PeriodOfCare, *, adjusted: bool) -> date | None:
 def _days_to_adoptive_family(children: Children, period: Period, *, adjusted: bool) -> list[tuple[Item, int]]:
     out = []
     for e, p in _adoptions(children, period):
+        if not p.start_known:  # already in care when the data begins: the day they entered is unknown
+            continue
         day = moved_in(p, adjusted=adjusted)
         if day is None:
             placed = [f.on for f in e.timeline.of_type("placed_for_adoption") if p.started_on <= f.on]
@@ -880,7 +883,7 @@ def adopted_within_14_months(
     within, cohort = [], []
     for e, p in _adoptions(children, period):
         day = moved_in(p, adjusted=True)
-        if day is None:
+        if day is None or not p.start_known:
             continue
         item = Item(e.child, f"entered care {fmt_date(p.started_on)}, moved in {fmt_date(day)}")
         cohort.append(item)
@@ -1059,6 +1062,7 @@ def sdq_of_concern(children: Children, period: Period, params: Mapping[str, Any]
     (Tue 2 Jan 2018) counts in the numerator; a score from Fri 31 Mar 2017 is too old.
     """
     day = period.end
+    year_before = day - relativedelta(years=1)
     concern, scored = [], []
     for e, _ in looked_after(children, day):
         age = e.timeline.age_on(day)
@@ -1067,7 +1071,7 @@ def sdq_of_concern(children: Children, period: Period, params: Mapping[str, Any]
         scores = [
             (f.on, f.get("score", f.get("sdq_score")))
             for f in e.timeline.of_type("sdq_completed", "annual_outcomes")
-            if f.get("score", f.get("sdq_score")) is not None and day - relativedelta(years=1) < f.on <= day
+            if f.get("score", f.get("sdq_score")) is not None and year_before < f.on <= day
         ]
         if not scores:
             continue

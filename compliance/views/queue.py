@@ -105,23 +105,12 @@ def queue_title(status: str, day_text: str) -> str:
     return f"Alerts ({status}) as of {day_text}"
 
 
-#: Orders the queue page offers; "urgency" keeps `AlertQueue.list`'s own order.
+#: The queue's orders (`Filters.sort`, `compliance.choices.ALERT_SORTS`) in words.
 SORTS = {
     "urgency": "most urgent first",
     "overdue": "most days overdue first",
     "age": "oldest first",
     "due": "earliest due first",
     "child": "child",
+    "team": "team",
 }
-
-
-def sort_rows(rows: list[QueueRow], sort: str) -> list[QueueRow]:
-    if sort == "overdue":
-        return sorted(rows, key=lambda r: -int(r["days_overdue_now"] or 0))
-    if sort == "age":
-        return sorted(rows, key=lambda r: -int(r["age_working_days"] or 0))
-    if sort == "due":
-        return sorted(rows, key=lambda r: r["due"] or "9999")
-    if sort == "child":
-        return sorted(rows, key=lambda r: (r.child, r.id))
-    return rows

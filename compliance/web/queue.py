@@ -11,15 +11,33 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from compliance.alerts import STAGES, AlertNotFound, Filters, IllegalTransition
+from compliance.alerts import AlertNotFound, Filters, IllegalTransition
+from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES
+from compliance.errors import CasecheckError
 from compliance.views.alert import alert_detail
-from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_rows, sort_rows
+from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_rows
 from compliance.web.services import log, me, parse_day, scope, services
 
 bp = Blueprint("queue", __name__)
 
-FILTERS = ("status", "team", "worker", "iro", "child", "rule", "theme", "stage", "kind", "older_than")
-KINDS = ("breach", "due_soon", "stage_overdue", "manual", "imported", "praise")
+FILTERS = (
+    "status",
+    "team",
+    "worker",
+    "iro",
+    "child",
+    "rule",
+    "theme",
+    "stage",
+    "kind",
+    "older_than",
+    "assigned_to",
+    "unassigned",
+    "over_time",
+    "sort",
+)
+#: Kinds the queue page offers (baseline breaches from before go-live are not the queue).
+KINDS = tuple(k for k in ALERT_KINDS if k != "baseline")
 
 
 class NoteForm(FlaskForm):  # type: ignore[misc]
@@ -58,25 +76,56 @@ ACTIONS: dict[str, type[FlaskForm]] = {
 
 
 def _filters() -> tuple[Filters, dict[str, str]]:
+    """The queue's filters from the URL (so a filtered queue can be bookmarked and shared);
+    values outside the fixed choices are ignored, as if not given."""
     args = {k: request.args.get(k, "").strip() for k in FILTERS}
-    status = args["status"] if args["status"] in ("open", "resolved", "all") else "open"
-    stage = args["stage"] if args["stage"] in STAGES else None
-    kind = args["kind"] if args["kind"] in KINDS else None
     older = int(args["older_than"]) if args["older_than"].isdigit() else None
     filters = Filters(
-        status=status,
+        status=args["status"] if args["status"] in ALERT_STATUSES else "open",
         team=args["team"] or None,
         worker=args["worker"] or None,
         iro=args["iro"] or None,
         child=args["child"] or None,
         rule=args["rule"].upper() or None,
         theme=args["theme"] or None,
-        stage=stage,
-        kind=kind,
+        stage=args["stage"] if args["stage"] in STAGES else None,
+        kind=args["kind"] if args["kind"] in KINDS else None,
         older_than=older,
+        assigned_to=args["assigned_to"] or None,
+        unassigned=args["unassigned"] == "1",
+        over_time=args["over_time"] == "1",
+        sort=args["sort"] if args["sort"] in ALERT_SORTS else "urgency",
     )
-    shown = {k: v for k, v in args.items() if v}
+    shown = {k: v for k, v in args.items() if v and not (k == "sort" and v == "urgency")}
     return filters, shown
+
+
+def _queue_state(filters: Filters, day: Any) -> tuple[list[Any], Any, dict[str, list[str]], str | None]:
+    """The alerts in scope in the queue's own order, their counts by theme, team and stage,
+    the values the filter form offers (from the alerts this person may see), and what was
+    wrong with the filters, if anything."""
+    try:
+        views = _visible(services().queue.list(filters, today=day))
+        problem = None
+    except CasecheckError:
+        # The queue names the closest known values; they may be children or people outside
+        # this person's scope, so the page says only that nothing is known by that value.
+        views, problem = (
+            [],
+            "One of the filter values matches nothing recorded. Choose from the lists offered.",
+        )
+    teams: set[str] = set()
+    themes: set[str] = set()
+    iros: set[str] = set()
+    for v in views:
+        a = v.alert
+        teams.add(a.team or "")
+        themes.add(a.theme or "")
+        iros.add(a.iro or "")
+    choices = {
+        k: sorted(x for x in values if x) for k, values in (("team", teams), ("theme", themes), ("iro", iros))
+    }
+    return views, queue_counts(views), choices, problem
 
 
 def _visible(views: list[Any]) -> list[Any]:
@@ -92,29 +141,24 @@ def queue() -> str:
     s = services()
     filters, shown = _filters()
     day = parse_day(request.args.get("as_of")) or s.today()
-    views = _visible(s.queue.list(filters, today=day))
-    counts = queue_counts(views)
-    sort = request.args.get("sort", "urgency")
-    rows = sort_rows(queue_rows(views), sort)
+    allowed = scope()
+    views, counts, choices, problem = s.memo(
+        ("queue", filters, day, allowed), lambda: _queue_state(filters, day)
+    )
     size = s.web.page_size
-    pages = max(1, -(-len(rows) // size))
+    pages = max(1, -(-len(views) // size))
     page = min(max(1, int(request.args["page"]) if request.args.get("page", "").isdigit() else 1), pages)
-    query = {**shown, **({"sort": sort} if sort != "urgency" else {})}
-    # Choices for the filter form come from the alerts this person may see.
-    choices = {
-        "team": sorted({v.alert.team for v in views if v.alert.team}),
-        "theme": sorted({v.alert.theme for v in views if v.alert.theme}),
-        "iro": sorted({v.alert.iro for v in views if v.alert.iro}),
-    }
+    query = dict(shown)
     return render_template(
         "queue.html",
         title="Alert queue",
-        rows=rows[(page - 1) * size : page * size],
-        total=len(rows),
+        rows=queue_rows(views[(page - 1) * size : page * size]),
+        total=len(views),
+        problem=problem,
         counts=counts,
         filters=shown,
         status=filters.status,
-        sort=sort,
+        sort=filters.sort,
         sorts=SORTS,
         stages=STAGES,
         kinds=KINDS,

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,7 @@ from flask_login import UserMixin, current_user
 
 from compliance.access_log import record_access
 from compliance.accounts import Accounts, AccountView
-from compliance.alerts import ALERT_TOPICS, Alert, AlertQueue
+from compliance.alerts import ALERT_TOPICS, Alert, AlertQueue, AlertView, Filters
 from compliance.engine import Engine
 from compliance.scope import Scope, scope_of
 from compliance.settings import Settings
@@ -126,6 +126,9 @@ class CachedAlertQueue(AlertQueue):
         self._alerts: dict[UUID, Alert] = {}
         self._position = 0
         self._lock = threading.Lock()
+        # An alert's view at a date depends only on the alert (its version) and the date.
+        self._views: dict[tuple[UUID, int, date], AlertView] = {}
+        self._lists: dict[tuple[Filters, date, int], list[AlertView]] = {}
 
     def refresh(self) -> None:
         with self._lock:
@@ -144,6 +147,26 @@ class CachedAlertQueue(AlertQueue):
         self.refresh()
         return iter(list(self._alerts.values()))
 
+    def view(self, alert: Alert, today: date) -> AlertView:
+        key = (alert.id, alert.version, today)
+        found = self._views.get(key)
+        if found is None:
+            if len(self._views) > 500_000:
+                self._views.clear()
+            found = self._views[key] = super().view(alert, today)
+        return found
+
+    def list(self, filters: Filters, *, today: date) -> list[AlertView]:
+        """The queue's own `list`, answered again without work while nothing was stored."""
+        self.refresh()
+        key = (filters, today, self._position)
+        found = self._lists.get(key)
+        if found is None:
+            if len(self._lists) > 256:
+                self._lists.clear()
+            found = self._lists[key] = super().list(filters, today=today)
+        return list(found)
+
 
 @dataclass
 class Services:
@@ -155,6 +178,8 @@ class Services:
     throttle: SignInThrottle
     _engine: Engine | None = field(default=None, repr=False)
     _queue: CachedAlertQueue | None = field(default=None, repr=False)
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def engine(self) -> Engine:
@@ -170,6 +195,21 @@ class Services:
 
     def now(self) -> datetime:
         return self.web.clock()
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()` once per key while the store is unchanged: the key is joined with the
+        store's position, so anything stored (by this server, the nightly batch or the CLI)
+        makes the next request compute afresh."""
+        full = (*key, self.store.position())
+        with self._memo_lock:
+            if full in self._memo:
+                return self._memo[full]
+        value = compute()
+        with self._memo_lock:
+            if len(self._memo) > 128:
+                self._memo.clear()
+            self._memo[full] = value
+        return value
 
     def today(self) -> date:
         return self.web.as_of or self.now().astimezone(LONDON).date()

@@ -224,6 +224,9 @@ def _header(r: _Reader, root: Element) -> Header:
     details = header.find("CollectionDetails")
     if details is None:
         raise r.bad(header, "CollectionDetails", "required element CollectionDetails is missing")
+    collection, element = r.text(details, "Collection")
+    if collection is not None and collection != "CIN":
+        raise r.bad(element, "Collection", "expected CIN: this is not a children in need census")
     year_text, year_element = r.text(details, "Year", required=True)
     assert year_text is not None
     if not re.fullmatch(r"\d{4}", year_text):

@@ -1,0 +1,99 @@
+"""`check` over a store: rows written as they come, explanations on request, and the same
+rows whether children are evaluated in this process or in worker processes."""
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from compliance.check import CheckQuery, check_rows, json_line
+from compliance.engine import Engine
+from compliance.sources.event_files import import_files
+from compliance.store import open_store
+from compliance.synthetic import generate, write_jsonl
+
+AS_OF = date(2025, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def council(tmp_path_factory):
+    """A SQLite store holding a small generated council."""
+    folder = tmp_path_factory.mktemp("council")
+    path = folder / "council.jsonl"
+    write_jsonl(path, generate(12, seed=5, until=AS_OF, years=2))
+    db = str(folder / "casecheck.db")
+    import_files(open_store(db), [path], now=datetime(2025, 7, 1, tzinfo=UTC))
+    return db
+
+
+def check(db, *args):
+    return CliRunner().invoke(cli, ["--db", db, "check", "--as-of", AS_OF.isoformat(), *args])
+
+
+def test_check_json_is_an_array_with_one_row_a_line_and_no_explanations(council):
+    result = check(council, "--json")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    rows = [json.loads(line.rstrip(",")) for line in lines[1:-1]]
+    assert rows == json.loads(result.output)
+    assert len(rows) > 12
+    assert not any("explanation" in row for row in rows)
+
+
+def test_check_explain_adds_each_obligations_arithmetic(council):
+    rows = json.loads(check(council, "--json", "--explain", "--rule", "LAC-REV").output)
+
+    assert rows
+    assert all(row["explanation"] and all(isinstance(t, str) for t in row["explanation"]) for row in rows)
+
+
+def test_check_json_with_nothing_to_list_is_an_empty_array(council):
+    result = check(council, "--json", "--rule", "LAC-REV-1", "--status", "no_data")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == []
+
+
+def test_check_csv_has_the_header_then_one_record_per_json_row(council):
+    as_json = json.loads(check(council, "--json").output)
+
+    records = list(csv.DictReader(io.StringIO(check(council, "--csv").output)))
+
+    assert len(records) == len(as_json)
+    assert [(r["child"], r["rule"], r["key"], r["status"]) for r in records] == [
+        (r["child"], r["rule"], r["key"], r["status"]) for r in as_json
+    ]
+
+
+def test_fail_on_exits_1_when_a_streamed_row_has_that_status(council):
+    statuses = {row["status"] for row in json.loads(check(council, "--json").output)}
+    present = sorted(statuses - {"finding"})[0]
+
+    assert check(council, "--json", "--fail-on", present).exit_code == 1
+    assert check(council, "--json", "--fail-on", "no_data").exit_code == (1 if "no_data" in statuses else 0)
+
+
+def test_worker_processes_give_the_same_rows_in_the_same_order_as_one_process(council):
+    store = open_store(council)
+    children = tuple(store.children())
+    query = CheckQuery(as_of=AS_OF, children=children)
+    engine = Engine(store, chunk=4)  # 12 children: three chunks, so the workers really run
+
+    alone = list(check_rows(engine, query, jobs=1, encode=json_line))
+    shared = list(check_rows(engine, query, jobs=2, encode=json_line))
+
+    assert len(alone) > 12
+    assert shared == alone
+
+
+def test_jobs_must_be_at_least_one(council):
+    result = check(council, "--json", "--jobs", "0")
+
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
