@@ -824,7 +824,18 @@ def runs(app: App, as_json: bool) -> None:
         echo_json(rows)
         return
     table = grid("Nightly runs")
-    for column in ("as of", "started (UTC)", "children", "raised", "closed", "stage", "secs", "done"):
+    for column in (
+        "as of",
+        "started (UTC)",
+        "children",
+        "raised",
+        "closed",
+        "of them missed",
+        "baseline",
+        "stage",
+        "secs",
+        "done",
+    ):
         table.add_column(column, no_wrap=True)
     for r in rows:
         table.add_row(
@@ -833,6 +844,8 @@ def runs(app: App, as_json: bool) -> None:
             str(r["children_evaluated"]),
             str(r["alerts_raised"]),
             str(r["alerts_closed"]),
+            str(r["alerts_missed"]),
+            str(r["baseline_recorded"]),
             str(r["stage_overdue_raised"]),
             f"{r['duration_s']:.1f}",
             "yes" if r["completed"] else "interrupted",
@@ -945,7 +958,6 @@ def alerts(
         "stage",
         "due",
         "WD over",
-        "age WD",
         "raised WD ago",
         "team",
     ):
@@ -963,15 +975,14 @@ def alerts(
             r.subject,
             stage_text,
             r["due"] or "",
-            str(r["days_overdue_now"] or ""),
-            str(since_breach) if since_breach is not None else str(r["age_working_days"]),
+            str(since_breach) if since_breach is not None else "",
             str(r["age_working_days"]),
             r["team"] or "",
         )
     console().print(table)
     console().print(
-        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}; age WD counts from the breach (the due date), "
-        "or from raising for an alert with no due date"
+        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}. WD over: working days since the breach "
+        "(the due date) as of today, the figure the order uses; raised WD ago: since the alert was raised."
     )
 
 

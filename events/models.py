@@ -12,8 +12,11 @@ and the optional fields on `child_registered`, `referral_received`,
 `already_in_care`, `care_leaver_outcome`, `annual_outcomes`, `adoption_decision`,
 `adoption_decision_reversed` and the placement's `provider_type`, `home_postcode` and
 `same_carers`; for the scorecard, from the virtual school and the advocacy service,
-`school_attendance_recorded`, `school_excluded`, `advocacy_started`, `advocacy_ended` and
-`review_held.child_chaired`.
+`school_attendance_recorded`, `school_excluded`, `advocacy_started`, `advocacy_ended`,
+`early_years_place_started`, `early_years_place_ended`, `education_status_recorded`,
+`pregnancy_recorded`, `pregnancy_ended`, `cse_plan_started`, `cse_plan_ended`,
+`offence_recorded`, `review_held.child_chaired`, `placement_started.provider_ofsted` and
+`school_attendance_recorded.school_ofsted`.
 
 Times: `at` is a date, or a moment. A local date-time is Europe/London and is stored
 timezone-aware, so the machine's own timezone never changes what an event means.
@@ -151,6 +154,7 @@ def _as_number(value: Any) -> Any:
 Stage = Annotated[Literal["informal", "1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 EscalationStage = Annotated[Literal["1", "2", "3", "4", "cafcass"], BeforeValidator(_as_text)]
 ReviewKind = Literal["looked_after", "pathway_plan", "adoption"]
+OfstedJudgement = Literal["outstanding", "good", "requires_improvement", "inadequate", "not_inspected"]
 CpCategory = Literal["neglect", "emotional", "physical", "sexual", "multiple"]
 
 
@@ -280,6 +284,8 @@ class PlacementStarted(CaseEvent):
     provider_type: PlacementProvider | None = None
     home_postcode: Annotated[str, Field(max_length=10)] | None = None
     same_carers: bool | None = None
+    # Addition (scorecard P2.8): the provider's latest Ofsted judgement when the child was placed.
+    provider_ofsted: OfstedJudgement | None = None
 
 
 @_event("placement_ended")
@@ -407,6 +413,7 @@ class SchoolAttendanceRecorded(CaseEvent):
     sessions_absent: Annotated[int, Field(ge=0, le=1000), BeforeValidator(_as_number)]
     phase: SchoolPhase | None = None
     school: Text | None = None
+    school_ofsted: OfstedJudgement | None = None  # the school's latest judgement (scorecard P4.9)
 
     @model_validator(mode="after")
     def _absent_within_possible(self) -> SchoolAttendanceRecorded:
@@ -443,6 +450,75 @@ class AdvocacyEnded(CaseEvent):
     """Addition to the contract: the child's open advocacy case closed."""
 
     type: Literal["advocacy_ended"]
+
+
+@_event("early_years_place_started")
+class EarlyYearsPlaceStarted(CaseEvent):
+    """Addition to the contract (the virtual school, scorecard P4.1): a child aged 2 to 4
+    started attending a funded early years place (nursery, pre-school, childminder)."""
+
+    type: Literal["early_years_place_started"]
+    setting: Text | None = None
+
+
+@_event("early_years_place_ended")
+class EarlyYearsPlaceEnded(CaseEvent):
+    """Addition to the contract: the child's early years place ended."""
+
+    type: Literal["early_years_place_ended"]
+
+
+@_event("education_status_recorded")
+class EducationStatusRecorded(CaseEvent):
+    """Addition to the contract (the virtual school's tracking of 16-17 year olds in care,
+    scorecard P4.12): the young person's main activity from `at`, in the 903's OC3 codes."""
+
+    type: Literal["education_status_recorded"]
+    activity: CareLeaverActivity
+
+
+# --- Health and safety of older children (scorecard additions) ----------------------------
+
+
+@_event("pregnancy_recorded")
+class PregnancyRecorded(CaseEvent):
+    """Addition to the contract (the leaving care service, scorecard P3.3): the young
+    person is known to be pregnant from `at`."""
+
+    type: Literal["pregnancy_recorded"]
+    due: Day | None = None
+
+
+@_event("pregnancy_ended")
+class PregnancyEnded(CaseEvent):
+    """Addition to the contract: the pregnancy recorded before ended (birth or otherwise)."""
+
+    type: Literal["pregnancy_ended"]
+
+
+@_event("cse_plan_started")
+class CsePlanStarted(CaseEvent):
+    """Addition to the contract (scorecard P5.3): a child sexual exploitation plan began."""
+
+    type: Literal["cse_plan_started"]
+
+
+@_event("cse_plan_ended")
+class CsePlanEnded(CaseEvent):
+    """Addition to the contract: the child's CSE plan ended."""
+
+    type: Literal["cse_plan_ended"]
+
+
+@_event("offence_recorded")
+class OffenceRecorded(CaseEvent):
+    """Addition to the contract (the youth justice service, scorecard P5.4): an offence the
+    child committed on `at` (one event per offence)."""
+
+    type: Literal["offence_recorded"]
+    outcome: (
+        Literal["conviction", "caution", "youth_conditional_caution", "community_resolution", "other"] | None
+    ) = None
 
 
 # --- Missing --------------------------------------------------------------------------

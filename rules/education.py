@@ -10,7 +10,7 @@ from typing import Any
 from events.timeline import PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.periods import for_period_or_in_advance
+from rules.periods import care_stops, for_period_or_in_advance
 from rules.registry import RuleContext, calendar_trigger, earliest, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
@@ -27,14 +27,11 @@ MonthDay = tuple[int, int]
 
 
 TERM_ENDED = "the term ended"
-REACHED_18 = "reached 18"
 
 
 def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
     """Leaving care, or the 18th birthday (no longer a child, so no PEP), stops the clocks."""
-    left = (period.ended_on, "left care") if period.ended_on is not None else None
-    eighteen = tl.birthday(18)
-    return earliest(left, (eighteen, REACHED_18) if eighteen is not None else None)
+    return care_stops(tl, period)
 
 
 def _of_age(tl: Timeline, ctx: RuleContext, day: date) -> bool | None:

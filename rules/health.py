@@ -1,8 +1,9 @@
 """Health of looked-after children: initial and review health assessments, dental checks.
 
-All four rules run within a period of care: leaving care closes every clock not yet due,
-and a new period of care starts its own clocks (a child who comes back into care needs a
-fresh request and a fresh initial assessment, RULES.md "Clock rules").
+All four rules run within a period of care: leaving care, or the 18th birthday, closes
+every clock not yet due (after the due date, an undone one is missed), and a new period
+of care starts its own clocks (a child who comes back into care needs a fresh request and
+a fresh initial assessment, RULES.md "Clock rules").
 
 An appointment that did not happen (the child was not brought, or the carer or the
 provider cancelled it) never satisfies an assessment, but it is what an IRO asks about
@@ -17,6 +18,7 @@ from datetime import date, timedelta
 from events.timeline import Fact, PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
+from rules.periods import care_stops
 from rules.registry import RuleContext, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
@@ -43,8 +45,8 @@ _MISSED = {
 _WHAT = {"initial": "initial health assessment", "review": "review health assessment"}
 
 
-def _closed(period: PeriodOfCare) -> tuple[date, str] | None:
-    return (period.ended_on, "left care") if period.ended_on is not None else None
+def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
+    return care_stops(tl, period)
 
 
 def _of_kind(tl: Timeline, type_name: str, kind: str) -> list[Fact]:
@@ -139,7 +141,7 @@ def iha_requested(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=period.start,
             deadline=deadline,
             met_by=first_on_or_after(requests, period.started_on, until=period.ended_on),
-            closed=_closed(period),
+            closed=_closed(tl, period),
             notes=clock_hours_note(ctx, period.start, deadline),
         )
 
@@ -184,7 +186,7 @@ def iha_completed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=period.start,
             deadline=ctx.deadline(period.start.at),
             met_by=met,
-            closed=_closed(period),
+            closed=_closed(tl, period),
             notes=notes,
         )
 
@@ -254,7 +256,7 @@ def review_health_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
                 start=previous,
                 deadline=ctx.deadline(previous.on, rha_interval(tl, previous.on)),
                 met_by=nxt,
-                closed=_closed(period),
+                closed=_closed(tl, period),
                 discriminator=str(previous.seq),
                 notes=notes,
             )
@@ -285,4 +287,4 @@ def dental_check(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     for period in tl.periods:
         starts = [period.start] if period.start_known else []
         chain = [*starts, *_within_period(checks, period)]
-        yield from ctx.intervals(tl, chain, closed=_closed(period))
+        yield from ctx.intervals(tl, chain, closed=_closed(tl, period))

@@ -2,8 +2,10 @@
 
 Clock rules (RULES.md): each period of care has its own review chain, care plan, IRO and
 permanence clocks, so re-entering care restarts them; leaving care closes every obligation
-of the period not yet due ("left care"); the end of a placement closes that placement's
-plan obligation ("placement ended").
+of the period not yet due ("left care"), and so does the 18th birthday ("reached 18": a
+child stops being looked after at 18, recorded or not); the end of a placement closes that
+placement's plan obligation ("placement ended"). A stop after the due date makes an
+undone obligation `missed`.
 
 Short breaks (CPPCR reg 48): a child whose period of care began under legal status V3 or V4
 is reviewed within 3 months and then at intervals of not more than 6 months (instead of
@@ -20,7 +22,7 @@ from events.codes import SHORT_BREAK_STATUSES
 from events.timeline import Fact, PeriodOfCare, Placement, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
-from rules.periods import for_period_or_in_advance
+from rules.periods import care_stops, for_period_or_in_advance, turns_18
 from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
@@ -37,8 +39,8 @@ NEXT_REVIEW = "next review held"
 # --- Helpers: what the rules below share -----------------------------------------------
 
 
-def _closed(period: PeriodOfCare) -> tuple[date, str] | None:
-    return (period.ended_on, LEFT_CARE) if period.ended_on is not None else None
+def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
+    return care_stops(tl, period)
 
 
 def _in_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
@@ -132,7 +134,7 @@ def first_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=period.start,
             deadline=ctx.deadline(period.start.at, _review_param(period)),
             met_by=reviews[0] if reviews else None,
-            closed=_closed(period),
+            closed=_closed(tl, period),
         )
 
 
@@ -168,7 +170,7 @@ def second_review(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=first,
             deadline=ctx.deadline(first.on, _review_param(period)),
             met_by=reviews[1] if len(reviews) > 1 else None,
-            closed=_closed(period),
+            closed=_closed(tl, period),
         )
 
 
@@ -200,7 +202,7 @@ def later_reviews(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         # A period already open when the data begins: which review was the first is unknown,
         # so every review on record starts a 6-month clock.
         later = reviews[1:] if period.start_known else reviews
-        yield from ctx.intervals(tl, later, closed=_closed(period))
+        yield from ctx.intervals(tl, later, closed=_closed(tl, period))
 
 
 @rule(
@@ -238,7 +240,7 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 start=review,
                 deadline=ctx.deadline(review.on),
                 met_by=first_on_or_after(circulated, review.on, until=following),
-                closed=earliest(superseded, _closed(period)),
+                closed=earliest(superseded, _closed(tl, period)),
             )
 
 
@@ -279,15 +281,14 @@ def care_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         first = period.placements[0].start
         met = next(iter(for_period_or_in_advance(tl, plans, period)), None)
         yield ctx.obligation(
-            tl, start=first, deadline=ctx.deadline(first.on), met_by=met, closed=_closed(period)
+            tl, start=first, deadline=ctx.deadline(first.on), met_by=met, closed=_closed(tl, period)
         )
 
 
-def _placement_closed(placement: Placement) -> tuple[date, str] | None:
+def _placement_closed(tl: Timeline, placement: Placement) -> tuple[date, str] | None:
     end = placement.end
-    if end is None:
-        return None
-    return (end.on, LEFT_CARE if end.type == "left_care" else PLACEMENT_ENDED)
+    ended = (end.on, LEFT_CARE if end.type == "left_care" else PLACEMENT_ENDED) if end is not None else None
+    return earliest(ended, turns_18(tl))
 
 
 def _placement_plans(tl: Timeline, period: PeriodOfCare) -> dict[int, Fact]:
@@ -362,7 +363,7 @@ def placement_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 start=placement.start,
                 deadline=ctx.deadline(placement.started_on),
                 met_by=plans.get(placement.start.seq),
-                closed=_placement_closed(placement),
+                closed=_placement_closed(tl, placement),
                 discriminator=str(placement.start.seq),
             )
 
@@ -421,7 +422,9 @@ def iro_allocated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 if a.on < period.started_on and (previous_end is None or a.on > previous_end)
             ]
             met = ready[-1] if ready else None
-        yield ctx.obligation(tl, start=period.start, deadline=deadline, met_by=met, closed=_closed(period))
+        yield ctx.obligation(
+            tl, start=period.start, deadline=deadline, met_by=met, closed=_closed(tl, period)
+        )
         previous_end = period.ended_on
 
 
@@ -486,6 +489,6 @@ def permanence_plan(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=period.start,
             deadline=deadline,
             met_by=next(iter(for_period_or_in_advance(tl, plans, period)), None),
-            closed=_closed(period),
+            closed=_closed(tl, period),
             notes=notes,
         )

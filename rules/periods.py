@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from events.timeline import Fact, PeriodOfCare, Timeline
+from rules.registry import earliest
 
 
 def previous_end(tl: Timeline, period: PeriodOfCare) -> date | None:
@@ -33,3 +34,21 @@ def for_period_or_in_advance(tl: Timeline, facts: Iterable[Fact], period: Period
         for f in facts
         if (f.on >= start or before is None or f.on > before) and (end is None or f.on <= end)
     ]
+
+
+LEFT_CARE = "left care"
+REACHED_18 = "reached 18"
+
+
+def turns_18(tl: Timeline) -> tuple[date, str] | None:
+    """The 18th birthday as a clock stop: a child stops being looked after at 18 (Children
+    Act 1989 s105(1), "child" means a person under 18), whether or not the record says so."""
+    eighteen = tl.birthday(18)
+    return (eighteen, REACHED_18) if eighteen is not None else None
+
+
+def care_stops(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
+    """When the clocks of a period of care stop: leaving care ("left care") or the 18th
+    birthday ("reached 18"), whichever comes first; leaving on the birthday is "left care"."""
+    left = (period.ended_on, LEFT_CARE) if period.ended_on is not None else None
+    return earliest(left, turns_18(tl))

@@ -13,7 +13,8 @@ Shared reading of the regulation for the five rules here:
   first year of the placement (before its first anniversary) VIS-2; after it VIS-3 for a
   placement intended to last until 18 (`long_term`), VIS-4 otherwise.
 - The end of the placement closes its clocks ("placement ended", or "left care" when the
-  period of care ended with it).
+  period of care ended with it), and so does the 18th birthday ("reached 18"); after the
+  due date, an undone visit is then missed.
 - Placements with parents (PLACE P1), and those a council lists as connected-person
   placements on temporary approval, follow VIS-PWP instead of VIS-1/2/3/4.
 """
@@ -28,7 +29,8 @@ from events.codes import PLACED_WITH_PARENTS, PlacementType
 from events.timeline import Fact, Placement, Timeline, fmt_date
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.registry import RuleContext, rule
+from rules.periods import turns_18
+from rules.registry import RuleContext, earliest, rule
 from rules.timescales import Timescale
 
 #: The Care Planning, Placement and Case Review (England) Regulations 2010 came into force on 1 April 2011.
@@ -84,11 +86,12 @@ def _not_seen_notes(unseen: list[Fact], start: Fact, until: Fact | None) -> list
     ]
 
 
-def _closed(placement: Placement) -> tuple[date, str] | None:
+def _closed(tl: Timeline, placement: Placement) -> tuple[date, str] | None:
     end = placement.end
-    if end is None:
-        return None
-    return (end.on, "left care" if end.type == "left_care" else "placement ended")
+    ended = (
+        (end.on, "left care" if end.type == "left_care" else "placement ended") if end is not None else None
+    )
+    return earliest(ended, turns_18(tl))
 
 
 def uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
@@ -132,7 +135,7 @@ def first_visit(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             start=placement.start,
             deadline=ctx.deadline(placement.started_on),
             met_by=met,
-            closed=_closed(placement),
+            closed=_closed(tl, placement),
             discriminator=str(placement.start.seq),
             notes=_not_seen_notes(unseen, placement.start, met),
         )
@@ -166,7 +169,7 @@ def _later_visits(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obliga
                 start=previous,
                 deadline=ctx.deadline(previous.on),
                 met_by=following,
-                closed=_closed(placement),
+                closed=_closed(tl, placement),
                 discriminator=str(previous.seq),
                 notes=[
                     f"Previous visit {fmt_date(previous.on)} was {reason}",
@@ -324,7 +327,7 @@ def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Oblig
                 start=start,
                 deadline=ctx.deadline(start.on, name),
                 met_by=following,
-                closed=_closed(placement),
+                closed=_closed(tl, placement),
                 discriminator=str(start.seq),
                 notes=[why, *_not_seen_notes(unseen, start, following)],
             )

@@ -558,3 +558,30 @@ def test_the_same_children_under_another_header_add_nothing(db):
     )
 
     assert (again["imported"], again["retracted"], again["already_present"]) == (0, 0, count)
+
+
+def test_an_older_census_after_a_newer_one_is_refused_and_stores_nothing(tmp_path, db):
+    newer = plan_census(tmp_path, "2024-25.xml", 2025, source="2A")
+    older = plan_census(tmp_path, "2023-24.xml", 2024, source="6")
+    older.write_text(
+        older.read_text(encoding="utf-8").replace(
+            "</CollectionDetails>",
+            "</CollectionDetails><Source><DateTime>2024-05-20T10:00:00</DateTime></Source>",
+        ),
+        encoding="utf-8",
+    )
+    newer.write_text(
+        newer.read_text(encoding="utf-8").replace(
+            "</CollectionDetails>",
+            "</CollectionDetails><Source><DateTime>2025-05-19T10:00:00</DateTime></Source>",
+        ),
+        encoding="utf-8",
+    )
+    run(db, "cin-census", "import", str(newer))
+    count = len(stored_facts(db))
+
+    result = run(db, "cin-census", "import", str(older))
+
+    assert result.exit_code == 2
+    assert "import census years in order" in result.stderr
+    assert len(stored_facts(db)) == count

@@ -571,3 +571,96 @@ def test_p5_6_is_reported_for_the_year_only_from_oc2():
     row = sc.row("P5.6")
     assert row.cells["Q4"].not_reported == "year figure only"
     assert row.cells["year"].value == 1
+
+
+def test_p2_8_and_p4_9_read_the_ofsted_judgements_recorded():
+    children = {
+        "A": placed("2017-10-02", provider_ofsted="good")
+        + [
+            ev(
+                "school_attendance_recorded",
+                "2018-03-29",
+                period_start="2018-01-03",
+                sessions_possible=110,
+                sessions_absent=0,
+                school_ofsted="inadequate",
+            )
+        ],
+        "B": placed("2017-10-02", provider_ofsted="requires_improvement"),
+        "C": placed("2017-10-02", provider_ofsted="not_inspected"),
+    }
+
+    providers = _figure("P2.8", children, *Q4)
+    schools = _figure("P4.9", children, *Q4)
+
+    assert (providers.numerator, providers.denominator) == (1, 2)
+    assert (schools.numerator, schools.denominator) == (0, 1)
+
+
+def test_p4_1_early_years_places_of_children_aged_2_to_4_not_yet_at_school():
+    def toddler(dob, *events):
+        return [
+            ev("child_registered", dob, dob=dob),
+            ev("entered_care", "2017-10-02", legal_status="C2"),
+            ev("placement_started", "2017-10-02", placement_type="U4"),
+            *events,
+        ]
+
+    children = {
+        # Born Thu 1 Oct 2015: 2 on Sat 31 Mar 2018, place started Mon 8 Jan 2018.
+        "A": toddler("2015-10-01", ev("early_years_place_started", "2018-01-08")),
+        # Born Thu 1 Aug 2013: 4 on 31 Aug 2017, so in reception from September: not in the cohort.
+        "B": toddler("2013-08-01", ev("early_years_place_started", "2017-09-04")),
+        # Born Wed 1 Jan 2014: 3 on 31 Aug 2017; the place ended on Fri 16 Feb 2018.
+        "C": toddler(
+            "2014-01-01",
+            ev("early_years_place_started", "2017-10-09"),
+            ev("early_years_place_ended", "2018-02-16"),
+        ),
+    }
+
+    figure = _figure("P4.1", children, *Q4)
+
+    assert [i.child for i in figure.numerator_items] == ["A"]
+    assert [i.child for i in figure.denominator_items] == ["A", "C"]
+
+
+def test_p4_12_p3_3_p5_3_and_p5_4_from_their_own_events():
+    def young(dob, *events):
+        return [
+            ev("child_registered", dob, dob=dob),
+            ev("entered_care", "2015-09-07", legal_status="C2"),
+            ev("placement_started", "2015-09-07", placement_type="U4"),
+            *events,
+        ]
+
+    children = {
+        # 16 on 31 Mar 2018: F2 from Mon 4 Sep 2017, G5 from Mon 5 Mar 2018: NEET.
+        "A": young(
+            "2001-11-01",
+            ev("education_status_recorded", "2017-09-04", activity="F2"),
+            ev("education_status_recorded", "2018-03-05", activity="G5"),
+        ),
+        # 17, in training; eligible (in care from 13) and pregnant since Mon 8 Jan 2018.
+        "B": young(
+            "2000-12-01",
+            ev("education_status_recorded", "2017-09-04", activity="F4"),
+            ev("pregnancy_recorded", "2018-01-08"),
+        ),
+        # CSE plan ended on Good Friday (Fri 30 Mar 2018); two offences on Sat 6 Jan 2018.
+        "C": young(
+            "2004-02-01",
+            ev("cse_plan_started", "2018-01-02"),
+            ev("cse_plan_ended", "2018-03-30"),
+            ev("offence_recorded", "2018-01-06"),
+            ev("offence_recorded", "2018-01-06"),
+        ),
+        "D": young("2004-02-01", ev("cse_plan_started", "2018-01-02")),
+    }
+
+    neet = _figure("P4.12", children, *Q4)
+
+    assert (neet.numerator, neet.denominator) == (1, 2)
+    assert [i.child for i in _figure("P3.3", children, *Q4).numerator_items] == ["B"]
+    assert [i.child for i in _figure("P5.3", children, *Q4).numerator_items] == ["D"]
+    assert _figure("P5.4", children, *Q4).value == 2

@@ -745,6 +745,36 @@ def test_a_duty_the_law_allows_in_advance_is_met_before_its_clock_but_not_from_a
 
 TABLE += IN_ADVANCE
 
+
+def born(dob):
+    return ev("child_registered", dob, dob=dob)
+
+
+#: A child stops being looked after at 18, whether or not leaving care is recorded: the
+#: clocks of the period stop on the 18th birthday ("reached 18").
+AT_18 = [
+    # Entered Mon 4 Sep 2023 aged 17; first review due Mon 2 Oct 2023; 18 on Sun 1 Oct.
+    case("LAC-REV-1", [born("2005-10-01"), ev("entered_care", "2023-09-04", legal_status="V2")], "2023-10-10",
+         [("2023-09-04", "2023-10-02", "closed", "reached 18")], "rev1-closed-at-18-before-it-falls-due"),
+    # IHA Wed 15 Mar 2023 aged 16: review due Fri 15 Mar 2024; 18 on Mon 25 Mar 2024.
+    case("HLT-RHA", [born("2006-03-25"), IN_MAR_2023, IHA_MAR], "2024-04-02",
+         [("2023-03-15", "2024-03-15", "missed", ("2024-03-25", "reached 18"))], "rha-missed-at-18"),
+    # Visit Mon 4 Dec 2023: next due Mon 15 Jan 2024; 18 on Sat 20 Jan 2024.
+    case("VIS-2", [born("2006-01-20"), *placed("2023-12-04"), visit("2023-12-04")], "2024-01-25",
+         [("2023-12-04", "2024-01-15", "missed", ("2024-01-20", "reached 18"))], "vis2-missed-at-18"),
+    # Leaving care on the 18th birthday is leaving care.
+    case("VIS-2", [born("2006-01-20"), *placed("2023-12-04"), visit("2023-12-04"), left("2024-01-20")], "2024-01-25",
+         [("2023-12-04", "2024-01-15", "missed", ("2024-01-20", "left care"))], "vis2-left-care-on-the-18th-birthday"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule", "events", "as_of", "expected"), AT_18)
+def test_a_periods_clocks_stop_on_the_18th_birthday(rule, events, as_of, expected):
+    assert_rows(run_rule(rule, events, as_of=as_of), expected, as_of=as_of)
+
+
+TABLE += AT_18
+
 RULE_TABLES = (
     "tests.test_rules_lac",
     "tests.test_rules_health",

@@ -223,6 +223,22 @@ def is_uasc(tl: Timeline) -> bool:
     return bool(registered and registered[-1].get("uasc"))
 
 
+def open_span_on(tl: Timeline, start: str, end: str, day: date) -> date | None:
+    """The day a span (`start` fact to `end` fact) open on `day` began, if one is."""
+    opened: date | None = None
+    for f in tl.of_type(start, end):
+        if f.on > day:
+            break
+        if f.type == start:
+            opened = opened or f.on
+        else:
+            opened = None
+    return opened
+
+
+GOOD_OR_BETTER = frozenset({"good", "outstanding"})
+
+
 def looked_after(children: Children, day: date) -> Iterator[tuple[Evaluation, PeriodOfCare]]:
     for e in children:
         period = in_care_on(e.timeline, day)
@@ -719,17 +735,37 @@ def missing_five_times(
     return count(items)
 
 
-not_yet_recordable(
+@measure(
     "P2.8",
-    "% of children and young people placed with providers with good/outstanding Ofsted judgements",
-    HOME,
-    needs="needs provider_inspected (each placement provider's latest Ofsted judgement)",
-    definition="Children looked after on the day whose placement provider's latest Ofsted judgement is good or outstanding.",
+    title="% of children and young people placed with providers with good/outstanding Ofsted judgements",
+    section=HOME,
+    definition="Children looked after on the day whose placement's provider was judged good or outstanding by Ofsted when they were placed.",
+    cohort="children looked after on the day whose current placement has provider_ofsted recorded (not_inspected left out)",
+    numerator="those with a good or outstanding provider",
+    denominator="those with a judgement recorded",
     polarity=Polarity.HIGH,
+    source="Ofsted judgements of placement providers (placement_started.provider_ofsted)",
     unit="%",
     window=Window.ON_THE_DAY,
-    source="Ofsted judgements of providers (URN)",
+    needs=("placement_started.provider_ofsted",),
 )
+def good_providers(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Children placed with good or outstanding providers on the day.
+
+    Example: on Sat 31 Mar 2018, placements with "good", "outstanding" and
+    "requires_improvement" providers give 2 of 3 = 67%.
+    """
+    good, judged = [], []
+    for e, period_of_care in looked_after(children, period.end):
+        p = placement_on(period_of_care, period.end)
+        rating = p.start.get("provider_ofsted") if p is not None else None
+        if rating is None or rating == "not_inspected":
+            continue
+        item = Item(e.child, f"provider {rating}")
+        judged.append(item)
+        if rating in GOOD_OR_BETTER:
+            good.append(item)
+    return ratio(good, judged)
 
 
 def _ceased_share(children: Children, period: Period, reasons: frozenset[str], what: str) -> Figure:
@@ -1029,16 +1065,39 @@ def iha_completed(children: Children, period: Period, params: Mapping[str, Any],
     return timeliness(children, period, ("HLT-IHA",))
 
 
-not_yet_recordable(
+@measure(
     "P3.3",
-    "Number of pregnant care leavers (eligible, relevant and former relevant) 16+",
-    HEALTHY,
-    needs="needs pregnancy_recorded (a care leaver's pregnancy, with its end)",
-    definition="Care leavers (G3's cohort) known to be pregnant on the day.",
+    title="Number of pregnant care leavers (eligible, relevant and former relevant) 16+",
+    section=HEALTHY,
+    definition="Care leavers (G3's cohort) known to be pregnant on the last day of the period.",
+    cohort="G3's young people with a pregnancy_recorded not yet followed by pregnancy_ended on the day",
+    numerator="pregnant care leavers",
     polarity=Polarity.LOW,
+    source="local: the leaving care service's records (pregnancy_recorded)",
     unit="young people",
     window=Window.ON_THE_DAY,
+    needs=("pregnancy_recorded",),
 )
+def pregnant_care_leavers(
+    children: Children, period: Period, params: Mapping[str, Any], calendar: Any
+) -> Figure:
+    """Care leavers pregnant on the day.
+
+    Example: an eligible 17-year-old with a pregnancy recorded on Mon 8 Jan 2018 and not
+    ended counts on Sat 31 Mar 2018.
+    """
+    day = period.end
+    items = []
+    for e in children:
+        tl = e.timeline
+        since = eligibility(tl)
+        age = tl.age_on(day)
+        if since is None or since > day or age is None or not 16 <= age < 21:
+            continue
+        began = open_span_on(tl, "pregnancy_recorded", "pregnancy_ended", day)
+        if began is not None:
+            items.append(Item(e.child, f"pregnant since {fmt_date(began)}"))
+    return count(items, "young people")
 
 
 @measure(
@@ -1086,17 +1145,40 @@ def sdq_of_concern(children: Children, period: Period, params: Mapping[str, Any]
 # --- Help me achieve --------------------------------------------------------------------
 
 
-not_yet_recordable(
+@measure(
     "P4.1",
-    "% of cared for children accessing 2-4 yr old provision (quarterly)",
-    ACHIEVE,
-    needs="needs early_years_place_started (a funded early years place, with its end)",
-    definition="Eligible children aged 2 to 4 looked after on the day who attend an early years setting.",
+    title="% of cared for children accessing 2-4 yr old provision (quarterly)",
+    section=ACHIEVE,
+    definition="Children looked after on the day, aged 2 or over and not yet of school age, who attend a funded early years place.",
+    cohort="children looked after on the day aged 2 or over who were under 4 on the 31 August before (not yet in reception)",
+    numerator="those with an early years place open on the day",
+    denominator="the cohort",
     polarity=Polarity.HIGH,
+    source="the virtual school's early years records (early_years_place_started)",
     unit="%",
     window=Window.ON_THE_DAY,
+    needs=("early_years_place_started",),
     seed_target="90",
 )
+def early_years(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Children of 2-4 in care attending early years provision on the day.
+
+    Example: born Thu 1 Oct 2015, 2 on Sat 31 Mar 2018 and 1 on 31 Aug 2017: in the
+    cohort; with a place started on Mon 8 Jan 2018 they count ("30 out of the 31").
+    """
+    day = period.end
+    august = date(day.year if day.month >= 9 else day.year - 1, 8, 31)
+    attending, cohort = [], []
+    for e, _ in looked_after(children, day):
+        tl = e.timeline
+        age, school_age = tl.age_on(day), tl.age_on(august)
+        if age is None or school_age is None or age < 2 or school_age >= 4:
+            continue
+        item = Item(e.child, f"aged {age}")
+        cohort.append(item)
+        if open_span_on(tl, "early_years_place_started", "early_years_place_ended", day) is not None:
+            attending.append(item)
+    return ratio(attending, cohort)
 
 
 @measure(
@@ -1345,29 +1427,80 @@ def secondary_exclusions(
     return _exclusions(children, period, SECONDARY)
 
 
-not_yet_recordable(
+@measure(
     "P4.9",
-    "% of cared for children in good or outstanding schools",
-    ACHIEVE,
-    needs="needs school_inspected (each school's latest Ofsted judgement)",
-    definition="Children looked after on the day attending a school whose latest Ofsted judgement is good or outstanding.",
+    title="% of cared for children in good or outstanding schools",
+    section=ACHIEVE,
+    definition="Children looked after on the day whose school (of their latest attendance record in the year) was judged good or outstanding by Ofsted.",
+    cohort="children looked after on the day with a school_attendance_recorded in the 12 months up to it giving school_ofsted (not_inspected left out)",
+    numerator="those in good or outstanding schools",
+    denominator="those with a judgement recorded",
     polarity=Polarity.HIGH,
+    source="Ofsted judgements of schools, from the virtual school (school_attendance_recorded.school_ofsted)",
     unit="%",
     window=Window.ON_THE_DAY,
+    needs=("school_attendance_recorded.school_ofsted",),
     seed_target="85",
 )
+def good_schools(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Children looked after in good or outstanding schools on the day.
 
-not_yet_recordable(
+    Example: the latest attendance record before Sat 31 Mar 2018 (Thu 29 Mar) says the
+    school is "good": counted in the numerator.
+    """
+    day = period.end
+    year_before = day - relativedelta(years=1)
+    good, judged = [], []
+    for e, _ in looked_after(children, day):
+        ratings = [
+            f.get("school_ofsted")
+            for f in e.timeline.of_type("school_attendance_recorded")
+            if year_before < f.on <= day and f.get("school_ofsted")
+        ]
+        if not ratings or ratings[-1] == "not_inspected":
+            continue
+        item = Item(e.child, f"school {ratings[-1]}")
+        judged.append(item)
+        if ratings[-1] in GOOD_OR_BETTER:
+            good.append(item)
+    return ratio(good, judged)
+
+
+@measure(
     "P4.12",
-    "% 16-18 year olds in Care that are NEET (monthly)",
-    ACHIEVE,
-    needs="needs an education, employment or training status of children looked after aged 16-17",
-    definition="Children looked after aged 16-17 on the day who are not in education, employment or training.",
+    title="% 16-18 year olds in Care that are NEET (monthly)",
+    section=ACHIEVE,
+    definition="Young people looked after on the day aged 16 or 17 whose latest recorded activity was not education, employment or training (OC3 codes G4-G6).",
+    cohort="children looked after on the day aged 16-17 with an education_status_recorded on or before it",
+    numerator="those whose latest activity is G4, G5 or G6",
+    denominator="the cohort",
     polarity=Polarity.LOW,
+    source="the virtual school's tracking of 16-17 year olds (education_status_recorded, in 903 ACTIV codes)",
     unit="%",
     window=Window.ON_THE_DAY,
+    needs=("education_status_recorded",),
     seed_target="20",
 )
+def neet_in_care(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Young people of 16-17 in care who are NEET on the day.
+
+    Example: a 16-year-old recorded F2 (college) on Mon 4 Sep 2017 and G5 on Mon 5 Mar 2018
+    is NEET on Sat 31 Mar 2018 ("there are 4 in total").
+    """
+    day = period.end
+    neet, cohort = [], []
+    for e, _ in looked_after(children, day):
+        age = e.timeline.age_on(day)
+        if age is None or not 16 <= age <= 17:
+            continue
+        statuses = [f for f in e.timeline.of_type("education_status_recorded") if f.on <= day]
+        if not statuses:
+            continue
+        item = Item(e.child, f"{statuses[-1]['activity']} since {fmt_date(statuses[-1].on)}")
+        cohort.append(item)
+        if statuses[-1]["activity"] in NEET:
+            neet.append(item)
+    return ratio(neet, cohort)
 
 
 OC3 = "care_leaver_outcome"
@@ -1510,16 +1643,31 @@ def apprenticeships(children: Children, period: Period, params: Mapping[str, Any
     )
 
 
-not_yet_recordable(
+@measure(
     "P5.3",
-    "The number of young people with a CSE plan - All Individuals",
-    ADULT,
-    needs="needs cse_plan_started (a child sexual exploitation plan, with its end)",
-    definition="Children with a child sexual exploitation plan open on the day.",
+    title="The number of young people with a CSE plan - All Individuals",
+    section=ADULT,
+    definition="Children and young people with a child sexual exploitation plan open on the last day of the period.",
+    cohort="every child with a cse_plan_started not yet followed by cse_plan_ended on the day",
+    numerator="children with a CSE plan",
     polarity=Polarity.NONE,
+    source="local: CSE plans (cse_plan_started, cse_plan_ended)",
     unit="children",
     window=Window.ON_THE_DAY,
+    needs=("cse_plan_started",),
 )
+def cse_plans(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Children with a CSE plan open on the day.
+
+    Example: a plan started Tue 2 Jan 2018 and ended Fri 30 Mar 2018 (Good Friday) is not
+    open on Sat 31 Mar 2018; one still open is.
+    """
+    items = []
+    for e in children:
+        began = open_span_on(e.timeline, "cse_plan_started", "cse_plan_ended", period.end)
+        if began is not None:
+            items.append(Item(e.child, f"CSE plan since {fmt_date(began)}"))
+    return count(items)
 
 
 @measure(
@@ -1578,15 +1726,34 @@ def offending(children: Children, period: Period, params: Mapping[str, Any], cal
     )
 
 
-not_yet_recordable(
+@measure(
     "P5.4",
-    "Number of individual offences committed by cared for children",
-    ADULT,
-    needs="needs offence_recorded (each offence by a child looked after, from the youth justice service)",
-    definition="Offences committed by children looked after, in the period.",
+    title="Number of individual offences committed by cared for children",
+    section=ADULT,
+    definition="Offences committed in the period by children who were looked after on the day of the offence.",
+    cohort="offence_recorded facts dated in the period while the child was looked after",
+    numerator="offences",
     polarity=Polarity.LOW,
+    source="the youth justice service (offence_recorded)",
     unit="offences",
+    window=Window.PERIOD,
+    needs=("offence_recorded",),
 )
+def offences(children: Children, period: Period, params: Mapping[str, Any], calendar: Any) -> Figure:
+    """Offences by children looked after, in the period.
+
+    Example: two offences on Sat 6 Jan 2018 by a child in care count 2 in Q4 2017-18; one
+    committed after the child left care does not count.
+    """
+    return count(
+        (
+            Item(e.child, f"offence {fmt_date(f.on)}")
+            for e in children
+            for f in e.timeline.of_type("offence_recorded")
+            if f.on in period and in_care_on(e.timeline, f.on) is not None
+        ),
+        "offences",
+    )
 
 
 #: The seed scorecard's 43 measures, in its order (seed 004, Appendix 1).

@@ -139,6 +139,7 @@ def import_parsed(
         batches.setdefault(child, []).append({**record, "recorded_at": stamp})
         digests.setdefault(child, {})[record["id"]] = digest
 
+    changed: list[tuple[CensusFact, dict[str, Any], str, str]] = []
     for fact, record, digest in checked:
         on_record = known.get(fact.child, {})
         current = _current_version(on_record, fact.id)
@@ -147,33 +148,65 @@ def import_parsed(
         elif on_record[current] == digest:
             result.already_present += 1
         else:
-            retraction = _validated(
-                census.source,
-                fact.line,
-                {
-                    "child": fact.child,
-                    "type": "retracted",
-                    "at": census.header.reference_date.isoformat(),
-                    "id": f"{current}:retracted",
-                    "source": record["source"],
-                    "target": current,
-                    "reason": f"changed in the {year_label(census.header.year)} CIN census",
-                },
-            )
-            add(fact.child, *retraction)
-            revised, _ = _validated(
-                census.source, fact.line, dict(record, id=f"{fact.id}~r{_revision(current) + 1}")
-            )
-            # Kept under the digest of the content as the census gives it (its natural id),
-            # so the next import of the same census finds it unchanged.
-            add(fact.child, revised, digest)
-            result.retracted += 1
+            changed.append((fact, record, digest, current))
+    _check_order(store, census, changed, moment)
+    for fact, record, digest, current in changed:
+        retraction = _validated(
+            census.source,
+            fact.line,
+            {
+                "child": fact.child,
+                "type": "retracted",
+                "at": census.header.reference_date.isoformat(),
+                "id": f"{current}:retracted",
+                "source": record["source"],
+                "target": current,
+                "reason": f"changed in the {year_label(census.header.year)} CIN census",
+            },
+        )
+        add(fact.child, *retraction)
+        revised, _ = _validated(
+            census.source, fact.line, dict(record, id=f"{fact.id}~r{_revision(current) + 1}")
+        )
+        # Kept under the digest of the content as the census gives it (its natural id),
+        # so the next import of the same census finds it unchanged.
+        add(fact.child, revised, digest)
+        result.retracted += 1
     if batches:
         store.record(batches, digests)
     result.imported = sum(len(b) for b in batches.values())
     result.children = len(children)
     result.findings = _timeline_findings(store, batches)
     return result
+
+
+def _check_order(
+    store: CaseStore,
+    census: Census,
+    changed: list[tuple[CensusFact, dict[str, Any], str, str]],
+    moment: datetime,
+) -> None:
+    """A census may only revise what an earlier one said: a fact on record from a return
+    made after this one means the years are being imported out of order (the older
+    return would retract the newer facts), and the whole return is refused."""
+    if not changed:
+        return
+    wanted = {(fact.child, current) for fact, _r, _d, current in changed}
+    for child, stored in store.iter_children(sorted({child for child, _ in wanted})):
+        for item in stored:
+            fact_id = item.fact.get("id")
+            if (child, fact_id) not in wanted:
+                continue
+            recorded = datetime.fromisoformat(item.fact.get("recorded_at") or item.stored_at.isoformat())
+            if recorded > moment:
+                line = next(f.line for f, _r, _d, c in changed if (f.child, c) == (child, fact_id))
+                raise BadInput(
+                    census.source,
+                    line,
+                    None,
+                    f"child {child}: the store holds a version of this recorded {recorded.date().isoformat()}, "
+                    f"after this return was made ({moment.date().isoformat()}): import census years in order",
+                )
 
 
 def _checked(
