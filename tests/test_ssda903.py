@@ -243,7 +243,7 @@ def test_a_903_child_has_no_data_for_visits_not_overdue_and_check_lists_them(tmp
     )
 
     shown = runner.invoke(
-        cli, ["--db", db, "check", "--as-of", "2018-03-31", "--status", "no_data", "--json"]
+        cli, ["--db", db, "check", "--as-of", "2018-03-31", "--status", "no_data", "--json", "--explain"]
     )
 
     rows = json.loads(shown.output)
