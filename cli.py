@@ -770,9 +770,13 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     "(unless the settings give [alerts] from).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON (for schedulers).")
+@jobs_option
 @pass_app
-def nightly(app: App, as_of: date | None, full: bool, baseline: bool, as_json: bool) -> None:
+def nightly(
+    app: App, as_of: date | None, full: bool, baseline: bool, as_json: bool, jobs: int | None
+) -> None:
     """Find new breaches and obligations coming due; raise and close alerts, exactly once."""
+    from compliance.engine import default_jobs
     from compliance.nightly import run_nightly
 
     as_of = as_of or today()
@@ -793,7 +797,14 @@ def nightly(app: App, as_of: date | None, full: bool, baseline: bool, as_json: b
 
     try:
         summary = run_nightly(
-            app.store, app.engine, as_of=as_of, now=now(), full=full, baseline=baseline, progress=progress
+            app.store,
+            app.engine,
+            as_of=as_of,
+            now=now(),
+            full=full,
+            baseline=baseline,
+            jobs=jobs or default_jobs(),
+            progress=progress,
         )
     except ConcurrentChange as exc:  # another writer at the same time: the run failed; rerun
         click.echo(f"casecheck: nightly run failed: {exc}", err=True)

@@ -30,9 +30,11 @@ past or the alert resolved.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
+from itertools import chain, islice
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
@@ -50,9 +52,9 @@ from compliance.alerts import (
     ref_for_stage_overdue,
     responsible,
 )
-from compliance.engine import Engine, Evaluation
+from compliance.engine import Engine, pack_obligation, unpack_obligation
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
-from events.timeline import LONDON
+from events.timeline import LONDON, Timeline, build_timeline
 from rules.obligation import Obligation, Status
 from rules.registry import REGISTRY
 from rules.themes import DECISIONS_NOT_IMPLEMENTED
@@ -289,6 +291,7 @@ def run_nightly(
     full: bool = False,
     baseline: bool = False,
     batch: int = 200,
+    jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     _fail_after: int | None = None,
 ) -> RunSummary:
@@ -296,6 +299,10 @@ def run_nightly(
 
     `baseline` draws the go-live line at `as_of` when the settings have no `[alerts] from`
     (and no earlier run drew one): the breaches already overdue become the baseline.
+
+    `jobs` above 1 evaluates the children in that many worker processes, which send back
+    each child's `ChildState`; this process settles the alerts and saves each batch in one
+    transaction as with one process, so exactly-once is the same.
 
     `_fail_after` is for tests: it kills the run after that many children, having saved
     part of a batch's alerts, to show the next run completes the job without duplicates.
@@ -328,13 +335,13 @@ def run_nightly(
     summary = RunSummary(str(run.id), as_of, full=full or first_run, go_live=go_live)
     alerts = _existing_alerts(queue)
     done = 0
-    for start in range(0, len(children), batch):
-        chunk = children[start : start + batch]
+    states = chain.from_iterable(engine.map_children(partial(child_states, as_of=as_of), children, jobs=jobs))
+    while chunk := list(islice(states, batch)):
         changes = _Batch(go_live)
         wakeups: dict[str, date | None] = {}
-        for evaluation in engine.evaluate_all(as_of=as_of, children=chunk):
-            _settle_child(queue, evaluation, alerts, changes, now)
-            wakeups[evaluation.child] = engine.wake_up(evaluation)
+        for state in chunk:
+            _settle_child(queue, state, alerts, changes, now)
+            wakeups[state.child] = state.wake_up
             done += 1
             if _fail_after is not None and done >= _fail_after:
                 store.save(*changes.aggregates.values())  # a crash after a partial save is the hard case
@@ -352,7 +359,7 @@ def run_nightly(
 
     # DRP stages left unanswered past their response date: each raised once, as its own
     # alert; closed once its stage is answered, escalated past or the alert resolved.
-    stage_changes = _settle_stage_flags(queue, alerts, as_of, now)
+    stage_changes = _settle_stage_flags(queue, alerts, as_of, now, go_live)
     summary.stage_overdue_raised = stage_changes.raised
     summary.alerts_closed += stage_changes.closed
 
@@ -395,12 +402,69 @@ class Alerts(dict[str, Alert]):
         return list(self._by_child.get(child, ()))
 
 
+#: Fact types the batch reads besides the obligations: who is responsible for the child
+#: (`responsible`: any fact naming a team, and allocations) and the imported alerts it
+#: mirrors (`_sync_imported`).
+_ALLOCATIONS = frozenset({"worker_allocated", "iro_allocated"})
+_IMPORTED_ALERTS = (
+    "practice_alert_raised",
+    "practice_alert_escalated",
+    "practice_alert_responded",
+    "practice_alert_resolved",
+    "good_practice_notified",
+)
+
+
+@dataclass(frozen=True)
+class ChildState:
+    """What the batch needs of one child's evaluation, small enough to send from a worker
+    process: the obligations that can raise or close an alert (kpi ones left out; sent
+    without their explanations or the events they refer to), the timeline's facts that
+    say who is responsible and the imported alerts (a small timeline of those facts
+    only), and the day to look at the child again."""
+
+    child: str
+    as_of: date
+    timeline: Timeline
+    obligations: tuple[Obligation, ...]
+    wake_up: date | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        packed = tuple(pack_obligation(o) for o in self.obligations)
+        return _unpickle_state, (self.child, self.as_of, self.timeline, packed, self.wake_up)
+
+
+def _unpickle_state(
+    child: str, as_of: date, timeline: Timeline, packed: tuple[tuple[Any, ...], ...], wake_up: date | None
+) -> ChildState:
+    return ChildState(child, as_of, timeline, tuple(unpack_obligation(p) for p in packed), wake_up)
+
+
+def child_states(engine: Engine, children: Sequence[str] | None, *, as_of: date) -> Iterator[ChildState]:
+    """Each child's `ChildState` at `as_of` (run in worker processes with `jobs`)."""
+    for evaluation in engine.evaluate_all(as_of=as_of, children=children):
+        tl = evaluation.timeline
+        kept = [f for f in tl.facts if f.type in _ALLOCATIONS or f.get("team") or f.type in _IMPORTED_ALERTS]
+        yield ChildState(
+            evaluation.child,
+            evaluation.as_of,
+            build_timeline(tl.child, kept),
+            tuple(o for o in evaluation.obligations if _alertable(o)),
+            engine.wake_up(evaluation),
+        )
+
+
+def _alertable(o: Obligation) -> bool:
+    spec = REGISTRY.get(o.rule)
+    return spec is not None and str(spec.basis) != "kpi"
+
+
 def _existing_alerts(queue: AlertQueue) -> Alerts:
     return Alerts(queue.all())
 
 
 def _settle_child(
-    queue: AlertQueue, evaluation: Evaluation, alerts: Alerts, changes: _Batch, now: datetime
+    queue: AlertQueue, evaluation: ChildState, alerts: Alerts, changes: _Batch, now: datetime
 ) -> None:
     """Raise, upgrade or close this child's alerts to match its obligations."""
     as_of = evaluation.as_of
@@ -562,14 +626,17 @@ def _reopen(alert: Alert, why: str, changes: _Batch, now: datetime) -> None:
     changes.reopened += 1
 
 
-def _settle_stage_flags(queue: AlertQueue, alerts: Alerts, as_of: date, now: datetime) -> _Batch:
+def _settle_stage_flags(
+    queue: AlertQueue, alerts: Alerts, as_of: date, now: datetime, go_live: date | None = None
+) -> _Batch:
     """Raise one `stage_overdue` alert per DRP stage left unanswered past its response date
     (deterministic id from the alert and the stage: once, even across crashed runs), and
     close the flags whose stage has since been answered, escalated past or resolved.
 
     The alerts involved are read again from the store first: a manager may have answered
     or escalated one since the run began, and the run must neither flag a stage already
-    answered nor conflict with that change."""
+    answered nor conflict with that change. A stage whose response fell due before the
+    go-live line is part of the baseline: no flag is raised for it."""
     changes = _Batch()
     for flag in [a for a in alerts.values() if a.kind == "stage_overdue" and a.status == "open" and a.parent]:
         parent = _reread(queue, flag.parent)  # type: ignore[arg-type]
@@ -585,6 +652,12 @@ def _settle_stage_flags(queue: AlertQueue, alerts: Alerts, as_of: date, now: dat
             continue
         ref = ref_for_stage_overdue(alert.ref, alert.stage)
         if ref in alerts:
+            continue
+        if (
+            go_live is not None
+            and alert.stage_response_due is not None
+            and alert.stage_response_due < go_live
+        ):
             continue
         fresh = _reread(queue, alert.ref)
         if fresh is None or not queue.view(fresh, as_of).stage_overdue or fresh.stage != alert.stage:
@@ -644,7 +717,7 @@ def _outcome(o: Obligation) -> str:
 
 def _sync_imported(
     queue: AlertQueue,
-    evaluation: Evaluation,
+    evaluation: ChildState,
     alerts: Alerts,
     changes: _Batch,
     now: datetime,
@@ -654,13 +727,7 @@ def _sync_imported(
 ) -> None:
     """Mirror the child's imported practice_alert_* and good_practice_notified facts, once each."""
     tl = evaluation.timeline
-    for fact in tl.of_type(
-        "practice_alert_raised",
-        "practice_alert_escalated",
-        "practice_alert_responded",
-        "practice_alert_resolved",
-        "good_practice_notified",
-    ):
+    for fact in tl.of_type(*_IMPORTED_ALERTS):
         moment = (
             fact.at
             if isinstance(fact.at, datetime)

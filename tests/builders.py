@@ -91,8 +91,7 @@ def assert_rows(
     """Check a rule's obligations against the rows of its table, more than the status.
 
     Each row is `(started_on, due, status)` or `(started_on, due, status, detail)`:
-    - met / late: detail is the day (or moment) of the event that satisfied it, required
-      for late (the event decides how late);
+    - met / late: detail is required, the day of the event that satisfied it;
     - closed: detail is required, the reason the clock stopped ("left care");
     - missed: detail is required, `(day the chance went, reason)`.
     Whatever the row says, `days_late` must be what the row's own dates give: 0 unless
@@ -110,6 +109,7 @@ def assert_rows(
 
 
 _DETAIL = {
+    "met": "the day of the event that satisfied it",
     "late": "the day of the event that satisfied it",
     "closed": "the reason the clock stopped",
     "missed": "(day the chance went, reason)",
@@ -137,7 +137,7 @@ def _row_problems(
             else o.met_by.on.isoformat()
         )
 
-    if status in ("late", "closed", "missed") and detail is None:
+    if status in ("met", "late", "closed", "missed") and detail is None:
         return [f"a {status} row must say {_DETAIL[status]}"]
     if status in ("met", "late"):
         if o.met_by is None:

@@ -778,3 +778,26 @@ def test_a_baseline_breach_reopened_by_a_manager_joins_the_queue_as_a_breach(sto
 
     assert ref in {v.alert.ref for v in queue.list(Filters(), today=D)}
     assert queue.get(ref).kind == "breach"
+
+
+def test_a_drp_stage_left_unanswered_before_the_go_live_line_is_not_flagged():
+    from compliance.settings import parse_settings
+
+    store = open_store("memory:")
+    add(store, council(2))
+    queue = AlertQueue(store)
+    before = queue.raise_alert(
+        "C0001", theme="Drift / legal issues", stage="2", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC)
+    )
+    after = queue.raise_alert(
+        "C0000", theme="Placement issues", stage="1", by="IRO1", now=datetime(2024, 9, 2, 10, tzinfo=UTC)
+    )
+    engine = Engine(store, parse_settings({"alerts": {"from": date(2024, 9, 3)}}))
+
+    summary = run_nightly(store, engine, as_of=date(2024, 9, 20), now=datetime(2024, 9, 21, 1, tzinfo=UTC))
+
+    flags = {v.alert.parent for v in queue.list(Filters(kind="stage_overdue"), today=date(2024, 9, 21))}
+    # Stage 2 raised Fri 23 Aug 2024 was due Mon 2 Sep (Mon 26 Aug a bank holiday): before
+    # the line. Stage 1 raised Mon 2 Sep was due Mon 9 Sep: after it.
+    assert flags == {after} and before not in flags
+    assert summary.stage_overdue_raised == 1

@@ -53,9 +53,9 @@ INITIATED = [
     # Mon 3 Apr 2023 + 10 WD: 4, 5, 6 Apr (3), skip Good Friday 7 and Easter Monday 10 Apr,
     # 11-14 Apr (7), 17, 18, 19 Apr (10): Wed 19 Apr 2023.
     case("EDU-PEP", [BORN_2014, entered("2023-04-03"), pep("2023-04-18")], "2023-05-01",
-         [("2023-04-03", "2023-04-19", "met")], "met-easter-skipped"),
+         [("2023-04-03", "2023-04-19", "met", "2023-04-18")], "met-easter-skipped"),
     case("EDU-PEP", [BORN_2014, entered("2023-04-03"), pep("2023-04-19")], "2023-05-01",
-         [("2023-04-03", "2023-04-19", "met")], "met-on-the-due-day"),
+         [("2023-04-03", "2023-04-19", "met", "2023-04-19")], "met-on-the-due-day"),
     case("EDU-PEP", [BORN_2014, entered("2023-04-03"), pep("2023-04-20")], "2023-05-01",
          [("2023-04-03", "2023-04-19", "late", "2023-04-20")], "late"),
     case("EDU-PEP", [BORN_2014, entered("2023-04-03")], "2023-04-20",
@@ -77,11 +77,11 @@ INITIATED = [
          [BORN_2014, entered("2023-04-03"), pep("2023-04-06"), left("2023-04-12"), entered("2023-09-04"),
           pep("2023-09-15")],
          "2023-09-20",
-         [("2023-04-03", "2023-04-19", "met"), ("2023-09-04", "2023-09-18", "met")], "re-entry-restarts-the-clock"),
+         [("2023-04-03", "2023-04-19", "met", "2023-04-06"), ("2023-09-04", "2023-09-18", "met", "2023-09-15")], "re-entry-restarts-the-clock"),
     case("EDU-PEP",
          [BORN_2014, entered("2023-04-03"), pep("2023-04-06"), left("2023-04-12"), entered("2023-09-04")],
          "2023-09-19",
-         [("2023-04-03", "2023-04-19", "met"), ("2023-09-04", "2023-09-18", "overdue")],
+         [("2023-04-03", "2023-04-19", "met", "2023-04-06"), ("2023-09-04", "2023-09-18", "overdue")],
          "a-pep-from-an-earlier-period-does-not-count"),
     # The PEP is part of the care plan, which may be made before a planned admission.
     case("EDU-PEP", [BORN_2014, pep("2023-03-30"), entered("2023-04-03")], "2023-04-20",
@@ -173,32 +173,32 @@ TERMLY = [
     # day of entering; the spring term (1 Jan-31 Mar 2024) starts mid-period, so its clock
     # starts on 1 Jan. As of Tue 2 Apr 2024 + 5 WD is Tue 9 Apr: the summer term is pending.
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05")], "2024-04-02",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "missed", ("2024-04-01", "the term ended")),
+         [("2023-11-01", "2023-12-31", "met", "2023-12-05"), ("2024-01-01", "2024-03-31", "missed", ("2024-04-01", "the term ended")),
           ("2024-04-01", "2024-08-31", "pending")],
          "met-missed-pending"),
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep("2023-11-10")], "2023-12-01",
-         [("2023-11-01", "2023-12-31", "met")], "a-pep-initiated-in-the-term-counts"),
+         [("2023-11-01", "2023-12-31", "met", "2023-11-10")], "a-pep-initiated-in-the-term-counts"),
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05"), left("2024-03-15")],
          "2024-04-02",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "closed", "left care")],
+         [("2023-11-01", "2023-12-31", "met", "2023-12-05"), ("2024-01-01", "2024-03-31", "closed", "left care")],
          "closed-by-leaving-care-before-the-term-ends"),
     # Leaving on the term's last day is not leaving before it ends: the term was missed
     # (on Mon 1 Apr 2024, the first day after it; Easter Monday, so 0 working days late).
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05"), left("2024-03-31")],
          "2024-04-02",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "missed", ("2024-04-01", "the term ended"))],
+         [("2023-11-01", "2023-12-31", "met", "2023-12-05"), ("2024-01-01", "2024-03-31", "missed", ("2024-04-01", "the term ended"))],
          "leaving-on-the-last-day-of-term-does-not-close"),
     # Tue 26 Mar 2024 + 5 WD: 27, 28 Mar, skip Good Friday 29 Mar and Easter Monday 1 Apr,
     # 2, 3, 4 Apr: Thu 4 Apr, after Sun 31 Mar: due soon.
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05")], "2024-03-26",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "due_soon")], "due-soon"),
+         [("2023-11-01", "2023-12-31", "met", "2023-12-05"), ("2024-01-01", "2024-03-31", "due_soon")], "due-soon"),
     case("EDU-PEP-TERM",
          [BORN_2014, entered("2023-11-01"), pep_review("2023-12-05"), pep_review("2024-02-29")], "2024-03-01",
-         [("2023-11-01", "2023-12-31", "met"), ("2024-01-01", "2024-03-31", "met")],
+         [("2023-11-01", "2023-12-31", "met", "2023-12-05"), ("2024-01-01", "2024-03-31", "met", "2024-02-29")],
          "a-review-on-29-feb-meets-the-spring-term"),
     # A review after the term belongs to the next term: it never makes one late.
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), pep_review("2024-01-03")], "2024-01-04",
-         [("2023-11-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")), ("2024-01-01", "2024-03-31", "met")],
+         [("2023-11-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")), ("2024-01-01", "2024-03-31", "met", "2024-01-03")],
          "a-review-after-the-term-counts-for-the-next"),
     # As of Sun 31 Dec 2023 the spring term (from Mon 1 Jan 2024) is not listed yet.
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01")], "2023-12-31",
@@ -208,7 +208,7 @@ TERMLY = [
     case("EDU-PEP-TERM",
          [BORN_2014, entered("2023-09-01"), pep_review("2023-09-15"), left("2023-10-20"), entered("2023-11-01")],
          "2024-01-05",
-         [("2023-09-01", "2023-12-31", "met"), ("2023-11-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")),
+         [("2023-09-01", "2023-12-31", "met", "2023-09-15"), ("2023-11-01", "2023-12-31", "missed", ("2024-01-01", "the term ended")),
           ("2024-01-01", "2024-03-31", "pending")],
          "re-entry-in-the-same-term"),
     case("EDU-PEP-TERM", [BORN_2014, entered("2023-11-01"), left("2023-11-20"), pep_review("2023-11-25")],
@@ -230,7 +230,7 @@ TERMLY = [
          "no-date-of-birth-still-applies"),
     # A period from Thu 1 Sep 2022: two terms by Tue 10 Jan 2023, none before the period.
     case("EDU-PEP-TERM", [BORN_2014, entered("2022-09-01"), pep_review("2022-10-03")], "2023-01-10",
-         [("2022-09-01", "2022-12-31", "met"), ("2023-01-01", "2023-03-31", "pending")],
+         [("2022-09-01", "2022-12-31", "met", "2022-10-03"), ("2023-01-01", "2023-03-31", "pending")],
          "no-terms-before-the-period-of-care"),
 ]  # fmt: skip
 

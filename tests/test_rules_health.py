@@ -47,14 +47,14 @@ IHA_REQ = [
         "HLT-IHA-REQ",
         [ENTRY_FRI, request("2023-10-08T10:00")],
         "2023-10-20",
-        [("2023-10-06", FRI_DUE, "met")],
+        [("2023-10-06", FRI_DUE, "met", "2023-10-08")],
         "met-on-sunday-morning-fri-15h00-plus-48h-is-sun-15h00",
     ),
     case(
         "HLT-IHA-REQ",
         [ENTRY_FRI, request("2023-10-08T15:00")],
         "2023-10-20",
-        [("2023-10-06", FRI_DUE, "met")],
+        [("2023-10-06", FRI_DUE, "met", "2023-10-08")],
         "met-at-exactly-48-hours",
     ),
     case(
@@ -75,14 +75,14 @@ IHA_REQ = [
         "HLT-IHA-REQ",
         [ENTRY_FRI, request("2023-10-08")],
         "2023-10-20",
-        [("2023-10-06", FRI_DUE, "met")],
+        [("2023-10-06", FRI_DUE, "met", "2023-10-08")],
         "date-only-request-on-the-due-day-is-met",
     ),
     case(
         "HLT-IHA-REQ",
         [ENTRY_FRI, request("2023-10-06T10:00")],
         "2023-10-20",
-        [("2023-10-06", FRI_DUE, "met")],
+        [("2023-10-06", FRI_DUE, "met", "2023-10-06")],
         "request-earlier-on-the-day-of-entry-counts",
     ),
     case(
@@ -116,7 +116,7 @@ IHA_REQ = [
         "HLT-IHA-REQ",
         [ENTRY_FUNERAL, request("2022-09-14T18:00")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-14", "met")],
+        [("2022-09-12", "2022-09-14", "met", "2022-09-14")],
         "date-only-entry-end-of-wed-14-sep",
     ),
     case(
@@ -146,7 +146,7 @@ IHA_REQ = [
         ],
         "2022-11-01",
         [
-            ("2022-09-12", "2022-09-14T09:00:00+01:00", "met"),
+            ("2022-09-12", "2022-09-14T09:00:00+01:00", "met", "2022-09-13"),
             ("2022-10-14", "2022-10-16T16:00:00+01:00", "late", "2022-10-17"),
         ],
         "re-entry-restarts-the-clock",
@@ -161,7 +161,7 @@ IHA = [
         "HLT-IHA",
         [ENTRY_MAY, assessed("2023-06-01")],
         "2023-07-01",
-        [("2023-05-02", "2023-06-01", "met")],
+        [("2023-05-02", "2023-06-01", "met", "2023-06-01")],
         "met-on-thu-1-jun-skipping-coronation-and-spring-bank-holiday",
     ),
     case(
@@ -202,7 +202,7 @@ IHA = [
         "HLT-IHA",
         [ENTRY_FUNERAL, assessed("2022-10-11")],
         "2022-11-01",
-        [("2022-09-12", "2022-10-11", "met")],
+        [("2022-09-12", "2022-10-11", "met", "2022-10-11")],
         "state-funeral-bank-holiday-in-the-window",
     ),
     # Re-entry Mon 3 Oct 2022 + 20 WD: 4-7 Oct (4), 10-14 (9), 17-21 (14), 24-28 (19), Mon 31 Oct (20).
@@ -215,7 +215,7 @@ IHA = [
             ev("entered_care", "2022-10-03", legal_status="C2"),
         ],
         "2022-11-01",
-        [("2022-09-12", "2022-10-11", "met"), ("2022-10-03", "2022-10-31", "overdue")],
+        [("2022-09-12", "2022-10-11", "met", "2022-09-15"), ("2022-10-03", "2022-10-31", "overdue")],
         "re-entry-needs-a-new-iha",
     ),
 ]
@@ -233,7 +233,7 @@ RHA = [
             assessed("2023-09-14", kind="review"),
         ],
         "2023-10-01",
-        [("2023-03-15", "2023-09-15", "met"), ("2023-09-14", "2024-03-14", "pending")],
+        [("2023-03-15", "2023-09-15", "met", "2023-09-14"), ("2023-09-14", "2024-03-14", "pending")],
         "under-five-six-months",
     ),
     # Born 1 Sep 2018: aged 4 on Tue 4 Apr 2023 -> due Wed 4 Oct 2023 (6 months); the review on
@@ -247,7 +247,7 @@ RHA = [
             assessed("2023-10-03", kind="review"),
         ],
         "2024-11-01",
-        [("2023-04-04", "2023-10-04", "met"), ("2023-10-03", "2024-10-03", "overdue")],
+        [("2023-04-04", "2023-10-04", "met", "2023-10-03"), ("2023-10-03", "2024-10-03", "overdue")],
         "turns-five-between-assessments-six-then-twelve-months",
     ),
     # Assessed on the 5th birthday itself (Fri 1 Sep 2023): aged 5, so 12 months: Sun 1 Sep 2024.
@@ -313,7 +313,7 @@ RHA = [
             assessed("2025-02-28", kind="review"),
         ],
         "2025-03-03",
-        [("2024-02-29", "2025-02-28", "met"), ("2025-02-28", "2026-02-28", "pending")],
+        [("2024-02-29", "2025-02-28", "met", "2025-02-28"), ("2025-02-28", "2026-02-28", "pending")],
         "leap-day-met-on-28-feb",
     ),
     case(
@@ -359,7 +359,7 @@ DENTAL = [
         "HLT-DENTAL",
         [ENTRY_JAN, ev("dental_check", "2023-12-01")],
         "2025-01-06",
-        [("2023-01-16", "2024-01-16", "met"), ("2023-12-01", "2024-12-01", "overdue")],
+        [("2023-01-16", "2024-01-16", "met", "2023-12-01"), ("2023-12-01", "2024-12-01", "overdue")],
         "met-then-overdue-measured-from-the-actual-check",
     ),
     case(
@@ -395,7 +395,7 @@ DENTAL = [
         ],
         "2023-10-01",
         [
-            ("2023-01-16", "2024-01-16", "met"),
+            ("2023-01-16", "2024-01-16", "met", "2023-03-01"),
             ("2023-03-01", "2024-03-01", "closed", "left care"),
             ("2023-09-04", "2024-09-04", "pending"),
         ],

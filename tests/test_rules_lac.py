@@ -53,7 +53,7 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [IN, review("2022-10-11")],
         "2022-11-01",
-        [("2022-09-12", "2022-10-11", "met")],
+        [("2022-09-12", "2022-10-11", "met", "2022-10-11")],
         "met-on-the-due-day",
     ),
     case(
@@ -88,7 +88,7 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [entered("2023-05-02"), review("2023-06-01")],
         "2023-07-01",
-        [("2023-05-02", "2023-06-01", "met")],
+        [("2023-05-02", "2023-06-01", "met", "2023-06-01")],
         "coronation-and-spring-bank-holiday",
     ),
     # Sat 1 Jul 2023: day 1 is Mon 3 Jul; 3-7, 10-14, 17-21, 24-28 Jul: Fri 28 Jul 2023.
@@ -105,7 +105,10 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [entered("2022-01-10", "V2"), left("2022-01-20"), entered("2022-03-01"), review("2022-03-29")],
         "2022-05-01",
-        [("2022-01-10", "2022-02-07", "closed", "left care"), ("2022-03-01", "2022-03-29", "met")],
+        [
+            ("2022-01-10", "2022-02-07", "closed", "left care"),
+            ("2022-03-01", "2022-03-29", "met", "2022-03-29"),
+        ],
         "re-entry-restarts-the-clock",
     ),
     # A review before entering care (a data-quality finding) does not satisfy the period.
@@ -130,7 +133,7 @@ FIRST_REVIEW = [
         "LAC-REV-1",
         [entered("2023-02-01", "V4"), review("2023-04-28")],
         "2023-05-02",
-        [("2023-02-01", "2023-05-01", "met")],
+        [("2023-02-01", "2023-05-01", "met", "2023-04-28")],
         "short-breaks-three-months",
     ),
 ]
@@ -143,7 +146,7 @@ SECOND_REVIEW = [
         "LAC-REV-2",
         [IN, review("2022-10-11"), review("2023-01-10")],
         "2023-02-01",
-        [("2022-10-11", "2023-01-11", "met")],
+        [("2022-10-11", "2023-01-11", "met", "2023-01-10")],
         "met",
     ),
     # Tue 31 Jan 2023 + 3 months = Sun 30 Apr 2023 (clamped); Mon 1 May a bank holiday: 2 May is 1 WD late.
@@ -188,7 +191,7 @@ SECOND_REVIEW = [
         "LAC-REV-2",
         [IN, review("2022-10-14"), review("2023-01-13")],
         "2023-02-01",
-        [("2022-10-14", "2023-01-14", "met")],
+        [("2022-10-14", "2023-01-14", "met", "2023-01-13")],
         "from-the-actual-first-review",
     ),
     # A second record of the same day's review is not the second review.
@@ -212,7 +215,10 @@ SECOND_REVIEW = [
             review("2023-06-29"),
         ],
         "2023-07-03",
-        [("2022-10-11", "2023-01-11", "closed", "left care"), ("2023-03-31", "2023-06-30", "met")],
+        [
+            ("2022-10-11", "2023-01-11", "closed", "left care"),
+            ("2023-03-31", "2023-06-30", "met", "2023-06-29"),
+        ],
         "re-entry-restarts-the-chain-31-mar-clamps",
     ),
     # Short breaks (reg 48): after the first review, 6 months: Thu 20 Apr 2023 -> Fri 20 Oct 2023.
@@ -233,7 +239,7 @@ LATER_REVIEWS = [
         "LAC-REV-N",
         [IN, review("2022-10-11"), review("2023-01-10"), review("2023-07-06")],
         "2023-08-01",
-        [("2023-01-10", "2023-07-10", "met"), ("2023-07-06", "2024-01-06", "pending")],
+        [("2023-01-10", "2023-07-10", "met", "2023-07-06"), ("2023-07-06", "2024-01-06", "pending")],
         "met-then-the-next-one-pending",
     ),
     # Held 3 months early, Mon 3 Apr 2023 resets the clock: next due Tue 3 Oct 2023, not Sat 6 Jan 2024.
@@ -241,7 +247,7 @@ LATER_REVIEWS = [
         "LAC-REV-N",
         [IN, review("2022-10-11"), review("2023-01-10"), review("2023-04-03")],
         "2023-08-01",
-        [("2023-01-10", "2023-07-10", "met"), ("2023-04-03", "2023-10-03", "pending")],
+        [("2023-01-10", "2023-07-10", "met", "2023-04-03"), ("2023-04-03", "2023-10-03", "pending")],
         "an-early-review-brings-the-next-forward",
     ),
     # Thu 31 Aug 2023 + 6 months = Thu 29 Feb 2024 (leap year, clamped).
@@ -272,7 +278,7 @@ LATER_REVIEWS = [
         "LAC-REV-N",
         [IN, review("2022-10-11"), review("2023-01-10"), review("2023-04-03")],
         "2023-09-27",
-        [("2023-01-10", "2023-07-10", "met"), ("2023-04-03", "2023-10-03", "due_soon")],
+        [("2023-01-10", "2023-07-10", "met", "2023-04-03"), ("2023-04-03", "2023-10-03", "due_soon")],
         "due-soon",
     ),
     case(
@@ -323,7 +329,7 @@ DECISIONS = [
         "LAC-REV-REC",
         [entered("2023-11-27"), review("2023-12-22"), circulated("2024-01-03")],
         "2024-02-01",
-        [("2023-12-22", "2024-01-03", "met")],
+        [("2023-12-22", "2024-01-03", "met", "2024-01-03")],
         "met-across-new-year",
     ),
     # Tue 11 Oct 2022 + 5 WD = Tue 18 Oct 2022.
@@ -369,7 +375,7 @@ DECISIONS = [
         "LAC-REV-REC",
         [IN, review("2022-10-11"), circulated("2022-10-14"), review("2023-01-10")],
         "2023-01-18",
-        [("2022-10-11", "2022-10-18", "met"), ("2023-01-10", "2023-01-17", "overdue")],
+        [("2022-10-11", "2022-10-18", "met", "2022-10-14"), ("2023-01-10", "2023-01-17", "overdue")],
         "one-per-review",
     ),
 ]
@@ -382,7 +388,7 @@ CARE_PLAN = [
         "LAC-CPLAN",
         [entered("2023-04-03"), placed("2023-04-03"), ev("care_plan_recorded", "2023-04-19")],
         "2023-05-01",
-        [("2023-04-03", "2023-04-19", "met")],
+        [("2023-04-03", "2023-04-19", "met", "2023-04-19")],
         "met-over-easter",
     ),
     case(
@@ -421,7 +427,7 @@ CARE_PLAN = [
             placed("2023-04-12"),
         ],
         "2023-05-01",
-        [("2023-04-05", "2023-04-21", "met")],
+        [("2023-04-05", "2023-04-21", "met", "2023-04-04")],
         "first-placement-starts-it-and-a-plan-before-it-counts",
     ),
     # Period 2 placed Mon 9 Jan 2023 + 10 WD = Mon 23 Jan 2023; period 1's plan does not count.
@@ -436,7 +442,7 @@ CARE_PLAN = [
             placed("2023-01-09"),
         ],
         "2023-01-24",
-        [("2022-09-12", "2022-09-27", "met"), ("2023-01-09", "2023-01-23", "overdue")],
+        [("2022-09-12", "2022-09-27", "met", "2022-09-15"), ("2023-01-09", "2023-01-23", "overdue")],
         "re-entry-restarts-the-clock",
     ),
 ]
@@ -449,7 +455,7 @@ PLACEMENT_PLAN = [
         "LAC-PPLAN",
         [entered("2023-08-25"), placed("2023-08-25"), ev("placement_plan_recorded", "2023-09-04")],
         "2023-10-01",
-        [("2023-08-25", "2023-09-04", "met")],
+        [("2023-08-25", "2023-09-04", "met", "2023-09-04")],
         "met-over-the-summer-bank-holiday",
     ),
     case(
@@ -481,7 +487,10 @@ PLACEMENT_PLAN = [
             ev("placement_plan_recorded", "2022-10-03"),
         ],
         "2022-10-20",
-        [("2022-09-12", "2022-09-20", "met"), ("2022-10-03", "2022-10-10", "met")],
+        [
+            ("2022-09-12", "2022-09-20", "met", "2022-09-13"),
+            ("2022-10-03", "2022-10-10", "met", "2022-10-03"),
+        ],
         "each-placement-has-its-own-clock",
     ),
     # The first placement's plan does not also meet the second placement's duty.
@@ -489,7 +498,7 @@ PLACEMENT_PLAN = [
         "LAC-PPLAN",
         [IN, PLACED, ev("placement_plan_recorded", "2022-09-13"), placed("2022-10-03")],
         "2022-10-11",
-        [("2022-09-12", "2022-09-20", "met"), ("2022-10-03", "2022-10-10", "overdue")],
+        [("2022-09-12", "2022-09-20", "met", "2022-09-13"), ("2022-10-03", "2022-10-10", "overdue")],
         "an-earlier-placements-plan-does-not-count",
     ),
     # Short breaks: reg 9 does not apply (reg 48(3)(a)).
@@ -510,7 +519,7 @@ IRO = [
         "LAC-IRO",
         [IN, ev("iro_allocated", "2022-09-20", iro="IRO1")],
         "2022-10-01",
-        [("2022-09-12", "2022-09-20", "met")],
+        [("2022-09-12", "2022-09-20", "met", "2022-09-20")],
         "met",
     ),
     case(
@@ -534,7 +543,7 @@ IRO = [
         "LAC-IRO",
         [ev("iro_allocated", "2022-09-09", iro="IRO1"), IN],
         "2022-10-01",
-        [("2022-09-12", "2022-09-20", "met")],
+        [("2022-09-12", "2022-09-20", "met", "2022-09-09")],
         "allocated-in-readiness-counts",
     ),
     # Period 2 (Mon 9 Jan 2023 + 5 WD = Mon 16 Jan 2023) needs its own allocation.
@@ -542,7 +551,7 @@ IRO = [
         "LAC-IRO",
         [IN, ev("iro_allocated", "2022-09-14", iro="IRO1"), left("2022-10-03"), entered("2023-01-09")],
         "2023-01-17",
-        [("2022-09-12", "2022-09-20", "met"), ("2023-01-09", "2023-01-16", "overdue")],
+        [("2022-09-12", "2022-09-20", "met", "2022-09-14"), ("2023-01-09", "2023-01-16", "overdue")],
         "re-entry-needs-a-new-allocation",
     ),
     # Mon 19 Dec 2022 + 5 WD skipping 26 and 27 Dec: 20, 21, 22, 23, 28 Dec = Wed 28 Dec 2022.
@@ -567,7 +576,7 @@ PERMANENCE = [
             ev("permanence_plan_recorded", "2022-12-15", plan="adoption"),
         ],
         "2023-02-01",
-        [("2022-09-12", "2023-01-10", "met")],
+        [("2022-09-12", "2023-01-10", "met", "2022-12-15")],
         "met-before-the-second-review",
     ),
     case(
@@ -611,7 +620,7 @@ PERMANENCE = [
             review("2023-02-01"),
         ],
         "2023-02-02",
-        [("2022-09-12", "2023-02-01", "met")],
+        [("2022-09-12", "2023-02-01", "met", "2023-01-20")],
         "due-date-follows-a-late-second-review",
     ),
     # Period 2 (entered Mon 6 Mar 2023, first review Fri 31 Mar): second review due Fri 30 Jun 2023;
@@ -627,7 +636,7 @@ PERMANENCE = [
             review("2023-03-31"),
         ],
         "2023-07-03",
-        [("2022-09-12", "2023-01-11", "met"), ("2023-03-06", "2023-06-30", "overdue")],
+        [("2022-09-12", "2023-01-11", "met", "2022-10-20"), ("2023-03-06", "2023-06-30", "overdue")],
         "re-entry-restarts-the-clock",
     ),
     # Short breaks: no plan for permanence (reg 48(3)(a) disapplies reg 5).
@@ -709,7 +718,7 @@ SETTINGS = [
         [(date(2023, 1, 1), "15 working days")],
         [IN, review("2022-10-11"), left("2022-11-01"), entered("2023-01-09")],
         "2023-01-10",
-        [("2022-09-12", "2022-10-11", "met"), ("2023-01-09", "2023-01-30", "pending")],
+        [("2022-09-12", "2022-10-11", "met", "2022-10-11"), ("2023-01-09", "2023-01-30", "pending")],
         id="LAC-REV-1",
     ),
     # First review Tue 11 Oct 2022 keeps 3 months (Wed 11 Jan 2023); first review of period 2,
@@ -728,7 +737,7 @@ SETTINGS = [
         [(date(2023, 6, 1), "4 months")],
         [IN, review("2022-10-11"), review("2023-01-10"), review("2023-07-06")],
         "2023-07-07",
-        [("2023-01-10", "2023-07-10", "met"), ("2023-07-06", "2023-11-06", "pending")],
+        [("2023-01-10", "2023-07-10", "met", "2023-07-06"), ("2023-07-06", "2023-11-06", "pending")],
         id="LAC-REV-N",
     ),
     # Care plan: period 1 keeps 10 WD (Tue 27 Sep 2022); period 2 placed Mon 9 Jan 2023 gets
@@ -745,7 +754,7 @@ SETTINGS = [
             placed("2023-01-09"),
         ],
         "2023-01-10",
-        [("2022-09-12", "2022-09-27", "met"), ("2023-01-09", "2023-01-16", "due_soon")],
+        [("2022-09-12", "2022-09-27", "met", "2022-09-20"), ("2023-01-09", "2023-01-16", "due_soon")],
         id="LAC-CPLAN",
     ),
     # Placement plan: the first placement keeps 5 WD (Tue 20 Sep 2022); the move on Mon 3 Oct
@@ -755,7 +764,7 @@ SETTINGS = [
         [(date(2022, 10, 1), "3 working days")],
         [IN, PLACED, ev("placement_plan_recorded", "2022-09-13"), placed("2022-10-03")],
         "2022-10-03",
-        [("2022-09-12", "2022-09-20", "met"), ("2022-10-03", "2022-10-06", "due_soon")],
+        [("2022-09-12", "2022-09-20", "met", "2022-09-13"), ("2022-10-03", "2022-10-06", "due_soon")],
         id="LAC-PPLAN",
     ),
     # IRO: period 1 keeps 5 WD (Tue 20 Sep 2022). Period 2 from Mon 9 Jan 2023 gets 30 WD
@@ -765,7 +774,7 @@ SETTINGS = [
         [(date(2023, 1, 1), "30 working days")],
         [IN, ev("iro_allocated", "2022-09-13", iro="IRO1"), left("2022-11-01"), entered("2023-01-09")],
         "2023-01-10",
-        [("2022-09-12", "2022-09-20", "met"), ("2023-01-09", "2023-02-06", "pending")],
+        [("2022-09-12", "2022-09-20", "met", "2022-09-13"), ("2023-01-09", "2023-02-06", "pending")],
         id="LAC-IRO",
     ),
 ]

@@ -145,7 +145,7 @@ TABLE = [
         "CL-ASSESS",
         [BORN_2008, IN_2021, ev("needs_assessment_completed", "2024-04-02")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "met")],
+        [("2024-01-10", "2024-04-10", "met", "2024-04-02")],
         "assess-met",
     ),
     case(
@@ -183,7 +183,7 @@ TABLE = [
         "CL-ASSESS",
         [BORN_2008, IN_2021, ev("needs_assessment_completed", "2024-01-02")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "met")],
+        [("2024-01-10", "2024-04-10", "met", "2024-01-02")],
         "assess-done-before-eligibility",
     ),
     # Entered Mon 4 Mar 2024 aged 16: 4 Mar + 91 days = Mon 3 Jun 2024; + 3 months = Tue 3 Sep 2024.
@@ -216,7 +216,7 @@ TABLE = [
         "CL-PATH",
         [ev("needs_assessment_completed", "2024-03-22"), ev("pathway_plan_recorded", "2024-04-09")],
         "2024-05-01",
-        [("2024-03-22", "2024-04-09", "met")],
+        [("2024-03-22", "2024-04-09", "met", "2024-04-09")],
         "path-met-across-easter",
     ),
     case(
@@ -280,7 +280,7 @@ TABLE = [
             ev("review_held", "2024-09-30", kind="pathway_plan"),
         ],
         "2024-10-01",
-        [("2024-04-09", "2024-10-09", "met"), ("2024-09-30", "2025-03-30", "pending")],
+        [("2024-04-09", "2024-10-09", "met", "2024-09-30"), ("2024-09-30", "2025-03-30", "pending")],
         "path-rev-met",
     ),
     case(
@@ -314,7 +314,7 @@ TABLE = [
         "CL-PATH-REV",
         [BORN_2008, ev("pathway_plan_recorded", "2024-04-09"), ev("pathway_plan_recorded", "2024-07-01")],
         "2024-07-02",
-        [("2024-04-09", "2024-10-09", "met"), ("2024-07-01", "2025-01-01", "pending")],
+        [("2024-04-09", "2024-10-09", "met", "2024-07-01"), ("2024-07-01", "2025-01-01", "pending")],
         "path-rev-new-plan-resets",
     ),
     # A looked-after review is not a pathway plan review.
@@ -346,7 +346,7 @@ TABLE = [
         "CL-PA",
         [BORN_2008, IN_2021, ev("personal_adviser_allocated", "2024-04-08")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "met")],
+        [("2024-01-10", "2024-04-10", "met", "2024-04-08")],
         "pa-met",
     ),
     case(
@@ -369,7 +369,7 @@ TABLE = [
         "CL-PA",
         [BORN_2008, IN_2021, ev("worker_allocated", "2024-04-02", worker="PA7", role="personal_adviser")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "met")],
+        [("2024-01-10", "2024-04-10", "met", "2024-04-02")],
         "pa-worker-allocated-as-personal-adviser",
     ),
     case(
@@ -383,7 +383,7 @@ TABLE = [
         "CL-PA",
         [BORN_2008, IN_2021, ev("personal_adviser_allocated", "2023-12-01")],
         "2024-05-01",
-        [("2024-01-10", "2024-04-10", "met")],
+        [("2024-01-10", "2024-04-10", "met", "2023-12-01")],
         "pa-allocated-before-eligibility",
     ),
     # Entered Fri 1 Dec 2023: + 91 days = Fri 1 Mar 2024, within the 3 months: still due Wed 10 Apr 2024.
@@ -406,7 +406,7 @@ TABLE = [
         "CL-PA",
         [BORN_2008, entered("2024-03-04"), ev("personal_adviser_allocated", "2024-06-03")],
         "2024-06-04",
-        [("2024-06-03", "2024-06-03", "met")],
+        [("2024-06-03", "2024-06-03", "met", "2024-06-03")],
         "pa-eligible-after-the-3-months-met-that-day",
     ),
     # Born Thu 31 Jan 2008: 16 on Wed 31 Jan 2024; + 3 months = Tue 30 Apr 2024 (clamped).
@@ -414,7 +414,7 @@ TABLE = [
         "CL-PA",
         [born("2008-01-31"), IN_2021, ev("personal_adviser_allocated", "2024-04-30")],
         "2024-05-01",
-        [("2024-01-31", "2024-04-30", "met")],
+        [("2024-01-31", "2024-04-30", "met", "2024-04-30")],
         "pa-31-jan-plus-3-months",
     ),
     # CL-CONTACT: left Fri 1 Mar 2024 + 8 weeks (56 days) = Fri 26 Apr 2024; Mon 22 Apr + 56 days = Mon 17 Jun.
@@ -422,7 +422,7 @@ TABLE = [
         "CL-CONTACT",
         [*LEFT_AT_18, contact("2024-04-22")],
         "2024-06-24",
-        [("2024-03-01", "2024-04-26", "met"), ("2024-04-22", "2024-06-17", "overdue")],
+        [("2024-03-01", "2024-04-26", "met", "2024-04-22"), ("2024-04-22", "2024-06-17", "overdue")],
         "contact-met-then-overdue",
     ),
     # Mon 29 Apr + 56 days = Mon 24 Jun 2024.
@@ -463,7 +463,10 @@ TABLE = [
         "CL-CONTACT",
         [*LEFT_AT_18, contact("2027-02-01"), contact("2027-03-15")],
         "2027-04-01",
-        [("2024-03-01", "2024-04-26", "late", "2027-02-01"), ("2027-02-01", "2027-03-29", "met")],
+        [
+            ("2024-03-01", "2024-04-26", "late", "2027-02-01"),
+            ("2027-02-01", "2027-03-29", "met", "2027-03-15"),
+        ],
         "contact-no-clock-after-21",
     ),
     # Left at 17 on Fri 1 Sep 2023 (+ 56 days = Fri 27 Oct), back in care Mon 2 Oct 2023 (closes it),

@@ -54,14 +54,14 @@ RHI = [
         "MIS-RHI",
         [*MARCH, interview("2023-03-28T12:30")],
         "2023-04-01",
-        [("2023-03-25", MARCH_DUE, "met")],
+        [("2023-03-25", MARCH_DUE, "met", "2023-03-28")],
         "met-march-clock-change-due-tue-13h00-bst",
     ),
     case(
         "MIS-RHI",
         [*MARCH, interview("2023-03-28T13:00")],
         "2023-04-01",
-        [("2023-03-25", MARCH_DUE, "met")],
+        [("2023-03-25", MARCH_DUE, "met", "2023-03-28")],
         "met-at-exactly-72-hours",
     ),
     case(
@@ -75,14 +75,14 @@ RHI = [
         "MIS-RHI",
         [*MARCH, ev("return_interview_declined", "2023-03-26T10:00")],
         "2023-04-01",
-        [("2023-03-25", MARCH_DUE, "met")],
+        [("2023-03-25", MARCH_DUE, "met", "2023-03-26")],
         "declined-counts",
     ),
     case(
         "MIS-RHI",
         [*OCTOBER, interview("2023-10-31T11:00")],
         "2023-11-01",
-        [("2023-10-28", OCTOBER_DUE, "met")],
+        [("2023-10-28", OCTOBER_DUE, "met", "2023-10-31")],
         "met-october-clock-change-due-tue-11h00-gmt",
     ),
     case(
@@ -100,7 +100,7 @@ RHI = [
         "MIS-RHI",
         [*episode("2023-07-02", "2023-07-03"), interview("2023-07-06T23:00")],
         "2023-07-10",
-        [("2023-07-03", "2023-07-06", "met")],
+        [("2023-07-03", "2023-07-06", "met", "2023-07-06")],
         "date-only-return-end-of-thu-6-jul",
     ),
     case(
@@ -145,7 +145,7 @@ RHI = [
         "2023-07-12",
         [
             ("2023-07-04", "2023-07-07T08:00:00+01:00", "late", "2023-07-08"),
-            ("2023-07-07", "2023-07-10T09:00:00+01:00", "met"),
+            ("2023-07-07", "2023-07-10T09:00:00+01:00", "met", "2023-07-08"),
         ],
         "one-interview-after-two-episodes",
     ),
@@ -160,14 +160,14 @@ IRO = [
         "MIS-IRO",
         [*AUG, ev("iro_informed", "2023-08-29")],
         "2023-09-01",
-        [("2023-08-25", "2023-08-29", "met")],
+        [("2023-08-25", "2023-08-29", "met", "2023-08-29")],
         "met-tuesday-after-the-august-bank-holiday",
     ),
     case(
         "MIS-IRO",
         [*AUG, ev("iro_informed", "2023-08-25T23:00", about="missing")],
         "2023-09-01",
-        [("2023-08-25", "2023-08-29", "met")],
+        [("2023-08-25", "2023-08-29", "met", "2023-08-25")],
         "met-the-same-night",
     ),
     case(
@@ -227,7 +227,7 @@ REPEAT = [
         "MIS-REPEAT",
         [*THREE_IN_OCTOBER, meeting("2023-11-03")],
         "2023-12-01",
-        [(*OCT_TRIGGER, "met")],
+        [(*OCT_TRIGGER, "met", "2023-11-03")],
         "met-fri-3-nov",
     ),
     case(
@@ -243,14 +243,14 @@ REPEAT = [
         "MIS-REPEAT",
         [*THREE_IN_OCTOBER, meeting("2023-11-02", level=2)],
         "2023-12-01",
-        [(*OCT_TRIGGER, "met")],
+        [(*OCT_TRIGGER, "met", "2023-11-02")],
         "a-level-2-meeting-covers-level-1",
     ),
     case(
         "MIS-REPEAT",
         [*THREE_IN_OCTOBER, ev("missing_trigger_meeting", "2023-11-02")],
         "2023-12-01",
-        [(*OCT_TRIGGER, "met")],
+        [(*OCT_TRIGGER, "met", "2023-11-02")],
         "a-meeting-with-no-level-recorded-counts",
     ),
     # Sun 1, Sun 15 and Mon 30 Oct 2023: 29 days apart, so within 30 days. Trigger Mon 30 Oct:
@@ -296,7 +296,7 @@ REPEAT = [
             *episodes("2023-11-05", "2023-11-10", "2023-11-20"),
         ],
         "2023-12-01",
-        [(*OCT_TRIGGER, "met"), ("2023-11-20", "2023-11-27", "overdue")],
+        [(*OCT_TRIGGER, "met", "2023-11-03"), ("2023-11-20", "2023-11-27", "overdue")],
         "after-a-meeting-the-count-starts-again",
     ),
     case(
@@ -308,7 +308,7 @@ REPEAT = [
             *episodes("2023-11-05", "2023-11-10"),
         ],
         "2023-12-01",
-        [(*OCT_TRIGGER, "met")],
+        [(*OCT_TRIGGER, "met", "2023-11-03")],
         "episodes-before-the-meeting-do-not-count-again",
     ),
     case(

@@ -58,7 +58,7 @@ def review(at):
 FIRST_VISIT = [
     # Tue 28 Feb 2023 + 7 days: 1 Mar is day 1, so Tue 7 Mar 2023.
     case("VIS-1", [*placed("2023-02-28"), visit("2023-03-07")], "2023-03-10",
-         [("2023-02-28", "2023-03-07", "met")], "met-on-day-7-from-28-feb-2023"),
+         [("2023-02-28", "2023-03-07", "met", "2023-03-07")], "met-on-day-7-from-28-feb-2023"),
     case("VIS-1", [*placed("2023-02-28"), visit("2023-03-08")], "2023-03-10",
          [("2023-02-28", "2023-03-07", "late", "2023-03-08")], "late-on-day-8"),
     case("VIS-1", placed("2023-02-28"), "2023-03-08",
@@ -66,7 +66,7 @@ FIRST_VISIT = [
     # Leap year: Wed 28 Feb 2024 + 7 days: 29 Feb is day 1, 1 Mar day 2, so Wed 6 Mar 2024
     # (a day earlier in the month than from 28 Feb 2023).
     case("VIS-1", [*placed("2024-02-28"), visit("2024-03-06")], "2024-03-10",
-         [("2024-02-28", "2024-03-06", "met")], "leap-year-28-feb-2024-due-6-mar"),
+         [("2024-02-28", "2024-03-06", "met", "2024-03-06")], "leap-year-28-feb-2024-due-6-mar"),
     case("VIS-1", [*placed("2024-02-28"), visit("2024-03-07")], "2024-03-10",
          [("2024-02-28", "2024-03-06", "late", "2024-03-07")], "leap-year-7-mar-2024-is-late"),
     # Placed on 29 Feb 2024 itself: + 7 days is Thu 7 Mar 2024.
@@ -74,7 +74,7 @@ FIRST_VISIT = [
          [("2024-02-29", "2024-03-07", "overdue")], "placed-on-29-feb"),
     # Christmas counts: Fri 22 Dec 2023 + 7 days is Fri 29 Dec 2023.
     case("VIS-1", [*placed("2023-12-22"), visit("2023-12-29")], "2024-01-05",
-         [("2023-12-22", "2023-12-29", "met")], "christmas-days-count"),
+         [("2023-12-22", "2023-12-29", "met", "2023-12-29")], "christmas-days-count"),
     case("VIS-1", [*placed("2023-02-28"), ended("2023-03-03")], "2023-03-10",
          [("2023-02-28", "2023-03-07", "closed", "placement ended")], "closed-placement-ended-before-due"),
     case("VIS-1", [*placed("2023-02-28"), left("2023-03-03")], "2023-03-10",
@@ -87,12 +87,12 @@ FIRST_VISIT = [
     # Each placement: a move on Mon 10 Apr 2023 starts a new clock, due Mon 17 Apr 2023.
     case("VIS-1", [*placed("2023-02-28"), visit("2023-03-02"), ended("2023-04-10"), placement("2023-04-10", "U4")],
          "2023-04-18",
-         [("2023-02-28", "2023-03-07", "met"), ("2023-04-10", "2023-04-17", "overdue")],
+         [("2023-02-28", "2023-03-07", "met", "2023-03-02"), ("2023-04-10", "2023-04-17", "overdue")],
          "each-placement-starts-a-clock"),
     # Re-entry: left care Fri 3 Mar 2023, back Thu 1 Jun 2023 (+ 7 days: Thu 8 Jun 2023).
     case("VIS-1", [*placed("2023-02-28"), left("2023-03-03"), *placed("2023-06-01"), visit("2023-06-05")],
          "2023-06-10",
-         [("2023-02-28", "2023-03-07", "closed", "left care"), ("2023-06-01", "2023-06-08", "met")],
+         [("2023-02-28", "2023-03-07", "closed", "left care"), ("2023-06-01", "2023-06-08", "met", "2023-06-05")],
          "re-entry-restarts-the-clock"),
     # A visit while in care but before the placement started is not a visit to the placement.
     case("VIS-1", [entered("2023-02-27"), visit("2023-02-27"), placement("2023-02-28")], "2023-03-10",
@@ -177,10 +177,10 @@ FIRST_YEAR = [
     # early February). Fri 12 Jan 2024 + 42 days: 19 to 31 Jan, 23 more to Fri 23 Feb 2024;
     # as of Sat 20 Jan + 5 working days is Fri 26 Jan: pending.
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04"), visit("2024-01-12")], "2024-01-20",
-         [("2023-12-04", "2024-01-15", "met"), ("2024-01-12", "2024-02-23", "pending")],
+         [("2023-12-04", "2024-01-15", "met", "2024-01-12"), ("2024-01-12", "2024-02-23", "pending")],
          "met-across-christmas-calendar-days"),
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04"), visit("2024-01-15")], "2024-01-20",
-         [("2023-12-04", "2024-01-15", "met"), ("2024-01-15", "2024-02-26", "pending")],
+         [("2023-12-04", "2024-01-15", "met", "2024-01-15"), ("2024-01-15", "2024-02-26", "pending")],
          "met-on-the-42nd-day"),
     # Tue 16 Jan + 42 days: 15 to 31 Jan, 27 more to Tue 27 Feb 2024.
     case("VIS-2", [*placed("2023-11-27"), visit("2023-12-04"), visit("2024-01-16")], "2024-01-20",
@@ -210,7 +210,7 @@ FIRST_YEAR = [
     # more: Mon 13 Feb 2023 (VIS-2), even though that date is in the second year.
     case("VIS-2", [*placed("2022-01-03"), visit("2022-11-21"), visit("2023-01-02"), visit("2023-02-10")],
          "2023-02-20",
-         [("2022-11-21", "2023-01-02", "met"), ("2023-01-02", "2023-02-13", "met")],
+         [("2022-11-21", "2023-01-02", "met", "2023-01-02"), ("2023-01-02", "2023-02-13", "met", "2023-02-10")],
          "visit-on-the-day-before-the-first-anniversary-is-first-year"),
     # The visit on the anniversary itself (Tue 3 Jan 2023) starts a VIS-4 clock instead.
     case("VIS-2", [*placed("2022-01-03"), visit("2022-11-21"), visit("2023-01-03")], "2023-02-20",
@@ -221,7 +221,7 @@ FIRST_YEAR = [
     case("VIS-2",
          [*placed("2024-02-29", long_term=True), visit("2025-01-20"), visit("2025-02-27"), visit("2025-02-28")],
          "2025-03-01",
-         [("2025-01-20", "2025-03-03", "met"), ("2025-02-27", "2025-04-10", "met")],
+         [("2025-01-20", "2025-03-03", "met", "2025-02-27"), ("2025-02-27", "2025-04-10", "met", "2025-02-28")],
          "placement-from-29-feb-first-year-ends-27-feb"),
     # A move on Tue 14 Mar 2023 with a visit that day (recorded before the move): the visit
     # is to the new placement. Fri 3 Mar + 42: 28 to 31 Mar, 14 more: Fri 14 Apr 2023, and
@@ -295,7 +295,7 @@ LONG_TERM = [
     case("VIS-3",
          [*placed("2022-01-03", "U4", long_term=True), visit("2022-12-20"), visit("2023-01-11"), visit("2023-04-03")],
          "2023-04-20",
-         [("2023-01-11", "2023-04-11", "met"), ("2023-04-03", "2023-07-03", "pending")], "met"),
+         [("2023-01-11", "2023-04-11", "met", "2023-04-03"), ("2023-04-03", "2023-07-03", "pending")], "met"),
     # Wed 12 Apr 2023 + 3 months: Wed 12 Jul 2023.
     case("VIS-3",
          [*placed("2022-01-03", "U4", long_term=True), visit("2022-12-20"), visit("2023-01-11"), visit("2023-04-12")],
@@ -361,7 +361,7 @@ OTHER = [
     # Placement from Mon 3 Jan 2022, not long-term. Wed 11 Jan 2023 + 42: 20 to 31 Jan, 22
     # more: Wed 22 Feb 2023. Mon 20 Feb 2023 + 42: 8 to 28 Feb, 31 in Mar, 3 more: Mon 3 Apr.
     case("VIS-4", [*placed("2022-01-03"), visit("2022-12-20"), visit("2023-01-11"), visit("2023-02-20")],
-         "2023-02-21", [("2023-01-11", "2023-02-22", "met"), ("2023-02-20", "2023-04-03", "pending")], "met"),
+         "2023-02-21", [("2023-01-11", "2023-02-22", "met", "2023-02-20"), ("2023-02-20", "2023-04-03", "pending")], "met"),
     # Thu 23 Feb 2023 + 42: 5 to 28 Feb, 31 in Mar, 6 more: Thu 6 Apr 2023.
     case("VIS-4", [*placed("2022-01-03"), visit("2022-12-20"), visit("2023-01-11"), visit("2023-02-23")],
          "2023-02-24", [("2023-01-11", "2023-02-22", "late", "2023-02-23"), ("2023-02-23", "2023-04-06", "pending")], "late"),
@@ -376,7 +376,7 @@ OTHER = [
          "2023-02-24", [("2023-01-11", "2023-02-22", "closed", "left care")], "closed-by-leaving-care"),
     # Christmas in the second year: Mon 4 Dec 2023 + 42 days is Mon 15 Jan 2024.
     case("VIS-4", [*placed("2022-01-03"), visit("2023-12-04"), visit("2024-01-15")], "2024-01-16",
-         [("2023-12-04", "2024-01-15", "met"), ("2024-01-15", "2024-02-26", "pending")], "christmas-counts"),
+         [("2023-12-04", "2024-01-15", "met", "2024-01-15"), ("2024-01-15", "2024-02-26", "pending")], "christmas-counts"),
     # The anniversary (Tue 3 Jan 2023) visit starts VIS-4; the day before (Mon 2 Jan) was
     # VIS-2. Tue 3 Jan 2023 + 42: 28 to 31 Jan, 14 more: Tue 14 Feb 2023.
     case("VIS-4", [*placed("2022-01-03"), visit("2023-01-02"), visit("2023-01-03")], "2023-01-10",
@@ -418,12 +418,12 @@ WITH_PARENTS = [
     # Easter Monday) is Fri 14 Apr: pending.
     case("VIS-PWP", [*placed("2023-03-06", "P1"), visit("2023-03-10"), review("2023-03-31"), visit("2023-04-03")],
          "2023-04-05",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late", "2023-04-03"),
+         [("2023-03-06", "2023-03-13", "met", "2023-03-10"), ("2023-03-10", "2023-03-17", "late", "2023-04-03"),
           ("2023-04-03", "2023-05-15", "pending")],
          "weekly-until-the-first-review-then-42-days"),
     # Weekly: Fri 10 Mar + 7 = Fri 17 Mar (met that day); Fri 17 Mar + 7 = Fri 24 Mar.
     case("VIS-PWP", [*placed("2023-03-06", "P1"), visit("2023-03-10"), visit("2023-03-17")], "2023-03-20",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "met"),
+         [("2023-03-06", "2023-03-13", "met", "2023-03-10"), ("2023-03-10", "2023-03-17", "met", "2023-03-17"),
           ("2023-03-17", "2023-03-24", "due_soon")],
          "weekly-met"),
     case("VIS-PWP", placed("2023-03-06", "P1"), "2023-03-14", [("2023-03-06", "2023-03-13", "overdue")],
@@ -431,13 +431,13 @@ WITH_PARENTS = [
     case("VIS-PWP", [*placed("2023-03-06", "P1"), ended("2023-03-10")], "2023-03-14",
          [("2023-03-06", "2023-03-13", "closed", "placement ended")], "closed-by-placement-end"),
     case("VIS-PWP", [*placed("2023-03-06", "P1"), visit("2023-03-10"), left("2023-03-15")], "2023-03-20",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "closed", "left care")],
+         [("2023-03-06", "2023-03-13", "met", "2023-03-10"), ("2023-03-10", "2023-03-17", "closed", "left care")],
          "closed-by-leaving-care"),
     # A visit on the day of the review (Fri 31 Mar 2023) is after the weekly phase: 42
     # days: 0 left in Mar, 30 in Apr, 12 more: Fri 12 May 2023.
     case("VIS-PWP", [*placed("2023-03-06", "P1"), visit("2023-03-10"), review("2023-03-31"), visit("2023-03-31")],
          "2023-04-03",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late", "2023-03-31"),
+         [("2023-03-06", "2023-03-13", "met", "2023-03-10"), ("2023-03-10", "2023-03-17", "late", "2023-03-31"),
           ("2023-03-31", "2023-05-12", "pending")],
          "a-visit-on-the-review-day-starts-the-42-days"),
     # Placed with parents on Mon 6 Mar 2023 after the child's first review (Fri 3 Feb 2023)
@@ -448,7 +448,7 @@ WITH_PARENTS = [
          [*placed("2023-01-09"), review("2023-02-03"), ended("2023-03-06"), placement("2023-03-06", "P1"),
           visit("2023-03-10")],
          "2023-03-14",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-04-21", "pending")],
+         [("2023-03-06", "2023-03-13", "met", "2023-03-10"), ("2023-03-10", "2023-04-21", "pending")],
          "placed-with-parents-after-the-first-review-first-visit-within-a-week-then-42-days"),
     # Re-entry: the review in the first period does not end the weekly visits of the second.
     # Mon 5 Jun 2023 + 7: Mon 12 Jun; Fri 9 Jun + 7: Fri 16 Jun.
@@ -456,14 +456,14 @@ WITH_PARENTS = [
          [*placed("2023-01-09", "P1"), review("2023-02-03"), left("2023-03-01"), *placed("2023-06-05", "P1"),
           visit("2023-06-09")],
          "2023-06-12",
-         [("2023-01-09", "2023-01-16", "missed", ("2023-03-01", "left care")), ("2023-06-05", "2023-06-12", "met"),
+         [("2023-01-09", "2023-01-16", "missed", ("2023-03-01", "left care")), ("2023-06-05", "2023-06-12", "met", "2023-06-09"),
           ("2023-06-09", "2023-06-16", "due_soon")],
          "re-entry-weekly-until-the-new-periods-first-review"),
     # A visit where the child was not seen (Thu 16 Mar) does not keep up the weekly visits.
     case("VIS-PWP",
          [*placed("2023-03-06", "P1"), visit("2023-03-10"), visit("2023-03-16", seen=False), visit("2023-03-20")],
          "2023-03-21",
-         [("2023-03-06", "2023-03-13", "met"), ("2023-03-10", "2023-03-17", "late", "2023-03-20"),
+         [("2023-03-06", "2023-03-13", "met", "2023-03-10"), ("2023-03-10", "2023-03-17", "late", "2023-03-20"),
           ("2023-03-20", "2023-03-27", "due_soon")],
          "child-not-seen-does-not-count"),
     case("VIS-PWP", placed("2023-03-06", "U3"), "2023-03-14", [], "connected-types-none-by-default"),

@@ -95,8 +95,8 @@ class _Child:
         self.id = child.child
         self.census = census
         self.findings: list[CensusFinding] = []
-        # Initial conferences of the whole child, at either level, by date: a plan that
-        # starts on one of them was made at it.
+        # The child's plans by start date: an initial conference on a plan's start date
+        # made that plan.
         self.plan_starts = {plan.started: plan for e in child.episodes for plan in e.plans}
         self.icpc_days: set[date] = set()
 
@@ -182,7 +182,6 @@ class _Child:
                 "the episode closed because the child died (RC2) but no date of death is given",
             )
         for a in e.assessments:
-            assert a.started is not None
             key = f"{ref}:asmt:{_day(a.started)}"
             yield self.fact(a.line, key, "assessment_started", a.started)
             if a.started < e.referral:

@@ -42,7 +42,7 @@ class Header:
 @dataclass(frozen=True, slots=True)
 class Assessment:
     line: int
-    started: date | None
+    started: date
     authorised: date | None
     factors: tuple[str, ...] | None
 
@@ -313,9 +313,11 @@ def _assessment(r: _Reader, a: Element) -> Assessment:
                 raise r.bad(factor, "AssessmentFactors", "expected a factor code of 1-8 letters or digits")
             found.append(text)
         factors = tuple(found)
+    started = r.day(a, "AssessmentActualStartDate", required=True)
+    assert started is not None
     return Assessment(
         line=r.line(a),
-        started=r.day(a, "AssessmentActualStartDate", required=True),
+        started=started,
         authorised=r.day(a, "AssessmentAuthorisationDate"),
         factors=factors,
     )

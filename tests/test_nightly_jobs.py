@@ -1,0 +1,69 @@
+"""The nightly batch with children evaluated in worker processes raises and closes the same
+alerts, exactly once, as the batch in one process."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from compliance.alerts import AlertQueue
+from compliance.engine import Engine
+from compliance.nightly import load_ledger, run_nightly
+from compliance.sources.event_files import import_files
+from compliance.store import open_store
+from compliance.synthetic import generate, write_jsonl
+
+AS_OF = date(2025, 6, 30)
+NOW = datetime(2025, 7, 1, 1, 0, tzinfo=UTC)
+
+
+def alert_state(store):
+    return sorted(
+        (a.ref, a.kind, a.status, a.stage, a.days_overdue, a.team, a.worker, a.iro)
+        for a in AlertQueue(store).all()
+    )
+
+
+@pytest.fixture
+def two_stores(tmp_path):
+    """Two SQLite stores holding the same generated council."""
+    path = tmp_path / "council.jsonl"
+    write_jsonl(path, generate(16, seed=11, until=AS_OF, years=2))
+    stores = []
+    for name in ("one.db", "workers.db"):
+        store = open_store(str(tmp_path / name))
+        import_files(store, [path], now=NOW - timedelta(days=1))
+        stores.append(store)
+    return stores
+
+
+def test_workers_raise_the_same_alerts_and_wake_ups_as_one_process_and_nothing_twice(two_stores):
+    alone, shared = two_stores
+
+    one = run_nightly(alone, Engine(alone), as_of=AS_OF, now=NOW, batch=5)
+    many = run_nightly(shared, Engine(shared, chunk=3), as_of=AS_OF, now=NOW, batch=5, jobs=2)
+    again = run_nightly(shared, Engine(shared, chunk=3), as_of=AS_OF, now=NOW, full=True, jobs=2)
+
+    assert one.alerts_raised > 0
+    assert (many.children_evaluated, many.alerts_raised, many.alerts_closed) == (
+        one.children_evaluated,
+        one.alerts_raised,
+        one.alerts_closed,
+    )
+    assert alert_state(shared) == alert_state(alone)
+    assert load_ledger(shared).wakeups == load_ledger(alone).wakeups
+    assert (again.alerts_raised, again.alerts_closed, again.alerts_reopened) == (0, 0, 0)
+
+
+def test_a_later_night_with_workers_closes_and_raises_like_one_process(two_stores):
+    alone, shared = two_stores
+    later = AS_OF + timedelta(days=45)
+    run_nightly(alone, Engine(alone), as_of=AS_OF, now=NOW)
+    run_nightly(shared, Engine(shared, chunk=3), as_of=AS_OF, now=NOW, jobs=2)
+
+    one = run_nightly(alone, Engine(alone), as_of=later, now=NOW + timedelta(days=45), full=True)
+    many = run_nightly(
+        shared, Engine(shared, chunk=3), as_of=later, now=NOW + timedelta(days=45), full=True, jobs=2
+    )
+
+    assert (many.alerts_raised, many.alerts_closed) == (one.alerts_raised, one.alerts_closed)
+    assert alert_state(shared) == alert_state(alone)
