@@ -733,28 +733,21 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
             }
         )
         return
+    from compliance.views.audit import audit_view
+
+    view = audit_view(result, known_at=known_at)
     render_timeline(result.then, explain=False, terminology=app.settings.terminology)
     out = console()
-    out.print(
-        Text(f"\nRecorded after {fmt_day(known_at)} ({len(result.recorded_late)})", style="bold underline")
-    )
-    for f in result.recorded_late:
-        delay = (f.recorded_at.date() - f.on).days if f.recorded_at else 0
-        out.print(f"  {fmt_day(f.at):<22} {f.type}  recorded {fmt_day(f.recorded_at)} ({delay} days later)")
-    if result.retracted_since:
-        out.print(Text(f"\nRetracted since ({len(result.retracted_since)})", style="bold underline"))
-        for f in result.retracted_since:
-            out.print(f"  {f.describe()}")
-    out.print(
-        Text(
-            f"\nObligations that read differently with what was recorded later ({len(result.changes)})",
-            style="bold underline",
-        )
-    )
-    for c in result.changes:
-        then = f"{c.then.status} (due {fmt_day(c.then.due)})" if c.then else "not visible"
-        now_ = f"{c.now.status} (due {fmt_day(c.now.due)})" if c.now else "no longer applies"
-        out.print(f"  {c.rule}  then: {then}  ->  now: {now_}")
+    out.print(Text(f"\n{view.recorded_heading}", style="bold underline"))
+    for r in view.recorded_late:
+        out.print(Text(f"  {r.when:<22} {r.type}  recorded {r.recorded} ({r.days_later} days later)"))
+    if view.retracted_since:
+        out.print(Text(f"\nRetracted since ({len(view.retracted_since)})", style="bold underline"))
+        for text in view.retracted_since:
+            out.print(Text(f"  {text}"))
+    out.print(Text(f"\n{view.changes_heading}", style="bold underline"))
+    for c in view.changes:
+        out.print(Text(f"  {c.rule}  then: {c.then_text}  ->  now: {c.now_text}"))
 
 
 # --- nightly ----------------------------------------------------------------------------

@@ -278,7 +278,9 @@ def main() -> None:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         print(json.dumps(result), file=sys.stderr)
         results.append(result)
-    Path(args.out).write_text(render(machine(), results), encoding="utf-8")
+    from bench.web import keep_web_section
+
+    Path(args.out).write_text(keep_web_section(Path(args.out), render(machine(), results)), encoding="utf-8")
     print(f"bench: figures written to {args.out}", file=sys.stderr)
 
 

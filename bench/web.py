@@ -204,6 +204,15 @@ def main() -> None:
     write_section(Path(args.out), render(result, args.alerts, args.requests))
 
 
+def keep_web_section(path: Path, text: str) -> str:
+    """`text` (the rest of the benchmark page, rewritten) with this page's web section kept."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old and START not in text:
+        section = START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n"
+        return text.rstrip("\n") + "\n\n" + section
+    return text
+
+
 def write_section(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     if START in text and END in text:

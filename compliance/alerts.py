@@ -481,10 +481,11 @@ class AlertQueue:
         everything = list(self.all())
         filters = self.known_filters(filters, everything)
         out = []
+        baseline = filters.baseline or filters.kind == "baseline"
         for alert in everything:
-            if filters.baseline != (alert.kind == "baseline"):
+            if baseline != (alert.kind == "baseline"):
                 continue
-            wanted_status = "baseline" if filters.baseline and filters.status == "open" else filters.status
+            wanted_status = "baseline" if baseline and filters.status == "open" else filters.status
             if wanted_status != "all" and alert.status != wanted_status:
                 continue
             if filters.kind is None and alert.kind == "praise" and filters.status == "open":

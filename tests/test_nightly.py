@@ -710,10 +710,12 @@ def test_baseline_breaches_are_listed_apart_from_the_queue(store):
 
     working = queue.list(Filters(), today=D)
     baseline = queue.list(Filters(baseline=True), today=D)
+    by_kind = queue.list(Filters(kind="baseline"), today=D)
 
     assert working and baseline
     assert all(v.alert.kind != "baseline" for v in working)
     assert all(v.alert.due < date(2023, 6, 1) and v.alert.status == "baseline" for v in baseline)
+    assert [v.alert.ref for v in by_kind] == [v.alert.ref for v in baseline]
 
 
 def test_the_first_run_with_baseline_draws_the_line_at_its_date_and_later_runs_keep_it(store):

@@ -352,3 +352,90 @@ def test_the_queue_sorts_as_the_alert_queue_orders_it(app, council):
     shown = [ref for ref in expected if f'/alerts/{ref}"' in page]
     assert shown == expected
     assert sorted(expected, key=page.index) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports",
+        "/reports/scorecard?year=2022-23",
+        "/reports/iha?year=2022-23",
+        "/reports/iro?from=2022-04-01&to=2022-12-01",
+        "/reports/iha/chart.svg?year=2022-23",
+        "/reports/iro/chart.svg?from=2022-04-01&to=2022-12-01",
+        "/reports/scorecard.xlsx?year=2022-23",
+        "/reports/iro.csv?from=2022-04-01&to=2022-12-01",
+    ],
+)
+def test_every_report_page_chart_and_download_answers(app, url):
+    client, _ = sign_in(app, "sm")
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_the_iha_table_counts_the_three_children_whose_iha_fell_due_in_the_third_quarter(app):
+    client, _ = sign_in(app, "sm")
+
+    body = client.get("/reports/iha.csv?year=2022-23").text
+
+    # Entered care Mon 12 Sep 2022: the IHA was due Tue 11 Oct 2022 (20 working days), Q3.
+    q3 = next(line for line in body.splitlines() if line.startswith("Q3"))
+    assert q3.split(",")[1] == "3"
+
+
+@pytest.mark.postgres
+def test_every_page_works_on_a_postgresql_store(postgres_url, clock):
+    store = build_council(postgres_url)
+    app = create_app(WebSettings(store=store, clock=clock, as_of=AS_OF, secret_key="pg"))
+    client, _ = sign_in(app, "sm")
+    ref = alert_of(store, "C1").ref
+    token = csrf_token(client.get(f"/alerts/{ref}").text)
+
+    pages = [
+        "/queue?team=North",
+        f"/alerts/{ref}",
+        "/children",
+        "/children/C1",
+        "/children/C1/summary",
+        "/children/C1/calendar.ics",
+        "/reports/iha?year=2022-23",
+        "/reports/iro?from=2022-04-01&to=2022-12-01",
+        "/audit/children/C1?as_of=2022-12-01&known_at=2022-11-01",
+        "/audit/runs",
+    ]
+    statuses = {url: client.get(url).status_code for url in pages}
+    escalated = client.post(f"/alerts/{ref}/escalate", data={"to_stage": "2", "csrf_token": token})
+
+    assert set(statuses.values()) == {200}, statuses
+    assert escalated.status_code == 302
+    assert AlertQueue(store).get(ref).stage == "2"
+    assert {e.action for e in read_access_log(store, user="sm")} >= {
+        "viewed_child",
+        "printed_child",
+        "alert_action",
+    }
+
+
+def test_the_queue_page_shows_a_change_made_outside_the_workspace_at_once(app, council, clock):
+    client, _ = sign_in(app, "sm")
+    ref = alert_of(council, "C2").ref
+    assert client.get("/queue?stage=3").text.count(f'/alerts/{ref}"') == 0
+
+    AlertQueue(council).escalate(ref, to_stage="3", by="cli user", now=clock.now)
+
+    assert client.get("/queue?stage=3").text.count(f'/alerts/{ref}"') == 1
+
+
+def test_page_views_do_not_count_as_changes_to_the_records_but_an_alert_action_does(app, council, clock):
+    services = app.extensions["casecheck"]
+    client, _ = sign_in(app, "sm")
+    before = services.records_position()
+
+    client.get("/children/C1")
+    unchanged = services.records_position()
+    AlertQueue(council).acknowledge(alert_of(council, "C1").ref, by="x", now=clock.now)
+
+    assert unchanged == before
+    assert services.records_position() > before

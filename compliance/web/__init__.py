@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Flask, Response, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -64,6 +65,14 @@ CSP = "; ".join(
 )
 
 
+class _TlsAwareSessions(SecureCookieSessionInterface):
+    """The session cookie is `Secure` whenever the request came over TLS (directly, or
+    through a trusted reverse proxy that said so)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
 def create_app(settings: WebSettings | None = None) -> Flask:
     config = settings or WebSettings()
     app = Flask(__name__)
@@ -78,6 +87,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=config.session_idle_minutes),
         MAX_CONTENT_LENGTH=64 * 1024,
     )
+    if config.secure_cookies is None:
+        app.session_interface = _TlsAwareSessions()
     store = config.store or open_store(config.db)
     services = Services(
         store=store,
@@ -139,11 +150,6 @@ def create_app(settings: WebSettings | None = None) -> Flask:
             # Pages hold children's records: never kept by a shared browser or a proxy.
             response.headers["Cache-Control"] = "no-store"
         return response
-
-    @app.before_request
-    def secure_cookie_over_tls() -> None:
-        if config.secure_cookies is None:
-            app.config["SESSION_COOKIE_SECURE"] = request.is_secure
 
     @app.errorhandler(404)
     def not_found(_error: Any) -> tuple[str, int]:

@@ -13,7 +13,8 @@ from compliance.access_log import read_access_log
 from compliance.audit import audit_child
 from compliance.errors import ChildNotFound
 from compliance.nightly import list_runs
-from compliance.views.timeline import obligation_summary, timeline_page
+from compliance.views.audit import audit_view
+from compliance.views.timeline import timeline_page
 from compliance.web.services import log, parse_day, require, scope, services
 from events.timeline import LONDON
 
@@ -62,14 +63,6 @@ def replay(child: str) -> str:
     if not scope().allows_timeline(result.now.timeline, as_of):
         abort(404)
     log("viewed_audit", child=child, target=f"as of {as_of}, known at {known_at.isoformat()}")
-    changes = [
-        {
-            "rule": c.rule,
-            "then": obligation_summary(c.then) if c.then else None,
-            "now": obligation_summary(c.now) if c.now else None,
-        }
-        for c in result.changes
-    ]
     return render_template(
         "replay.html",
         title=f"Audit of child {child}",
@@ -78,9 +71,7 @@ def replay(child: str) -> str:
         known_at=known_at,
         later=later,
         then=timeline_page(result.then, s.settings.terminology),
-        recorded_late=result.recorded_late,
-        retracted_since=result.retracted_since,
-        changes=changes,
+        view=audit_view(result, known_at=known_at, later=later),
     )
 
 

@@ -1,24 +1,28 @@
-"""Reports: the scorecard, the IHA table and the IRO report for a chosen period, with
-charts of on-time rates by quarter (SVG drawn on the server) and CSV/XLSX downloads.
+"""Reports: the scorecard for a financial year, the IHA table and the IRO report for a
+chosen period, with charts of the figures by quarter (SVG drawn on the server) and
+CSV/Excel downloads.
 
-Each page calls the report functions in `compliance.reports` and lays out whatever they
-return (`compliance.views.report`), so a new measure shows up without a template change.
+Each page calls the report functions in `compliance.reports` and renders the tables that
+`compliance.reports.export` makes of what they return (title, header, rows), the same
+tables `casecheck report ... --format csv|xlsx` writes, so a new measure or figure shows
+up here without a template change.
 """
 
 from __future__ import annotations
 
 import io
-import threading
-from collections.abc import Callable
-from datetime import date, timedelta
+import tempfile
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import login_required
 
 from compliance import reports as measures
-from compliance.views.report import flat_rows, layout
-from compliance.web.downloads import csv_response, xlsx_response
+from compliance.errors import CasecheckError
+from compliance.reports import export
+from compliance.reports.periods import FinancialYear, financial_year, year_containing
 from compliance.web.services import log, me, parse_day, services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -29,22 +33,7 @@ REPORTS = {
     "iro": "IRO annual report figures",
 }
 
-_cache: dict[tuple[Any, ...], Any] = {}
-_cache_lock = threading.Lock()
-
-
-def _cached(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """Reports evaluate the whole council: keep each answer until the store changes."""
-    full = (*key, services().store.position())
-    with _cache_lock:
-        if full in _cache:
-            return _cache[full]
-    value = compute()
-    with _cache_lock:
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[full] = value
-    return value
+Table = tuple[str, list[str], list[list[Any]]]
 
 
 def _check() -> None:
@@ -52,69 +41,86 @@ def _check() -> None:
         abort(403)
 
 
+def _year() -> FinancialYear:
+    raw = request.args.get("year", "").strip()
+    if raw:
+        try:
+            return financial_year(raw)
+        except (CasecheckError, ValueError):
+            pass
+    return year_containing(services().today())
+
+
 def _period() -> tuple[date, date]:
     end = parse_day(request.args.get("to")) or services().today()
-    start = parse_day(request.args.get("from")) or date(end.year - 1, end.month, 1)
-    if start > end:
-        start, end = end, start
-    return start, end
+    start = parse_day(request.args.get("from")) or year_containing(end).start
+    return (start, end) if start <= end else (end, start)
 
 
-def _year() -> int:
-    raw = request.args.get("year", "")
-    if raw.isdigit() and 1990 < int(raw) < 2100:
-        return int(raw)
-    today = services().today()
-    return today.year - 1 if today.month < 4 else today.year
-
-
-def quarters(start: date, end: date) -> list[tuple[str, date, date]]:
-    """Financial-year quarters (April to June is Q1) overlapping the period, clipped to it."""
-    out = []
-    year = start.year - 1 if start.month < 4 else start.year
-    q_start = date(year, 4, 1)
-    while q_start <= end:
-        q_end = (date(q_start.year + (q_start.month + 3 > 12), (q_start.month + 2) % 12 + 1, 1)) - timedelta(
-            days=1
-        )
-        if q_end >= start:
-            number = {4: 1, 7: 2, 10: 3, 1: 4}[q_start.month]
-            fy = q_start.year if q_start.month >= 4 else q_start.year - 1
-            out.append((f"{fy}/{(fy + 1) % 100:02d} Q{number}", max(q_start, start), min(q_end, end)))
-        q_start = q_end + timedelta(days=1)
-    return out
-
-
-def _data(name: str) -> tuple[str, Any, dict[str, str]]:
-    """(heading, what the report function returned, the query that asks for it again)."""
+def _scorecard(year: FinancialYear) -> Any:
     s = services()
-    if name == "scorecard":
-        start, end = _period()
-        value = _cached(("scorecard", start, end), lambda: measures.scorecard(s.engine, start=start, end=end))
-        return (
-            f"{start:%-d %b %Y} to {end:%-d %b %Y}",
-            value,
-            {"from": start.isoformat(), "to": end.isoformat()},
-        )
-    if name == "iha":
-        year = _year()
-        as_of = s.today()
-        value = _cached(("iha", year, as_of), lambda: measures.iha_table(s.engine, year=year, as_of=as_of))
-        return f"financial year {year}/{(year + 1) % 100:02d}", value, {"year": str(year)}
-    start, end = _period()
-    value = _cached(
+    as_of = min(s.today(), year.end)
+    return s.memo(("scorecard", year, as_of), lambda: measures.scorecard(s.engine, year=year, as_of=as_of))
+
+
+def _iha(year: FinancialYear) -> Any:
+    s = services()
+    as_of = s.today()
+    return s.memo(("iha", year, as_of), lambda: measures.iha_table(s.engine, year=year.first, as_of=as_of))
+
+
+def _iro(start: date, end: date) -> Any:
+    s = services()
+    return s.memo(
         ("iro", start, end), lambda: measures.iro_report(s.engine, s.queue.all(), start=start, end=end)
     )
-    return f"{start:%-d %b %Y} to {end:%-d %b %Y}", value, {"from": start.isoformat(), "to": end.isoformat()}
 
 
-def _series(name: str) -> tuple[list[str], dict[str, list[float | None]]]:
-    """On-time rates by quarter: (quarter labels, {measure: [percent or None per quarter]})."""
-    s = services()
+def _report(name: str) -> tuple[str, list[Table], dict[str, str]]:
+    """(what it covers, its tables, the query that asks for it again)."""
+    if name == "scorecard":
+        year = _year()
+        sc = _scorecard(year)
+        header, rows = export.scorecard_table(sc)
+        return f"{sc.title}, as of {sc.as_of:%-d %b %Y}", [(sc.title, header, rows)], {"year": year.label}
     if name == "iha":
-        rows = _data("iha")[1]
-        labels = [r.quarter for r in rows]
-        return labels, {
+        year = _year()
+        header, rows = export.iha_table_rows(_iha(year))
+        return f"financial year {year.label}", [(REPORTS["iha"], header, rows)], {"year": year.label}
+    start, end = _period()
+    report = _iro(start, end)
+    return (
+        f"{start:%-d %b %Y} to {end:%-d %b %Y}",
+        export.iro_tables(report),
+        {"from": start.isoformat(), "to": end.isoformat()},
+    )
+
+
+def _charts(name: str, query: dict[str, str]) -> list[tuple[str, str]]:
+    """(alt text, URL) of each chart the page shows."""
+    if name == "scorecard":
+        sc = _scorecard(_year())
+        return [
+            (
+                f"{row.measure.id} {row.measure.title} by quarter; the figures are in the table",
+                url_for("reports.measure_chart", measure=row.measure.id, **query),
+            )
+            for row in sc.rows
+            if row.measure.unit == "%" and any(c.value is not None for c in row.cells.values())
+        ]
+    return [
+        (
+            f"{REPORTS[name]}: on-time rates by quarter; the figures are in the table",
+            url_for("reports.chart", name=name, **query),
+        )
+    ]
+
+
+def _by_quarter(name: str) -> tuple[list[str], dict[str, list[float | None]]]:
+    """On-time rates by quarter: (quarter labels, {figure: [percent or None per quarter]})."""
+    if name == "iha":
+        rows = _iha(_year())
+        return [r.quarter for r in rows], {
             "requested within 48 hours": [
                 measures.truncated_percent(r.requested_48h, r.requiring) for r in rows
             ],
@@ -123,25 +129,29 @@ def _series(name: str) -> tuple[list[str], dict[str, list[float | None]]]:
             ],
         }
     start, end = _period()
-    spans = quarters(start, end)
-    series: dict[str, list[float | None]] = {}
-    for i, (_label, q_start, q_end) in enumerate(spans):
-        if name == "scorecard":
-            found = _cached(
-                ("scorecard", q_start, q_end),
-                lambda a=q_start, b=q_end: measures.scorecard(s.engine, start=a, end=b),
-            )
-            for m in found:
-                if m.unit == "%":
-                    series.setdefault(f"{m.code} {m.title}", [None] * len(spans))[i] = m.value
-        else:
-            figures = _cached(
-                ("iro", q_start, q_end),
-                lambda a=q_start, b=q_end: measures.iro_report(s.engine, s.queue.all(), start=a, end=b),
-            )
-            timely = figures.get("reviews_in_timescale", {})
-            series.setdefault("reviews in timescale", [None] * len(spans))[i] = timely.get("value")
-    return [label for label, _a, _b in spans], series
+    labels: list[str] = []
+    series: dict[str, list[float | None]] = {
+        "reviews in timescale": [],
+        "pathway plan reviews in timescale": [],
+    }
+    year = year_containing(start)
+    while year.start <= end:
+        for quarter in year.quarters():
+            if quarter.end < start or quarter.start > end:
+                continue
+            report = _iro(max(quarter.start, start), min(quarter.end, end))
+            labels.append(quarter.label)
+            for key, label in (
+                ("reviews_in_timescale", "reviews in timescale"),
+                ("pathway_plan_reviews_in_timescale", "pathway plan reviews in timescale"),
+            ):
+                try:
+                    figure = report.line(key).figure
+                    series[label].append(figure.value if figure.no_data is None else None)
+                except StopIteration:
+                    series[label].append(None)
+        year = FinancialYear(year.first + 1)
+    return labels, series
 
 
 @bp.route("")
@@ -150,7 +160,7 @@ def index() -> str:
     _check()
     start, end = _period()
     return render_template(
-        "reports.html", title="Reports", reports=REPORTS, start=start, end=end, year=_year(), block=None
+        "reports.html", title="Reports", reports=REPORTS, start=start, end=end, year=_year().label
     )
 
 
@@ -160,34 +170,47 @@ def report(name: str) -> str:
     _check()
     if name not in REPORTS:
         abort(404)
-    heading, value, query = _data(name)
-    labels, series = _series(name)
-    start, end = _period()
+    heading, tables, query = _report(name)
+    labels, series = _by_quarter(name) if name != "scorecard" else ([], {})
     return render_template(
         "report.html",
         title=REPORTS[name],
         name=name,
         heading=heading,
-        block=layout(REPORTS[name], value),
+        tables=tables,
+        charts=_charts(name, query),
         labels=labels,
         series=series,
-        query=query,
-        start=start,
-        end=end,
-        year=_year(),
-        chart_url=url_for("reports.chart", name=name, **query),
         csv_url=url_for("reports.download", name=name, fmt="csv", **query),
         xlsx_url=url_for("reports.download", name=name, fmt="xlsx", **query),
     )
+
+
+@bp.route("/scorecard/charts/<measure>.svg")
+@login_required
+def measure_chart(measure: str) -> Response:
+    """One scorecard measure by quarter, drawn by the reports' own chart."""
+    _check()
+    from compliance.reports.charts import chart as draw
+
+    sc = _scorecard(_year())
+    try:
+        row = sc.row(measure)
+    except KeyError:
+        abort(404)
+    data = draw(sc, row, "svg")
+    if data is None:
+        abort(404)
+    return Response(data, mimetype="image/svg+xml")
 
 
 @bp.route("/<name>/chart.svg")
 @login_required
 def chart(name: str) -> Response:
     _check()
-    if name not in REPORTS:
+    if name not in ("iha", "iro"):
         abort(404)
-    labels, series = _series(name)
+    labels, series = _by_quarter(name)
     return Response(draw_chart(REPORTS[name], labels, series), mimetype="image/svg+xml")
 
 
@@ -197,57 +220,49 @@ def download(name: str, fmt: str) -> Response:
     _check()
     if name not in REPORTS or fmt not in ("csv", "xlsx"):
         abort(404)
-    heading, value, _query = _data(name)
-    rows = flat_rows(value)
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(k for k in row if k not in columns)
+    heading, tables, _query = _report(name)
     log("exported", target=f"{name} report, {heading}, {fmt}")
     if fmt == "csv":
-        return csv_response(f"{name}.csv", columns, rows)
-    labels, series = _series(name)
-    by_quarter = [
-        {"quarter": label, **{k: v[i] for k, v in series.items()}} for i, label in enumerate(labels)
-    ]
-    return xlsx_response(
-        f"{name}.xlsx",
-        {REPORTS[name]: (columns, rows), "On time by quarter": (["quarter", *series], by_quarter)},
+        body = "\n".join(f"{title}\n{export.to_csv(header, rows)}" for title, header, rows in tables)
+        return Response(
+            body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}.csv"'}
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.xlsx"
+        export.write_workbook(path, [(REPORTS[name][:31], tables)])
+        data = path.read_bytes()
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
 
 
-_draw_lock = threading.Lock()
-
-
 def draw_chart(title: str, labels: list[str], series: dict[str, list[float | None]]) -> bytes:
-    """A line chart of percentages by quarter as SVG (matplotlib, no display needed)."""
-    import matplotlib
+    """Percentages by quarter as a line chart, SVG (matplotlib's object API: no display,
+    no global state, safe under the server's threads)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    with _draw_lock:  # pyplot keeps global state
-        plt.rcParams["svg.fonttype"] = "none"
-        plt.rcParams["svg.hashsalt"] = "casecheck"
-        fig, ax = plt.subplots(figsize=(8, 3.6), dpi=100)
-        markers = "osD^v<>p*h"
-        for i, (name, values) in enumerate(series.items()):
-            points = [(x, v) for x, v in enumerate(values) if v is not None]
-            if points:
-                ax.plot(
-                    [p[0] for p in points],
-                    [p[1] for p in points],
-                    marker=markers[i % len(markers)],
-                    label=name[:60],
-                )
-        ax.set_xticks(range(len(labels)), labels, fontsize=8)
-        ax.set_ylim(0, 100)
-        ax.set_ylabel("% on time")
-        ax.set_title(title, fontsize=10)
-        ax.grid(axis="y", color="#dddddd")
-        if series:
-            ax.legend(fontsize=7, loc="lower left", frameon=False)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
+    canvas = Figure(figsize=(8, 3.6), dpi=100)
+    ax = canvas.subplots()
+    markers = "osD^v<>p*h"
+    for i, (name, values) in enumerate(series.items()):
+        points = [(x, v) for x, v in enumerate(values) if v is not None]
+        if points:
+            ax.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                marker=markers[i % len(markers)],
+                label=name[:60],
+            )
+    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% on time")
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="y", color="#dddddd")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="lower left", frameon=False)
+    canvas.tight_layout()
+    buffer = io.BytesIO()
+    canvas.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()

@@ -15,8 +15,8 @@ from uuid import UUID
 from flask import abort, current_app
 from flask_login import UserMixin, current_user
 
-from compliance.access_log import record_access
-from compliance.accounts import Accounts, AccountView
+from compliance.access_log import AccessRecord, record_access
+from compliance.accounts import ACCOUNT_TOPICS, Accounts, AccountView
 from compliance.alerts import ALERT_TOPICS, Alert, AlertQueue, AlertView, Filters
 from compliance.engine import Engine
 from compliance.scope import Scope, scope_of
@@ -26,6 +26,10 @@ from events.timeline import LONDON
 
 if TYPE_CHECKING:
     from compliance.web import WebSettings
+
+
+#: Stored events that are not records: what a page view or a sign-in change writes.
+BOOKKEEPING_TOPICS = frozenset({AccessRecord.Recorded.TOPIC, *ACCOUNT_TOPICS})
 
 
 class SignedIn(UserMixin):  # type: ignore[misc]
@@ -180,6 +184,8 @@ class Services:
     _queue: CachedAlertQueue | None = field(default=None, repr=False)
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _seen: int = field(default=0, repr=False)
+    _records: int = field(default=0, repr=False)
 
     @property
     def engine(self) -> Engine:
@@ -196,11 +202,24 @@ class Services:
     def now(self) -> datetime:
         return self.web.clock()
 
+    def records_position(self) -> int:
+        """The store's position when a record last changed: facts, alerts, runs, anything
+        but access-log entries and accounts (a page view must not make the next page work
+        out the whole queue again)."""
+        with self._memo_lock:
+            now = self.store.position()
+            if now != self._seen:
+                found = self.store.recorder.select_notifications(self._seen + 1, 1000, stop=now)
+                if len(found) == 1000 or any(n.topic not in BOOKKEEPING_TOPICS for n in found):
+                    self._records = now
+                self._seen = now
+            return self._records
+
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """`compute()` once per key while the store is unchanged: the key is joined with the
-        store's position, so anything stored (by this server, the nightly batch or the CLI)
-        makes the next request compute afresh."""
-        full = (*key, self.store.position())
+        """`compute()` once per key while the records are unchanged: the key is joined with
+        `records_position`, so anything recorded (by this server, the nightly batch or the
+        command line) makes the next request compute afresh."""
+        full = (*key, self.records_position())
         with self._memo_lock:
             if full in self._memo:
                 return self._memo[full]
