@@ -670,7 +670,7 @@ def parameter_history(settings: Settings, spec: Any) -> dict[str, list[dict[str,
 
 def weaker_notice(settings: Settings, on: date) -> list[str]:
     """The lines every report and timeline shows when the council runs weaker than the law."""
-    return [w.describe() for w in settings.weaker_in_force(on)]
+    return settings.weaker_notice(on)
 
 
 def print_weaker(lines: list[str]) -> None:

@@ -145,6 +145,10 @@ class Settings:
         """A parameter's settings in date order: (effective_from or None for "always", value)."""
         return list(self.overrides.get(rule_id, {}).get(name, ()))
 
+    def weaker_notice(self, on: date) -> list[str]:
+        """What every report and timeline says while the council runs weaker than the law."""
+        return [weak.describe() for weak in self.weaker_in_force(on)]
+
     def weaker_in_force(self, on: date, rule_id: str | None = None) -> list[WeakerThanLaw]:
         """The settings that make a regulation weaker and are in force on `on`."""
         found = []

@@ -19,7 +19,7 @@ from events.timeline import Fact, PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
 from rules.periods import care_stops
-from rules.registry import RuleContext, first_on_or_after, rule
+from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
 __all__ = [
@@ -42,6 +42,7 @@ _MISSED = {
     "cancelled_by_carer": "The {what} appointment on {day} was cancelled by the carer",
     "cancelled_by_provider": "The {what} appointment on {day} was cancelled by the health provider",
 }
+IHA_DONE = "initial health assessment completed"
 _WHAT = {"initial": "initial health assessment", "review": "review health assessment"}
 
 
@@ -124,24 +125,31 @@ def iha_requested(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     with a date only is on time if made on or before the due day. A request made earlier on
     the day of entry counts (the admission was planned); one made before that day does not.
     Each period of care needs its own request; leaving care before the deadline closes it.
+    The initial assessment itself, once completed, leaves nothing to request: with no
+    request recorded, the clock stops then (closed before the deadline, missed after it).
 
     Worked examples:
     - Met: entered care Fri 6 Oct 2023 15:00 BST; 48 hours later is Sun 8 Oct 2023 15:00 BST;
       requested Sun 8 Oct 2023 10:00: met.
     - Missed: same entry, requested Mon 9 Oct 2023 09:00 (the first working day): late.
     - Date only: entered care Mon 12 Sep 2022 (no time): due by the end of Wed 14 Sep 2022.
+    - Missed: no request recorded, and the assessment was done Fri 13 Oct 2023: missed then.
     """
     requests = _of_kind(tl, "health_assessment_requested", "initial")
+    completions = _of_kind(tl, "health_assessment_completed", "initial")
     for period in tl.periods:
         if not period.start_known:  # already in care when the data begins
             continue
         deadline = ctx.deadline(period.start.at)
+        # Once the assessment is done there is nothing left to request.
+        done = first_on_or_after(completions, period.started_on, until=period.ended_on)
+        assessed = (done.on, IHA_DONE) if done is not None else None
         yield ctx.obligation(
             tl,
             start=period.start,
             deadline=deadline,
             met_by=first_on_or_after(requests, period.started_on, until=period.ended_on),
-            closed=_closed(tl, period),
+            closed=earliest(_closed(tl, period), assessed),
             notes=clock_hours_note(ctx, period.start, deadline),
         )
 

@@ -7,6 +7,7 @@ say why. Set CASECHECK_SCREENSHOTS=DIR to keep a screenshot of every page checke
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import re
@@ -175,7 +176,10 @@ def test_an_iro_opens_a_child_sees_what_is_coming_up_and_prints_a_summary_of_one
     check_accessibility(browser, "summary")
     options = PrintOptions()
     options.page_width, options.page_height = 21.0, 29.7
-    pdf = PdfReader(io.BytesIO(__import__("base64").b64decode(browser.print_page(options))))
+    data = base64.b64decode(browser.print_page(options))
+    if os.environ.get("CASECHECK_SCREENSHOTS"):
+        (Path(os.environ["CASECHECK_SCREENSHOTS"]) / "summary.pdf").write_bytes(data)
+    pdf = PdfReader(io.BytesIO(data))
 
     pages = [page.extract_text() for page in pdf.pages]
     assert 1 <= len(pages) <= 3

@@ -133,3 +133,47 @@ def test_the_access_log_filters_by_child_user_and_day_in_england(db):
     assert [e["action"] for e in by_user] == ["exported"]
     assert "2 entries" not in run(db, "access-log").output
     assert "3 entries" in run(db, "access-log").output
+
+
+def test_serve_answers_the_sign_in_page_on_the_store_it_was_given(db):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    run(
+        db,
+        "user",
+        "add",
+        "sam",
+        "--role",
+        "service_manager",
+        "--password-stdin",
+        input="a long enough secret\n",
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from cli import main; main()", "--db", db, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+                    headers = response.headers
+                break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert "<h1>Sign in</h1>" in page
+    assert headers["Server"] == "casecheck"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]

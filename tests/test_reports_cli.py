@@ -265,3 +265,16 @@ def test_a_progress_bar_is_shown_when_asked(db):
 
     assert result.exit_code == 0
     assert "reading children" in result.output
+
+
+def test_the_csv_scorecard_is_the_committee_table(db):
+    text = run(
+        db, "report", "scorecard", "--year", "2017-18", "--as-of", "2018-06-30", "--format", "csv"
+    ).output
+
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:6] == ["Ref", "Measure", "Polarity", "Target", "Yr. end 16-17", "Q1 17-18"]
+    g1 = next(r for r in rows if r[0] == "G1")
+    assert g1[4:10] == ["1", "2", "3", "4", "3", "3"]  # L1, in care from 2016, adopted in Feb 2018
+    assert g1[11] == "↓"  # a population count has a direction but no better or worse
+    assert "None" not in text

@@ -523,6 +523,13 @@ MISSED_AND_DUE_DAY = [
     # Health: leaving care takes the chance away.
     case("HLT-IHA-REQ", [ENTRY_FRI, left("2023-10-09")], "2023-10-10",
          [("2023-10-06", "2023-10-08T15:00:00+01:00", "missed", ("2023-10-09", "left care"))], "ihareq-missed-on-leaving-care"),
+    # The assessment done without a recorded request: nothing is left to request.
+    case("HLT-IHA-REQ", [ENTRY_FRI, ev("health_assessment_completed", "2023-10-13", kind="initial")], "2023-10-20",
+         [("2023-10-06", "2023-10-08T15:00:00+01:00", "missed", ("2023-10-13", "initial health assessment completed"))],
+         "ihareq-missed-when-the-iha-is-done-without-a-request"),
+    case("HLT-IHA-REQ", [ENTRY_FRI, ev("health_assessment_completed", "2023-10-07", kind="initial")], "2023-10-20",
+         [("2023-10-06", "2023-10-08T15:00:00+01:00", "closed", "initial health assessment completed")],
+         "ihareq-closed-when-the-iha-is-done-before-the-request-is-due"),
     case("HLT-IHA-REQ", [ENTRY_FRI], "2023-10-08",
          [("2023-10-06", "2023-10-08T15:00:00+01:00", "due_soon")], "ihareq-due-day"),
     # Entered Tue 2 May 2023: IHA due Thu 1 Jun 2023.

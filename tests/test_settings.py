@@ -182,3 +182,24 @@ def test_the_go_live_line_is_a_date():
     assert parse_settings({"alerts": {"from": date(2026, 4, 1)}}).alerts_from == date(2026, 4, 1)
     with pytest.raises(SettingsError, match=r"alerts\.from: expected a date"):
         parse_settings({"alerts": {"from": "April"}})
+
+
+def test_the_web_record_and_reports_say_when_the_council_runs_weaker_than_the_law():
+    from compliance.web import WebSettings, create_app
+    from tests.web_fixtures import AS_OF, PASSWORD, Clock, build_council, csrf_token
+
+    settings = parse_settings(
+        {"rules": {"LAC-REV-1": {"within": "25 working days", "weaker_than_law": "interim"}}}
+    )
+    app = create_app(
+        WebSettings(store=build_council(), settings=settings, clock=Clock(), as_of=AS_OF, secret_key="k")
+    )
+    client = app.test_client()
+    token = csrf_token(client.get("/").text)
+    client.post("/", data={"name": "sm", "password": PASSWORD, "csrf_token": token})
+
+    record = client.get("/children/C1").text
+    report = client.get("/reports/scorecard").text
+
+    line = "LAC-REV-1 within = 25 working days (the regulation says 20 working days): interim"
+    assert line in record and line in report

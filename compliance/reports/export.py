@@ -48,7 +48,7 @@ def scorecard_table(sc: Scorecard) -> tuple[list[str], list[list[Any]]]:
     rows = []
     for r in sc.rows:
         m = r.measure
-        travel = f"{r.arrow} {r.trend}".strip() if r.direction else ""
+        travel = f"{r.arrow} {r.trend or ''}".strip() if r.direction else ""
         rows.append(
             [
                 m.id,

@@ -140,13 +140,19 @@ def ratio(
 
 
 def fraction(
-    numerator: int, denominator: int, unit: str, *, scale: int = 1, items: tuple[Item, ...] = ()
+    numerator: int,
+    denominator: int,
+    unit: str,
+    *,
+    scale: int = 1,
+    items: tuple[Item, ...] = (),
+    denominator_items: tuple[Item, ...] = (),
 ) -> Figure:
     """numerator x scale / denominator (a rate per 10,000, say)."""
     if not denominator:
-        return Figure(None, unit, numerator, denominator, items)
+        return Figure(None, unit, numerator, denominator, items, denominator_items)
     exact = Fraction(numerator * scale, denominator)
-    return Figure(truncate(exact), unit, numerator, denominator, items, exact=exact)
+    return Figure(truncate(exact), unit, numerator, denominator, items, denominator_items, exact=exact)
 
 
 def count(items: Iterable[Item], unit: str = "children") -> Figure:

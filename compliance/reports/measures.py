@@ -1245,7 +1245,7 @@ def _attendance_rate(children: Children, period: Period, phase: str) -> Figure:
         items.append(Item(e.child, f"{p - a} of {p} sessions"))
     if not possible:
         return Figure(None, "%", 0, 0)
-    return fraction(possible - absent, possible, "%", scale=100, items=tuple(sorted(items)))
+    return fraction(possible - absent, possible, "%", scale=100, denominator_items=tuple(sorted(items)))
 
 
 def _persistent_absence(children: Children, period: Period, phase: str, threshold: float) -> Figure:

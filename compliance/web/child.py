@@ -44,7 +44,7 @@ def _child_page(child: str, template: str, action: str) -> str:
     s = services()
     as_of = parse_day(request.args.get("as_of")) or s.today()
     evaluation = _evaluate(child, me(), as_of)
-    page = timeline_page(evaluation, s.settings.terminology)
+    page = timeline_page(evaluation, s.settings.terminology, weaker=s.settings.weaker_notice(as_of))
     alerts = queue_rows(s.queue.list(Filters(status="open", child=child), today=as_of))
     log(action, child=child)
     return render_template(

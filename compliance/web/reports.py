@@ -179,6 +179,7 @@ def report(name: str) -> str:
         heading=heading,
         tables=tables,
         charts=_charts(name, query),
+        weaker=services().settings.weaker_notice(services().today()),
         labels=labels,
         series=series,
         csv_url=url_for("reports.download", name=name, fmt="csv", **query),
