@@ -118,7 +118,7 @@ class ChoiceList(click.Choice):  # type: ignore[type-arg]
             self.fail("expected one or more of: " + ", ".join(map(str, self.choices)), param, ctx)
         return tuple(super(ChoiceList, self).convert(part, param, ctx) for part in parts)
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
         return "[" + ",".join(map(str, self.choices)) + "]"
 
 
@@ -151,6 +151,12 @@ class App:
                 require_store(self.db)
             self._store = open_store(self.db)
         return self._store
+
+    def close(self) -> None:
+        """Give the store's connections back when the command ends."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     @property
     def settings(self) -> Settings:
@@ -227,6 +233,7 @@ jobs_option = click.option(
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     """casecheck: statutory timescales for children's social care, checked from case events."""
     ctx.obj = App(db, config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:
@@ -438,7 +445,7 @@ def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> No
     "--status",
     "statuses",
     type=ChoiceList(STATUSES, case_sensitive=False),
-    help="Comma-separated statuses: " + ",".join(STATUSES) + ".",
+    help="Only these statuses, comma-separated.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option(
@@ -1436,22 +1443,12 @@ def report_scorecard(
         written = write_charts(sc, chart_dir, chart_format)
         click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
     if show_children:
-        row = sc.rows[0]
-        key = (quarter or row.latest or sc.columns[-1].key) if fy is not None else "period"
-        key = key.upper() if key.lower().startswith("q") else key.lower()
-        column = next(c for c in sc.columns if c.key == key)
-        figure = row.cells[key]
+        assert measure_id is not None
+        drill = sc.drill_down(measure_id, quarter)
         if fmt == "json":
-            echo_json(
-                {
-                    "measure": row.measure.to_json(),
-                    "column": column.to_json(),
-                    "figure": figure.to_json(),
-                    "numerator": [i.to_json() for i in figure.numerator_items],
-                    "denominator": [i.to_json() for i in figure.denominator_items],
-                }
-            )
+            echo_json(drill.to_json())
             return
+        row, column, figure = drill, drill.column, drill.figure
         out = console()
         out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
         out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
@@ -2051,6 +2048,80 @@ def generate(
         return
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")
+
+
+# --- integrity and keys ---------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--since",
+    "since_run",
+    metavar="RUN",
+    help="Check only what was recorded after this nightly run's checkpoint (a run id from `casecheck runs --json`).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def verify(app: App, since_run: str | None, as_json: bool) -> None:
+    """Prove the stored history is whole and untampered.
+
+    Checks every record's seal, every child's and alert's chain of records, and the
+    store's head against the checkpoint of every nightly run. Exit 1 when anything is
+    wrong, naming the first broken record. See docs/security.md for what this proves.
+    """
+    result = app.store.verify(since_run)
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        out = console()
+        scope = f" since log position {result.since.position}" if result.since else ""
+        if result.ok:
+            out.print(
+                f"intact{scope}: {result.records} records of {result.aggregates} aggregates; "
+                f"{result.checkpoints} checkpoint{'s' if result.checkpoints != 1 else ''} match"
+            )
+        else:
+            out.print(Text(f"NOT INTACT{scope}: {result.problems[0].text()}", style="bold red"))
+            for p in result.problems[1:]:
+                out.print(f"  also: {p.text()}")
+        if result.unsealed:
+            out.print(f"{result.unsealed} records predate sealing: they are covered by checkpoints only")
+        out.print(
+            f"head at log position {result.head.position} ({result.head.count} records): {result.head.hex}"
+        )
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("new_db")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def rekey(app: App, new_db: str, as_json: bool) -> None:
+    """Copy the store into the new, empty store NEW_DB under a new key, and verify it.
+
+    The current key is CASECHECK_CIPHER_KEY; the new one is CASECHECK_NEW_CIPHER_KEY
+    (make one with `casecheck new-key`; unset, the copy is not encrypted). The store
+    itself is only read. Afterwards use NEW_DB with the new key as CASECHECK_CIPHER_KEY.
+    """
+    from compliance.rekey import rekey_store
+    from compliance.store import new_store_for_rekey
+
+    done = rekey_store(app.store, new_store_for_rekey(new_db))
+    if as_json:
+        echo_json(
+            {
+                "records": done.records,
+                "aggregates": done.aggregates,
+                "checkpoint_run": done.checkpoint_run,
+                **done.head.to_json(),
+            }
+        )
+        return
+    click.echo(
+        f"copied and verified {done.records} records of {done.aggregates} aggregates into {new_db}; "
+        f"head {done.head.hex}; use it with the new key as CASECHECK_CIPHER_KEY"
+    )
 
 
 @cli.command("new-key")

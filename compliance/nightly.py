@@ -53,6 +53,7 @@ from compliance.alerts import (
     responsible,
 )
 from compliance.engine import Engine, pack_obligation, unpack_obligation
+from compliance.integrity import Checkpoint, TamperedStore
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
 from events.timeline import LONDON, Timeline, build_timeline
 from rules.obligation import Obligation, Status
@@ -211,12 +212,14 @@ class RunSummary:
     duration_s: float = 0.0
     full: bool = False
     alerts_reopened: int = 0
+    checkpoint: dict[str, Any] | None = None  # the store head verified and recorded
     alerts_missed: int = 0  # of those closed: the obligation can no longer be met
     baseline_recorded: int = 0  # breaches due before the go-live line, kept out of the queue
     go_live: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "checkpoint": self.checkpoint,
             "run": self.run,
             "as_of": self.as_of.isoformat(),
             "full": self.full,
@@ -308,6 +311,13 @@ def run_nightly(
     part of a batch's alerts, to show the next run completes the job without duplicates.
     """
     t0 = time.perf_counter()
+    # Never act on a tampered store: verify everything first, and record the head that
+    # was verified as this run's checkpoint.
+    verified = store.verify()
+    if not verified.ok:
+        raise TamperedStore(
+            f"nightly run refused: the store fails verification at {verified.first()}; see `casecheck verify`"
+        )
     queue = AlertQueue(store, engine.settings, engine.calendar)
     ledger = load_ledger(store)
     end_position = store.position()
@@ -330,9 +340,11 @@ def run_nightly(
     if baseline and engine.settings.alerts_from is None and ledger.go_live is None:
         ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
     go_live = engine.settings.alerts_from or ledger.go_live
-    store.save(run, ledger)
+    store.save(run, ledger, Checkpoint.record(str(run.id), verified.head))
 
-    summary = RunSummary(str(run.id), as_of, full=full or first_run, go_live=go_live)
+    summary = RunSummary(
+        str(run.id), as_of, full=full or first_run, go_live=go_live, checkpoint=verified.head.to_json()
+    )
     alerts = _existing_alerts(queue)
     done = 0
     states = chain.from_iterable(engine.map_children(partial(child_states, as_of=as_of), children, jobs=jobs))

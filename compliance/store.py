@@ -63,6 +63,20 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import TopicError, register_topic, resolve_topic
 
 from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
+from compliance.integrity import (
+    CHECKPOINT_TOPIC,
+    FLAG_KEYED_IDS,
+    Head,
+    Keys,
+    SealedMapper,
+    SealingEventStore,
+    Verification,
+    check_key,
+    head_of,
+    is_sealed,
+    keyed_id,
+    verify_log,
+)
 from compliance.output import create_private
 
 #: Namespace of every deterministic id in the store (children, alerts, runs).
@@ -89,6 +103,8 @@ def stable_topic(cls: T, name: str) -> T:
 
 
 def child_aggregate_id(child: str) -> UUID:
+    """A child's aggregate id in a store without keyed ids. Inside the store use
+    `CaseStore.child_id`, which is keyed when the store is encrypted."""
     return uuid5(CASECHECK_NAMESPACE, "child:" + child)
 
 
@@ -141,8 +157,8 @@ class ChildCase(Aggregate):
         self.fact_count = 0
 
     @classmethod
-    def open(cls, child: str) -> ChildCase:
-        return cls._create(cls.Opened, id=child_aggregate_id(child), child=child)
+    def open(cls, child: str, aggregate_id: UUID | None = None) -> ChildCase:
+        return cls._create(cls.Opened, id=aggregate_id or child_aggregate_id(child), child=child)
 
     def record(self, facts: list[dict[str, Any]], digests: dict[str, str]) -> None:
         self.trigger_event(self.FactsRecorded, child=self.child, facts=facts, digests=digests)
@@ -160,6 +176,13 @@ class StoredFact:
     position: int  # order of recording within the child: 0, 1, 2, ... over all its events
 
 
+@dataclass(frozen=True, slots=True)
+class CheckpointView:
+    run: str
+    head: Head
+    recorded_at_position: int
+
+
 # A stored event as read in bulk: (originator_id, originator_version, topic, state).
 Row = tuple[UUID, int, str, bytes]
 
@@ -173,9 +196,79 @@ class CaseStore(Application[UUID]):
     is_snapshotting_enabled = False
 
     def __init__(self, env: Mapping[str, str] | None = None, *, url: str = "memory:") -> None:
+        self.keys = Keys.from_text((env or {}).get("CIPHER_KEY"))
         super().__init__(env=dict(env or {}))
         self.url = url
         self._opened_with = dict(env or {})
+        # A store's first record says how its children's ids are made: keyed (HMAC under
+        # a key derived from the cipher key) or the uuid5 of earlier versions.
+        first = self.recorder.select_notifications(1, 2)
+        check_key(self.mapper, first)
+        if first:
+            self._id_key = (
+                self.keys.id_key if is_sealed(first[0].state) and first[0].state[4] & FLAG_KEYED_IDS else None
+            )
+        else:
+            self._id_key = self.keys.id_key
+
+    # --- integrity -------------------------------------------------------------------
+
+    def construct_mapper(self) -> SealedMapper:  # type: ignore[override]
+        from eventsourcing.compressor import ZlibCompressor
+
+        return SealedMapper(self.construct_transcoder(), ZlibCompressor(), self.keys)
+
+    def construct_event_store(self) -> SealingEventStore:  # type: ignore[override]
+        return SealingEventStore(self.mapper, self.recorder)  # type: ignore[arg-type]
+
+    def construct_snapshot_store(self) -> SealingEventStore:  # type: ignore[override]
+        from eventsourcing.compressor import ZlibCompressor
+
+        recorder = self.factory.aggregate_recorder(purpose="snapshots")
+        mapper = SealedMapper(self.construct_transcoder(), ZlibCompressor(), self.keys, chained=False)
+        return SealingEventStore(mapper, recorder, chained=False)
+
+    def verify(self, since_run: str | None = None) -> Verification:
+        """Check the whole store (or what was recorded after the checkpoint of run
+        `since_run`): every record's seal, every aggregate's chain, and the head against
+        every checkpoint. Reads only; see compliance.integrity."""
+        since = self.checkpoint(since_run).head if since_run else None
+        with self._reading():
+            return verify_log(self.mapper, self.recorder, since=since, name_of=self._child_named)
+
+    def checkpoint(self, run: str) -> CheckpointView:
+        """The checkpoint a nightly run recorded (`run`: its id, or a unique prefix of it)."""
+        wanted = run.strip().lower()
+        found: list[CheckpointView] = []
+        with self._reading():
+            start = 1
+            while True:
+                page = self.recorder.select_notifications(start, 1000, topics=[CHECKPOINT_TOPIC])
+                for n in page:
+                    event = self.mapper.to_domain_event(n)
+                    if event.run.lower().startswith(wanted) and len(wanted) >= 8:
+                        found.append(CheckpointView(event.run, head_of(event), n.id))
+                if len(page) < 1000:
+                    break
+                start = page[-1].id + 1
+        if len(found) != 1:
+            raise StoreError(
+                f"no checkpoint of a run {'named' if not found else 'uniquely named'} {run[:40]!r}: "
+                "give a run id from `casecheck runs --json`"
+            )
+        return found[0]
+
+    def _child_named(self, aggregate_id: Any) -> str | None:
+        """The child an aggregate belongs to, when it is a child's record and readable."""
+        try:
+            rows = self.recorder.select_events(aggregate_id, limit=1)
+            return getattr(self.mapper.to_domain_event(rows[0]), "child", None) if rows else None
+        except Exception:  # a damaged record: the problem is reported by id instead
+            return None
+
+    def child_id(self, child: str) -> UUID:
+        """A child's aggregate id: keyed when the store is, else the uuid5 of old."""
+        return keyed_id(self._id_key, "child", child)
 
     def opening(self) -> tuple[dict[str, str], str] | None:
         """What another process needs to open this same store (`CaseStore(env, url=url)`),
@@ -224,7 +317,7 @@ class CaseStore(Application[UUID]):
         existing = self._load_cases(wanted)
         cases: list[ChildCase] = []
         for child, facts in wanted.items():
-            case = existing.get(child) or ChildCase.open(child)
+            case = existing.get(child) or ChildCase.open(child, self.child_id(child))
             case.record(facts, dict((digests or {}).get(child, {})))
             cases.append(case)
         self.save(*cases)
@@ -235,7 +328,7 @@ class CaseStore(Application[UUID]):
         (a few queries in all, rather than one repository round trip per child)."""
         cases: dict[str, ChildCase] = {}
         for chunk in _chunks(sorted(set(children)), 500):
-            ids = {child_aggregate_id(c): c for c in chunk}
+            ids = {self.child_id(c): c for c in chunk}
             for aggregate_id, rows in _grouped(self._rows(CHILD_TOPICS, list(ids))):
                 case = project_aggregate(None, (self._to_event(row) for row in rows))
                 assert isinstance(case, ChildCase)
@@ -247,7 +340,7 @@ class CaseStore(Application[UUID]):
     def read_child(self, child: str) -> list[StoredFact]:
         """Every fact recorded about a child, in recording order."""
         with self._reading():
-            stored = self.recorder.select_events(child_aggregate_id(child))
+            stored = self.recorder.select_events(self.child_id(child))
             facts = _facts_of(self.mapper.to_domain_event(s) for s in stored if s.topic == FACTS_TOPIC)
         if not facts:
             raise ChildNotFound(f"no child with id {child!r} in the store")
@@ -260,9 +353,9 @@ class CaseStore(Application[UUID]):
         found: set[UUID] = set()
         with self._reading():
             for chunk in _chunks(wanted, 500):
-                ids = [child_aggregate_id(c) for c in chunk]
+                ids = [self.child_id(c) for c in chunk]
                 found.update(row[0] for row in self._rows((OPENED_TOPIC,), ids))
-        return [c for c in wanted if child_aggregate_id(c) not in found]
+        return [c for c in wanted if self.child_id(c) not in found]
 
     def children(self) -> list[str]:
         """Every child with recorded facts, sorted."""
@@ -287,10 +380,10 @@ class CaseStore(Application[UUID]):
                     yield events[0].child, _facts_of(events)
                 return
             for chunk in _chunks(sorted(set(children)), batch):
-                ids = {child_aggregate_id(c): c for c in chunk}
+                ids = {self.child_id(c): c for c in chunk}
                 found = dict(_grouped(self._rows((FACTS_TOPIC,), list(ids))))
                 for child in chunk:
-                    rows = found.get(child_aggregate_id(child))
+                    rows = found.get(self.child_id(child))
                     if rows:
                         yield child, _facts_of(self._to_event(row) for row in rows)
 
@@ -299,7 +392,7 @@ class CaseStore(Application[UUID]):
         out: dict[str, dict[str, str]] = {}
         with self._reading():
             for chunk in _chunks(sorted(set(children)), 500):
-                ids = {child_aggregate_id(c): c for c in chunk}
+                ids = {self.child_id(c): c for c in chunk}
                 for row in self._rows((FACTS_TOPIC,), list(ids)):
                     out.setdefault(ids[row[0]], {}).update(self._to_event(row).digests)  # type: ignore[attr-defined]
         return out
@@ -482,9 +575,10 @@ def store_env(url: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
         "CIPHER_TOPIC": "",  # not one from the process environment
         "IS_SNAPSHOTTING_ENABLED": "y",  # the nightly ledger is snapshotted after each run
     }
-    key = (env or {}).get(CIPHER_KEY_ENV) or os.environ.get(CIPHER_KEY_ENV)
-    if key:
-        settings.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=key)
+    # A key named in `env` (even empty) wins over the process environment's.
+    key = env[CIPHER_KEY_ENV] if env is not None and CIPHER_KEY_ENV in env else os.environ.get(CIPHER_KEY_ENV)
+    if key:  # used by the store's own sealing mapper (compliance.integrity), not the library's cipher
+        settings["CIPHER_KEY"] = key
     if url in ("memory:", ":memory:"):
         settings["PERSISTENCE_MODULE"] = "eventsourcing.popo"
         return settings
@@ -559,6 +653,32 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
         raise StoreError(
             f"cannot open the store {_redact(url)}: {type(exc).__name__}: {_one_line(exc)}"
         ) from None
+
+
+NEW_CIPHER_KEY_ENV = "CASECHECK_NEW_CIPHER_KEY"
+
+#: Modules that define stored classes (their topics are registered on import). A copy
+#: of the whole store (`casecheck rekey`) imports them all: add a new module here.
+STORED_CLASS_MODULES = [
+    "compliance.store",
+    "compliance.integrity",
+    "compliance.alerts",
+    "compliance.nightly",
+    "compliance.accounts",
+    "compliance.access_log",
+]
+
+
+def import_stored_classes() -> None:
+    import importlib
+
+    for name in STORED_CLASS_MODULES:
+        importlib.import_module(name)
+
+
+def new_store_for_rekey(url: str) -> CaseStore:
+    """The store a rekey copies into, under CASECHECK_NEW_CIPHER_KEY (plain when unset)."""
+    return open_store(url, env={CIPHER_KEY_ENV: os.environ.get(NEW_CIPHER_KEY_ENV, "")})
 
 
 def require_store(url: str | None = None, *, env: Mapping[str, str] | None = None) -> None:

@@ -569,6 +569,7 @@ FREE_TEXT = {
     "host",
     "teams",
     "user_name",
+    "since_run",  # a nightly run's id
 }
 
 
@@ -598,6 +599,16 @@ def test_every_option_that_takes_a_fixed_set_of_values_is_a_checked_choice():
     assert (
         isinstance(statuses, click.Choice) and "missed" in statuses.choices and "no_data" in statuses.choices
     )
+
+
+def test_every_command_prints_its_help():
+    failed = []
+    for path, _command in walk(cli):
+        result = CliRunner().invoke(cli, [*path.split(), "--help"])
+        if result.exit_code != 0 or "Usage:" not in result.output:
+            failed.append(path)
+
+    assert failed == []
 
 
 @pytest.mark.parametrize(

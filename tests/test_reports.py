@@ -664,3 +664,15 @@ def test_p4_12_p3_3_p5_3_and_p5_4_from_their_own_events():
     assert [i.child for i in _figure("P3.3", children, *Q4).numerator_items] == ["B"]
     assert [i.child for i in _figure("P5.3", children, *Q4).numerator_items] == ["D"]
     assert _figure("P5.4", children, *Q4).value == 2
+
+
+def test_the_drill_down_defaults_to_the_latest_quarter_reported():
+    engine = council({"A": entered("2017-10-02") + [ev("review_held", "2017-10-30")]})
+
+    sc = scorecard(engine, year=financial_year("2017-18"), as_of=date(2017, 12, 31), only=["P1.2"])
+
+    drill = sc.drill_down("P1.2")
+    assert drill.column.key == "Q3"
+    assert [i.child for i in drill.figure.numerator_items] == ["A"]
+    assert sc.drill_down("P1.2", "q4").figure.not_reported == "not yet"
+    assert sc.drill_down("P1.2", "YEAR").to_json()["column"]["label"] == "2017-18"

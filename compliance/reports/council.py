@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from compliance.engine import Engine, Evaluation
-from compliance.reports.measures import REPORT_RULES
+from compliance.reports.measures import MEASURES, REPORT_RULES
 
 Progress = Callable[[int, int], None]  # (children done, children in all)
 
@@ -45,13 +45,23 @@ class CouncilFacts:
     ) -> CouncilFacts:
         children = tuple(evaluations)
         types: set[str] = set()
-        fields: set[str] = set()
         for e in children:
-            for fact in e.timeline.facts:
-                if fact.type not in types:
-                    types.add(fact.type)
-                for name in fact.record:
-                    fields.add(f"{fact.type}.{name}")
+            types.update(f.type for f in e.timeline.facts)
+        # Only the fields some measure reads are looked for, and each only until found once.
+        wanted = {
+            part
+            for spec in MEASURES.values()
+            for need in spec.needs
+            for part in need.split("|")
+            if "." in part and not part.startswith("[")
+        }
+        fields: set[str] = set()
+        for need in sorted(wanted):
+            type_name, name = need.split(".", 1)
+            if type_name in types and any(
+                name in f.record for e in children for f in e.timeline.of_type(type_name)
+            ):
+                fields.add(need)
         return cls(as_of, children, frozenset(types), frozenset(fields), frozenset(settings_keys))
 
 

@@ -74,6 +74,24 @@ class Row:
 
 
 @dataclass(frozen=True)
+class DrillDown:
+    """The children behind one figure: the numerator's and the denominator's."""
+
+    measure: MeasureSpec
+    column: Column
+    figure: Figure
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure.to_json(),
+            "column": self.column.to_json(),
+            "figure": self.figure.to_json(),
+            "numerator": [i.to_json() for i in self.figure.numerator_items],
+            "denominator": [i.to_json() for i in self.figure.denominator_items],
+        }
+
+
+@dataclass(frozen=True)
 class Scorecard:
     council: str
     title: str
@@ -86,6 +104,15 @@ class Scorecard:
             if row.measure.id == measure_id:
                 return row
         raise KeyError(measure_id)
+
+    def drill_down(self, measure_id: str, column: str | None = None) -> DrillDown:
+        """One figure and its children; `column` is Q1-Q4, year or previous_year (any
+        case), by default the latest quarter reported (or the single period's column)."""
+        row = self.row(measure_id)
+        keys = {c.key.lower(): c for c in self.columns}
+        wanted = (column or row.latest or self.columns[-1].key).lower()
+        chosen = keys.get(wanted) or keys.get("period") or self.columns[-1]
+        return DrillDown(row.measure, chosen, row.cells[chosen.key])
 
     def to_json(self) -> dict[str, Any]:
         return {
