@@ -112,7 +112,7 @@ class ChoiceList(click.Choice):  # type: ignore[type-arg]
             self.fail("expected one or more of: " + ", ".join(map(str, self.choices)), param, ctx)
         return tuple(super(ChoiceList, self).convert(part, param, ctx) for part in parts)
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
         return "[" + ",".join(map(str, self.choices)) + "]"
 
 
@@ -188,6 +188,22 @@ def split_list(value: str | None) -> list[str]:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def log_view(app: App, action: str, child: str, target: str | None = None) -> None:
+    """A child's record read from the command line goes to the access log like a page view,
+    under the operating-system account that ran the command."""
+    from compliance.access_log import record_access
+
+    record_access(
+        app.store,
+        user=f"{getpass.getuser()} (command line)",
+        action=action,
+        child=child,
+        target=target,
+        now=now(),
+    )
+
 
 jobs_option = click.option(
     "--jobs",
@@ -311,6 +327,7 @@ def timeline(
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_child" if not html_path else "printed_child", child)
     weaker = app.settings.weaker_notice(as_of)
     if as_json:
         echo_json(timeline_json(evaluation, child=child, as_of=as_of, known_at=known_at, weaker=weaker))
@@ -334,7 +351,7 @@ def timeline(
     "--status",
     "statuses",
     type=ChoiceList(STATUSES, case_sensitive=False),
-    help="Comma-separated statuses: " + ",".join(STATUSES) + ".",
+    help="Only these statuses, comma-separated.",
 )
 @click.option("--rule", "rule_ids", help="Comma-separated rule ids or prefixes (LAC, VIS-*, DQ).")
 @click.option(
@@ -535,6 +552,7 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     from compliance.views.audit import audit_json, audit_view
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
+    log_view(app, "viewed_audit", child, f"as of {as_of}, known at {known_at.isoformat()}")
     if as_json:
         echo_json(audit_json(result, child=child, as_of=as_of, known_at=known_at))
         return
@@ -1140,7 +1158,7 @@ def _short(text: str, width: int = 58) -> str:
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
 @click.option("--to", "end", type=DATE, help="Last day of a single period (default today).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default: today, or --to).")
-@click.option("--measure", "measure_id", type=MeasureId(), help="One measure, e.g. P1.2.")
+@click.option("--measure", "measure_id", type=MeasureId(), metavar="ID", help="One measure, e.g. P1.2.")
 @click.option(
     "--quarter",
     type=click.Choice(("Q1", "Q2", "Q3", "Q4", "year", "previous_year"), case_sensitive=False),
@@ -1308,7 +1326,7 @@ def _print_scorecard(sc: Any) -> None:
 
 
 @report.command("measures")
-@click.argument("measure_id", required=False, type=MeasureId())
+@click.argument("measure_id", required=False, type=MeasureId(), metavar="[MEASURE_ID]")
 @click.option("--json", "as_json", is_flag=True)
 def report_measures(measure_id: str | None, as_json: bool) -> None:
     """The scorecard's measures: definition, cohort, numerator, denominator, polarity, source, rounding."""
