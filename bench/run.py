@@ -247,6 +247,9 @@ Before and after the optimisations (1,000 children, SQLite):
 | full evaluation | 2.45 s | 1.2-1.6 s |
 | ratio full evaluation / floor | 11.4x | 6-9x |
 | incremental nightly, 1% changed | 0.39 s (15.8% of full) | 0.15 s (9%) |
+
+The CIN census import is measured on its own, by `python -m bench.cin_census`:
+[benchmarks-cin-census.md](benchmarks-cin-census.md).
 """
 
 

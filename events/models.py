@@ -6,7 +6,7 @@ fields are additions the contract allows ("adding optional fields or new types i
 each documented in `docs/events.md` with the source it serves: `cp_plan_ended` (a
 child-protection plan ended other than at a review conference), `iro_informed` (the IRO
 was told of something, e.g. a missing episode); for the CIN census `cp_plan_started`,
-`assessment_started`, `cin_plan_started`, `cin_plan_ended`, `cin_closed`, `child_died`
+`assessment_started`, `cin_plan_started`, `cin_plan_ended`, `cin_closed`, `child_died`, `finding_recorded`
 and the optional fields on `child_registered`, `referral_received`,
 `assessment_completed`, `strategy_discussion` and `icpc_held`; for the SSDA903 return
 `already_in_care`, `care_leaver_outcome`, `annual_outcomes`, `adoption_decision`,
@@ -850,6 +850,22 @@ class Retracted(CaseEvent):
     type: Literal["retracted"]
     target: Annotated[str, Field(min_length=1, max_length=128)]
     reason: Text
+
+
+@_event("finding_recorded")
+class FindingRecorded(CaseEvent):
+    """Addition to the contract (statutory returns): a contradiction a return holds about
+    the child, under the DfE validator's rule code where one matches (`DQ-CIN-8831`), kept
+    so it is listed with the other data-quality findings long after the import. It is
+    not a fact about the child's journey: no rule reads it. `at` is the return's
+    reference date; `line` the line or row of the return it was found at; `table` the
+    table of a return made of several (an SSDA903 file)."""
+
+    type: Literal["finding_recorded"]
+    code: Annotated[str, Field(pattern=r"^DQ-[A-Z0-9][A-Za-z0-9_-]{0,60}$")]
+    message: Text
+    line: Annotated[int, Field(ge=1), BeforeValidator(_as_number)] | None = None
+    table: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
 # --- Parsing ----------------------------------------------------------------------------

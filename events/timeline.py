@@ -267,10 +267,17 @@ def build_timeline(
     retracted_ids = _retracted_ids(known)
     effective: list[Fact] = []
     retracted: list[Fact] = []
+    # A return's own contradictions, kept as `finding_recorded`: findings, not facts of the
+    # child's journey, so no rule and no section of the timeline sees them.
+    found_in_returns: list[Fact] = []
     for fact in known:
         if fact.id is not None and fact.id in retracted_ids:
             retracted.append(fact)
-        elif as_of is None or fact.on <= as_of:
+        elif as_of is not None and fact.on > as_of:
+            continue
+        elif fact.type == "finding_recorded":
+            found_in_returns.append(fact)
+        else:
             effective.append(fact)
     effective.sort(key=Fact.sort_key)
 
@@ -278,7 +285,7 @@ def build_timeline(
     for fact in effective:
         by_type[fact.type].append(fact)
 
-    findings: list[Finding] = []
+    findings: list[Finding] = [Finding(f["code"], f, f["message"]) for f in found_in_returns]
     known_ids = {f.id for f in known if f.id is not None}
     for fact in by_type.get("retracted", ()):
         if fact["target"] not in known_ids:

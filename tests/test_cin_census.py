@@ -42,6 +42,11 @@ def run(db, *args):
 
 
 def stored_facts(db):
+    """The facts stored about the children (the census's findings, stored beside them, apart)."""
+    return [f for f in stored_records(db) if f["type"] != "finding_recorded"]
+
+
+def stored_records(db):
     store = open_store(db)
     return [s.fact for _child, stored in store.iter_children() for s in stored]
 
@@ -511,8 +516,9 @@ def test_the_store_records_a_whole_census_in_one_go(tmp_path):
 
     result = import_census(store, MAIN, year="2021-22")
 
-    total = sum(len(facts_of(stored)) for _c, stored in store.iter_children())
-    assert result.imported == total
+    stored = [f for _c, s in store.iter_children() for f in facts_of(s)]
+    assert result.imported == sum(1 for f in stored if f.type != "finding_recorded")
+    assert result.findings_recorded == sum(1 for f in stored if f.type == "finding_recorded") > 0
 
 
 # --- coverage -------------------------------------------------------------------------------
@@ -529,6 +535,26 @@ def test_what_the_census_cannot_hold_is_no_data_for_a_child_known_only_from_it(t
     # No referral decision, core group or visit is in a census: not assessable, not overdue.
     assert status == {"CP-REF": "no_data", "CP-CG": "no_data", "CP-RCPC-1": "met"}
     assert vis == {"no_data"}
+
+
+def test_the_explanation_of_a_no_data_obligation_claims_no_breach(tmp_path, db):
+    # The plan from Wed 31 Jan 2024 ended at its review on Mon 29 Apr 2024: the core group
+    # and visit clocks ran out with it, which for a census-only child says nothing.
+    run(db, "cin-census", "import", str(plan_census(tmp_path, "a.xml", 2025, reviews=["2024-04-29"])))
+
+    text = run(db, "timeline", "T2", "--as-of", "2025-03-31", "--explain").output
+    rows = json.loads(
+        run(db, "check", "--child", "T2", "--as-of", "2025-03-31", "--json", "--explain").output
+    )
+
+    no_data = [r for r in rows if r["status"] == "no_data"]
+    assert no_data
+    for row in no_data:
+        assert not any(line.startswith(("Missed", "Overdue", "Due soon")) for line in row["explanation"])
+        assert row["missed_on"] is None and row["days_late"] == 0
+    blocks = [b for b in text.split("-> ") if b.split("\n", 1)[0].split(": ")[-1].startswith("no data")]
+    assert any("core group meetings: not assessable" in b for b in blocks)
+    assert not any("Missed:" in b or "Overdue:" in b for b in blocks)
 
 
 def test_a_core_group_from_the_councils_own_events_is_assessed_beside_the_census(tmp_path, db):

@@ -103,8 +103,16 @@ def test_every_event_type_round_trips_import_store_and_timeline_json(tmp_path, d
     shown = json.loads(run(db, "timeline", "C7", "--json", "--as-of", "2031-01-01").output)
 
     by_id = {e["id"]: e for e in shown["events"]}
-    assert len(by_id) == len(events)
-    for event in events:
+    # A return's finding is listed with the findings, not as an event of the journey.
+    journey = [e for e in events if e["type"] != "finding_recorded"]
+    noted = [e for e in events if e["type"] == "finding_recorded"]
+    assert len(by_id) == len(journey)
+    assert [
+        (f["rule"], f["title"], f["event"])
+        for f in shown["findings"]
+        if f["event"] in {n["id"] for n in noted}
+    ] == [(n["code"], n["message"], n["id"]) for n in noted]
+    for event in journey:
         stored = by_id[event["id"]]
         for name, value in event.items():
             if name in ("at", "recorded_at"):
@@ -397,8 +405,21 @@ def test_every_event_type_round_trips_through_postgresql(tmp_path, postgres_url)
 
     assert imported.exit_code == 0
     by_id = {e["id"]: e for e in shown["events"]}
+    noted = {e["id"] for e in events if e["type"] == "finding_recorded"}
+    by_id.update(
+        {
+            f["event"]: {"code": f["rule"], "message": f["title"]}
+            for f in shown["findings"]
+            if f["event"] in noted
+        }
+    )
     for event in events:
+        if event["type"] == "finding_recorded":  # listed with the findings
+            event = {k: event[k] for k in ("code", "message")} | {"id": event["id"]}
         for name, value in event.items():
+            if name == "id":
+                assert event["id"] in by_id
+                continue
             if name not in ("at", "recorded_at"):
                 assert by_id[event["id"]][name] == value, (event["type"], name)
 

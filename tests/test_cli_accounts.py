@@ -177,3 +177,26 @@ def test_serve_answers_the_sign_in_page_on_the_store_it_was_given(db):
     assert "<h1>Sign in</h1>" in page
     assert headers["Server"] == "casecheck"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_a_timeline_read_from_the_command_line_is_in_the_access_log(db, tmp_path):
+    import getpass
+
+    events = tmp_path / "c1.jsonl"
+    events.write_text(
+        json.dumps(
+            {"child": "C1", "id": "e1", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    run(db, "import", str(events))
+
+    run(db, "timeline", "C1", "--as-of", "2022-12-01", "--json")
+    run(db, "audit", "C1", "--as-of", "2022-12-01", "--known-at", "2022-12-01")
+
+    log = json.loads(run(db, "access-log", "--child", "C1", "--json").output)
+    assert [(e["user"], e["action"]) for e in log] == [
+        (f"{getpass.getuser()} (command line)", "viewed_child"),
+        (f"{getpass.getuser()} (command line)", "viewed_audit"),
+    ]

@@ -217,7 +217,10 @@ def test_chart_writes_a_trend_chart_per_measure_with_figures(db, tmp_path):
 
 def test_targets_from_the_settings_change_the_rag(db, tmp_path):
     config = tmp_path / "casecheck.toml"
-    config.write_text('[report.targets]\n"G1" = "1-3"\n', encoding="utf-8")
+    config.write_text(
+        '[report.targets]\n"G1" = "1-3"\n[report.comparators."G1"]\nstatistical_neighbours = 5\nnational = 6.5\n',
+        encoding="utf-8",
+    )
 
     data = json.loads(
         run(
@@ -236,6 +239,7 @@ def test_targets_from_the_settings_change_the_rag(db, tmp_path):
 
     g1 = next(m for m in data["measures"] if m["id"] == "G1")
     assert (g1["target"]["target"], g1["rag"]) == ("1-3", "green")
+    assert g1["comparators"] == {"statistical_neighbours": 5, "national": 6.5}
 
 
 def test_a_bad_target_is_one_line_and_exit_2(db, tmp_path):
@@ -273,8 +277,17 @@ def test_the_csv_scorecard_is_the_committee_table(db):
     ).output
 
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:6] == ["Ref", "Measure", "Polarity", "Target", "Yr. end 16-17", "Q1 17-18"]
+    assert rows[0][:8] == [
+        "Ref",
+        "Measure",
+        "Polarity",
+        "Stat Neigh Av",
+        "National Av",
+        "Target",
+        "Yr. end 16-17",
+        "Q1 17-18",
+    ]
     g1 = next(r for r in rows if r[0] == "G1")
-    assert g1[4:10] == ["1", "2", "3", "4", "3", "3"]  # L1, in care from 2016, adopted in Feb 2018
-    assert g1[11] == "↓"  # a population count has a direction but no better or worse
+    assert g1[6:12] == ["1", "2", "3", "4", "3", "3"]  # L1, in care from 2016, adopted in Feb 2018
+    assert g1[13] == "↓"  # a population count has a direction but no better or worse
     assert "None" not in text

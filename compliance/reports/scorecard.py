@@ -9,7 +9,7 @@ travel against the previous quarter. Every cell is a `Figure` that can name its 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -48,6 +48,7 @@ class Row:
     rag: str | None
     direction: str | None  # up / down / same against the previous quarter
     trend: str | None  # improving / worse / same, by the polarity
+    comparators: Mapping[str, float] = field(default_factory=dict)  # statistical_neighbours, national
 
     @property
     def arrow(self) -> str:
@@ -65,6 +66,7 @@ class Row:
             "cohort": m.cohort,
             "rounding": str(m.rounding),
             "target": self.target.to_json() if self.target else None,
+            "comparators": dict(self.comparators),
             "cells": {key: figure.to_json() for key, figure in self.cells.items()},
             "latest": self.latest,
             "rag": self.rag,
@@ -228,7 +230,9 @@ def build_scorecard(
         direction, trend = _direction(judged, before, spec.polarity)
         target = settings.targets.get(spec.id)
         rag = target.rag(judged.value, spec.polarity) if target and judged and not judged.no_data else None
-        rows.append(Row(spec, cells, target, judged_key, rag, direction, trend))
+        rows.append(
+            Row(spec, cells, target, judged_key, rag, direction, trend, settings.comparators.get(spec.id, {}))
+        )
     return Scorecard(
         council_name, f"Corporate parenting scorecard {year.label}", as_of, tuple(columns), tuple(rows)
     )
@@ -250,7 +254,18 @@ def build_period_scorecard(
         figure = compute(spec, council, period, year=None, settings=settings, calendar=calendar)
         target = settings.targets.get(spec.id)
         rag = target.rag(figure.value, spec.polarity) if target and not figure.no_data else None
-        rows.append(Row(spec, {"period": figure}, target, "period", rag, None, None))
+        rows.append(
+            Row(
+                spec,
+                {"period": figure},
+                target,
+                "period",
+                rag,
+                None,
+                None,
+                settings.comparators.get(spec.id, {}),
+            )
+        )
     return Scorecard(
         council_name,
         f"Corporate parenting scorecard, {period.start} to {period.end}",

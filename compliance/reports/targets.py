@@ -15,6 +15,10 @@
     [report.measures."P2.7"]           # a measure's parameters
     kinds = ["missing", "away"]
 
+    [report.comparators."G2"]          # the paper's comparator columns
+    statistical_neighbours = 56
+    national = 60
+
 Without settings the targets are those the seed scorecard prints (seed 004); a measure
 with neither has no RAG ("n/a"). RAG: green when the target is met, amber when within the
 tolerance of it, red otherwise; for a range, green inside it, amber within the tolerance
@@ -32,6 +36,8 @@ from compliance.reports.periods import financial_year
 from compliance.settings import Settings, SettingsError
 
 GREEN, AMBER, RED = "green", "amber", "red"
+#: The seed scorecard's comparator columns ("Stat Neigh Av", "National Av").
+COMPARATORS = ("statistical_neighbours", "national")
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,9 @@ class ReportSettings:
         default_factory=dict
     )  # first year of the financial year -> children
     measure_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    comparators: Mapping[str, Mapping[str, float]] = field(
+        default_factory=dict
+    )  # id -> {statistical_neighbours, national}
 
     def params(self, spec: MeasureSpec) -> dict[str, Any]:
         out = {**spec.params, **self.measure_params.get(spec.id, {})}
@@ -124,7 +133,7 @@ def report_settings(settings: Settings) -> ReportSettings:
         return SettingsError(f"{source}: report.{key}: {problem}")
 
     raw = settings.report
-    allowed = {"targets", "population", "measures", "tolerance_pct", "tolerance_share"}
+    allowed = {"targets", "population", "measures", "comparators", "tolerance_pct", "tolerance_share"}
     for key in raw:
         if key not in allowed:
             raise fail(key, f"unknown setting (expected one of: {', '.join(sorted(allowed))})")
@@ -188,7 +197,23 @@ def report_settings(settings: Settings) -> ReportSettings:
             elif not isinstance(value, int | float) or isinstance(value, bool):
                 raise fail(f'measures."{measure_id}".{name}', f"expected a number like {default}")
             params.setdefault(measure_id, {})[name] = value
-    return ReportSettings(targets, population, params)
+    comparators: dict[str, dict[str, float]] = {}
+    given_comparators = raw.get("comparators", {})
+    if not isinstance(given_comparators, Mapping):
+        raise fail("comparators", "expected a table per measure id")
+    for measure_id, table in given_comparators.items():
+        key = f'comparators."{measure_id}"'
+        if measure_id not in MEASURES:
+            raise fail(key, "no such measure")
+        if not isinstance(table, Mapping):
+            raise fail(key, "expected statistical_neighbours and/or national")
+        for name, value in table.items():
+            if name not in COMPARATORS:
+                raise fail(f"{key}.{name}", f"unknown comparator (expected one of: {', '.join(COMPARATORS)})")
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise fail(f"{key}.{name}", "expected a number")
+            comparators.setdefault(measure_id, {})[name] = value
+    return ReportSettings(targets, population, params, comparators)
 
 
 __all__ = ["AMBER", "GREEN", "RED", "ReportSettings", "Target", "report_settings"]

@@ -203,14 +203,18 @@ def apply_coverage(obligations: Iterable[Obligation], facts: Iterable[Fact]) -> 
     return judged
 
 
+#: How a rule's explanation states an unsatisfied status: not true of a `no_data` one.
+_VERDICTS = ("Missed:", "Overdue:", "Due soon:")
+
+
 def _no_data(o: Obligation, line: str) -> Obligation:
     before = o.why
 
     def why() -> tuple[str, ...]:
         lines = before() if callable(before) else before
-        return (line, *lines)
+        return (line, *(text for text in lines if not text.startswith(_VERDICTS)))
 
-    return replace(o, status=Status.NO_DATA, days_late=0, closed_reason=None, why=why)
+    return replace(o, status=Status.NO_DATA, days_late=0, closed_reason=None, missed_on=None, why=why)
 
 
 # --- Declared return kinds --------------------------------------------------------------

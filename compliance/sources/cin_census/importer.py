@@ -11,7 +11,10 @@ Year by year and append-only, like every return casecheck reads:
   updated in place;
 - a fact on record that a later census no longer mentions stays: the census only lists
   episodes open during its year, so absence says nothing;
-- contradictions are findings (`mapping`), stored as recorded.
+- contradictions are findings (`mapping`); the facts are stored as recorded, and each
+  child's findings are stored with them as `finding_recorded` facts (`sources.findings`),
+  so they are listed wherever data-quality findings are, long after the import. The
+  findings of the header, about no child, are only reported.
 
 Bad input (see `parse`) raises `BadInput` before anything is stored.
 """
@@ -26,8 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from compliance.engine import facts_of
-from compliance.sources.cin_census.mapping import CensusFact, CensusFinding, map_census, year_label
+from compliance.sources.cin_census.codes import SOURCE
+from compliance.sources.cin_census.mapping import (
+    CensusFact,
+    CensusFinding,
+    census_year,
+    map_census,
+    year_label,
+)
 from compliance.sources.cin_census.parse import Census, parse_census
+from compliance.sources.findings import ReturnFinding, finding_records
 from compliance.store import CaseStore
 from events.models import LONDON, InvalidEvent, parse_event
 from events.parse import BadInput, content_digest
@@ -42,6 +53,7 @@ class CensusImportResult:
     source: str
     year: int
     imported: int = 0
+    findings_recorded: int = 0
     already_present: int = 0
     retracted: int = 0
     children: int = 0
@@ -61,6 +73,7 @@ class CensusImportResult:
             "source": self.source,
             "year": year_label(self.year),
             "imported": self.imported,
+            "findings_recorded": self.findings_recorded,
             "already_present": self.already_present,
             "retracted": self.retracted,
             "children": self.children,
@@ -130,6 +143,7 @@ def import_parsed(
     stamp = moment.isoformat()
 
     checked = _checked(census.source, facts, result)
+    checked += _findings_checked(census, result.census_findings)
     children = sorted({f.child for f, _, _ in checked})
     known = store.known_digests(children)
     batches: dict[str, list[dict[str, Any]]] = {}
@@ -146,7 +160,8 @@ def import_parsed(
         if current is None:
             add(fact.child, record, digest)
         elif on_record[current] == digest:
-            result.already_present += 1
+            if record["type"] != "finding_recorded":
+                result.already_present += 1
         else:
             changed.append((fact, record, digest, current))
     _check_order(store, census, changed, moment)
@@ -174,7 +189,8 @@ def import_parsed(
         result.retracted += 1
     if batches:
         store.record(batches, digests)
-    result.imported = sum(len(b) for b in batches.values())
+    result.findings_recorded = sum(1 for b in batches.values() for r in b if r["type"] == "finding_recorded")
+    result.imported = sum(len(b) for b in batches.values()) - result.findings_recorded
     result.children = len(children)
     result.findings = _timeline_findings(store, batches)
     return result
@@ -236,6 +252,27 @@ def _checked(
     return out
 
 
+def _findings_checked(
+    census: Census, findings: Iterable[CensusFinding]
+) -> list[tuple[CensusFact, dict[str, Any], str]]:
+    """Each child's findings as facts to store with the census's own."""
+    records = finding_records(
+        (ReturnFinding(f.code, f.child, f.message, f.line) for f in findings if f.child is not None),
+        prefix="cin",
+        year=year_label(census.header.year),
+        # The end of the census year rather than the header's ReferenceDate, which may be
+        # wrong (DQ-CIN-100): a corrected header then leaves the findings as they were.
+        at=census_year(census.header.year)[1],
+        source=SOURCE,
+    )
+    out = []
+    for record in records:
+        line = record.get("line", census.header.line)
+        checked, digest = _validated(census.source, line, record)
+        out.append((CensusFact(line, checked), checked, digest))
+    return out
+
+
 def _validated(source: str, line: int, record: dict[str, Any]) -> tuple[dict[str, Any], str]:
     try:
         event = parse_event(record)
@@ -264,5 +301,8 @@ def _revision(fact_id: str) -> int:
 def _timeline_findings(store: CaseStore, children: Iterable[str]) -> list[Finding]:
     found: list[Finding] = []
     for child, stored in store.iter_children(sorted(children)):
-        found.extend(build_timeline(child, facts_of(stored)).findings)
+        # The census's own findings, just stored, are already in `census_findings`.
+        found.extend(
+            f for f in build_timeline(child, facts_of(stored)).findings if f.fact.type != "finding_recorded"
+        )
     return found
