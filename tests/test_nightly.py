@@ -803,3 +803,16 @@ def test_a_drp_stage_left_unanswered_before_the_go_live_line_is_not_flagged():
     # the line. Stage 1 raised Mon 2 Sep was due Mon 9 Sep: after it.
     assert flags == {after} and before not in flags
     assert summary.stage_overdue_raised == 1
+
+
+@pytest.mark.parametrize(("line", "kind"), [(date(2023, 1, 30), "breach"), (date(2023, 1, 31), "baseline")])
+def test_a_breach_due_on_the_go_live_day_is_raised_and_one_due_the_day_before_is_the_baseline(line, kind):
+    from compliance.settings import parse_settings
+
+    store = open_store("memory:")
+    add(store, council(1))  # C0000: first review due Mon 30 Jan 2023, never held
+    engine = Engine(store, parse_settings({"alerts": {"from": line}}))
+
+    run_nightly(store, engine, as_of=D, now=NOW)
+
+    assert AlertQueue(store).get(ref_for_obligation("C0000|LAC-REV-1|2023-01-02")).kind == kind
