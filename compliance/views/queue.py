@@ -7,11 +7,12 @@ with the same words.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.alerts import AlertView, counts_by
+from compliance.alerts import AlertView
 
 #: The columns of `casecheck alerts --csv` (and of the web queue's download).
 QUEUE_COLUMNS = (
@@ -93,12 +94,20 @@ class QueueCounts:
 
 
 def queue_counts(views: Sequence[AlertView]) -> QueueCounts:
-    return QueueCounts(
-        total=len(views),
-        by_theme=counts_by(views, "theme"),
-        by_team=counts_by(views, "team"),
-        by_stage=counts_by(views, "stage"),
-    )
+    """Counts as `counts_by` gives them ("(none)" for no value, most first), in one pass."""
+    themes: Counter[str] = Counter()
+    teams: Counter[str] = Counter()
+    stages: Counter[str] = Counter()
+    for view in views:
+        a = view.alert
+        themes[a.theme or "(none)"] += 1
+        teams[a.team or "(none)"] += 1
+        stages[a.stage or "(none)"] += 1
+
+    def ordered(counts: Counter[str]) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    return QueueCounts(len(views), ordered(themes), ordered(teams), ordered(stages))
 
 
 def queue_title(status: str, day_text: str) -> str:
