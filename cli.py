@@ -13,37 +13,31 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES, STATUSES
 from compliance.errors import CasecheckError
-from compliance.output import SafeConsole, csv_text, one_line, terminal_text, write_private
+from compliance.output import csv_text, one_line, terminal_text, write_private
 from compliance.settings import Settings, find_config, load_settings
 from compliance.views.format import fmt_day
-from compliance.views.timeline import fact_fields, obligation_summary, timeline_page, timeline_view
+from compliance.views.text import (
+    STATUS_STYLE,
+    console,
+    grid,
+    print_lines,
+    print_table,
+    print_weaker,
+    render_audit,
+    render_timeline,
+)
+from compliance.views.timeline import timeline_html, timeline_json
 from events.contract import LAST_YEAR, BadInput
-from events.timeline import LONDON, Fact
-
-STATUS_STYLE = {
-    "overdue": "bold red",
-    "due_soon": "yellow",
-    "pending": "cyan",
-    "missed": "red",
-    "late": "magenta",
-    "met": "green",
-    "closed": "dim",
-    "no_data": "dim italic",
-    "finding": "bold yellow",
-}
-
+from events.timeline import LONDON
 
 # --- plumbing -------------------------------------------------------------------------
 
@@ -181,23 +175,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def console(err: bool = False) -> Console:
-    """A console for stored text: markup off, control characters replaced."""
-    out = SafeConsole(stderr=err, soft_wrap=False)
-    if not out.is_terminal and out.width < 160:
-        # Piped to a file or a pager: keep table rows on one line rather than the
-        # 80 columns Rich assumes when it cannot ask the terminal.
-        out = SafeConsole(stderr=err, soft_wrap=False, width=160)
-    return out
-
-
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     click.echo(csv_text(rows, columns), nl=False)
-
-
-def grid(title: str, **options: Any) -> Table:
-    """A table that fits a terminal: light rules, narrow padding."""
-    return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), **options)
 
 
 def echo_json(value: Any) -> None:
@@ -321,14 +300,6 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
 # --- timeline -------------------------------------------------------------------------
 
 
-def event_json(fact: Fact, retracted: bool) -> dict[str, Any]:
-    record = dict(fact.record)
-    record["recorded_at"] = fact.recorded_at.isoformat() if fact.recorded_at else None
-    record["stored_at"] = fact.stored_at.isoformat() if fact.stored_at else None
-    record["retracted"] = retracted
-    return record
-
-
 @cli.command()
 @click.argument("child")
 @click.option("--as-of", type=DATE, help="Judge obligations at this date (default today).")
@@ -357,98 +328,16 @@ def timeline(
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
     log_view(app, "viewed_child" if not html_path else "printed_child", child)
-    tl = evaluation.timeline
+    weaker = app.settings.weaker_notice(as_of)
     if as_json:
-        from compliance.check import finding_row
-
-        retracted = {f.seq for f in tl.retracted}
-        everything = sorted(list(tl.facts) + list(tl.retracted), key=Fact.sort_key)
-        echo_json(
-            {
-                "child": child,
-                "as_of": as_of.isoformat(),
-                "known_at": known_at.isoformat() if known_at else None,
-                "events": [event_json(f, f.seq in retracted) for f in everything],
-                "obligations": [o.to_json() for o in evaluation.obligations],
-                "findings": [finding_row(f) for f in tl.findings],
-                "weaker_than_law": weaker_notice(app.settings, as_of),
-            }
-        )
+        echo_json(timeline_json(evaluation, child=child, as_of=as_of, known_at=known_at, weaker=weaker))
         return
-    weaker = weaker_notice(app.settings, as_of)
     if html_path:
         write_private(
-            html_path, render_timeline_html(evaluation, terminology=app.settings.terminology, weaker=weaker)
+            html_path, timeline_html(evaluation, terminology=app.settings.terminology, weaker=weaker)
         )
         click.echo(f"wrote {html_path}", err=True)
     render_timeline(evaluation, explain=explain, terminology=app.settings.terminology, weaker=weaker)
-
-
-def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker: Sequence[str] = ()) -> None:
-    out = console()
-    view = timeline_view(evaluation, terminology)
-    out.print(Text(f"Child {evaluation.child}", style="bold"))
-    out.print(view.heading)
-    for line in weaker:
-        out.print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
-    if view.attention:
-        out.print(Text("\nNeeds attention", style="bold underline"))
-        for o in view.attention:
-            render_obligation(out, o, explain=False, indent="  ")
-    retracted_ids = {f.id for f in view.retracted}
-    for title, rows in view.sections:
-        out.print(Text(f"\n{title}", style="bold underline"))
-        for fact, obligations in rows:
-            line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
-            detail = fact_fields(fact)
-            if detail:
-                line.append(f"  {detail}", style="dim")
-            if fact.type == "retracted" and fact.get("target") in retracted_ids:
-                line.append("  (target no longer counts)", style="dim")
-            out.print(line)
-            for o in obligations:
-                render_obligation(out, o, explain=explain, indent="      ")
-    if view.loose:
-        out.print(Text("\nOther obligations", style="bold underline"))
-        for o in view.loose:
-            render_obligation(out, o, explain=explain, indent="  ")
-    if view.findings:
-        out.print(Text("\nData-quality findings", style="bold underline"))
-        for f in view.findings:
-            out.print(Text(f"  {f.code}  {f.message}", style=STATUS_STYLE["finding"]))
-    if view.retracted:
-        listed = ", ".join(f.describe() for f in view.retracted)
-        out.print(Text(f"\n{len(view.retracted)} retracted event(s) not counted: {listed}", style="dim"))
-    out.print("\n" + view.counts)
-
-
-def render_timeline_html(evaluation: Any, *, terminology: str, weaker: Sequence[str] = ()) -> str:
-    """The same view as a printable page (for the IRO's review papers)."""
-    from importlib.resources import files
-
-    from jinja2 import Environment, select_autoescape
-
-    template = files("compliance").joinpath("data/timeline.html.j2").read_text(encoding="utf-8")
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.from_string(template).render(**timeline_page(evaluation, terminology, weaker=weaker))
-
-
-def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
-    shown = obligation_summary(o)
-    line = Text(indent + "-> ")
-    line.append(f"{shown['rule']} {shown['title']}: ", style="bold")
-    line.append(shown["status_text"], style=STATUS_STYLE[shown["status"]])
-    line.append(f", due {shown['due']}")
-    if shown["done"]:
-        line.append(f", done {shown['done']}")
-    if shown["lateness"]:
-        line.append(f", {shown['lateness']}")
-    if shown["closed_reason"]:
-        line.append(f" ({shown['closed_reason']})")
-    out.print(line)
-    if explain:
-        for text in shown["explanation"]:
-            out.print(Text(indent + "     " + text, style="dim"))
 
 
 # --- check ----------------------------------------------------------------------------
@@ -612,109 +501,35 @@ def render_check(
 @pass_app
 def rules_cmd(app: App, rule_id: str | None, as_json: bool) -> None:
     """The rule catalogue with parameters as configured; RULE_ID shows one rule in full."""
-    import rules.catalogue  # noqa: F401
-    from rules.registry import REGISTRY
+    from compliance.views.rules import (
+        catalogue_json,
+        catalogue_rows,
+        find_rule,
+        rule_detail_json,
+        rule_detail_lines,
+    )
 
-    settings = app.settings
     day = today()
-
-    def params(spec: Any) -> dict[str, str]:
-        return {
-            name: str(settings.value(spec.id, name, day, default)) for name, default in spec.params.items()
-        }
-
     if rule_id:
-        spec = REGISTRY.get(rule_id.upper())
-        if spec is None:
-            from difflib import get_close_matches
-
-            close = get_close_matches(rule_id.upper(), list(REGISTRY), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise CasecheckError(f"no rule {rule_id!r}{hint} (see `casecheck rules`)")
-        history = parameter_history(settings, spec)
-        weaker = [w.describe() for w in settings.weaker_in_force(day, spec.id)]
+        spec = find_rule(rule_id)
         if as_json:
-            data = rule_json(spec, params(spec), settings.enabled(spec.id, day))
-            echo_json({**data, "history": history, "weaker_than_law": weaker})
-            return
-        out = console()
-        out.print(Text(f"{spec.id}  {spec.title}", style="bold"))
-        out.print(f"basis: {spec.basis}    citation: {spec.citation}")
-        for line in weaker:
-            out.print(Text(f"the council runs weaker than the regulation: {line}", style="bold red"))
-        if spec.params:
-            out.print(
-                "parameters: "
-                + ", ".join(f"{k} = {v}" for k, v in params(spec).items())
-                + (f"  (overridden in {settings.source})" if settings.has_overrides(spec.id) else "")
-            )
-        for name, changes in history.items():
-            if len(changes) > 1:
-                out.print(f"  {name}: " + "; ".join(f"{c['value']} {c['when']}" for c in changes))
-        if spec.theme:
-            out.print(f"practice-alert theme: {spec.theme}")
-        if spec.in_force_from:
-            out.print(f"in force from {fmt_day(spec.in_force_from)}")
-        if not settings.enabled(spec.id, day):
-            out.print("disabled by the council's settings")
-        out.print()
-        out.print(spec.doc)
+            echo_json(rule_detail_json(app.settings, spec, day))
+        else:
+            print_lines(rule_detail_lines(app.settings, spec, day))
         return
-    specs = sorted(REGISTRY.values(), key=lambda s: s.id)
     if as_json:
-        echo_json([rule_json(s, params(s), settings.enabled(s.id, day)) for s in specs])
+        echo_json(catalogue_json(app.settings, day))
         return
-    table = grid("Rule catalogue")
-    for column in ("id", "title", "basis", "citation", "parameters"):
-        table.add_column(column)
-    for s in specs:
-        table.add_row(
-            s.id,
-            s.title + ("" if settings.enabled(s.id, day) else " (disabled)"),
-            str(s.basis),
-            s.citation,
-            ", ".join(f"{k}={v}" for k, v in params(s).items()),
-        )
-    console().print(table)
-
-
-def parameter_history(settings: Settings, spec: Any) -> dict[str, list[dict[str, Any]]]:
-    """Each parameter's values in date order, from the catalogue default on."""
-    history: dict[str, list[dict[str, Any]]] = {}
-    for name, default in [*spec.params.items(), ("enabled", True)]:
-        changes = [{"from": None, "value": str(default), "when": "(catalogue default)"}]
-        for when, value in settings.history(spec.id, name):
-            entry = {"from": when.isoformat() if when else None, "value": str(value)}
-            entry["when"] = f"from {fmt_day(when)}" if when else f"(set in {settings.source})"
-            changes.append(entry)
-        if name != "enabled" or len(changes) > 1:
-            history[name] = changes
-    return history
+    print_table(
+        "Rule catalogue",
+        ("id", "title", "basis", "citation", "parameters"),
+        catalogue_rows(app.settings, day),
+    )
 
 
 def weaker_notice(settings: Settings, on: date) -> list[str]:
     """The lines every report and timeline shows when the council runs weaker than the law."""
     return settings.weaker_notice(on)
-
-
-def print_weaker(lines: list[str]) -> None:
-    for line in lines:
-        console().print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
-
-
-def rule_json(spec: Any, params: dict[str, str], enabled: bool) -> dict[str, Any]:
-    return {
-        "id": spec.id,
-        "title": spec.title,
-        "basis": str(spec.basis),
-        "citation": spec.citation,
-        "theme": spec.theme,
-        "parameters": params,
-        "enabled": enabled,
-        "in_force_from": spec.in_force_from.isoformat() if spec.in_force_from else None,
-        "in_force_to": spec.in_force_to.isoformat() if spec.in_force_to else None,
-        "doc": spec.doc,
-    }
 
 
 # --- audit ----------------------------------------------------------------------------
@@ -734,45 +549,14 @@ def rule_json(spec: Any, params: dict[str, str], enabled: bool) -> dict[str, Any
 def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) -> None:
     """Replay CHILD as it stood on --as-of, as known at --known-at, and show what was recorded late."""
     from compliance.audit import audit_child
+    from compliance.views.audit import audit_json, audit_view
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
     log_view(app, "viewed_audit", child, f"as of {as_of}, known at {known_at.isoformat()}")
     if as_json:
-        echo_json(
-            {
-                "child": child,
-                "as_of": as_of.isoformat(),
-                "known_at": known_at.isoformat(),
-                "obligations_then": [o.to_json() for o in result.then.obligations],
-                "recorded_late": [event_json(f, False) for f in result.recorded_late],
-                "retracted_since": [event_json(f, True) for f in result.retracted_since],
-                "changes": [
-                    {
-                        "key": c.key,
-                        "rule": c.rule,
-                        "then": c.then.to_json() if c.then else None,
-                        "now": c.now.to_json() if c.now else None,
-                    }
-                    for c in result.changes
-                ],
-            }
-        )
+        echo_json(audit_json(result, child=child, as_of=as_of, known_at=known_at))
         return
-    from compliance.views.audit import audit_view
-
-    view = audit_view(result, known_at=known_at)
-    render_timeline(result.then, explain=False, terminology=app.settings.terminology)
-    out = console()
-    out.print(Text(f"\n{view.recorded_heading}", style="bold underline"))
-    for r in view.recorded_late:
-        out.print(Text(f"  {r.when:<22} {r.type}  recorded {r.recorded} ({r.days_later} days later)"))
-    if view.retracted_since:
-        out.print(Text(f"\nRetracted since ({len(view.retracted_since)})", style="bold underline"))
-        for text in view.retracted_since:
-            out.print(Text(f"  {text}"))
-    out.print(Text(f"\n{view.changes_heading}", style="bold underline"))
-    for c in view.changes:
-        out.print(Text(f"  {c.rule}  then: {c.then_text}  ->  now: {c.now_text}"))
+    render_audit(result, audit_view(result, known_at=known_at), terminology=app.settings.terminology)
 
 
 # --- nightly ----------------------------------------------------------------------------
@@ -847,39 +631,13 @@ def nightly(
 def runs(app: App, as_json: bool) -> None:
     """The nightly runs recorded in the store."""
     from compliance.nightly import list_runs
+    from compliance.views.runs import RUN_COLUMNS, run_rows
 
     rows = [r.to_json() for r in list_runs(app.store)]
     if as_json:
         echo_json(rows)
         return
-    table = grid("Nightly runs")
-    for column in (
-        "as of",
-        "started (UTC)",
-        "children",
-        "raised",
-        "closed",
-        "of them missed",
-        "baseline",
-        "stage",
-        "secs",
-        "done",
-    ):
-        table.add_column(column, no_wrap=True)
-    for r in rows:
-        table.add_row(
-            r["as_of"],
-            r["started"][:16].replace("T", " "),
-            str(r["children_evaluated"]),
-            str(r["alerts_raised"]),
-            str(r["alerts_closed"]),
-            str(r["alerts_missed"]),
-            str(r["baseline_recorded"]),
-            str(r["stage_overdue_raised"]),
-            f"{r['duration_s']:.1f}",
-            "yes" if r["completed"] else "interrupted",
-        )
-    console().print(table)
+    print_table("Nightly runs", RUN_COLUMNS, run_rows(rows), no_wrap=True)
 
 
 # --- alerts ---------------------------------------------------------------------------
@@ -1945,6 +1703,78 @@ def access_log(
     console().print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}")
 
 
+# --- SSDA903 returns ------------------------------------------------------------------
+
+
+@cli.group()
+def ssda903() -> None:
+    """The DfE SSDA903 return (children looked after): import a council's returns, export a year."""
+
+
+@ssda903.command("import")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(file_okay=False))
+@click.option("--year", help="The collection year, e.g. 2017-18 (or 2018); default: taken from the data.")
+@click.option("--recorded-at", type=DATE, help="The date the return was submitted (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def ssda903_import(
+    app: App, directories: tuple[str, ...], year: str | None, recorded_at: date | None, as_json: bool
+) -> None:
+    """Import one collection year's 903 tables (CSV) from each of DIRECTORIES, oldest first.
+
+    Each year is stored whole or not at all; importing a year again adds only what is new.
+    """
+    from compliance.sources.ssda903.importer import import_returns
+
+    err = console(err=True)
+    show_progress = not as_json and err.is_terminal
+
+    def progress(name: str, total: int) -> Callable[[int, int], None] | None:
+        if not show_progress or total < 5000:
+            return None
+        from rich.progress import Progress
+
+        bar = Progress(console=err, transient=True)
+        task = bar.add_task(name, total=total)
+        bar.start()
+
+        def tick(done: int, _total: int) -> None:
+            bar.update(task, completed=done)
+            if done >= total:
+                bar.stop()
+
+        return tick
+
+    moment = datetime.combine(recorded_at, time.min, tzinfo=LONDON) if recorded_at is not None else None
+    result = import_returns(
+        app.store, list(directories), year=year, recorded_at=moment, now=now(), progress=progress
+    )
+    if as_json:
+        echo_json(result.to_json())
+        return
+    for line in result.summary():
+        click.echo(line)
+
+
+@ssda903.command("export")
+@click.option("--year", required=True, help="The collection year, e.g. 2024-25 (or 2025).")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Directory to write the tables to."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def ssda903_export(app: App, year: str, out: str, as_json: bool) -> None:
+    """Write a collection year's 903 tables from the events, for every child looked after in it."""
+    from compliance.sources.ssda903.exporter import export_store
+
+    result = export_store(app.store, year, Path(out))
+    if as_json:
+        echo_json(result.to_json())
+        return
+    for line in result.summary():
+        click.echo(line)
+
+
 # --- synthetic data -------------------------------------------------------------------
 
 
@@ -1955,19 +1785,19 @@ def access_log(
 @click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(writable=True),
     required=True,
-    help="File to write (JSON Lines, or the census's XML).",
+    help="File to write (JSON Lines, or the census's XML); a directory with --format ssda903.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "cin-census"]),
+    type=click.Choice(["jsonl", "cin-census", "ssda903"]),
     default="jsonl",
     show_default=True,
-    help="Case events, or the council's CIN census return for --year.",
+    help="Case events, the council's CIN census return for --year, or its SSDA903 return for --year.",
 )
-@click.option("--year", help="With --format cin-census: the census year, e.g. 2024-25.")
+@click.option("--year", help="With --format cin-census or ssda903: the collection year, e.g. 2024-25.")
 def generate(
     children: int, seed: int, until: date | None, years: int, out: str, fmt: str, year: str | None
 ) -> None:
@@ -1982,6 +1812,15 @@ def generate(
         click.echo(
             f"wrote the {year} CIN census of {written.children} children ({written.episodes} episodes) to {out}"
         )
+        return
+    if fmt == "ssda903":
+        from compliance.sources.ssda903.exporter import export_generated
+
+        if year is None:
+            raise click.UsageError("--format ssda903 needs --year (e.g. 2024-25)")
+        result = export_generated(children, seed=seed, until=until, years=years, year=year, out=Path(out))
+        for line in result.summary():
+            click.echo(line)
         return
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")

@@ -246,8 +246,16 @@ def looked_after(children: Children, day: date) -> Iterator[tuple[Evaluation, Pe
             yield e, period
 
 
-def _due_in(o: Obligation, period: Period) -> bool:
-    return o.due_on in period
+def obligations_by_rule(e: Evaluation) -> Mapping[str, tuple[Obligation, ...]]:
+    """The child's obligations grouped by rule, worked out once per evaluation."""
+
+    def group() -> dict[str, tuple[Obligation, ...]]:
+        out: dict[str, list[Obligation]] = {}
+        for o in e.obligations:
+            out.setdefault(o.rule, []).append(o)
+        return {rule_id: tuple(found) for rule_id, found in out.items()}
+
+    return e.timeline.memo("reports:obligations-by-rule", group)
 
 
 def timeliness(children: Children, period: Period, rules: Sequence[str], *, by: str = "due") -> Figure:
@@ -257,9 +265,8 @@ def timeliness(children: Children, period: Period, rules: Sequence[str], *, by: 
     judged: list[Item] = []
     closed = 0
     for e in children:
-        for o in e.obligations:
-            if o.rule not in rules:
-                continue
+        grouped = obligations_by_rule(e)
+        for o in (o for rule_id in rules for o in grouped.get(rule_id, ())):
             day = o.due_on if by == "due" else o.started_on
             if day not in period:
                 continue

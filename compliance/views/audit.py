@@ -4,12 +4,12 @@ what was retracted since, and which obligations read differently."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from compliance.audit import Audit
 from compliance.views.format import fmt_day
-from compliance.views.timeline import obligation_summary
+from compliance.views.timeline import event_json, obligation_summary
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,25 @@ def audit_view(result: Audit, *, known_at: datetime, later: datetime | None = No
         for c in result.changes
     ]
     return AuditView(known_at, later, late, [f.describe() for f in result.retracted_since], changes)
+
+
+def audit_json(result: Audit, *, child: str, as_of: date, known_at: datetime) -> dict[str, Any]:
+    """`casecheck audit --json`: the obligations as they stood, what was recorded late or
+    retracted since, and each obligation that reads differently now."""
+    return {
+        "child": child,
+        "as_of": as_of.isoformat(),
+        "known_at": known_at.isoformat(),
+        "obligations_then": [o.to_json() for o in result.then.obligations],
+        "recorded_late": [event_json(f, False) for f in result.recorded_late],
+        "retracted_since": [event_json(f, True) for f in result.retracted_since],
+        "changes": [
+            {
+                "key": c.key,
+                "rule": c.rule,
+                "then": c.then.to_json() if c.then else None,
+                "now": c.now.to_json() if c.now else None,
+            }
+            for c in result.changes
+        ],
+    }

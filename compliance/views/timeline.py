@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from compliance.views.format import fmt_day
@@ -186,3 +187,45 @@ def coming_up(evaluation: Any, *, weeks: int = 8) -> list[dict[str, Any]]:
         {**obligation_summary(o), "due_on": o.due_on, "in_days": (o.due_on - evaluation.as_of).days}
         for o in upcoming
     ]
+
+
+def event_json(fact: Fact, retracted: bool) -> dict[str, Any]:
+    """A stored fact as the JSON renderings give it: its record, when it was recorded and
+    stored, and whether it has been retracted."""
+    record = dict(fact.record)
+    record["recorded_at"] = fact.recorded_at.isoformat() if fact.recorded_at else None
+    record["stored_at"] = fact.stored_at.isoformat() if fact.stored_at else None
+    record["retracted"] = retracted
+    return record
+
+
+def timeline_json(
+    evaluation: Any, *, child: str, as_of: date, known_at: datetime | None, weaker: Sequence[str]
+) -> dict[str, Any]:
+    """`casecheck timeline --json`: every fact (retracted ones marked), the obligations and
+    the data-quality findings."""
+    from compliance.check import finding_row
+
+    tl = evaluation.timeline
+    retracted = {f.seq for f in tl.retracted}
+    everything = sorted(list(tl.facts) + list(tl.retracted), key=Fact.sort_key)
+    return {
+        "child": child,
+        "as_of": as_of.isoformat(),
+        "known_at": known_at.isoformat() if known_at else None,
+        "events": [event_json(f, f.seq in retracted) for f in everything],
+        "obligations": [o.to_json() for o in evaluation.obligations],
+        "findings": [finding_row(f) for f in tl.findings],
+        "weaker_than_law": list(weaker),
+    }
+
+
+def timeline_html(evaluation: Any, *, terminology: str, weaker: Sequence[str] = ()) -> str:
+    """The timeline as a printable page (for the IRO's review papers)."""
+    from importlib.resources import files
+
+    from jinja2 import Environment, select_autoescape
+
+    template = files("compliance").joinpath("data/timeline.html.j2").read_text(encoding="utf-8")
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.from_string(template).render(**timeline_page(evaluation, terminology, weaker=weaker))

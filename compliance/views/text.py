@@ -1,0 +1,145 @@
+"""The terminal rendering of the view models: Rich text and tables, nothing computed here.
+
+The command line prints these; the web workspace renders the same view models as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from compliance.output import SafeConsole
+from compliance.views.format import fmt_day
+from compliance.views.timeline import fact_fields, obligation_summary, timeline_view
+
+STATUS_STYLE = {
+    "overdue": "bold red",
+    "due_soon": "yellow",
+    "pending": "cyan",
+    "missed": "red",
+    "late": "magenta",
+    "met": "green",
+    "closed": "dim",
+    "no_data": "dim italic",
+    "finding": "bold yellow",
+}
+
+
+def console(err: bool = False) -> Console:
+    """A console for stored text: markup off, control characters replaced."""
+    out = SafeConsole(stderr=err, soft_wrap=False)
+    if not out.is_terminal and out.width < 160:
+        # Piped to a file or a pager: keep table rows on one line rather than the
+        # 80 columns Rich assumes when it cannot ask the terminal.
+        out = SafeConsole(stderr=err, soft_wrap=False, width=160)
+    return out
+
+
+def grid(title: str, **options: Any) -> Table:
+    """A table that fits a terminal: light rules, narrow padding."""
+    return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), **options)
+
+
+def print_weaker(lines: Sequence[str]) -> None:
+    for line in lines:
+        console().print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
+
+
+def print_lines(lines: Sequence[tuple[str, str | None]]) -> None:
+    """Lines of text, each with its emphasis (None: plain)."""
+    out = console()
+    for text, style in lines:
+        out.print(Text(text, style=style) if style else text)
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], **options: Any) -> None:
+    table = grid(title)
+    for column in columns:
+        table.add_column(column, **options)
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)
+
+
+# --- timeline -------------------------------------------------------------------------
+
+
+def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker: Sequence[str] = ()) -> None:
+    out = console()
+    view = timeline_view(evaluation, terminology)
+    out.print(Text(f"Child {evaluation.child}", style="bold"))
+    out.print(view.heading)
+    for line in weaker:
+        out.print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
+    if view.attention:
+        out.print(Text("\nNeeds attention", style="bold underline"))
+        for o in view.attention:
+            render_obligation(out, o, explain=False, indent="  ")
+    retracted_ids = {f.id for f in view.retracted}
+    for title, rows in view.sections:
+        out.print(Text(f"\n{title}", style="bold underline"))
+        for fact, obligations in rows:
+            line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
+            detail = fact_fields(fact)
+            if detail:
+                line.append(f"  {detail}", style="dim")
+            if fact.type == "retracted" and fact.get("target") in retracted_ids:
+                line.append("  (target no longer counts)", style="dim")
+            out.print(line)
+            for o in obligations:
+                render_obligation(out, o, explain=explain, indent="      ")
+    if view.loose:
+        out.print(Text("\nOther obligations", style="bold underline"))
+        for o in view.loose:
+            render_obligation(out, o, explain=explain, indent="  ")
+    if view.findings:
+        out.print(Text("\nData-quality findings", style="bold underline"))
+        for f in view.findings:
+            out.print(Text(f"  {f.code}  {f.message}", style=STATUS_STYLE["finding"]))
+    if view.retracted:
+        listed = ", ".join(f.describe() for f in view.retracted)
+        out.print(Text(f"\n{len(view.retracted)} retracted event(s) not counted: {listed}", style="dim"))
+    out.print("\n" + view.counts)
+
+
+def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
+    shown = obligation_summary(o)
+    line = Text(indent + "-> ")
+    line.append(f"{shown['rule']} {shown['title']}: ", style="bold")
+    line.append(shown["status_text"], style=STATUS_STYLE[shown["status"]])
+    line.append(f", due {shown['due']}")
+    if shown["done"]:
+        line.append(f", done {shown['done']}")
+    if shown["lateness"]:
+        line.append(f", {shown['lateness']}")
+    if shown["closed_reason"]:
+        line.append(f" ({shown['closed_reason']})")
+    out.print(line)
+    if explain:
+        for text in shown["explanation"]:
+            out.print(Text(indent + "     " + text, style="dim"))
+
+
+# --- audit ----------------------------------------------------------------------------
+
+
+def render_audit(result: Any, view: Any, *, terminology: str) -> None:
+    """An audit replay: the timeline as it stood, then what was recorded late or retracted
+    since and which obligations read differently (`view` is compliance.views.audit)."""
+    render_timeline(result.then, explain=False, terminology=terminology)
+    out = console()
+    out.print(Text(f"\n{view.recorded_heading}", style="bold underline"))
+    for r in view.recorded_late:
+        out.print(Text(f"  {r.when:<22} {r.type}  recorded {r.recorded} ({r.days_later} days later)"))
+    if view.retracted_since:
+        out.print(Text(f"\nRetracted since ({len(view.retracted_since)})", style="bold underline"))
+        for text in view.retracted_since:
+            out.print(Text(f"  {text}"))
+    out.print(Text(f"\n{view.changes_heading}", style="bold underline"))
+    for c in view.changes:
+        out.print(Text(f"  {c.rule}  then: {c.then_text}  ->  now: {c.now_text}"))
