@@ -193,16 +193,16 @@ pass_app = click.make_pass_decorator(App)
 def log_view(app: App, action: str, child: str, target: str | None = None) -> None:
     """A child's record read from the command line goes to the access log like a page view,
     under the operating-system account that ran the command."""
-    from compliance.access_log import record_access
+    from compliance.access_log import command_line_user, record_access
 
-    record_access(
-        app.store,
-        user=f"{getpass.getuser()} (command line)",
-        action=action,
-        child=child,
-        target=target,
-        now=now(),
-    )
+    record_access(app.store, user=command_line_user(), action=action, child=child, target=target, now=now())
+
+
+def log_export(app: App, what: str, fmt: str, children: Iterable[str] = ()) -> None:
+    """An export written from the command line, logged as the workspace's are."""
+    from compliance.access_log import command_line_user, record_export
+
+    record_export(app.store, user=command_line_user(), what=what, fmt=fmt, now=now(), children=children)
 
 
 jobs_option = click.option(
@@ -413,6 +413,7 @@ def check(
         from compliance.nightly import go_live_line
 
         render_check(rows, as_of, seen, go_live_line(app.store, app.settings))
+    log_export(app, "check", "json" if as_json else "csv" if as_csv else "text", children)
     if fail_on and seen & set(fail_on):
         sys.exit(1)
 
@@ -805,7 +806,16 @@ def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def done(app: App, ref: str, as_json: bool, text: str) -> None:
-    """What an alert action prints: one line, or the alert as JSON."""
+    """What an alert action prints: one line, or the alert as JSON. The action is logged."""
+    from compliance.access_log import command_line_user, record_alert_action
+
+    record_alert_action(
+        app.store,
+        queue(app).get(ref),
+        user=command_line_user(),
+        action=click.get_current_context().info_name or "",
+        now=now(),
+    )
     if as_json:
         echo_json(queue(app).show(ref, today=today()).to_json())
     else:
@@ -1215,6 +1225,7 @@ def report_scorecard(
             progress=tell,
         )
     )
+    log_export(app, "scorecard report" + (f", {measure_id}" if measure_id else ""), fmt)
     if chart_dir:
         written = write_charts(sc, chart_dir, chart_format)
         click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
@@ -1375,6 +1386,7 @@ def report_iha(
     rows = _run_with_progress(
         lambda tell: iha_table(app.engine, year=year, as_of=as_of or today(), progress=tell)
     )
+    log_export(app, f"iha report, {year}", fmt)
     weaker = weaker_notice(app.settings, as_of or today())
     if fmt == "json":
         echo_json(
@@ -1439,6 +1451,7 @@ def report_iro(
     report_ = _run_with_progress(
         lambda tell: iro_report(app.engine, alerts, start=start, end=end, as_of=as_of, progress=tell)
     )
+    log_export(app, f"iro report, {start} to {end}", fmt)
     weaker = weaker_notice(app.settings, end)
     if fmt == "json":
         echo_json({**report_.to_json(), "weaker_than_law": weaker})

@@ -2,7 +2,7 @@
 
 Children's records are sensitive, and the first thing a Caldicott guardian asks is who
 has seen a child's record. Every view of a child's record, every export and every alert
-action made through the web workspace is recorded here, in the same store, append-only
+action, made through the web workspace or the command line, is recorded here, in the same store, append-only
 like everything else: one stored event per access, never updated or deleted.
 
 An entry holds who (the account name), when (aware UTC), which child (or none, for an
@@ -12,15 +12,20 @@ report name). It never holds the content that was seen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import getpass
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
 
 from compliance.store import CaseStore
 from events.timeline import LONDON
+
+if TYPE_CHECKING:
+    from compliance.alerts import Alert
 
 #: What an entry may say was done.
 ACTIONS = (
@@ -33,6 +38,9 @@ ACTIONS = (
     "calendar_feed",
     "viewed_access_log",
 )
+
+#: The formats an export is taken away in; a table read on the screen is not an export.
+EXPORT_FORMATS = ("csv", "json", "xlsx")
 
 
 class AccessRecord(Aggregate):
@@ -91,6 +99,36 @@ def record_access(
         AccessRecord._create(
             AccessRecord.Recorded, id=uuid4(), user=user, at=now, action=action, child=child, target=target
         )
+    )
+
+
+def command_line_user() -> str:
+    """Who the access log names for a command run at a terminal: the operating-system account."""
+    return f"{getpass.getuser()} (command line)"
+
+
+def record_export(
+    store: CaseStore,
+    *,
+    user: str,
+    what: str,
+    fmt: str,
+    now: datetime,
+    children: Iterable[str] = (),
+) -> None:
+    """An export of `what` written as `fmt`: an entry for each child named, or one entry
+    across children when none is. Nothing for `text`, which is read, not taken away."""
+    if fmt not in EXPORT_FORMATS:
+        return
+    for child in list(children) or [None]:
+        record_access(store, user=user, action="exported", child=child, target=f"{what}, {fmt}", now=now)
+
+
+def record_alert_action(store: CaseStore, alert: Alert, *, user: str, action: str, now: datetime) -> None:
+    """An action on `alert` (raise, praise, assign, acknowledge, respond, escalate, resolve,
+    reopen), logged against its child."""
+    record_access(
+        store, user=user, action="alert_action", child=alert.child, target=f"{alert.ref} {action}", now=now
     )
 
 
