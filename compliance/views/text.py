@@ -143,3 +143,27 @@ def render_audit(result: Any, view: Any, *, terminology: str) -> None:
     out.print(Text(f"\n{view.changes_heading}", style="bold underline"))
     for c in view.changes:
         out.print(Text(f"  {c.rule}  then: {c.then_text}  ->  now: {c.now_text}"))
+
+
+# --- check ----------------------------------------------------------------------------
+
+
+def render_check(summary: Any) -> None:
+    """The most urgent rows as a table and the count of every status
+    (`summary` is compliance.views.check.CheckSummary)."""
+    from compliance.views.check import CHECK_TABLE_COLUMNS, check_table_row
+
+    out = console()
+    table = grid(summary.title, show_lines=False)
+    for column in CHECK_TABLE_COLUMNS:
+        table.add_column(column, no_wrap=column in ("child", "rule", "status"))
+    for r in summary.shown:
+        cells: list[Any] = list(check_table_row(r))
+        cells[5] = Text(r["status"], style=STATUS_STYLE[r["status"]])
+        table.add_row(*cells)
+    out.print(table)
+    if summary.more_line:
+        out.print(summary.more_line)
+    out.print(summary.counts_line)
+    if summary.go_live_line:
+        out.print(summary.go_live_line)
