@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -1619,6 +1619,78 @@ def access_log(
     console().print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}")
 
 
+# --- SSDA903 returns ------------------------------------------------------------------
+
+
+@cli.group()
+def ssda903() -> None:
+    """The DfE SSDA903 return (children looked after): import a council's returns, export a year."""
+
+
+@ssda903.command("import")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(file_okay=False))
+@click.option("--year", help="The collection year, e.g. 2017-18 (or 2018); default: taken from the data.")
+@click.option("--recorded-at", type=DATE, help="The date the return was submitted (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def ssda903_import(
+    app: App, directories: tuple[str, ...], year: str | None, recorded_at: date | None, as_json: bool
+) -> None:
+    """Import one collection year's 903 tables (CSV) from each of DIRECTORIES, oldest first.
+
+    Each year is stored whole or not at all; importing a year again adds only what is new.
+    """
+    from compliance.sources.ssda903.importer import import_returns
+
+    err = console(err=True)
+    show_progress = not as_json and err.is_terminal
+
+    def progress(name: str, total: int) -> Callable[[int, int], None] | None:
+        if not show_progress or total < 5000:
+            return None
+        from rich.progress import Progress
+
+        bar = Progress(console=err, transient=True)
+        task = bar.add_task(name, total=total)
+        bar.start()
+
+        def tick(done: int, _total: int) -> None:
+            bar.update(task, completed=done)
+            if done >= total:
+                bar.stop()
+
+        return tick
+
+    moment = datetime.combine(recorded_at, time.min, tzinfo=LONDON) if recorded_at is not None else None
+    result = import_returns(
+        app.store, list(directories), year=year, recorded_at=moment, now=now(), progress=progress
+    )
+    if as_json:
+        echo_json(result.to_json())
+        return
+    for line in result.summary():
+        click.echo(line)
+
+
+@ssda903.command("export")
+@click.option("--year", required=True, help="The collection year, e.g. 2024-25 (or 2025).")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Directory to write the tables to."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def ssda903_export(app: App, year: str, out: str, as_json: bool) -> None:
+    """Write a collection year's 903 tables from the events, for every child looked after in it."""
+    from compliance.sources.ssda903.exporter import export_store
+
+    result = export_store(app.store, year, Path(out))
+    if as_json:
+        echo_json(result.to_json())
+        return
+    for line in result.summary():
+        click.echo(line)
+
+
 # --- synthetic data -------------------------------------------------------------------
 
 
@@ -1629,19 +1701,19 @@ def access_log(
 @click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(writable=True),
     required=True,
-    help="File to write (JSON Lines, or the census's XML).",
+    help="File to write (JSON Lines, or the census's XML); a directory with --format ssda903.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "cin-census"]),
+    type=click.Choice(["jsonl", "cin-census", "ssda903"]),
     default="jsonl",
     show_default=True,
-    help="Case events, or the council's CIN census return for --year.",
+    help="Case events, the council's CIN census return for --year, or its SSDA903 return for --year.",
 )
-@click.option("--year", help="With --format cin-census: the census year, e.g. 2024-25.")
+@click.option("--year", help="With --format cin-census or ssda903: the collection year, e.g. 2024-25.")
 def generate(
     children: int, seed: int, until: date | None, years: int, out: str, fmt: str, year: str | None
 ) -> None:
@@ -1656,6 +1728,15 @@ def generate(
         click.echo(
             f"wrote the {year} CIN census of {written.children} children ({written.episodes} episodes) to {out}"
         )
+        return
+    if fmt == "ssda903":
+        from compliance.sources.ssda903.exporter import export_generated
+
+        if year is None:
+            raise click.UsageError("--format ssda903 needs --year (e.g. 2024-25)")
+        result = export_generated(children, seed=seed, until=until, years=years, year=year, out=Path(out))
+        for line in result.summary():
+            click.echo(line)
         return
     lines = write_jsonl(out, make(children, seed=seed, until=until or today(), years=years))
     click.echo(f"wrote {lines} events for {children} children to {out}")

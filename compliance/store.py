@@ -54,6 +54,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     MapperDeserialisationError,
+    OperationalError,
     PersistenceError,
     StoredEvent,
     Transcoding,
@@ -286,6 +287,11 @@ class CaseStore(Application[UUID]):
         except IntegrityError:
             raise ConcurrentChange(
                 "another user or process changed the same records at the same time; "
+                "nothing was stored: run the command again"
+            ) from None
+        except OperationalError:  # a deadlock, serialisation failure or lock wait, already retried
+            raise ConcurrentChange(
+                "the store was busy with another process (retried, still in conflict); "
                 "nothing was stored: run the command again"
             ) from None
         except PersistenceError as exc:
@@ -643,8 +649,12 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
             create_private(settings["SQLITE_DBNAME"])
         except OSError as exc:
             raise StoreError(f"cannot open the store {url}: {exc.strerror or type(exc).__name__}") from None
-    if settings["PERSISTENCE_MODULE"] == "eventsourcing.postgres" and "POSTGRES_SCHEMA" in settings:
-        _create_schema(settings)
+    if settings["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        return _open_postgres(settings, url)
+    return _construct(settings, url)
+
+
+def _construct(settings: Mapping[str, str], url: str) -> CaseStore:
     try:
         return CaseStore(settings, url=url)
     except StoreError:
@@ -653,6 +663,59 @@ def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) 
         raise StoreError(
             f"cannot open the store {_redact(url)}: {type(exc).__name__}: {_one_line(exc)}"
         ) from None
+
+
+#: The advisory lock under which a PostgreSQL store's schema and tables are created
+#: (any fixed 64-bit number; the schema's name is the second key).
+_CREATE_LOCK = 0x63617365
+
+
+def _open_postgres(settings: dict[str, str], url: str) -> CaseStore:
+    """Open a PostgreSQL store without writing when its tables exist; otherwise create
+    the schema and the tables under an advisory lock, so several processes opening a new
+    store at once wait for one another instead of colliding in the catalogue."""
+    try:
+        import psycopg
+        from psycopg import sql
+    except ImportError:
+        raise StoreError("PostgreSQL needs the 'postgres' extra: pip install 'casecheck[postgres]'") from None
+    schema = settings.get("POSTGRES_SCHEMA") or "public"
+    tables = [f"{schema}.{CaseStore.name}_events", f"{schema}.{CaseStore.name}_snapshots"]
+    try:
+        with psycopg.connect(
+            dbname=settings["POSTGRES_DBNAME"],
+            host=settings["POSTGRES_HOST"],
+            port=int(settings["POSTGRES_PORT"]),
+            user=settings["POSTGRES_USER"],
+            password=settings["POSTGRES_PASSWORD"] or None,
+            connect_timeout=5,
+            autocommit=True,
+        ) as conn:
+
+            def present() -> bool:
+                found = conn.execute(
+                    "SELECT count(to_regclass(t)) FROM unnest(%s::text[]) AS t",
+                    [[_quoted(t) for t in tables]],
+                ).fetchone()
+                return bool(found and found[0] == len(tables))
+
+            if present():
+                return _construct({**settings, "CREATE_TABLE": "n"}, url)
+            conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [_CREATE_LOCK, schema])
+            try:
+                if not present():
+                    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+                    return _construct({**settings, "CREATE_TABLE": "y"}, url)
+                return _construct({**settings, "CREATE_TABLE": "n"}, url)
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [_CREATE_LOCK, schema])
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot open the PostgreSQL store: {_one_line(exc)}") from None
+
+
+def _quoted(qualified: str) -> str:
+    schema, table = qualified.split(".", 1)
+    return '"' + schema.replace('"', '""') + '"."' + table.replace('"', '""') + '"'
 
 
 NEW_CIPHER_KEY_ENV = "CASECHECK_NEW_CIPHER_KEY"
@@ -692,29 +755,6 @@ def require_store(url: str | None = None, *, env: Mapping[str, str] | None = Non
     if not path.is_file():
         shown = f"./{path}" if not path.is_absolute() and path.parent == Path(".") else str(path)
         raise StoreError(f"no store at {shown}: import first or give --db")
-
-
-def _create_schema(settings: Mapping[str, str]) -> None:
-    try:
-        import psycopg
-        from psycopg import sql
-    except ImportError:
-        raise StoreError("PostgreSQL needs the 'postgres' extra: pip install 'casecheck[postgres]'") from None
-    try:
-        with psycopg.connect(
-            dbname=settings["POSTGRES_DBNAME"],
-            host=settings["POSTGRES_HOST"],
-            port=int(settings["POSTGRES_PORT"]),
-            user=settings["POSTGRES_USER"],
-            password=settings["POSTGRES_PASSWORD"] or None,
-            connect_timeout=5,
-            autocommit=True,
-        ) as conn:
-            conn.execute(
-                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings["POSTGRES_SCHEMA"]))
-            )
-    except psycopg.Error as exc:
-        raise StoreError(f"cannot open the PostgreSQL store: {_one_line(exc)}") from None
 
 
 def _redact(url: str) -> str:

@@ -55,6 +55,7 @@ class PlacementType(StrEnum):
     H5 = "H5"  # semi-independent living accommodation not subject to children's homes regulations
     K1 = "K1"  # secure children's home
     K2 = "K2"  # children's home subject to children's homes regulations
+    K3 = "K3"  # supported accommodation registered with Ofsted (from the 2024-25 return)
     P1 = "P1"  # placed with own parent(s) or other person(s) with parental responsibility
     P2 = "P2"  # independent living, e.g. flat, lodgings, bedsit
     P3 = "P3"  # residential employment
@@ -74,7 +75,11 @@ class PlacementType(StrEnum):
     U4 = "U4"  # foster placement with other foster carer, long term fostering
     U5 = "U5"  # foster placement with other foster carer who is also an approved adopter (FFA)
     U6 = "U6"  # foster placement with other foster carer, not long term or FFA
-    Z1 = "Z1"  # other placements
+    Z1 = "Z1"  # other placements (until the 2024-25 return)
+    Z11 = "Z11"  # other placements, first of the four kinds that replace Z1 from 2025-26
+    Z12 = "Z12"  # other placements, second kind (from 2025-26)
+    Z13 = "Z13"  # other placements, third kind (from 2025-26)
+    Z14 = "Z14"  # other placements, fourth kind (from 2025-26)
 
 
 #: PLACE codes for a child placed with parents (CPPCR reg 28(3) visits).
@@ -188,6 +193,8 @@ class CareLeaverActivity(StrEnum):
     P1 = "P1"  # part-time in higher education
     F2 = "F2"  # full-time in education other than higher education
     P2 = "P2"  # part-time in education other than higher education
+    F3 = "F3"  # full-time in training or employment (a code of older returns)
+    P3 = "P3"  # part-time in training or employment (a code of older returns)
     F4 = "F4"  # full-time in training or employment
     P4 = "P4"  # part-time in training or employment
     F5 = "F5"  # full-time in apprenticeship

@@ -260,6 +260,8 @@ class AlreadyInCare(CaseEvent):
     type: Literal["already_in_care"]
     legal_status: LegalStatus
     category_of_need: CategoryOfNeed | None = None
+    # 903 RNE of the first episode the data shows (it is not S: the start is earlier).
+    episode_reason: Literal["P", "L", "T", "B", "U"] | None = None
 
 
 @_event("legal_status_changed")

@@ -268,16 +268,15 @@ def build_timeline(
     effective: list[Fact] = []
     retracted: list[Fact] = []
     # A return's own contradictions, kept as `finding_recorded`: findings, not facts of the
-    # child's journey, so no rule and no section of the timeline sees them.
+    # child's journey, so no rule and no section of the timeline sees them. They are about
+    # what was recorded, so only `known_at` limits them, not `as_of`.
     found_in_returns: list[Fact] = []
     for fact in known:
         if fact.id is not None and fact.id in retracted_ids:
             retracted.append(fact)
-        elif as_of is not None and fact.on > as_of:
-            continue
         elif fact.type == "finding_recorded":
             found_in_returns.append(fact)
-        else:
+        elif as_of is None or fact.on <= as_of:
             effective.append(fact)
     effective.sort(key=Fact.sort_key)
 

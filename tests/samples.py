@@ -186,7 +186,13 @@ EVERY_TYPE: list[dict[str, Any]] = [
         "at": "2020-08-05",
         "theme": "Good working relationship with the child",
     },
-    {"type": "already_in_care", "at": "2030-06-01", "legal_status": "C2", "category_of_need": "N1"},
+    {
+        "type": "already_in_care",
+        "at": "2030-06-01",
+        "legal_status": "C2",
+        "category_of_need": "N1",
+        "episode_reason": "L",
+    },
     {"type": "retracted", "at": "2020-09-01", "target": "X-0007", "reason": "entered in error"},
 ]
 

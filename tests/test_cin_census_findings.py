@@ -162,3 +162,12 @@ def test_the_same_words_twice_for_a_child_are_two_findings_and_another_child_has
     assert [r["id"] for r in moved] == [r["id"] for r in records]
     assert [r["line"] for r in records] == [40, 52, 40]
     assert {r["type"] for r in records} == {"finding_recorded"}
+
+
+def test_the_findings_are_listed_as_of_a_day_inside_the_census_year(db):
+    run(db, "cin-census", "import", str(SMALL))
+
+    rows = json.loads(run(db, "check", "--rule", "DQ-CIN", "--as-of", "2022-06-01", "--json"))
+
+    # The census year 2022-23 ends on 31 March 2023; what it says is known from its import.
+    assert "DQ-CIN-8875" in {r["rule"] for r in rows}

@@ -439,3 +439,20 @@ def test_page_views_do_not_count_as_changes_to_the_records_but_an_alert_action_d
 
     assert unchanged == before
     assert services.records_position() > before
+
+
+def test_the_child_page_lists_the_census_findings_stored_at_its_import(council, clock):
+    from pathlib import Path
+
+    from compliance.sources.cin_census.importer import import_census
+
+    census = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cin-validator-fake"
+    import_census(council, census / "CIN_Census_2021.xml")
+    app = create_app(WebSettings(store=council, clock=clock, as_of=AS_OF, secret_key="test-secret"))
+    client, _ = sign_in(app, "sm")
+
+    page = client.get("/children/DfEX0000001").text
+
+    # CINdetails records an ICPC on Sun 6 Dec 1970, Section47 one on Wed 17 Jun 1970.
+    assert "DQ-CIN-8875" in page and "the initial conference on 1970-12-06 is on a weekend" in page
+    assert "DQ-CIN-ICPC-TWO-LEVELS" in page
