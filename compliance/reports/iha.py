@@ -52,7 +52,8 @@ def iha_quarters(council: CouncilFacts, year: FinancialYear) -> list[IhaQuarter]
     assessments = [o for o in obligations if o.rule == "HLT-IHA"]
     out = []
     for i, quarter in enumerate(year.quarters(), start=1):
-        due = [o for o in assessments if o.due_on in quarter]
+        # An IHA no source of the child can tell about (no_data) is not assessable: left out.
+        due = [o for o in assessments if o.due_on in quarter and o.status is not Status.NO_DATA]
         counted = [o for o in due if o.status is not Status.CLOSED]
         requested = sum(
             1

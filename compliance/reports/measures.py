@@ -270,8 +270,8 @@ def timeliness(children: Children, period: Period, rules: Sequence[str], *, by: 
             day = o.due_on if by == "due" else o.started_on
             if day not in period:
                 continue
-            if o.status is Status.CLOSED:
-                closed += 1
+            if o.status in (Status.CLOSED, Status.NO_DATA):
+                closed += 1  # counted apart: not judged either way
                 continue
             if o.status not in JUDGED:
                 continue
@@ -279,7 +279,12 @@ def timeliness(children: Children, period: Period, rules: Sequence[str], *, by: 
             judged.append(item)
             if o.status is Status.MET:
                 met.append(item)
-    return ratio(met, judged, excluded=closed, excluded_because="the clock stopped before the due date")
+    return ratio(
+        met,
+        judged,
+        excluded=closed,
+        excluded_because="the clock stopped before the due date, or no source of the child holds the fact (no_data)",
+    )
 
 
 def _ceased(children: Children, period: Period) -> Iterator[tuple[Evaluation, PeriodOfCare, str]]:
