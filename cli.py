@@ -32,6 +32,7 @@ from compliance.views.text import (
     print_weaker,
     render_audit,
     render_check,
+    render_queue,
     render_timeline,
 )
 from compliance.views.timeline import timeline_html, timeline_json
@@ -643,7 +644,7 @@ def alerts(
         ),
         today=day,
     )
-    from compliance.views.queue import QUEUE_COLUMNS, queue_rows, queue_title
+    from compliance.views.queue import QUEUE_COLUMNS, queue_rows, queue_table_title
 
     rows = queue_rows(views)
     if as_json:
@@ -652,41 +653,7 @@ def alerts(
     if as_csv:
         write_csv((r.data for r in rows), QUEUE_COLUMNS)
         return
-    what = "baseline: due before the go-live line" if baseline else status
-    table = grid(queue_title(what, fmt_day(day)) + f", by {order.lower()}")
-    for column in (
-        "id",
-        "child",
-        "rule or theme",
-        "stage",
-        "due",
-        "WD over",
-        "raised WD ago",
-        "team",
-    ):
-        table.add_column(column, no_wrap=column in ("id", "child", "due"))
-    for r in rows:
-        stage_text = Text(r["stage"])
-        if r.stage_warning:
-            stage_text.append(f" {r.stage_warning}", style="bold red")
-        if r["formal_over_time"]:
-            stage_text.append(" over time", style="bold red")
-        since_breach = r["age_since_breach_working_days"]
-        table.add_row(
-            r.id,
-            r.child,
-            r.subject,
-            stage_text,
-            r["due"] or "",
-            str(since_breach) if since_breach is not None else "",
-            str(r["age_working_days"]),
-            r["team"] or "",
-        )
-    console().print(table)
-    console().print(
-        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}. WD over: working days since the breach "
-        "(the due date) as of today, the figure the order uses; raised WD ago: since the alert was raised."
-    )
+    render_queue(rows, queue_table_title(status, baseline=baseline, day_text=fmt_day(day), order=order))
 
 
 @cli.group()

@@ -167,3 +167,34 @@ def render_check(summary: Any) -> None:
     out.print(summary.counts_line)
     if summary.go_live_line:
         out.print(summary.go_live_line)
+
+
+# --- alerts ---------------------------------------------------------------------------
+
+
+def render_queue(rows: Sequence[Any], title: str) -> None:
+    """The alert queue as a table (`rows` are compliance.views.queue.QueueRow)."""
+    from compliance.views.queue import QUEUE_TABLE_COLUMNS, queue_footer
+
+    table = grid(title)
+    for column in QUEUE_TABLE_COLUMNS:
+        table.add_column(column, no_wrap=column in ("id", "child", "due"))
+    for r in rows:
+        stage_text = Text(r["stage"])
+        if r.stage_warning:
+            stage_text.append(f" {r.stage_warning}", style="bold red")
+        if r["formal_over_time"]:
+            stage_text.append(" over time", style="bold red")
+        since_breach = r["age_since_breach_working_days"]
+        table.add_row(
+            r.id,
+            r.child,
+            r.subject,
+            stage_text,
+            r["due"] or "",
+            str(since_breach) if since_breach is not None else "",
+            str(r["age_working_days"]),
+            r["team"] or "",
+        )
+    console().print(table)
+    console().print(queue_footer(rows))
