@@ -7,12 +7,10 @@ Exit status: 0 success; 1 findings when asked (`--fail-on`) or a failed nightly 
 from __future__ import annotations
 
 import getpass
-import heapq
 import json
 import os
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,8 @@ from compliance.views.text import (
     print_table,
     print_weaker,
     render_audit,
+    render_check,
+    render_queue,
     render_timeline,
 )
 from compliance.views.timeline import timeline_html, timeline_json
@@ -378,119 +378,36 @@ def check(
     jobs: int | None,
 ) -> None:
     """Obligations for one child or every child, with their status at --as-of."""
-    import rules.catalogue  # noqa: F401
-    from compliance.check import CheckQuery, check_rows, csv_header, csv_line, json_line
-    from compliance.choices import check_rule_patterns
+    from compliance.check import check_query, check_rows, csv_header, csv_line, json_line
     from compliance.engine import default_jobs
-    from rules.registry import REGISTRY
+    from compliance.views.check import check_summary, write_csv_rows, write_json_rows
 
     as_of = as_of or today()
-    wanted_status = set(statuses or ())
-    patterns = split_list(rule_ids)
-    check_rule_patterns(patterns, REGISTRY, families=("DQ",))
-    if children:
-        missing = app.store.unknown_children(children)
-        if missing:
-            from compliance.errors import ChildNotFound
-
-            raise ChildNotFound(f"no child with id {missing[0]!r} in the store")
-    query = CheckQuery(
+    query = check_query(
+        app.store,
         as_of=as_of,
         known_at=known_at,
-        children=children or None,
-        rules=tuple(patterns),
-        statuses=frozenset(wanted_status),
+        children=children,
+        rules=split_list(rule_ids),
+        statuses=statuses or (),
         explain=explain,
     )
     encode = json_line if as_json else csv_line if as_csv else None
     rows = check_rows(app.engine, query, jobs=jobs or default_jobs(), encode=encode)
     seen: set[str] = set()  # the statuses written, for --fail-on
     if as_json:
-        write_json_rows(rows, seen)
+        write_json_rows(sys.stdout, rows, seen)
     elif as_csv:
-        write_csv_rows(csv_header(), rows, seen)
+        write_csv_rows(sys.stdout, csv_header(), rows, seen)
     else:
         from compliance.nightly import go_live_line
 
-        render_check(rows, as_of, seen, go_live_line(app.store, app.settings))
+        summary = check_summary(rows, as_of, go_live_line(app.store, app.settings))
+        seen.update(summary.counts)
+        render_check(summary)
     log_export(app, "check", "json" if as_json else "csv" if as_csv else "text", children)
     if fail_on and seen & set(fail_on):
         sys.exit(1)
-
-
-def write_json_rows(rows: Iterable[tuple[str, str]], seen: set[str]) -> None:
-    """A JSON array written row by row as the rows come (one row a line), so memory stays
-    flat whatever the size of the store."""
-    out = sys.stdout
-    out.write("[")
-    for status, line in rows:
-        out.write(",\n" if seen else "\n")
-        seen.add(status)
-        out.write(line)
-    out.write("\n]\n" if seen else "]\n")
-
-
-def write_csv_rows(header: str, rows: Iterable[tuple[str, str]], seen: set[str]) -> None:
-    out = sys.stdout
-    out.write(header)
-    for status, line in rows:
-        seen.add(status)
-        out.write(line)
-
-
-def render_check(
-    rows: Iterable[tuple[str, dict[str, Any]]], as_of: date, seen: set[str], go_live: date | None = None
-) -> None:
-    """The most urgent 500 rows as a table, and the count of every status (and of the
-    overdue that fell due before the go-live line); only those 500 rows are held, however
-    many there are."""
-    from rules.obligation import URGENCY
-
-    out = console()
-    order = {s: i for i, s in enumerate([*URGENCY, "finding"])}
-    counts: Counter[str] = Counter()
-    line = go_live.isoformat() if go_live is not None else ""
-    before = 0
-
-    def counted() -> Iterator[dict[str, Any]]:
-        nonlocal before
-        for status, row in rows:
-            counts[status] += 1
-            if status == "overdue" and (row["due"] or "")[:10] < line:
-                before += 1
-            yield row
-
-    shown = heapq.nsmallest(
-        500,
-        counted(),
-        key=lambda r: (order[r["status"]], -r["days_late"], r["due"] or "", r["child"], r["rule"]),
-    )
-    seen.update(counts)
-    table = grid(f"Obligations as of {fmt_day(as_of)}", show_lines=False)
-    for column in ("child", "rule", "title", "started", "due", "status", "done", "WD late", "reason"):
-        table.add_column(column, no_wrap=column in ("child", "rule", "status"))
-    for r in shown:
-        table.add_row(
-            r["child"],
-            r["rule"],
-            r["title"],
-            r["started_on"],
-            (r["due"] or "")[:16],
-            Text(r["status"], style=STATUS_STYLE[r["status"]]),
-            (r["met_on"] or "")[:16],
-            str(r["days_late"] or ""),
-            r.get("closed_reason") or "",
-        )
-    out.print(table)
-    total = sum(counts.values())
-    if total > len(shown):
-        out.print(f"... {total - len(shown)} more rows (use --json or --csv for all)")
-    out.print(", ".join(f"{counts[s]} {s}" for s in order if counts[s]) or "no obligations")
-    if go_live is not None and before:
-        out.print(
-            f"{before} of the overdue fell due before the go-live line {fmt_day(go_live)}: "
-            "the baseline (`casecheck alerts --baseline`), not in the queue"
-        )
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -728,7 +645,7 @@ def alerts(
         ),
         today=day,
     )
-    from compliance.views.queue import QUEUE_COLUMNS, queue_rows, queue_title
+    from compliance.views.queue import QUEUE_COLUMNS, queue_rows, queue_table_title
 
     rows = queue_rows(views)
     if as_json:
@@ -737,41 +654,7 @@ def alerts(
     if as_csv:
         write_csv((r.data for r in rows), QUEUE_COLUMNS)
         return
-    what = "baseline: due before the go-live line" if baseline else status
-    table = grid(queue_title(what, fmt_day(day)) + f", by {order.lower()}")
-    for column in (
-        "id",
-        "child",
-        "rule or theme",
-        "stage",
-        "due",
-        "WD over",
-        "raised WD ago",
-        "team",
-    ):
-        table.add_column(column, no_wrap=column in ("id", "child", "due"))
-    for r in rows:
-        stage_text = Text(r["stage"])
-        if r.stage_warning:
-            stage_text.append(f" {r.stage_warning}", style="bold red")
-        if r["formal_over_time"]:
-            stage_text.append(" over time", style="bold red")
-        since_breach = r["age_since_breach_working_days"]
-        table.add_row(
-            r.id,
-            r.child,
-            r.subject,
-            stage_text,
-            r["due"] or "",
-            str(since_breach) if since_breach is not None else "",
-            str(r["age_working_days"]),
-            r["team"] or "",
-        )
-    console().print(table)
-    console().print(
-        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}. WD over: working days since the breach "
-        "(the due date) as of today, the figure the order uses; raised WD ago: since the alert was raised."
-    )
+    render_queue(rows, queue_table_title(status, baseline=baseline, day_text=fmt_day(day), order=order))
 
 
 @cli.group()

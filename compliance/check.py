@@ -60,6 +60,38 @@ class CheckQuery:
         return matches_rule(rule, self.rules) and (not self.statuses or status in self.statuses)
 
 
+def check_query(
+    store: Any,
+    *,
+    as_of: date,
+    known_at: datetime | None = None,
+    children: Sequence[str] = (),
+    rules: Sequence[str] = (),
+    statuses: Iterable[str] = (),
+    explain: bool = False,
+) -> CheckQuery:
+    """The query for `casecheck check`, refusing a rule id or prefix that matches no rule
+    (naming the closest) and a child the store has no record of."""
+    from compliance.choices import check_rule_patterns
+    from rules.catalogue import REGISTRY  # every rule module registered
+
+    check_rule_patterns(rules, REGISTRY, families=("DQ",))
+    if children:
+        missing = store.unknown_children(children)
+        if missing:
+            from compliance.errors import ChildNotFound
+
+            raise ChildNotFound(f"no child with id {missing[0]!r} in the store")
+    return CheckQuery(
+        as_of=as_of,
+        known_at=known_at,
+        children=tuple(children) or None,
+        rules=tuple(rules),
+        statuses=frozenset(statuses),
+        explain=explain,
+    )
+
+
 def matches_rule(rule_id: str, patterns: Sequence[str]) -> bool:
     """A rule id against ids or prefixes (`LAC-REV-1`, `LAC`, `VIS-*`; any case)."""
     return not patterns or any(rule_matches(rule_id, p) for p in patterns)

@@ -123,3 +123,20 @@ SORTS = {
     "child": "child",
     "team": "team",
 }
+
+
+#: The queue table's columns on a terminal.
+QUEUE_TABLE_COLUMNS = ("id", "child", "rule or theme", "stage", "due", "WD over", "raised WD ago", "team")
+
+
+def queue_table_title(status: str, *, baseline: bool, day_text: str, order: str) -> str:
+    """The queue table's title: the baseline is named as such, and the order is given."""
+    what = "baseline: due before the go-live line" if baseline else status
+    return queue_title(what, day_text) + f", by {order.lower()}"
+
+
+def queue_footer(rows: Sequence[QueueRow]) -> str:
+    return (
+        f"{len(rows)} alert{'s' if len(rows) != 1 else ''}. WD over: working days since the breach "
+        "(the due date) as of today, the figure the order uses; raised WD ago: since the alert was raised."
+    )

@@ -143,3 +143,58 @@ def render_audit(result: Any, view: Any, *, terminology: str) -> None:
     out.print(Text(f"\n{view.changes_heading}", style="bold underline"))
     for c in view.changes:
         out.print(Text(f"  {c.rule}  then: {c.then_text}  ->  now: {c.now_text}"))
+
+
+# --- check ----------------------------------------------------------------------------
+
+
+def render_check(summary: Any) -> None:
+    """The most urgent rows as a table and the count of every status
+    (`summary` is compliance.views.check.CheckSummary)."""
+    from compliance.views.check import CHECK_TABLE_COLUMNS, check_table_row
+
+    out = console()
+    table = grid(summary.title, show_lines=False)
+    for column in CHECK_TABLE_COLUMNS:
+        table.add_column(column, no_wrap=column in ("child", "rule", "status"))
+    for r in summary.shown:
+        cells: list[Any] = list(check_table_row(r))
+        cells[5] = Text(r["status"], style=STATUS_STYLE[r["status"]])
+        table.add_row(*cells)
+    out.print(table)
+    if summary.more_line:
+        out.print(summary.more_line)
+    out.print(summary.counts_line)
+    if summary.go_live_line:
+        out.print(summary.go_live_line)
+
+
+# --- alerts ---------------------------------------------------------------------------
+
+
+def render_queue(rows: Sequence[Any], title: str) -> None:
+    """The alert queue as a table (`rows` are compliance.views.queue.QueueRow)."""
+    from compliance.views.queue import QUEUE_TABLE_COLUMNS, queue_footer
+
+    table = grid(title)
+    for column in QUEUE_TABLE_COLUMNS:
+        table.add_column(column, no_wrap=column in ("id", "child", "due"))
+    for r in rows:
+        stage_text = Text(r["stage"])
+        if r.stage_warning:
+            stage_text.append(f" {r.stage_warning}", style="bold red")
+        if r["formal_over_time"]:
+            stage_text.append(" over time", style="bold red")
+        since_breach = r["age_since_breach_working_days"]
+        table.add_row(
+            r.id,
+            r.child,
+            r.subject,
+            stage_text,
+            r["due"] or "",
+            str(since_breach) if since_breach is not None else "",
+            str(r["age_working_days"]),
+            r["team"] or "",
+        )
+    console().print(table)
+    console().print(queue_footer(rows))
