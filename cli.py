@@ -21,6 +21,7 @@ from rich.text import Text
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES, STATUSES
 from compliance.errors import CasecheckError
 from compliance.output import csv_text, one_line, terminal_text, write_private
+from compliance.reports.periods import report_period, trailing_year
 from compliance.settings import Settings, find_config, load_settings
 from compliance.views.format import fmt_day
 from compliance.views.text import (
@@ -32,7 +33,12 @@ from compliance.views.text import (
     print_weaker,
     render_audit,
     render_check,
+    render_drill_down,
+    render_iha,
+    render_iro,
+    render_measures,
     render_queue,
+    render_scorecard,
     render_timeline,
 )
 from compliance.views.timeline import timeline_html, timeline_json
@@ -943,11 +949,6 @@ def report() -> None:
     """Published figures reproduced from events: scorecard, IHA table, IRO annual report."""
 
 
-def _period(start: date | None, end: date | None) -> tuple[date, date]:
-    end = end or today()
-    return start or date(end.year - 1, end.month, 1), end
-
-
 def _financial_year(value: str | None) -> Any:
     from compliance.reports import financial_year
 
@@ -1042,10 +1043,6 @@ out_option = click.option(
 )
 
 
-def _short(text: str, width: int = 58) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 @report.command("scorecard")
 @click.option("--year", help="Financial year, e.g. 2017-18: the four quarters, the year and the year before.")
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
@@ -1096,7 +1093,7 @@ def report_scorecard(
         )
     fy = _financial_year(year)
     if fy is None:
-        start, end = _period(start, end)
+        start, end = trailing_year(start, end or today())
     sc = _run_with_progress(
         lambda tell: scorecard(
             app.engine,
@@ -1118,25 +1115,7 @@ def report_scorecard(
         if fmt == "json":
             echo_json(drill.to_json())
             return
-        row, column, figure = drill, drill.column, drill.figure
-        out = console()
-        out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
-        out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
-        out.print(f"Cohort: {row.measure.cohort}")
-        for title, items in (
-            ("Numerator", figure.numerator_items),
-            ("Denominator", figure.denominator_items),
-        ):
-            if not items and title == "Denominator" and figure.denominator is None:
-                continue
-            table = grid(
-                f"{title} ({len(items)}): {row.measure.numerator if title == 'Numerator' else row.measure.denominator}"
-            )
-            table.add_column("child")
-            table.add_column("counted for")
-            for item in items:
-                table.add_row(item.child, item.what)
-            out.print(table)
+        render_drill_down(drill)
         return
     weaker = weaker_notice(app.settings, sc.as_of)
     if fmt == "json":
@@ -1151,72 +1130,7 @@ def report_scorecard(
         click.echo(f"wrote {out_path}", err=True)
         return
     print_weaker(weaker)
-    _print_scorecard(sc)
-
-
-def _print_scorecard(sc: Any) -> None:
-    from compliance.reports.export import POLARITY
-
-    out = console()
-    table = grid(f"{sc.title}, as of {fmt_day(sc.as_of)}")
-    table.add_column("Ref", no_wrap=True, min_width=5)
-    table.add_column("Measure", max_width=40, no_wrap=True, overflow="ellipsis")
-    table.add_column("Polarity", no_wrap=True)
-    table.add_column("Target", no_wrap=True)
-    for c in sc.columns:
-        table.add_column(c.label, justify="right", no_wrap=True, min_width=len(c.label))
-    table.add_column("RAG", no_wrap=True)
-    table.add_column("DoT", no_wrap=True)
-    rag_style = {"red": "bold red", "amber": "yellow", "green": "green"}
-    section = None
-    lacking: dict[str, str] = {}
-    for r in sc.rows:
-        if r.measure.section != section:
-            section = r.measure.section
-            table.add_row("", Text(section, style="bold"))
-        cells = []
-        for c in sc.columns:
-            f = r.cells[c.key]
-            if f.no_data is not None:
-                lacking.setdefault(r.measure.id, f.no_data)
-                cells.append(Text("no data", style="dim"))
-            elif f.not_reported is not None:
-                cells.append(
-                    Text("annual" if f.not_reported.startswith("year") else f.not_reported, style="dim")
-                )
-            else:
-                cells.append(f.shown)
-        table.add_row(
-            r.measure.id,
-            r.measure.title,
-            POLARITY[r.measure.polarity].replace(" is Good", ""),
-            r.target.shown if r.target else "",
-            *cells,
-            Text(r.rag or "n/a", style=rag_style.get(r.rag or "", "dim")),
-            f"{r.arrow} {r.trend or ''}".strip(),
-        )
-    out.print(table)
-    summary = sc.summary()
-    out.print(
-        "RAG: "
-        + ", ".join(f"{k} {v}" for k, v in summary["rag"].items())
-        + ". Direction of travel (latest quarter against the one before): "
-        + ", ".join(f"{k} {v}" for k, v in summary["direction_of_travel"].items())
-        + "."
-    )
-    if lacking:
-        out.print(Text("No data:", style="bold"))
-        for measure_id, why in lacking.items():
-            out.print(f"  {measure_id}: {why}")
-    from compliance.reports.scorecard import ROUNDING_NOTE
-
-    out.print(Text(f"Rounding: {ROUNDING_NOTE}.", style="dim"))
-    out.print(
-        Text(
-            "Cohorts and definitions: casecheck report measures; the children behind a figure: --measure ID --children.",
-            style="dim",
-        )
-    )
+    render_scorecard(sc)
 
 
 @report.command("measures")
@@ -1231,24 +1145,7 @@ def report_measures(measure_id: str | None, as_json: bool) -> None:
     if as_json:
         echo_json([s.to_json() for s in specs])
         return
-    out = console()
-    for s in specs:
-        out.print(Text(f"{s.id} {s.title}", style="bold"))
-        for label, value in (
-            ("definition", s.definition),
-            ("cohort", s.cohort),
-            ("numerator", s.numerator),
-            ("denominator", s.denominator),
-            ("polarity", str(s.polarity)),
-            ("window", str(s.window)),
-            ("source", s.source),
-            ("rounding", str(s.rounding)),
-            ("reads", ", ".join(s.needs)),
-        ):
-            if value:
-                out.print(f"  {label}: {value}")
-        if measure_id is not None and s.doc:
-            out.print(s.doc)
+    render_measures(specs, detail=measure_id is not None)
 
 
 @report.command("iha")
@@ -1291,14 +1188,7 @@ def report_iha(
         click.echo(f"wrote {out_path}", err=True)
         return
     print_weaker(weaker)
-    header, body = iha_table_rows(rows)
-    table = grid(f"Initial health assessments, {year}/{(year + 1) % 100:02d}")
-    for column in header:
-        table.add_column(column, justify="right")
-    for values in body:
-        table.add_row(*("-" if v is None else str(v) for v in values))
-    console().print(table)
-    console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
+    render_iha(rows, year)
 
 
 @report.command("iro")
@@ -1325,11 +1215,7 @@ def report_iro(
     from compliance.reports.export import iro_sheets, iro_tables, to_csv, write_workbook
 
     fmt = _format(fmt, as_json, out_path)
-    fy = _financial_year(year)
-    if fy is not None:
-        start, end = fy.start, fy.end
-    else:
-        start, end = _period(start, end)
+    start, end = report_period(_financial_year(year), start, end or today())
     alerts = list(queue(app).all())
     report_ = _run_with_progress(
         lambda tell: iro_report(app.engine, alerts, start=start, end=end, as_of=as_of, progress=tell)
@@ -1351,26 +1237,7 @@ def report_iro(
         click.echo(f"wrote {out_path}", err=True)
         return
     print_weaker(weaker)
-    print_weaker(weaker)
-    out = console()
-    out.print(Text(f"IRO annual report figures, {fmt_day(start)} to {fmt_day(end)}", style="bold"))
-    figures = grid("")
-    for column in ("figure", "value", "of", "cohort"):
-        figures.add_column(column, justify="right" if column in ("value", "of") else "left")
-    for line in report_.lines:
-        f = line.figure
-        of = f"{f.numerator}/{f.denominator}" if f.unit == "%" and f.denominator is not None else ""
-        figures.add_row(line.label, f.shown, of, line.cohort)
-    out.print(figures)
-    for t in report_.tables:
-        out.print(Text(t.title, style="bold"))
-        table = grid("")
-        for i, column in enumerate(t.columns):
-            table.add_column(str(column), justify="left" if i == 0 else "right")
-        for row in t.rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        out.print(table)
-    out.print(Text(f"Rounding: {report_.to_json()['rounding']}.", style="dim"))
+    render_iro(report_, start, end)
 
 
 # --- the CIN census ---------------------------------------------------------------------

@@ -1047,6 +1047,18 @@ def test_reports_and_the_timeline_say_when_the_council_runs_weaker_than_the_law(
     assert iro["weaker_than_law"] == [line]
 
 
+def test_the_iro_report_says_once_that_the_council_runs_weaker_than_the_law(tmp_path, db):
+    imported_db(tmp_path, db)
+    config = with_config(
+        tmp_path, '[rules.LAC-REV-1]\nwithin = "25 working days"\nweaker_than_law = "interim"\n'
+    )
+
+    iro = run(db, "--config", config, "report", "iro", "--to", "2022-12-01")
+
+    assert iro.exit_code == 0
+    assert iro.output.count("The council runs weaker than the regulation: LAC-REV-1 within") == 1
+
+
 def test_check_counts_the_overdue_that_fell_due_before_the_go_live_line(tmp_path, db):
     imported_db(tmp_path, db, looked_after_child("C1")[:3])
     config = with_config(tmp_path, "[alerts]\nfrom = 2022-10-01\n")

@@ -116,3 +116,20 @@ def financial_year(text: str | int) -> FinancialYear:
 
 def year_containing(day: date) -> FinancialYear:
     return FinancialYear(day.year if day.month >= 4 else day.year - 1)
+
+
+def trailing_year(start: date | None, end: date) -> tuple[date, date]:
+    """The period a report covers when no financial year is given: `start`..`end`.
+
+    Without `start` it opens on the first of `end`'s month a year earlier: a report to
+    15 March 2018 covers 1 March 2017 to 15 March 2018.
+    """
+    return start or date(end.year - 1, end.month, 1), end
+
+
+def report_period(year: FinancialYear | None, start: date | None, end: date) -> tuple[date, date]:
+    """The financial year when one is given (2017-18: 1 April 2017 to 31 March 2018),
+    otherwise `trailing_year(start, end)`."""
+    if year is not None:
+        return year.start, year.end
+    return trailing_year(start, end)

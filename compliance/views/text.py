@@ -6,6 +6,7 @@ The command line prints these; the web workspace renders the same view models as
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from rich import box
@@ -198,3 +199,155 @@ def render_queue(rows: Sequence[Any], title: str) -> None:
         )
     console().print(table)
     console().print(queue_footer(rows))
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+def render_drill_down(drill: Any) -> None:
+    """The children behind one scorecard figure: numerator and denominator lists."""
+    row, column, figure = drill, drill.column, drill.figure
+    out = console()
+    out.print(Text(f"{row.measure.id} {row.measure.title}", style="bold"))
+    out.print(f"{column.label} ({column.period.start} to {column.period.end}): {figure.shown}")
+    out.print(f"Cohort: {row.measure.cohort}")
+    for title, items in (
+        ("Numerator", figure.numerator_items),
+        ("Denominator", figure.denominator_items),
+    ):
+        if not items and title == "Denominator" and figure.denominator is None:
+            continue
+        table = grid(
+            f"{title} ({len(items)}): {row.measure.numerator if title == 'Numerator' else row.measure.denominator}"
+        )
+        table.add_column("child")
+        table.add_column("counted for")
+        for item in items:
+            table.add_row(item.child, item.what)
+        out.print(table)
+
+
+def render_scorecard(sc: Any) -> None:
+    """The scorecard table: a row per measure, a column per period, RAG and direction of travel."""
+    from compliance.reports.export import POLARITY
+
+    out = console()
+    table = grid(f"{sc.title}, as of {fmt_day(sc.as_of)}")
+    table.add_column("Ref", no_wrap=True, min_width=5)
+    table.add_column("Measure", max_width=40, no_wrap=True, overflow="ellipsis")
+    table.add_column("Polarity", no_wrap=True)
+    table.add_column("Target", no_wrap=True)
+    for c in sc.columns:
+        table.add_column(c.label, justify="right", no_wrap=True, min_width=len(c.label))
+    table.add_column("RAG", no_wrap=True)
+    table.add_column("DoT", no_wrap=True)
+    rag_style = {"red": "bold red", "amber": "yellow", "green": "green"}
+    section = None
+    lacking: dict[str, str] = {}
+    for r in sc.rows:
+        if r.measure.section != section:
+            section = r.measure.section
+            table.add_row("", Text(section, style="bold"))
+        cells = []
+        for c in sc.columns:
+            f = r.cells[c.key]
+            if f.no_data is not None:
+                lacking.setdefault(r.measure.id, f.no_data)
+                cells.append(Text("no data", style="dim"))
+            elif f.not_reported is not None:
+                cells.append(
+                    Text("annual" if f.not_reported.startswith("year") else f.not_reported, style="dim")
+                )
+            else:
+                cells.append(f.shown)
+        table.add_row(
+            r.measure.id,
+            r.measure.title,
+            POLARITY[r.measure.polarity].replace(" is Good", ""),
+            r.target.shown if r.target else "",
+            *cells,
+            Text(r.rag or "n/a", style=rag_style.get(r.rag or "", "dim")),
+            f"{r.arrow} {r.trend or ''}".strip(),
+        )
+    out.print(table)
+    summary = sc.summary()
+    out.print(
+        "RAG: "
+        + ", ".join(f"{k} {v}" for k, v in summary["rag"].items())
+        + ". Direction of travel (latest quarter against the one before): "
+        + ", ".join(f"{k} {v}" for k, v in summary["direction_of_travel"].items())
+        + "."
+    )
+    if lacking:
+        out.print(Text("No data:", style="bold"))
+        for measure_id, why in lacking.items():
+            out.print(f"  {measure_id}: {why}")
+    from compliance.reports.scorecard import ROUNDING_NOTE
+
+    out.print(Text(f"Rounding: {ROUNDING_NOTE}.", style="dim"))
+    out.print(
+        Text(
+            "Cohorts and definitions: casecheck report measures; the children behind a figure: --measure ID --children.",
+            style="dim",
+        )
+    )
+
+
+def render_measures(specs: Sequence[Any], detail: bool) -> None:
+    """The measures' definitions; `detail` adds the long explanation (one measure asked for)."""
+    out = console()
+    for s in specs:
+        out.print(Text(f"{s.id} {s.title}", style="bold"))
+        for label, value in (
+            ("definition", s.definition),
+            ("cohort", s.cohort),
+            ("numerator", s.numerator),
+            ("denominator", s.denominator),
+            ("polarity", str(s.polarity)),
+            ("window", str(s.window)),
+            ("source", s.source),
+            ("rounding", str(s.rounding)),
+            ("reads", ", ".join(s.needs)),
+        ):
+            if value:
+                out.print(f"  {label}: {value}")
+        if detail and s.doc:
+            out.print(s.doc)
+
+
+def render_iha(rows: Sequence[Any], year: int) -> None:
+    """The initial health assessment table by quarter."""
+    from compliance.reports import IHA_COHORT, ROUNDING
+    from compliance.reports.export import iha_table_rows
+
+    header, body = iha_table_rows(rows)
+    table = grid(f"Initial health assessments, {year}/{(year + 1) % 100:02d}")
+    for column in header:
+        table.add_column(column, justify="right")
+    for values in body:
+        table.add_row(*("-" if v is None else str(v) for v in values))
+    console().print(table)
+    console().print(Text(f"Cohort: {IHA_COHORT}. Rounding: {ROUNDING}.", style="dim"))
+
+
+def render_iro(report: Any, start: date, end: date) -> None:
+    """The IRO annual report figures and tables for the period `start`..`end`."""
+    out = console()
+    out.print(Text(f"IRO annual report figures, {fmt_day(start)} to {fmt_day(end)}", style="bold"))
+    figures = grid("")
+    for column in ("figure", "value", "of", "cohort"):
+        figures.add_column(column, justify="right" if column in ("value", "of") else "left")
+    for line in report.lines:
+        f = line.figure
+        of = f"{f.numerator}/{f.denominator}" if f.unit == "%" and f.denominator is not None else ""
+        figures.add_row(line.label, f.shown, of, line.cohort)
+    out.print(figures)
+    for t in report.tables:
+        out.print(Text(t.title, style="bold"))
+        table = grid("")
+        for i, column in enumerate(t.columns):
+            table.add_column(str(column), justify="left" if i == 0 else "right")
+        for row in t.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+    out.print(Text(f"Rounding: {report.to_json()['rounding']}.", style="dim"))
