@@ -23,6 +23,7 @@ from compliance.errors import CasecheckError
 from compliance.output import csv_text, one_line, terminal_text, write_private
 from compliance.reports.periods import report_period, trailing_year
 from compliance.settings import Settings, find_config, load_settings
+from compliance.views.alert import action_line, escalated_line
 from compliance.views.format import fmt_day
 from compliance.views.text import (
     STATUS_STYLE,
@@ -31,6 +32,7 @@ from compliance.views.text import (
     print_lines,
     print_table,
     print_weaker,
+    render_alert,
     render_audit,
     render_check,
     render_drill_down,
@@ -727,10 +729,6 @@ def alert_raise(
     as_json: bool,
 ) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
-    if app.store.unknown_children([child]):
-        from compliance.errors import ChildNotFound
-
-        raise ChildNotFound(f"no child with id {child!r} in the store")
     ref = queue(app).raise_alert(
         child, theme=theme, stage=stage.lower(), by=by, now=at or now(), note=note, team=team, worker=worker
     )
@@ -777,25 +775,7 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     if as_json:
         echo_json(detail.data)
         return
-    out = console()
-    out.print(Text(detail.title, style="bold"))
-    out.print(detail.about)
-    if detail.obligation:
-        out.print(detail.obligation)
-    if detail.age:
-        out.print(detail.age)
-    out.print(detail.stage)
-    if detail.formal:
-        out.print(detail.formal)
-    out.print(detail.people)
-    out.print(Text("\nHistory", style="bold underline"))
-    for h in detail.history:
-        extra = h.details_text
-        out.print(
-            f"  {h.at[:16]}  {h.what:<13} by {h.by}"
-            + (f"  ({extra})" if extra else "")
-            + (f"  [recorded {h.recorded_at[:16]}]" if h.recorded_late else "")
-        )
+    render_alert(detail)
 
 
 @alert.command("assign")
@@ -811,7 +791,7 @@ def alert_assign(
 ) -> None:
     """Assign ALERT_ID to a worker or manager."""
     queue(app).assign(alert_id, to, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, terminal_text(f"{alert_id.upper()} assigned to {to}"))
+    done(app, alert_id, as_json, action_line(alert_id, f"assigned to {to}"))
 
 
 @alert.command("acknowledge")
@@ -826,7 +806,7 @@ def alert_acknowledge(
 ) -> None:
     """Acknowledge ALERT_ID."""
     queue(app).acknowledge(alert_id, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} acknowledged")
+    done(app, alert_id, as_json, action_line(alert_id, "acknowledged"))
 
 
 @alert.command("respond")
@@ -841,7 +821,7 @@ def alert_respond(
 ) -> None:
     """Record the response at the current DRP stage."""
     queue(app).respond(alert_id, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} responded")
+    done(app, alert_id, as_json, action_line(alert_id, "responded"))
 
 
 @alert.command("escalate")
@@ -868,13 +848,7 @@ def alert_escalate(
     """Escalate ALERT_ID through the dispute resolution process (Cafcass ends the local process)."""
     q = queue(app)
     stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=at or now(), note=note)
-    due = q.get(alert_id).stage_response_due
-    done(
-        app,
-        alert_id,
-        as_json,
-        f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else ""),
-    )
+    done(app, alert_id, as_json, escalated_line(alert_id, stage, q.get(alert_id).stage_response_due))
 
 
 @alert.command("resolve")
@@ -890,7 +864,7 @@ def alert_resolve(
 ) -> None:
     """Resolve ALERT_ID with an outcome."""
     queue(app).resolve(alert_id, outcome=outcome, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} resolved")
+    done(app, alert_id, as_json, action_line(alert_id, "resolved"))
 
 
 @alert.command("reopen")
@@ -905,7 +879,7 @@ def alert_reopen(
 ) -> None:
     """Reopen a resolved ALERT_ID (or take a baseline breach into the queue)."""
     queue(app).reopen(alert_id, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} reopened")
+    done(app, alert_id, as_json, action_line(alert_id, "reopened"))
 
 
 @cli.command()
