@@ -20,7 +20,7 @@ from rich.text import Text
 
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES, STATUSES
 from compliance.errors import CasecheckError
-from compliance.output import csv_text, one_line, terminal_text, write_private
+from compliance.output import csv_text, one_line, write_private
 from compliance.reports.periods import report_period, trailing_year
 from compliance.settings import Settings, find_config, load_settings
 from compliance.views.alert import action_line, escalated_line
@@ -264,6 +264,7 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
     nothing from it is stored.
     """
     from compliance.sources.event_files import import_files
+    from compliance.views.imports import import_lines, partial_import_line
 
     err = console(err=True)
     show_progress = not as_json and err.is_terminal
@@ -287,22 +288,15 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
     try:
         result = import_files(app.store, files, now=now(), stdin=sys.stdin.buffer, progress=progress)
     except (BadInput, CasecheckError) as exc:
-        done = getattr(exc, "partial", None)
-        if done is not None and done.files:
-            click.echo(f"{done.summary()} from the {done.files} file(s) before the one rejected", err=True)
+        partial = partial_import_line(getattr(exc, "partial", None))
+        if partial is not None:
+            click.echo(partial, err=True)
         raise
     if as_json:
         echo_json(result.to_json())
         return
-    click.echo(result.summary())
-    if result.findings:
-        click.echo(
-            f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):"
-        )
-        for finding in result.findings[:20]:
-            click.echo(terminal_text(f"  {finding.fact.child}  {finding.code}  {finding.message}"))
-        if len(result.findings) > 20:
-            click.echo(f"  ... and {len(result.findings) - 20} more")
+    for line in import_lines(result):
+        click.echo(line)
 
 
 # --- timeline -------------------------------------------------------------------------
