@@ -886,21 +886,12 @@ def alert_reopen(
 @click.option("--json", "as_json", is_flag=True)
 def themes(as_json: bool) -> None:
     """The practice-alert and good-practice themes alerts are raised and counted under."""
-    from rules.themes import GOOD_PRACTICE_THEMES, PRACTICE_ALERT_THEMES
+    from compliance.views.themes import themes_json, themes_lines
 
     if as_json:
-        echo_json(
-            {"practice_alert": list(PRACTICE_ALERT_THEMES), "good_practice": list(GOOD_PRACTICE_THEMES)}
-        )
+        echo_json(themes_json())
         return
-    out = console()
-    for title, listed in (
-        ("Practice-alert themes (alert raise)", PRACTICE_ALERT_THEMES),
-        ("Good-practice themes (alert praise)", GOOD_PRACTICE_THEMES),
-    ):
-        out.print(Text(title, style="bold"))
-        for theme in listed:
-            out.print(f"  {theme}")
+    print_lines(themes_lines())
 
 
 # --- reports --------------------------------------------------------------------------
