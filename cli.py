@@ -20,9 +20,10 @@ from rich.text import Text
 
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES, STATUSES
 from compliance.errors import CasecheckError
-from compliance.output import csv_text, one_line, terminal_text, write_private
+from compliance.output import csv_text, one_line, write_private
 from compliance.reports.periods import report_period, trailing_year
 from compliance.settings import Settings, find_config, load_settings
+from compliance.views.alert import action_line, escalated_line
 from compliance.views.format import fmt_day
 from compliance.views.text import (
     STATUS_STYLE,
@@ -31,6 +32,7 @@ from compliance.views.text import (
     print_lines,
     print_table,
     print_weaker,
+    render_alert,
     render_audit,
     render_check,
     render_drill_down,
@@ -262,6 +264,7 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
     nothing from it is stored.
     """
     from compliance.sources.event_files import import_files
+    from compliance.views.imports import import_lines, partial_import_line
 
     err = console(err=True)
     show_progress = not as_json and err.is_terminal
@@ -285,22 +288,15 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
     try:
         result = import_files(app.store, files, now=now(), stdin=sys.stdin.buffer, progress=progress)
     except (BadInput, CasecheckError) as exc:
-        done = getattr(exc, "partial", None)
-        if done is not None and done.files:
-            click.echo(f"{done.summary()} from the {done.files} file(s) before the one rejected", err=True)
+        partial = partial_import_line(getattr(exc, "partial", None))
+        if partial is not None:
+            click.echo(partial, err=True)
         raise
     if as_json:
         echo_json(result.to_json())
         return
-    click.echo(result.summary())
-    if result.findings:
-        click.echo(
-            f"{len(result.findings)} data-quality finding{'s' if len(result.findings) != 1 else ''} (stored as recorded; see `casecheck check --rule DQ`):"
-        )
-        for finding in result.findings[:20]:
-            click.echo(terminal_text(f"  {finding.fact.child}  {finding.code}  {finding.message}"))
-        if len(result.findings) > 20:
-            click.echo(f"  ... and {len(result.findings) - 20} more")
+    for line in import_lines(result):
+        click.echo(line)
 
 
 # --- timeline -------------------------------------------------------------------------
@@ -737,10 +733,6 @@ def alert_raise(
     as_json: bool,
 ) -> None:
     """An IRO raises a practice alert about CHILD by hand."""
-    if app.store.unknown_children([child]):
-        from compliance.errors import ChildNotFound
-
-        raise ChildNotFound(f"no child with id {child!r} in the store")
     ref = queue(app).raise_alert(
         child, theme=theme, stage=stage.lower(), by=by, now=at or now(), note=note, team=team, worker=worker
     )
@@ -787,25 +779,7 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
     if as_json:
         echo_json(detail.data)
         return
-    out = console()
-    out.print(Text(detail.title, style="bold"))
-    out.print(detail.about)
-    if detail.obligation:
-        out.print(detail.obligation)
-    if detail.age:
-        out.print(detail.age)
-    out.print(detail.stage)
-    if detail.formal:
-        out.print(detail.formal)
-    out.print(detail.people)
-    out.print(Text("\nHistory", style="bold underline"))
-    for h in detail.history:
-        extra = h.details_text
-        out.print(
-            f"  {h.at[:16]}  {h.what:<13} by {h.by}"
-            + (f"  ({extra})" if extra else "")
-            + (f"  [recorded {h.recorded_at[:16]}]" if h.recorded_late else "")
-        )
+    render_alert(detail)
 
 
 @alert.command("assign")
@@ -821,7 +795,7 @@ def alert_assign(
 ) -> None:
     """Assign ALERT_ID to a worker or manager."""
     queue(app).assign(alert_id, to, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, terminal_text(f"{alert_id.upper()} assigned to {to}"))
+    done(app, alert_id, as_json, action_line(alert_id, f"assigned to {to}"))
 
 
 @alert.command("acknowledge")
@@ -836,7 +810,7 @@ def alert_acknowledge(
 ) -> None:
     """Acknowledge ALERT_ID."""
     queue(app).acknowledge(alert_id, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} acknowledged")
+    done(app, alert_id, as_json, action_line(alert_id, "acknowledged"))
 
 
 @alert.command("respond")
@@ -851,7 +825,7 @@ def alert_respond(
 ) -> None:
     """Record the response at the current DRP stage."""
     queue(app).respond(alert_id, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} responded")
+    done(app, alert_id, as_json, action_line(alert_id, "responded"))
 
 
 @alert.command("escalate")
@@ -878,13 +852,7 @@ def alert_escalate(
     """Escalate ALERT_ID through the dispute resolution process (Cafcass ends the local process)."""
     q = queue(app)
     stage = q.escalate(alert_id, to_stage=to_stage, by=by, now=at or now(), note=note)
-    due = q.get(alert_id).stage_response_due
-    done(
-        app,
-        alert_id,
-        as_json,
-        f"{alert_id.upper()} escalated to stage {stage}" + (f"; response due {fmt_day(due)}" if due else ""),
-    )
+    done(app, alert_id, as_json, escalated_line(alert_id, stage, q.get(alert_id).stage_response_due))
 
 
 @alert.command("resolve")
@@ -900,7 +868,7 @@ def alert_resolve(
 ) -> None:
     """Resolve ALERT_ID with an outcome."""
     queue(app).resolve(alert_id, outcome=outcome, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} resolved")
+    done(app, alert_id, as_json, action_line(alert_id, "resolved"))
 
 
 @alert.command("reopen")
@@ -915,28 +883,19 @@ def alert_reopen(
 ) -> None:
     """Reopen a resolved ALERT_ID (or take a baseline breach into the queue)."""
     queue(app).reopen(alert_id, by=by, now=at or now(), note=note)
-    done(app, alert_id, as_json, f"{alert_id.upper()} reopened")
+    done(app, alert_id, as_json, action_line(alert_id, "reopened"))
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True)
 def themes(as_json: bool) -> None:
     """The practice-alert and good-practice themes alerts are raised and counted under."""
-    from rules.themes import GOOD_PRACTICE_THEMES, PRACTICE_ALERT_THEMES
+    from compliance.views.themes import themes_json, themes_lines
 
     if as_json:
-        echo_json(
-            {"practice_alert": list(PRACTICE_ALERT_THEMES), "good_practice": list(GOOD_PRACTICE_THEMES)}
-        )
+        echo_json(themes_json())
         return
-    out = console()
-    for title, listed in (
-        ("Practice-alert themes (alert raise)", PRACTICE_ALERT_THEMES),
-        ("Good-practice themes (alert praise)", GOOD_PRACTICE_THEMES),
-    ):
-        out.print(Text(title, style="bold"))
-        for theme in listed:
-            out.print(f"  {theme}")
+    print_lines(themes_lines())
 
 
 # --- reports --------------------------------------------------------------------------

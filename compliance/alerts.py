@@ -655,9 +655,10 @@ class AlertQueue:
         """An IRO raises a practice alert by hand. Returns its id.
 
         The theme must be one of the catalogue's (case ignored); the team, worker and IRO
-        are the child's at `now` unless given, so the queue's filters find the alert."""
-        theme = self.theme(theme, PRACTICE_ALERT_THEMES, "practice-alert theme")
+        are the child's at `now` unless given, so the queue's filters find the alert. An
+        unknown child is refused before the theme is looked at."""
         at_team, at_worker, at_iro = responsible(self.timeline(child), now.astimezone(LONDON).date())
+        theme = self.theme(theme, PRACTICE_ALERT_THEMES, "practice-alert theme")
         ref = alert_ref(f"manual:{uuid4()}")
         alert = self.new_alert(
             ref=ref,

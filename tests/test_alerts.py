@@ -328,6 +328,15 @@ def test_cli_raise_and_praise(db):
     assert kinds == ["manual", "manual", "manual", "manual", "praise"]
 
 
+def test_raising_an_alert_about_an_unknown_child_names_the_child_before_the_theme(db):
+    path, _ = db
+
+    nobody = run(path, "alert", "raise", "NOBODY", "--theme", "Safeguardng issues")
+
+    assert nobody.exit_code == 2
+    assert nobody.stderr == "casecheck: no child with id 'NOBODY' in the store\n"
+
+
 def test_at_cafcass_no_local_response_is_due_and_no_stage_is_flagged(queue):
     ref = queue.raise_alert(
         "C1", theme="Drift / legal issues", stage="2", by="IRO1", now=FRI_BEFORE_BANK_HOLIDAY

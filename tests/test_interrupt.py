@@ -10,6 +10,10 @@ import time
 from datetime import date
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_an_import_says_nothing_was_stored_and_exits_130(tmp_path):
     from compliance.synthetic import generate, write_jsonl
 
@@ -21,6 +25,9 @@ def test_ctrl_c_during_an_import_says_nothing_was_stored_and_exits_130(tmp_path)
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A person's Ctrl-C reaches a program whose SIGINT is not ignored; a test runner
+        # started in the background may pass SIGINT down ignored, so restore the default.
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 60
     while not db.exists() and time.monotonic() < deadline:  # the store is opened before the file is read

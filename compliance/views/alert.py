@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from compliance.alerts import AlertView
+from compliance.output import terminal_text
+from compliance.views.format import fmt_day
 
 #: History keys shown in their own columns; any others are listed as details.
 _HISTORY_OWN = ("at", "by", "what", "recorded_at")
@@ -87,3 +90,14 @@ def alert_detail(view: AlertView, *, drp_total: Any) -> AlertDetail:
             else None
         ),
     )
+
+
+def action_line(alert_id: str, done: str) -> str:
+    """The line an alert action prints, e.g. "PA-1B2C acknowledged" (stored text made safe)."""
+    return terminal_text(f"{alert_id.upper()} {done}")
+
+
+def escalated_line(alert_id: str, stage: str, response_due: date | None) -> str:
+    """E.g. "PA-1B2C escalated to stage 2; response due Fri 7 Jul 2023"."""
+    due = f"; response due {fmt_day(response_due)}" if response_due else ""
+    return f"{alert_id.upper()} escalated to stage {stage}{due}"

@@ -351,3 +351,29 @@ def render_iro(report: Any, start: date, end: date) -> None:
             table.add_row(*("" if v is None else str(v) for v in row))
         out.print(table)
     out.print(Text(f"Rounding: {report.to_json()['rounding']}.", style="dim"))
+
+
+# --- alerts ----------------------------------------------------------------------------
+
+
+def render_alert(detail: Any) -> None:
+    """`alert show`: what the alert is about, where it stands, then its whole history."""
+    out = console()
+    out.print(Text(detail.title, style="bold"))
+    out.print(detail.about)
+    if detail.obligation:
+        out.print(detail.obligation)
+    if detail.age:
+        out.print(detail.age)
+    out.print(detail.stage)
+    if detail.formal:
+        out.print(detail.formal)
+    out.print(detail.people)
+    out.print(Text("\nHistory", style="bold underline"))
+    for h in detail.history:
+        extra = h.details_text
+        out.print(
+            f"  {h.at[:16]}  {h.what:<13} by {h.by}"
+            + (f"  ({extra})" if extra else "")
+            + (f"  [recorded {h.recorded_at[:16]}]" if h.recorded_late else "")
+        )
