@@ -28,6 +28,7 @@ from compliance.views.format import fmt_day
 from compliance.views.text import (
     STATUS_STYLE,
     console,
+    file_progress,
     grid,
     print_lines,
     print_table,
@@ -267,23 +268,9 @@ def import_cmd(app: App, files: tuple[str, ...], as_json: bool) -> None:
     from compliance.views.imports import import_lines, partial_import_line
 
     err = console(err=True)
-    show_progress = not as_json and err.is_terminal
-
-    def progress(name: str, total: int) -> Callable[[int, int], None] | None:
-        if not show_progress or total < 5000:
-            return None
-        from rich.progress import Progress
-
-        bar = Progress(console=err, transient=True)
-        task = bar.add_task(f"importing {Path(name).name}", total=total)
-        bar.start()
-
-        def tick(done: int, _total: int) -> None:
-            bar.update(task, completed=done)
-            if done >= total:
-                bar.stop()
-
-        return tick
+    progress = file_progress(
+        err, enabled=not as_json and err.is_terminal, label=lambda name: f"importing {Path(name).name}"
+    )
 
     try:
         result = import_files(app.store, files, now=now(), stdin=sys.stdin.buffer, progress=progress)
@@ -1449,23 +1436,7 @@ def ssda903_import(
     from compliance.sources.ssda903.importer import import_returns
 
     err = console(err=True)
-    show_progress = not as_json and err.is_terminal
-
-    def progress(name: str, total: int) -> Callable[[int, int], None] | None:
-        if not show_progress or total < 5000:
-            return None
-        from rich.progress import Progress
-
-        bar = Progress(console=err, transient=True)
-        task = bar.add_task(name, total=total)
-        bar.start()
-
-        def tick(done: int, _total: int) -> None:
-            bar.update(task, completed=done)
-            if done >= total:
-                bar.stop()
-
-        return tick
+    progress = file_progress(err, enabled=not as_json and err.is_terminal)
 
     moment = datetime.combine(recorded_at, time.min, tzinfo=LONDON) if recorded_at is not None else None
     result = import_returns(

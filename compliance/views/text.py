@@ -5,7 +5,7 @@ The command line prints these; the web workspace renders the same view models as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -39,6 +39,31 @@ def console(err: bool = False) -> Console:
         # 80 columns Rich assumes when it cannot ask the terminal.
         out = SafeConsole(stderr=err, soft_wrap=False, width=160)
     return out
+
+
+def file_progress(
+    err: Console, *, enabled: bool, label: Callable[[str], str] = str
+) -> Callable[[str, int], Callable[[int, int], None] | None]:
+    """A progress-bar factory for importers: one transient bar per file or table of 5,000
+    rows or more, shown only when `enabled` (a terminal, not --json)."""
+
+    def progress(name: str, total: int) -> Callable[[int, int], None] | None:
+        if not enabled or total < 5000:
+            return None
+        from rich.progress import Progress
+
+        bar = Progress(console=err, transient=True)
+        task = bar.add_task(label(name), total=total)
+        bar.start()
+
+        def tick(done: int, _total: int) -> None:
+            bar.update(task, completed=done)
+            if done >= total:
+                bar.stop()
+
+        return tick
+
+    return progress
 
 
 def grid(title: str, **options: Any) -> Table:
