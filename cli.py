@@ -951,6 +951,31 @@ def _write_text(out_path: str | None, text: str) -> None:
         click.echo(text, nl=False)
 
 
+def _emit_report(
+    fmt: str,
+    out_path: str | None,
+    *,
+    as_json: Callable[[], Any],
+    as_csv: Callable[[], str],
+    sheets: Callable[[], Any],
+    as_text: Callable[[], None],
+) -> None:
+    """Write a report in the chosen format: JSON to stdout, CSV to a file or stdout,
+    a workbook to its file, or text to the terminal."""
+    if fmt == "json":
+        echo_json(as_json())
+    elif fmt == "csv":
+        _write_text(out_path, as_csv())
+    elif fmt == "xlsx":
+        from compliance.reports.export import write_workbook
+
+        assert out_path is not None
+        write_workbook(out_path, sheets())
+        click.echo(f"wrote {out_path}", err=True)
+    else:
+        as_text()
+
+
 class MeasureId(click.Choice):
     """A scorecard measure id (P1.2), any case; a typo is refused naming the closest."""
 
@@ -1029,7 +1054,7 @@ def report_scorecard(
     """The corporate parenting scorecard: every seed measure, by quarter, with target, RAG and trend."""
     from compliance.reports import scorecard
     from compliance.reports.charts import write_charts
-    from compliance.reports.export import scorecard_sheets, scorecard_table, to_csv, write_workbook
+    from compliance.reports.export import scorecard_sheets, scorecard_table, to_csv
 
     fmt = _format(fmt, as_json, out_path)
     only = [measure_id] if measure_id is not None else None
@@ -1064,19 +1089,19 @@ def report_scorecard(
         render_drill_down(drill)
         return
     weaker = weaker_notice(app.settings, sc.as_of)
-    if fmt == "json":
-        echo_json({**sc.to_json(), "weaker_than_law": weaker})
-        return
-    if fmt == "csv":
-        _write_text(out_path, to_csv(*scorecard_table(sc)))
-        return
-    if fmt == "xlsx":
-        assert out_path is not None
-        write_workbook(out_path, scorecard_sheets(sc))
-        click.echo(f"wrote {out_path}", err=True)
-        return
-    print_weaker(weaker)
-    render_scorecard(sc)
+
+    def as_text() -> None:
+        print_weaker(weaker)
+        render_scorecard(sc)
+
+    _emit_report(
+        fmt,
+        out_path,
+        as_json=lambda: {**sc.to_json(), "weaker_than_law": weaker},
+        as_csv=lambda: to_csv(*scorecard_table(sc)),
+        sheets=lambda: scorecard_sheets(sc),
+        as_text=as_text,
+    )
 
 
 @report.command("measures")
@@ -1106,7 +1131,7 @@ def report_iha(
 ) -> None:
     """Initial health assessment performance by quarter (the IHA table)."""
     from compliance.reports import IHA_COHORT, ROUNDING, iha_table
-    from compliance.reports.export import iha_sheets, iha_table_rows, to_csv, write_workbook
+    from compliance.reports.export import iha_sheets, iha_table_rows, to_csv
 
     fmt = _format(fmt, as_json, out_path)
     rows = _run_with_progress(
@@ -1114,27 +1139,25 @@ def report_iha(
     )
     log_export(app, f"iha report, {year}", fmt)
     weaker = weaker_notice(app.settings, as_of or today())
-    if fmt == "json":
-        echo_json(
-            {
-                "year": year,
-                "cohort": IHA_COHORT,
-                "rounding": ROUNDING,
-                "weaker_than_law": weaker,
-                "quarters": [r.to_json() for r in rows],
-            }
-        )
-        return
-    if fmt == "csv":
-        _write_text(out_path, to_csv(*iha_table_rows(rows)))
-        return
-    if fmt == "xlsx":
-        assert out_path is not None
-        write_workbook(out_path, iha_sheets(rows, year))
-        click.echo(f"wrote {out_path}", err=True)
-        return
-    print_weaker(weaker)
-    render_iha(rows, year)
+
+    def as_text() -> None:
+        print_weaker(weaker)
+        render_iha(rows, year)
+
+    _emit_report(
+        fmt,
+        out_path,
+        as_json=lambda: {
+            "year": year,
+            "cohort": IHA_COHORT,
+            "rounding": ROUNDING,
+            "weaker_than_law": weaker,
+            "quarters": [r.to_json() for r in rows],
+        },
+        as_csv=lambda: to_csv(*iha_table_rows(rows)),
+        sheets=lambda: iha_sheets(rows, year),
+        as_text=as_text,
+    )
 
 
 @report.command("iro")
@@ -1158,7 +1181,7 @@ def report_iro(
 ) -> None:
     """The IRO annual report figures: reviews, participation, caseloads, practice alerts, DRP, good practice."""
     from compliance.reports import iro_report
-    from compliance.reports.export import iro_sheets, iro_tables, to_csv, write_workbook
+    from compliance.reports.export import iro_sheets, iro_tables, to_csv
 
     fmt = _format(fmt, as_json, out_path)
     start, end = report_period(_financial_year(year), start, end or today())
@@ -1168,22 +1191,21 @@ def report_iro(
     )
     log_export(app, f"iro report, {start} to {end}", fmt)
     weaker = weaker_notice(app.settings, end)
-    if fmt == "json":
-        echo_json({**report_.to_json(), "weaker_than_law": weaker})
-        return
-    if fmt == "csv":
-        _write_text(
-            out_path,
-            "\n".join(f"{title}\n{to_csv(header, rows)}" for title, header, rows in iro_tables(report_)),
-        )
-        return
-    if fmt == "xlsx":
-        assert out_path is not None
-        write_workbook(out_path, iro_sheets(report_))
-        click.echo(f"wrote {out_path}", err=True)
-        return
-    print_weaker(weaker)
-    render_iro(report_, start, end)
+
+    def as_text() -> None:
+        print_weaker(weaker)
+        render_iro(report_, start, end)
+
+    _emit_report(
+        fmt,
+        out_path,
+        as_json=lambda: {**report_.to_json(), "weaker_than_law": weaker},
+        as_csv=lambda: "\n".join(
+            f"{title}\n{to_csv(header, rows)}" for title, header, rows in iro_tables(report_)
+        ),
+        sheets=lambda: iro_sheets(report_),
+        as_text=as_text,
+    )
 
 
 # --- the CIN census ---------------------------------------------------------------------
