@@ -1281,8 +1281,9 @@ def serve(
 ) -> None:
     """Serve the web workspace on the same store and settings (waitress).
 
-    Cookies and calendar-feed URLs are signed with CASECHECK_SECRET_KEY; without it a new
-    key is made at each start (everyone signs in again, feed URLs change).
+    Cookies and calendar-feed URLs are signed with the store's own secret (made once and
+    kept in the store; derived from the cipher key of an encrypted store), or with
+    CASECHECK_SECRET_KEY when it is set. Sessions survive a restart.
     """
     import os
 
@@ -1299,8 +1300,6 @@ def serve(
             as_of=as_of,
         )
     )
-    if not os.environ.get("CASECHECK_SECRET_KEY"):
-        click.echo("casecheck: CASECHECK_SECRET_KEY is not set; sessions end when the server stops", err=True)
     click.echo(f"casecheck workspace on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     options: dict[str, Any] = {"host": host, "port": port, "threads": threads, "ident": "casecheck"}
     if behind_proxy:

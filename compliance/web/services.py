@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from flask import abort, current_app
+from flask import session as flask_session
 from flask_login import UserMixin, current_user
 
 from compliance.access_log import AccessRecord, record_access
@@ -21,6 +21,7 @@ from compliance.alerts import ALERT_TOPICS, Alert, AlertQueue, AlertView, Filter
 from compliance.engine import Engine
 from compliance.scope import Scope, scope_of
 from compliance.settings import Settings
+from compliance.sign_in import SIGN_IN_TOPICS, Session, SignInLedger
 from compliance.store import CaseStore
 from events.timeline import LONDON
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 
 #: Stored events that are not records: what a page view or a sign-in change writes.
-BOOKKEEPING_TOPICS = frozenset({AccessRecord.Recorded.TOPIC, *ACCOUNT_TOPICS})
+BOOKKEEPING_TOPICS = frozenset({AccessRecord.Recorded.TOPIC, *ACCOUNT_TOPICS, *SIGN_IN_TOPICS})
 
 
 class SignedIn(UserMixin):  # type: ignore[misc]
@@ -47,77 +48,53 @@ class SignedIn(UserMixin):  # type: ignore[misc]
         return self.account.name
 
 
-@dataclass
-class _Session:
-    account: str
-    password_version: int
-    last_seen: datetime
-
-
 class SessionRegistry:
-    """Server-side sessions: the cookie holds only a random id. A session ends on sign-out,
-    after `idle` without a request, when the password changes or the account is disabled.
-    Kept in the server process (waitress runs one), so a restart signs everyone out."""
+    """Signed-in sessions as the store records them (compliance.sign_in), so a restart
+    signs nobody out and every server process on the store honours a sign-out. The cookie
+    holds only the session id and the moment of its last request, signed with the
+    workspace secret. A session ends on sign-out, after `idle` without a request, when the
+    password changes or the account is disabled."""
 
-    def __init__(self, idle: timedelta) -> None:
+    def __init__(self, ledger: SignInLedger, idle: timedelta) -> None:
+        self.ledger = ledger
         self.idle = idle
-        self._sessions: dict[str, _Session] = {}
-        self._lock = threading.Lock()
 
     def start(self, account: AccountView, now: datetime) -> str:
-        session_id = secrets.token_urlsafe(32)
-        with self._lock:
-            self._sessions[session_id] = _Session(account.name, account.password_version, now)
-        return session_id
+        return self.ledger.start_session(account.name, account.password_version, now=now)
 
-    def touch(self, session_id: str, now: datetime) -> _Session | None:
-        with self._lock:
-            found = self._sessions.get(session_id)
-            if found is None:
-                return None
-            if now - found.last_seen > self.idle:
-                del self._sessions[session_id]
-                return None
-            found.last_seen = now
-            return found
+    def touch(self, session_id: str, now: datetime, last_seen: datetime | None) -> Session | None:
+        """The session if it is live at `now`, its last request having been at `last_seen`
+        (from its cookie; None: its start). One idle past the limit is ended for good."""
+        found = self.ledger.session(session_id)
+        if found is None:
+            return None
+        if now - (last_seen or found.started) > self.idle:
+            self.ledger.end_session(session_id, now=now, why="idle")
+            return None
+        return found
 
-    def end(self, session_id: str) -> None:
-        with self._lock:
-            self._sessions.pop(session_id, None)
+    def end(self, session_id: str, now: datetime, why: str = "signed out") -> None:
+        self.ledger.end_session(session_id, now=now, why=why)
 
 
 class SignInThrottle:
     """Refuses sign-in for a name (or from an address) after `limit` failures within
-    `window`, until the window has passed since the first of them."""
+    `window`, until the window has passed since the first of them. Failures are recorded
+    in the store, so the count holds across restarts and server processes."""
 
-    def __init__(self, limit: int, window: timedelta) -> None:
+    def __init__(self, ledger: SignInLedger, limit: int, window: timedelta) -> None:
+        self.ledger = ledger
         self.limit = limit
         self.window = window
-        self._failures: dict[str, list[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: datetime) -> list[datetime]:
-        kept = [t for t in self._failures.get(key, []) if now - t < self.window]
-        self._failures[key] = kept
-        return kept
 
     def wait(self, keys: list[str], now: datetime) -> timedelta | None:
-        with self._lock:
-            for key in keys:
-                recent = self._recent(key, now)
-                if len(recent) >= self.limit:
-                    return self.window - (now - recent[0])
-        return None
+        return self.ledger.wait(self.ledger.keys(keys), now=now, limit=self.limit, window=self.window)
 
     def failed(self, keys: list[str], now: datetime) -> None:
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+        self.ledger.failed(self.ledger.keys(keys), now=now)
 
-    def succeeded(self, keys: list[str]) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+    def succeeded(self, keys: list[str], now: datetime) -> None:
+        self.ledger.succeeded(self.ledger.keys(keys), now=now)
 
 
 class CachedAlertQueue(AlertQueue):
@@ -234,13 +211,20 @@ class Services:
         return self.web.as_of or self.now().astimezone(LONDON).date()
 
     def signed_in(self, session_id: str) -> SignedIn | None:
-        found = self.sessions.touch(session_id, self.now())
+        """Who holds the session, if it is live; its cookie's last-request moment moves on."""
+        now = self.now()
+        try:
+            seen = datetime.fromisoformat(str(flask_session["seen"])) if "seen" in flask_session else None
+        except ValueError:
+            seen = None
+        found = self.sessions.touch(session_id, now, seen)
         if found is None:
             return None
         account = self.accounts.find(found.account)
         if account is None or account.disabled or account.password_version != found.password_version:
-            self.sessions.end(session_id)
+            self.sessions.end(session_id, now, "account changed")
             return None
+        flask_session["seen"] = now.isoformat()
         return SignedIn(session_id, account)
 
     def feed_token(self, account: AccountView) -> str:
