@@ -199,19 +199,12 @@ def split_list(value: str | None) -> list[str]:
 pass_app = click.make_pass_decorator(App)
 
 
-def log_view(app: App, action: str, child: str, target: str | None = None) -> None:
-    """A child's record read from the command line goes to the access log like a page view,
-    under the operating-system account that ran the command."""
-    from compliance.access_log import command_line_user, record_access
+def access(app: App) -> Any:
+    """The access log, as the workspace keeps it, under the operating-system account that
+    ran the command: every child's record read, export written and alert action goes to it."""
+    from compliance.access_log import AccessLog, command_line_user
 
-    record_access(app.store, user=command_line_user(), action=action, child=child, target=target, now=now())
-
-
-def log_export(app: App, what: str, fmt: str, children: Iterable[str] = ()) -> None:
-    """An export written from the command line, logged as the workspace's are."""
-    from compliance.access_log import command_line_user, record_export
-
-    record_export(app.store, user=command_line_user(), what=what, fmt=fmt, now=now(), children=children)
+    return AccessLog(app.store, command_line_user(), now())
 
 
 jobs_option = click.option(
@@ -316,7 +309,7 @@ def timeline(
     """One child's facts in order, grouped by period of care, with their obligations."""
     as_of = as_of or today()
     evaluation = app.engine.evaluate(child, as_of=as_of, known_at=known_at)
-    log_view(app, "viewed_child" if not html_path else "printed_child", child)
+    access(app).child_viewed(child, printed=bool(html_path))
     weaker = app.settings.weaker_notice(as_of)
     if as_json:
         echo_json(timeline_json(evaluation, child=child, as_of=as_of, known_at=known_at, weaker=weaker))
@@ -394,7 +387,7 @@ def check(
         summary = check_summary(rows, as_of, go_live_line(app.store, app.settings))
         seen.update(summary.counts)
         render_check(summary)
-    log_export(app, "check", "json" if as_json else "csv" if as_csv else "text", children)
+    access(app).exported("check", "json" if as_json else "csv" if as_csv else "text", children)
     if fail_on and seen & set(fail_on):
         sys.exit(1)
 
@@ -459,7 +452,7 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     from compliance.views.audit import audit_json, audit_view
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
-    log_view(app, "viewed_audit", child, f"as of {as_of}, known at {known_at.isoformat()}")
+    access(app).audit_viewed(child, as_of=as_of, known_at=known_at)
     if as_json:
         echo_json(audit_json(result, child=child, as_of=as_of, known_at=known_at))
         return
@@ -637,6 +630,14 @@ def alerts(
     from compliance.views.queue import QUEUE_COLUMNS, queue_rows, queue_table_title
 
     rows = queue_rows(views)
+    if as_json or as_csv:
+        shown = {"team": team, "worker": worker, "iro": iro, "child": child, "rule": rule, "theme": theme}
+        given = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
+        access(app).exported(
+            "alert queue" + (f" ({given})" if given else ""),
+            "json" if as_json else "csv",
+            sorted({v.alert.child for v in views}) if child else (),
+        )
     if as_json:
         echo_json([r.data for r in rows])
         return
@@ -679,15 +680,7 @@ def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def done(app: App, ref: str, as_json: bool, text: str) -> None:
     """What an alert action prints: one line, or the alert as JSON. The action is logged."""
-    from compliance.access_log import command_line_user, record_alert_action
-
-    record_alert_action(
-        app.store,
-        queue(app).get(ref),
-        user=command_line_user(),
-        action=click.get_current_context().info_name or "",
-        now=now(),
-    )
+    access(app).alert_action(queue(app).get(ref), click.get_current_context().info_name or "")
     if as_json:
         echo_json(queue(app).show(ref, today=today()).to_json())
     else:
@@ -763,6 +756,7 @@ def alert_show(app: App, alert_id: str, as_of: date | None, as_json: bool) -> No
 
     view = queue(app).show(alert_id, today=as_of or today())
     detail = alert_detail(view, drp_total=app.settings.drp_total)
+    access(app).alert_viewed(view.alert)
     if as_json:
         echo_json(detail.data)
         return
@@ -1076,7 +1070,9 @@ def report_scorecard(
             progress=tell,
         )
     )
-    log_export(app, "scorecard report" + (f", {measure_id}" if measure_id else ""), fmt)
+    access(app).report_exported(
+        "scorecard", fmt, year=year if fy is not None else None, start=start, end=end, measure=measure_id
+    )
     if chart_dir:
         written = write_charts(sc, chart_dir, chart_format)
         click.echo(f"wrote {len(written)} charts to {chart_dir}", err=True)
@@ -1137,7 +1133,7 @@ def report_iha(
     rows = _run_with_progress(
         lambda tell: iha_table(app.engine, year=year, as_of=as_of or today(), progress=tell)
     )
-    log_export(app, f"iha report, {year}", fmt)
+    access(app).report_exported("iha", fmt, year=year)
     weaker = weaker_notice(app.settings, as_of or today())
 
     def as_text() -> None:
@@ -1189,7 +1185,7 @@ def report_iro(
     report_ = _run_with_progress(
         lambda tell: iro_report(app.engine, alerts, start=start, end=end, as_of=as_of, progress=tell)
     )
-    log_export(app, f"iro report, {start} to {end}", fmt)
+    access(app).report_exported("iro", fmt, start=start, end=end)
     weaker = weaker_notice(app.settings, end)
 
     def as_text() -> None:

@@ -17,7 +17,7 @@ from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES
 from compliance.errors import CasecheckError
 from compliance.views.alert import alert_detail
 from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_rows
-from compliance.web.services import log, me, parse_day, scope, services
+from compliance.web.services import access, me, parse_day, scope, services
 
 bp = Blueprint("queue", __name__)
 
@@ -187,9 +187,10 @@ def queue_csv() -> Response:
     s = services()
     filters, shown = _filters()
     views = _visible(s.queue.list(filters, today=s.today()))
-    log(
-        "exported",
-        target="alert queue" + (f" ({', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""),
+    access().exported(
+        "alert queue" + (f" ({', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""),
+        "csv",
+        sorted({v.alert.child for v in views}) if shown.get("child") else (),
     )
     return csv_response("alerts.csv", QUEUE_COLUMNS, [r.data for r in queue_rows(views)])
 
@@ -213,7 +214,7 @@ def alert(ref: str) -> str:
     view = _alert_in_scope(ref)
     s = services()
     detail = alert_detail(view, drp_total=s.settings.drp_total)
-    log("viewed_alert", child=view.alert.child, target=view.alert.ref)
+    access().alert_viewed(view.alert)
     forms = {name: form() for name, form in ACTIONS.items()} if me().may_act else {}
     return render_template(
         "alert.html", title=f"Alert {view.alert.ref}", view=view, detail=detail, forms=forms
@@ -265,6 +266,6 @@ def act(ref: str, action: str) -> WerkzeugResponse:
     except IllegalTransition as exc:
         flash(str(exc), "error")
         return redirect(url_for("queue.alert", ref=a))
-    log("alert_action", child=view.alert.child, target=f"{a} {action}")
+    access().alert_action(view.alert, action)
     flash(message, "success")
     return redirect(url_for("queue.alert", ref=a))

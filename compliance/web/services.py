@@ -15,7 +15,7 @@ from flask import abort, current_app
 from flask import session as flask_session
 from flask_login import UserMixin, current_user
 
-from compliance.access_log import AccessRecord, record_access
+from compliance.access_log import AccessLog, AccessRecord
 from compliance.accounts import ACCOUNT_TOPICS, Accounts, AccountView
 from compliance.alerts import ALERT_TOPICS, Alert, AlertQueue, AlertView, Filters
 from compliance.engine import Engine
@@ -252,15 +252,9 @@ def require(*roles: str) -> None:
         abort(403)
 
 
-def log(action: str, *, child: str | None = None, target: str | None = None, user: str | None = None) -> None:
-    record_access(
-        services().store,
-        user=user or me().name,
-        action=action,
-        child=child,
-        target=target,
-        now=services().now(),
-    )
+def access(user: str | None = None) -> AccessLog:
+    """The access log for this request: the signed-in account (or `user`, for a feed URL), now."""
+    return AccessLog(services().store, user or me().name, services().now())
 
 
 def parse_day(value: Any) -> date | None:
