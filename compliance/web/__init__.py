@@ -178,4 +178,19 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     return app
 
 
-__all__ = ["WebSettings", "create_app"]
+def serve_app(web: Flask, *, host: str, port: int, threads: int, behind_proxy: bool) -> None:
+    """Serve `web` with waitress until stopped; `behind_proxy`: trust the forwarding
+    headers of a reverse proxy on this machine, where TLS ends."""
+    import waitress
+
+    options: dict[str, Any] = {"host": host, "port": port, "threads": threads, "ident": "casecheck"}
+    if behind_proxy:
+        options.update(
+            trusted_proxy="127.0.0.1",
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"},
+        )
+    waitress.serve(web, **options)
+
+
+__all__ = ["WebSettings", "create_app", "serve_app"]
