@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from compliance.alerts import AlertNotFound, Filters, IllegalTransition
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES
 from compliance.errors import CasecheckError
 from compliance.views.alert import alert_detail
-from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_rows
+from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_counts_from, queue_rows
 from compliance.web.services import access, me, parse_day, scope, services
 
 bp = Blueprint("queue", __name__)
@@ -106,27 +107,24 @@ def _queue_state(filters: Filters, day: Any) -> tuple[list[Any], Any, dict[str, 
     the values the filter form offers (from the alerts this person may see), and what was
     wrong with the filters, if anything."""
     try:
-        views = _visible(services().queue.list(filters, today=day))
-        problem = None
+        snap = services().queue.snapshot(filters, today=day)
     except CasecheckError:
         # The queue names the closest known values; they may be children or people outside
         # this person's scope, so the page says only that nothing is known by that value.
-        views, problem = (
-            [],
-            "One of the filter values matches nothing recorded. Choose from the lists offered.",
-        )
-    teams: set[str] = set()
-    themes: set[str] = set()
-    iros: set[str] = set()
-    for v in views:
-        a = v.alert
-        teams.add(a.team or "")
-        themes.add(a.theme or "")
-        iros.add(a.iro or "")
-    choices = {
-        k: sorted(x for x in values if x) for k, values in (("team", teams), ("theme", themes), ("iro", iros))
-    }
-    return views, queue_counts(views), choices, problem
+        problem = "One of the filter values matches nothing recorded. Choose from the lists offered."
+        return [], queue_counts([]), {"team": [], "theme": [], "iro": []}, problem
+    if scope().everyone:  # the counts kept with the list
+        views = list(snap.views)
+        by: dict[str, Any] = snap.by
+        counts = queue_counts_from(len(views), by)
+    else:
+        views = _visible(snap.views)
+        by = {
+            name: Counter(getattr(v.alert, name) for v in views) for name in ("theme", "team", "stage", "iro")
+        }
+        counts = queue_counts(views)
+    choices = {k: sorted(x for x, n in by[k].items() if x and n > 0) for k in ("team", "theme", "iro")}
+    return views, counts, choices, None
 
 
 def _visible(views: list[Any]) -> list[Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import threading
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -97,19 +99,50 @@ class SignInThrottle:
         self.ledger.succeeded(self.ledger.keys(keys), now=now)
 
 
+#: What the queue page counts and offers to filter by.
+FACETS = ("theme", "team", "stage", "iro")
+
+#: More alerts changed than this since a list was made: it is made again whole.
+PATCH_LIMIT = 2000
+
+
+@dataclass
+class QueueSnapshot:
+    """One filtered, sorted queue at a date, with its counts by theme, team, stage and IRO,
+    as of the store position `position`."""
+
+    filters: Filters  # as spelt in the store
+    order: str
+    views: list[AlertView]
+    members: dict[UUID, tuple[AlertView, tuple[str | None, ...]]]  # each view and its facets
+    by: dict[str, Counter[str | None]]
+    position: int
+
+
+def _facets(alert: Alert) -> tuple[str | None, ...]:
+    return tuple(getattr(alert, name) for name in FACETS)
+
+
 class CachedAlertQueue(AlertQueue):
     """The alert queue's own use cases over alerts kept in memory and brought up to date
     from the store's notification log before each read (only what is new is decoded), so
-    a queue of 50,000 alerts is not replayed on every page."""
+    a queue of 50,000 alerts is not replayed on every page.
+
+    A filtered, sorted list (`snapshot`) is kept with its counts; when alerts change, only
+    they are taken out and, if they still pass the filters, put back in their place, so
+    the first page after a change does not filter and sort every alert again."""
 
     def __init__(self, store: CaseStore, settings: Settings) -> None:
         super().__init__(store, settings)
         self._alerts: dict[UUID, Alert] = {}
         self._position = 0
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         # An alert's view at a date depends only on the alert (its version) and the date.
         self._views: dict[tuple[UUID, int, date], AlertView] = {}
-        self._lists: dict[tuple[Filters, date, int], list[AlertView]] = {}
+        self._changes: list[tuple[int, UUID]] = []  # (position, alert) of every change read
+        self._snapshots: dict[tuple[Filters, date], QueueSnapshot] = {}
+        self._only: list[Alert] | None = None  # while patching: the alerts to list
+        self._spelt: Filters | None = None
 
     def refresh(self) -> None:
         with self._lock:
@@ -119,14 +152,26 @@ class CachedAlertQueue(AlertQueue):
                 for notification in page:
                     event = mapper.to_domain_event(notification)
                     self._alerts[event.originator_id] = event.mutate(self._alerts.get(event.originator_id))  # type: ignore[attr-defined]
+                    self._changes.append((notification.id, event.originator_id))
                 if page:
                     self._position = page[-1].id
                 if len(page) < 5000:
                     break
+            if len(self._changes) > 100_000:  # every list is made again whole from here
+                self._changes.clear()
+                self._snapshots.clear()
 
     def all(self) -> Iterator[Alert]:
+        if self._only is not None:
+            return iter(self._only)
         self.refresh()
         return iter(list(self._alerts.values()))
+
+    def known_filters(self, filters: Filters, alerts: Iterable[Alert]) -> Filters:
+        if self._only is not None:  # spelt already, against every alert
+            return filters
+        self._spelt = super().known_filters(filters, alerts)
+        return self._spelt
 
     def view(self, alert: Alert, today: date) -> AlertView:
         key = (alert.id, alert.version, today)
@@ -138,15 +183,71 @@ class CachedAlertQueue(AlertQueue):
         return found
 
     def list(self, filters: Filters, *, today: date) -> list[AlertView]:
-        """The queue's own `list`, answered again without work while nothing was stored."""
-        self.refresh()
-        key = (filters, today, self._position)
-        found = self._lists.get(key)
-        if found is None:
-            if len(self._lists) > 256:
-                self._lists.clear()
-            found = self._lists[key] = super().list(filters, today=today)
-        return list(found)
+        """The queue's own `list`, kept up to date alert by alert (`snapshot`)."""
+        return list(self.snapshot(filters, today=today).views)
+
+    def snapshot(self, filters: Filters, *, today: date) -> QueueSnapshot:
+        with self._lock:
+            self.refresh()
+            key = (filters, today)
+            found = self._snapshots.get(key)
+            if found is not None and found.position == self._position:
+                return found
+            if found is not None:
+                start = bisect.bisect_right(self._changes, found.position, key=lambda c: c[0])
+                changed = {alert for _, alert in self._changes[start:]}
+                if len(changed) <= PATCH_LIMIT and self._patch(found, changed, today):
+                    return found
+            made = self._whole(filters, today)
+            if len(self._snapshots) > 256:
+                self._snapshots.clear()
+            self._snapshots[key] = made
+            return made
+
+    def _whole(self, filters: Filters, today: date) -> QueueSnapshot:
+        views = super().list(filters, today=today)
+        spelt = self._spelt or filters
+        members = {v.alert.id: (v, _facets(v.alert)) for v in views}
+        by: dict[str, Counter[str | None]] = {name: Counter() for name in FACETS}
+        for _view, facets in members.values():
+            for name, value in zip(FACETS, facets, strict=True):
+                by[name][value] += 1
+        return QueueSnapshot(spelt, spelt.sort, views, members, by, self._position)
+
+    def _patch(self, snap: QueueSnapshot, changed: set[UUID], today: date) -> bool:
+        """Take the changed alerts out of `snap` and put back those that still pass
+        (False, and `snap` is spoilt, if it was not in the queue's order)."""
+
+        def key(view: AlertView) -> tuple[Any, ...]:
+            return view.sort_key(snap.order)
+
+        for alert_id in changed:
+            member = snap.members.pop(alert_id, None)
+            if member is None:
+                continue
+            old, facets = member
+            at = bisect.bisect_left(snap.views, key(old), key=key)
+            if at >= len(snap.views) or snap.views[at] is not old:
+                return False
+            del snap.views[at]
+            for name, value in zip(FACETS, facets, strict=True):
+                snap.by[name][value] -= 1
+        self._only = [self._alerts[a] for a in changed if a in self._alerts]
+        try:
+            again = AlertQueue.list(self, snap.filters, today=today)
+        finally:
+            self._only = None
+        for view in again:
+            bisect.insort(snap.views, view, key=key)
+            facets = _facets(view.alert)
+            snap.members[view.alert.id] = (view, facets)
+            for name, value in zip(FACETS, facets, strict=True):
+                snap.by[name][value] += 1
+        for counts in snap.by.values():
+            for value in [v for v, n in counts.items() if n <= 0]:
+                del counts[value]
+        snap.position = self._position
+        return True
 
 
 @dataclass
