@@ -87,3 +87,24 @@ def test_a_queue_is_patched_not_worked_out_again_after_a_few_changes(monkeypatch
 
     assert whole == []
     assert len(snap.views) == len(AlertQueue(store).list(Filters(status="open"), today=TODAY))
+
+
+def test_a_child_page_kept_between_views_shows_a_fact_recorded_since(tmp_path):
+    from compliance.web import WebSettings, create_app
+    from events.models import parse_event
+    from tests.web_fixtures import AS_OF, PASSWORD, Clock, build_council, csrf_token
+
+    store = build_council()
+    app = create_app(WebSettings(store=store, clock=Clock(), as_of=AS_OF, secret_key="test-secret"))
+    client = app.test_client()
+    token = csrf_token(client.get("/").text)
+    client.post("/", data={"name": "sm", "password": PASSWORD, "csrf_token": token})
+    before = client.get("/children/C2").text
+    assert client.get("/children/C2").text == before  # kept: the access log entry is not a record
+
+    review = {"child": "C2", "type": "review_held", "at": "2022-11-14", "id": "C2-r1", "team": "South"}
+    store.record({"C2": [parse_event(review).to_record()]})
+    after = client.get("/children/C2").text
+
+    assert "14 Nov 2022" not in before
+    assert "14 Nov 2022" in after

@@ -32,7 +32,10 @@ def _evaluate(child: str, account: AccountView, as_of: date) -> Evaluation:
         abort(404)
     s = services()
     try:
-        evaluation = s.engine.evaluate(child, as_of=as_of)
+        # Worked out once while nothing is recorded (a page view is not a record).
+        evaluation: Evaluation = s.memo(
+            ("evaluation", child, as_of), lambda: s.engine.evaluate(child, as_of=as_of)
+        )
     except ChildNotFound:
         abort(404)
     if not scope_of(account).allows_timeline(evaluation.timeline, as_of):
@@ -44,7 +47,10 @@ def _child_page(child: str, template: str, action: str) -> str:
     s = services()
     as_of = parse_day(request.args.get("as_of")) or s.today()
     evaluation = _evaluate(child, me(), as_of)
-    page = timeline_page(evaluation, s.settings.terminology, weaker=s.settings.weaker_notice(as_of))
+    page = s.memo(
+        ("timeline page", child, as_of),
+        lambda: timeline_page(evaluation, s.settings.terminology, weaker=s.settings.weaker_notice(as_of)),
+    )
     alerts = queue_rows(s.queue.list(Filters(status="open", child=child), today=as_of))
     access().child_viewed(child, printed=action == "printed_child")
     return render_template(
