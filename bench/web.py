@@ -154,7 +154,7 @@ def run(alerts: int, requests: int) -> dict[str, Any]:
         out["queue_all"] = timed(signed_in(app, "sm"), "/queue", requests)
         out["queue_page_40"] = timed(signed_in(app, "sm"), "/queue?page=40&sort=overdue", requests)
         out["queue_team"] = timed(signed_in(app, "tm"), "/queue?stage=1", requests)
-        out["queue_after_change"] = after_change(app, store, max(10, requests // 10))
+        out["queue_after_change"] = after_change(app, store, max(20, requests // 5))
 
         # Child: ten years of history; the child with the most facts in a made-up council.
         data = Path(tmp) / "council.jsonl"
@@ -172,7 +172,7 @@ def run(alerts: int, requests: int) -> dict[str, Any]:
         )
         app = create_app(WebSettings(store=store, as_of=AS_OF, clock=lambda: NOW, secret_key="bench"))
         out["child_page"] = timed(signed_in(app, "sm"), f"/children/{child}", requests)
-        out["child_after_change"] = child_after_change(app, store, child, max(10, requests // 10))
+        out["child_after_change"] = child_after_change(app, store, child, max(20, requests // 5))
     return out
 
 
