@@ -26,7 +26,6 @@ from compliance.cli.common import (
     Casecheck,
     ChoiceList,
     access,
-    echo_json,
     jobs_option,
     now,
     pass_app,
@@ -37,6 +36,7 @@ from compliance.errors import CasecheckError
 from compliance.output import write_private
 from compliance.views.text import (
     console,
+    echo_json,
     file_progress,
     print_lines,
     print_table,

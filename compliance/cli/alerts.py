@@ -11,10 +11,10 @@ from typing import Any
 import click
 
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES
-from compliance.cli.common import DATE, MOMENT, App, access, echo_json, now, pass_app, today, write_csv
+from compliance.cli.common import DATE, MOMENT, App, access, now, pass_app, today, write_csv
 from compliance.views.alert import action_line, escalated_line
 from compliance.views.format import fmt_day
-from compliance.views.text import print_lines, render_alert, render_queue
+from compliance.views.text import echo_json, print_lines, render_alert, render_queue
 
 
 def queue(app: App) -> Any:

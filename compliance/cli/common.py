@@ -3,7 +3,6 @@ settings opened on first use, and the access log under the operating-system acco
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -152,10 +151,6 @@ def now() -> datetime:
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     click.echo(csv_text(rows, columns), nl=False)
-
-
-def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, default=str))
 
 
 def split_list(value: str | None) -> list[str]:

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from compliance.cli.common import App, echo_json, pass_app
-from compliance.views.text import render_verify
+from compliance.cli.common import App, pass_app
+from compliance.views.text import echo_json, render_verify
 
 
 @click.command()

@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 
-from compliance.cli.common import DATE, App, access, echo_json, pass_app, today
+from compliance.cli.common import DATE, App, access, pass_app, today
 from compliance.reports.periods import report_period, trailing_year
 from compliance.views.text import (
     children_progress,
+    echo_json,
     emit_report,
     print_weaker,
     render_drill_down,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from compliance.cli.common import DATE, MOMENT, App, echo_json, now, pass_app
+from compliance.cli.common import DATE, MOMENT, App, now, pass_app
 from compliance.views.imports import census_import_lines
-from compliance.views.text import console, file_progress
+from compliance.views.text import console, echo_json, file_progress
 from events.timeline import LONDON
 
 

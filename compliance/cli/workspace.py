@@ -9,8 +9,8 @@ from datetime import date
 
 import click
 
-from compliance.cli.common import DATE, App, echo_json, now, pass_app
-from compliance.views.text import render_access_log, render_accounts
+from compliance.cli.common import DATE, App, now, pass_app
+from compliance.views.text import echo_json, render_access_log, render_accounts
 
 
 @click.command()

@@ -114,7 +114,7 @@ def _queue_state(filters: Filters, day: Any) -> tuple[list[Any], Any, dict[str, 
         problem = "One of the filter values matches nothing recorded. Choose from the lists offered."
         return [], queue_counts([]), {"team": [], "theme": [], "iro": []}, problem
     if scope().everyone:  # the counts kept with the list
-        views = list(snap.views)
+        views = snap.views
         by: dict[str, Any] = snap.by
         counts = queue_counts_from(len(views), by)
     else:

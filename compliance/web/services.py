@@ -106,10 +106,19 @@ FACETS = ("theme", "team", "stage", "iro")
 PATCH_LIMIT = 2000
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueSnapshot:
-    """One filtered, sorted queue at a date, with its counts by theme, team, stage and IRO,
-    as of the store position `position`."""
+    """A filtered, sorted queue at a date and its counts by theme, team, stage and IRO:
+    the caller's own copy."""
+
+    views: list[AlertView]
+    by: dict[str, Counter[str | None]]
+
+
+@dataclass
+class _KeptQueue:
+    """One filtered, sorted queue at a date as kept (and patched), as of the store
+    position `position`."""
 
     filters: Filters  # as spelt in the store
     order: str
@@ -140,7 +149,7 @@ class CachedAlertQueue(AlertQueue):
         # An alert's view at a date depends only on the alert (its version) and the date.
         self._views: dict[tuple[UUID, int, date], AlertView] = {}
         self._changes: list[tuple[int, UUID]] = []  # (position, alert) of every change read
-        self._snapshots: dict[tuple[Filters, date], QueueSnapshot] = {}
+        self._snapshots: dict[tuple[Filters, date], _KeptQueue] = {}
         self._only: list[Alert] | None = None  # while patching: the alerts to list
         self._spelt: Filters | None = None
 
@@ -188,6 +197,11 @@ class CachedAlertQueue(AlertQueue):
 
     def snapshot(self, filters: Filters, *, today: date) -> QueueSnapshot:
         with self._lock:
+            kept = self._kept(filters, today)
+            return QueueSnapshot(list(kept.views), {name: Counter(c) for name, c in kept.by.items()})
+
+    def _kept(self, filters: Filters, today: date) -> _KeptQueue:
+        with self._lock:
             self.refresh()
             key = (filters, today)
             found = self._snapshots.get(key)
@@ -204,7 +218,7 @@ class CachedAlertQueue(AlertQueue):
             self._snapshots[key] = made
             return made
 
-    def _whole(self, filters: Filters, today: date) -> QueueSnapshot:
+    def _whole(self, filters: Filters, today: date) -> _KeptQueue:
         views = super().list(filters, today=today)
         spelt = self._spelt or filters
         members = {v.alert.id: (v, _facets(v.alert)) for v in views}
@@ -212,9 +226,9 @@ class CachedAlertQueue(AlertQueue):
         for _view, facets in members.values():
             for name, value in zip(FACETS, facets, strict=True):
                 by[name][value] += 1
-        return QueueSnapshot(spelt, spelt.sort, views, members, by, self._position)
+        return _KeptQueue(spelt, spelt.sort, views, members, by, self._position)
 
-    def _patch(self, snap: QueueSnapshot, changed: set[UUID], today: date) -> bool:
+    def _patch(self, snap: _KeptQueue, changed: set[UUID], today: date) -> bool:
         """Take the changed alerts out of `snap` and put back those that still pass
         (False, and `snap` is spoilt, if it was not in the queue's order)."""
 
