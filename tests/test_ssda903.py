@@ -120,7 +120,23 @@ def test_importing_the_sample_again_adds_nothing(sample_store):
     again = import_returns(store, [SAMPLE], year="2017-18")
 
     assert again.imported == 0
-    assert sum(stored_types(store).values()) == before == first.imported
+    assert again.years[0].findings_recorded == 0
+    assert sum(stored_types(store).values()) == before == first.imported + first.years[0].findings_recorded
+
+
+def test_each_childs_findings_of_the_sample_are_stored_with_the_validators_codes(sample_store):
+    store, result = sample_store
+
+    stored = Counter(
+        s.fact["code"]
+        for _, facts in store.iter_children()
+        for s in facts
+        if s.fact["type"] == "finding_recorded"
+    )
+
+    assert stored == Counter(f"DQ-903-{f.code}" for f in result.findings)
+    assert stored["DQ-903-142"] and stored["DQ-903-501"]
+    assert result.years[0].findings_recorded == sum(stored.values())
 
 
 def test_without_year_the_year_is_taken_from_the_data_and_said():
@@ -255,6 +271,47 @@ def test_a_903_child_has_no_data_for_visits_not_overdue_and_check_lists_them(tmp
     )
     assert not [
         r for r in json.loads(overdue.output) if r["rule"].startswith(("VIS", "HLT", "EDU", "MIS-RHI"))
+    ]
+
+
+#: Child C3: an open episode followed by another (DfE 142), then one starting before the
+#: last ended (501), so not on the day it ended (433): Mon 2 Oct 2017 open, Mon 6 Nov 2017
+#: to Fri 8 Dec 2017, Mon 4 Dec 2017.
+CONTRADICTORY = [
+    {"CHILD": "C3", "DECOM": "02/10/2017", "RNE": "S", "LS": "C1", "CIN": "N1", "PLACE": "U6", "DEC": "", "REC": ""},
+    {"CHILD": "C3", "DECOM": "06/11/2017", "RNE": "P", "LS": "C1", "CIN": "N1", "PLACE": "U4", "DEC": "08/12/2017", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL"},
+    {"CHILD": "C3", "DECOM": "04/12/2017", "RNE": "P", "LS": "C1", "CIN": "N1", "PLACE": "U6", "DEC": "", "REC": ""},
+]  # fmt: skip
+
+
+def test_a_returns_findings_are_stored_listed_by_check_after_the_import_and_not_added_again(tmp_path):
+    db = str(tmp_path / "c.db")
+    header = [*HEADER, {"CHILD": "C3", "SEX": "1", "DOB": "03/03/2010"}]
+    directory = write_return(tmp_path / "r", episodes=[*EPISODES, *CONTRADICTORY], header=header)
+    runner = CliRunner()
+    imported = runner.invoke(
+        cli, ["--db", db, "ssda903", "import", str(directory), "--year", "2017-18", "--json"]
+    )
+    first = json.loads(imported.output)
+
+    listed = runner.invoke(cli, ["--db", db, "check", "--child", "C3", "--rule", "DQ", "--json"])
+    again = json.loads(
+        runner.invoke(
+            cli, ["--db", db, "ssda903", "import", str(directory), "--year", "2017-18", "--json"]
+        ).output
+    )
+
+    rules = sorted(r["rule"] for r in json.loads(listed.output) if r["rule"].startswith("DQ-903-"))
+    assert rules == ["DQ-903-142", "DQ-903-433", "DQ-903-501"]
+    assert first["years"][0]["findings_recorded"] == 3
+    assert first["findings_by_code"]["142"] == first["findings_by_code"]["501"] == 1
+    assert not [c for c in first["findings_by_code"] if c.startswith("DQ-903-")]  # counted once
+    assert (again["imported"], again["years"][0]["findings_recorded"]) == (0, 0)
+    stored = [s.fact for s in open_store(db).read_child("C3") if s.fact["type"] == "finding_recorded"]
+    assert sorted((f["code"], f["table"], f["at"]) for f in stored) == [
+        ("DQ-903-142", "Episodes", "2018-03-31"),
+        ("DQ-903-433", "Episodes", "2018-03-31"),
+        ("DQ-903-501", "Episodes", "2018-03-31"),
     ]
 
 

@@ -89,10 +89,12 @@ class Finding903:
     row: int
     child: str
     message: str
+    table: str = ""  # the 903 table (Episodes, Reviews, ...)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
+            "table": self.table,
             "file": self.file,
             "row": self.row,
             "child": self.child,
@@ -210,7 +212,7 @@ class _Mapper:
         return None
 
     def finding(self, code: str, table: str, row: int, child: str, message: str) -> None:
-        self.out.findings.append(Finding903(code, self.ret.file(table), row, child, message))
+        self.out.findings.append(Finding903(code, self.ret.file(table), row, child, message, table))
 
     def emit(self, table: str, row: int, child: str, key: str, type_: str, at: date, **fields: Any) -> str:
         record: dict[str, Any] = {"child": child, "type": type_, "at": at.isoformat(), "source": SOURCE}
