@@ -1071,7 +1071,7 @@ def report_scorecard(
             year=fy,
             start=start,
             end=end,
-            as_of=as_of or (end if fy is None else today()),
+            as_of=as_of or (end if fy is None and end is not None else today()),
             only=only,
             progress=tell,
         )
@@ -1730,9 +1730,13 @@ def demo(children: int, seed: int, directory: str, until: date | None) -> None:
     out.print(Text("\nOpen the web workspace:", style="bold"))
     out.print(f"  casecheck --db {db} serve --as-of {report.as_of}")
     out.print("  then open http://127.0.0.1:8000/ and sign in as one of these demo accounts:")
-    for a in accounts:
-        scope = f" ({', '.join(a.teams)})" if a.teams else (f" ({a.iro})" if a.iro else "")
-        out.print(Text(f"    {a.name:<14} {a.role}{scope}"))
+    for account in accounts:
+        scope = (
+            f" ({', '.join(account.teams)})"
+            if account.teams
+            else (f" ({account.iro})" if account.iro else "")
+        )
+        out.print(Text(f"    {account.name:<14} {account.role}{scope}"))
     out.print(Text(f"  password for all of them: {password}"))
     out.print(Text(f"finished in {time.perf_counter() - started:.1f} s", style="dim"))
 

@@ -120,7 +120,8 @@ def record_export(
     across children when none is. Nothing for `text`, which is read, not taken away."""
     if fmt not in EXPORT_FORMATS:
         return
-    for child in list(children) or [None]:
+    named: list[str | None] = list(children)
+    for child in named or [None]:
         record_access(store, user=user, action="exported", child=child, target=f"{what}, {fmt}", now=now)
 
 

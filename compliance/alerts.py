@@ -89,6 +89,8 @@ def alert_ref(seed: str) -> str:
 
 
 def alert_aggregate_id(ref: str) -> UUID:
+    """An alert's aggregate id in a store without keyed ids. Inside the store use
+    `CaseStore.alert_id`, which is keyed when the store is encrypted."""
     return uuid5(CASECHECK_NAMESPACE, "alert:" + ref)
 
 
@@ -426,12 +428,12 @@ class AlertQueue:
     def get(self, ref: str) -> Alert:
         ref = ref.strip().upper()
         try:
-            return self.store.repository.get(alert_aggregate_id(ref))  # type: ignore[no-any-return]
+            return self.store.repository.get(self.store.alert_id(ref))  # type: ignore[no-any-return]
         except AggregateNotFoundError:
             raise AlertNotFound(f"no alert with id {ref!r} (see `casecheck alerts --status all`)") from None
 
     def exists(self, ref: str) -> bool:
-        return alert_aggregate_id(ref.strip().upper()) in self.store.repository
+        return self.store.alert_id(ref.strip().upper()) in self.store.repository
 
     def all(self) -> Iterator[Alert]:
         """Every alert, replayed from the notification log in one pass (not one query each)."""
@@ -615,7 +617,7 @@ class AlertQueue:
             raised_to = self.settings.drp_stages[stage].raised_to
         return Alert._create(  # type: ignore[no-any-return]
             Alert.Raised,
-            id=alert_aggregate_id(ref),
+            id=self.store.alert_id(ref),
             ref=ref,
             child=child,
             kind=kind,

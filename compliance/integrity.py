@@ -26,9 +26,13 @@ A stored record (one row of the events or snapshots table) is, from this version
 Records written before sealing existed ("unsealed": no `CCS1` prefix) are still read;
 their link value is computed from their bytes, so records appended later chain to them.
 
-Aggregate ids: with a cipher key, a child's aggregate id is an HMAC of the child id under
-a key derived from the cipher key, so someone holding the file cannot confirm that a
-given child id is there; without a key it is the uuid5 of earlier versions.
+Aggregate ids: with a cipher key, a child's and an alert's aggregate ids are HMACs of the
+child id or alert reference under a key derived from the cipher key, so someone holding
+the file cannot confirm that a given child id (or an alert about it) is there; without a
+key they are the uuid5 of earlier versions. Which ids a store uses is fixed when it is
+created and read from the flags of its first record: `FLAG_KEYED_IDS` (children keyed)
+and `FLAG_KEYED_ALERTS` (alerts keyed too; an encrypted store created before that keeps
+its alerts' uuid5 ids until it is copied with `casecheck rekey`).
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ from compliance.errors import StoreError
 MAGIC = b"CCS1"
 FLAG_ENCRYPTED = 0x01
 FLAG_KEYED_IDS = 0x02
+FLAG_KEYED_ALERTS = 0x04
 ZERO = bytes(32)
 _HEADER = len(MAGIC) + 1 + 32 + 32
 #: The namespace of the ids of earlier versions (kept: stored history uses them).
@@ -199,7 +204,7 @@ class SealedMapper(Mapper[UUID]):
         self.chained = chained  # False for snapshots: their seals are no links of a chain
         self.keys = keys
         self.seal_key = keys.seal_key
-        self.flags = FLAG_ENCRYPTED | FLAG_KEYED_IDS if keys.encrypted else 0
+        self.flags = FLAG_ENCRYPTED | FLAG_KEYED_IDS | FLAG_KEYED_ALERTS if keys.encrypted else 0
         self.links: dict[Any, tuple[int, bytes]] = {}
         self._aes: Any = None
         if keys.cipher_key is not None:

@@ -1,7 +1,7 @@
 """Key rotation: copy a store into a new, empty one under a new key, and prove the copy.
 
 Records are re-encrypted and re-sealed under the new key (or stored plain, when there
-is none); children's aggregate ids are derived again from the new key, so the new store
+is none); children's and alerts' aggregate ids are derived again from the new key, so the new store
 holds exactly the same history under new ids. Checkpoints of the old store are not
 copied (their heads are made with the old key: check them against the old store, which
 is kept); the new store gets one checkpoint of its own, recorded after the copy was
@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
+from compliance.alerts import Alert
 from compliance.errors import StoreError
 from compliance.integrity import CHECKPOINT_TOPIC, Checkpoint, Head
 from compliance.store import OPENED_TOPIC, CaseStore, import_stored_classes
+
+ALERT_RAISED_TOPIC = Alert.Raised.TOPIC
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ def rekey_store(source: CaseStore, target: CaseStore, *, batch: int = 1000) -> R
             event = source.mapper.to_domain_event(n)
             if n.topic == OPENED_TOPIC:
                 ids[n.originator_id] = target.child_id(event.child)
+            elif n.topic == ALERT_RAISED_TOPIC:
+                ids[n.originator_id] = target.alert_id(event.ref)
             state = vars(event)
             state["originator_id"] = ids.get(n.originator_id, n.originator_id)
             if isinstance(state.get("position"), int):  # a position in the log (the nightly's ledger)

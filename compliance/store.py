@@ -66,6 +66,7 @@ from eventsourcing.utils import TopicError, register_topic, resolve_topic
 from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
 from compliance.integrity import (
     CHECKPOINT_TOPIC,
+    FLAG_KEYED_ALERTS,
     FLAG_KEYED_IDS,
     Head,
     Keys,
@@ -201,16 +202,13 @@ class CaseStore(Application[UUID]):
         super().__init__(env=dict(env or {}))
         self.url = url
         self._opened_with = dict(env or {})
-        # A store's first record says how its children's ids are made: keyed (HMAC under
-        # a key derived from the cipher key) or the uuid5 of earlier versions.
+        # A store's first record says how its children's and alerts' ids are made: keyed
+        # (HMAC under a key derived from the cipher key) or the uuid5 of earlier versions.
         first = self.recorder.select_notifications(1, 2)
         check_key(self.mapper, first)
-        if first:
-            self._id_key = (
-                self.keys.id_key if is_sealed(first[0].state) and first[0].state[4] & FLAG_KEYED_IDS else None
-            )
-        else:
-            self._id_key = self.keys.id_key
+        flags = first[0].state[4] if first and is_sealed(first[0].state) else 0
+        self._id_key = self.keys.id_key if not first or flags & FLAG_KEYED_IDS else None
+        self._alert_key = self.keys.id_key if not first or flags & FLAG_KEYED_ALERTS else None
 
     # --- integrity -------------------------------------------------------------------
 
@@ -270,6 +268,12 @@ class CaseStore(Application[UUID]):
     def child_id(self, child: str) -> UUID:
         """A child's aggregate id: keyed when the store is, else the uuid5 of old."""
         return keyed_id(self._id_key, "child", child)
+
+    def alert_id(self, ref: str) -> UUID:
+        """An alert's aggregate id (by its reference, "PA-..."): keyed when the store was
+        created encrypted by a version that keys alerts, else the uuid5 of old, so the
+        alerts of an older encrypted store are still found (`rekey` moves them to keyed ids)."""
+        return keyed_id(self._alert_key, "alert", ref)
 
     def opening(self) -> tuple[dict[str, str], str] | None:
         """What another process needs to open this same store (`CaseStore(env, url=url)`),

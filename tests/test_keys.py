@@ -143,3 +143,77 @@ def test_rekey_into_a_store_that_holds_records_is_refused_in_one_line(tmp_path):
         result.stderr
         == "casecheck: rekey needs a new, empty store to copy into; the one given already holds records\n"
     )
+
+
+def _alert_refs(store) -> list[str]:
+    from compliance.alerts import AlertQueue
+
+    return sorted(a.ref for a in AlertQueue(store).all())
+
+
+def test_an_encrypted_stores_alert_ids_are_keyed_and_a_plain_stores_are_the_uuid5_of_old(tmp_path):
+    from compliance.alerts import AlertQueue, alert_aggregate_id
+
+    key = new_cipher_key()
+    db = _store(tmp_path, key)
+    runner = CliRunner(env={"CASECHECK_CIPHER_KEY": key})
+    assert runner.invoke(cli, ["--db", db, "nightly", "--as-of", "2024-06-01"]).exit_code == 0
+    store = open_store(db, env={"CASECHECK_CIPHER_KEY": key})
+    refs = _alert_refs(store)
+    with sqlite3.connect(db) as conn:
+        stored = {row[0] for row in conn.execute("SELECT originator_id FROM stored_events")}
+
+    assert refs
+    assert not {alert_aggregate_id(ref).hex for ref in refs} & stored
+    assert {store.alert_id(ref).hex for ref in refs} <= stored
+    assert store.alert_id(refs[0]).version == 8
+    assert AlertQueue(store).get(refs[0]).ref == refs[0]
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    plain_store = open_store(_store(plain, ""), env={"CASECHECK_CIPHER_KEY": ""})
+    assert plain_store.alert_id(refs[0]) == alert_aggregate_id(refs[0])
+
+
+def test_an_encrypted_store_made_before_keyed_alert_ids_still_finds_its_alerts_and_rekey_keys_them(tmp_path):
+    from compliance.alerts import AlertQueue, alert_aggregate_id
+    from compliance.integrity import FLAG_ENCRYPTED, FLAG_KEYED_IDS
+
+    key = new_cipher_key()
+    db = str(tmp_path / "older.db")
+    older = open_store(db, env={"CASECHECK_CIPHER_KEY": key})
+    older.mapper.flags = FLAG_ENCRYPTED | FLAG_KEYED_IDS  # as the version before keyed alert ids wrote
+    older._alert_key = None
+    older.record({e["child"]: [e] for e in EVENTS})
+
+    runner = CliRunner(env={"CASECHECK_CIPHER_KEY": key})
+    assert runner.invoke(cli, ["--db", db, "nightly", "--as-of", "2024-06-01"]).exit_code == 0
+    reopened = open_store(db, env={"CASECHECK_CIPHER_KEY": key})
+    refs = _alert_refs(reopened)
+    assert refs
+    assert reopened.alert_id(refs[0]) == alert_aggregate_id(refs[0])
+    assert reopened.child_id("C1") != child_aggregate_id("C1")  # children were keyed already
+    shown = runner.invoke(cli, ["--db", db, "alert", "show", refs[0]])
+    assert shown.exit_code == 0, shown.output
+    assert runner.invoke(cli, ["--db", db, "nightly", "--as-of", "2024-06-02"]).exit_code == 0
+    later = _alert_refs(open_store(db, env={"CASECHECK_CIPHER_KEY": key}))
+    assert set(refs) <= set(later) and len(later) == len(set(later))
+
+    new_key = new_cipher_key()
+    target = str(tmp_path / "rekeyed.db")
+    result = CliRunner(env={"CASECHECK_CIPHER_KEY": key, "CASECHECK_NEW_CIPHER_KEY": new_key}).invoke(
+        cli, ["--db", db, "rekey", target]
+    )
+    assert result.exit_code == 0, result.output
+    copy = open_store(target, env={"CASECHECK_CIPHER_KEY": new_key})
+    with sqlite3.connect(target) as conn:
+        stored = {row[0] for row in conn.execute("SELECT originator_id FROM stored_events")}
+    assert _alert_refs(copy) == refs
+    assert copy.alert_id(refs[0]) != alert_aggregate_id(refs[0])
+    assert {copy.alert_id(ref).hex for ref in refs} <= stored
+    assert not {alert_aggregate_id(ref).hex for ref in refs} & stored
+    assert AlertQueue(copy).get(refs[0]).ref == refs[0]
+    fresh = CliRunner(env={"CASECHECK_CIPHER_KEY": new_key})
+    assert fresh.invoke(cli, ["--db", target, "nightly", "--as-of", "2024-06-03"]).exit_code == 0
+    again = _alert_refs(open_store(target, env={"CASECHECK_CIPHER_KEY": new_key}))
+    assert set(refs) <= set(again) and len(again) == len(set(again))

@@ -100,8 +100,8 @@ def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker:
     view = timeline_view(evaluation, terminology)
     out.print(Text(f"Child {evaluation.child}", style="bold"))
     out.print(view.heading)
-    for line in weaker:
-        out.print(Text(f"The council runs weaker than the regulation: {line}", style="bold red"))
+    for notice in weaker:
+        out.print(Text(f"The council runs weaker than the regulation: {notice}", style="bold red"))
     if view.attention:
         out.print(Text("\nNeeds attention", style="bold underline"))
         for o in view.attention:

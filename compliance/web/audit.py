@@ -4,6 +4,7 @@ between two known-at moments, the nightly runs and the access log."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -41,7 +42,7 @@ def index() -> Response | str:
     require("auditor", "service_manager")
     child = request.args.get("child", "").strip()
     if child:
-        args = {k: v for k, v in request.args.items() if v}
+        args: dict[str, Any] = {k: v for k, v in request.args.items() if v}
         return redirect(url_for("audit.replay", **{**args, "child": child}))
     return render_template("audit.html", title="Audit", today=services().today())
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -221,7 +222,7 @@ def alert(ref: str) -> str:
 
 @bp.route("/alerts/<ref>/<action>", methods=["POST"])
 @login_required
-def act(ref: str, action: str) -> Response:
+def act(ref: str, action: str) -> WerkzeugResponse:
     if action not in ACTIONS:
         abort(404)
     view = _alert_in_scope(ref)

@@ -76,7 +76,7 @@ def _iro(start: date, end: date) -> Any:
     )
 
 
-def _report(name: str) -> tuple[str, list[Table], dict[str, str]]:
+def _report(name: str) -> tuple[str, list[Table], dict[str, Any]]:
     """(what it covers, its tables, the query that asks for it again)."""
     if name == "scorecard":
         year = _year()
@@ -96,7 +96,7 @@ def _report(name: str) -> tuple[str, list[Table], dict[str, str]]:
     )
 
 
-def _charts(name: str, query: dict[str, str]) -> list[tuple[str, str]]:
+def _charts(name: str, query: dict[str, Any]) -> list[tuple[str, str]]:
     """(alt text, URL) of each chart the page shows."""
     if name == "scorecard":
         sc = _scorecard(_year())
