@@ -8,6 +8,7 @@ A small hand-written return (`write_return`) is used for the exact cases.
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 from collections import Counter
 from datetime import date
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 import rules.catalogue  # noqa: F401
 from cli import cli
+from compliance.access_log import read_access_log
 from compliance.engine import Engine, facts_of
 from compliance.sources.ssda903.codes import parse_year, valid_codes
 from compliance.sources.ssda903.exporter import export_store, export_year, generated_children
@@ -25,6 +27,7 @@ from compliance.sources.ssda903.importer import import_returns
 from compliance.sources.ssda903.tables import TABLES
 from compliance.store import open_store
 from events.parse import BadInput
+from events.timeline import build_timeline
 from rules.obligation import Status
 
 SAMPLE = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ssda903-validator-fake"
@@ -315,6 +318,67 @@ def test_a_returns_findings_are_stored_listed_by_check_after_the_import_and_not_
     ]
 
 
+def test_each_tables_progress_moves_while_its_rows_are_mapped_not_only_at_its_end(tmp_path):
+    reviews = [
+        {"CHILD": "B2", "DOB": "14/07/2008", "REVIEW": f"{day:02d}/10/2017", "REVIEW_CODE": "PN1"}
+        for day in range(2, 32)
+    ]
+    episodes = [{**EPISODES[2], "CHILD": f"K{n}", "DECOM": "03/04/2017", "RNE": "S"} for n in range(100)]
+    ticks: dict[str, list[tuple[int, int]]] = {}
+
+    def progress(name: str, total: int):  # a bar for every table of 10 rows or more
+        if total < 10:
+            return None
+        ticks[name] = []
+        return lambda done, of: ticks[name].append((done, of))
+
+    import_returns(
+        open_store("memory:"),
+        [write_return(tmp_path / "r", reviews=reviews, episodes=episodes)],
+        year="2017-18",
+        progress=progress,
+    )
+
+    for table, total in (("Reviews", 30), ("Episodes", 100)):
+        moved = ticks[f"{table} (2017-18)"]
+        assert moved[-1] == (total, total)
+        assert len([done for done, _ in moved if 0 < done < total]) >= 10
+        assert [done for done, _ in moved] == sorted({done for done, _ in moved})
+    assert "Missing (2017-18)" not in ticks  # one row: no bar
+
+
+def test_an_episode_ending_care_and_a_new_period_the_same_day_are_two_periods_that_round_trip(tmp_path):
+    # D4's remand ends on Mon 28 Aug 2017 (the summer bank holiday) and the same day they are
+    # accommodated under section 20: REC E14, then RNE S on the DEC.
+    episodes = [
+        {"CHILD": "D4", "DECOM": "03/07/2017", "RNE": "S", "LS": "J1", "CIN": "N6", "PLACE": "K2", "DEC": "28/08/2017", "REC": "E14", "REASON_PLACE_CHANGE": ""},
+        {"CHILD": "D4", "DECOM": "28/08/2017", "RNE": "S", "LS": "V2", "CIN": "N6", "PLACE": "U6", "DEC": "", "REC": ""},
+    ]  # fmt: skip
+    header = [{"CHILD": "D4", "SEX": "1", "DOB": "05/05/2003"}]
+    store = open_store("memory:")
+
+    result = import_returns(
+        store,
+        [write_return(tmp_path / "r", episodes=episodes, header=header, reviews=[], missing=[])],
+        year="2017-18",
+    )
+    export_store(store, "2017-18", tmp_path / "out")
+
+    assert [f.code for f in result.timeline_findings if f.fact.child == "D4"] == []
+    periods = build_timeline("D4", facts_of(store.read_child("D4"))).periods
+    assert [(p.started_on, p.ended_on) for p in periods] == [
+        (date(2017, 7, 3), date(2017, 8, 28)),
+        (date(2017, 8, 28), None),
+    ]
+    assert [
+        (r["DECOM"], r["RNE"], r["LS"], r["DEC"], r["REC"])
+        for r in rows_of(tmp_path / "out" / "episodes.csv")
+    ] == [
+        ("03/07/2017", "S", "J1", "28/08/2017", "E14"),
+        ("28/08/2017", "S", "V2", "", ""),
+    ]
+
+
 def test_columns_in_another_order_import_the_same_facts(tmp_path):
     plain, shuffled = open_store("memory:"), open_store("memory:")
     import_returns(plain, [write_return(tmp_path / "a")], year="2017-18")
@@ -597,6 +661,25 @@ def test_an_export_writes_empty_what_casecheck_does_not_hold_and_lists_it(tmp_pa
         ("B2", "2", "14/07/2008", "", ""),
     ]
     assert "ETHNIC" in " ".join(result.summary())
+
+
+def test_an_export_of_the_return_is_recorded_in_the_access_log_under_the_account_that_ran_it(tmp_path):
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    runner.invoke(
+        cli, ["--db", db, "ssda903", "import", str(write_return(tmp_path / "r")), "--year", "2017-18"]
+    )
+    before = read_access_log(open_store(db))
+
+    done = runner.invoke(
+        cli, ["--db", db, "ssda903", "export", "--year", "2018", "--out", str(tmp_path / "out")]
+    )
+
+    assert done.exit_code == 0, done.output
+    assert before == []
+    assert [(e.user, e.action, e.child, e.target) for e in read_access_log(open_store(db))] == [
+        (f"{getpass.getuser()} (command line)", "exported", None, "ssda903 return, 2017-18, csv")
+    ]
 
 
 def test_from_2024_25_sex_is_exported_as_m_f_u(tmp_path):

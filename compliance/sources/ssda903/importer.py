@@ -240,12 +240,10 @@ def import_returns(
         )
         prior = _prior(store, ret, children)
 
-        def step(table: str, rows: int, label: str = year_label(y)) -> None:
-            tick = progress(f"{table} ({label})", rows) if progress is not None and rows else None
-            if tick is not None:
-                tick(rows, rows)
+        def bar(table: str, rows: int, label: str = year_label(y)) -> Callable[[int, int], None] | None:
+            return progress(f"{table} ({label})", rows) if progress is not None else None
 
-        mapped = map_return(ret, y, prior, step=step)
+        mapped = map_return(ret, y, prior, progress=bar)
         retractions = _retractions(mapped.events, prior, y, moment.date())
         found = _finding_events(mapped.findings, y)
         parsed = [*mapped.events, *retractions, *found]
