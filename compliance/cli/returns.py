@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from compliance.cli.common import DATE, MOMENT, App, now, pass_app
+from compliance.cli.common import DATE, MOMENT, App, access, now, pass_app
 from compliance.views.imports import census_import_lines
 from compliance.views.text import console, echo_json, file_progress
 from events.timeline import LONDON
@@ -59,6 +59,7 @@ def ssda903_export(app: App, year: str, out: str, as_json: bool) -> None:
     from compliance.sources.ssda903.exporter import export_store
 
     result = export_store(app.store, year, Path(out))
+    access(app).exported(f"ssda903 return, {result.to_json()['year']}", "csv")
     if as_json:
         echo_json(result.to_json())
         return
