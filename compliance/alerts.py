@@ -21,6 +21,7 @@ process: no stage response is due after it and the formal clock stops.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -83,9 +84,14 @@ def responsible(timeline: Timeline, on: date) -> tuple[str | None, str | None, s
     return team, worker, iro
 
 
+_NAMESPACE_BYTES = CASECHECK_NAMESPACE.bytes
+
+
 def alert_ref(seed: str) -> str:
-    """A short, readable, deterministic alert id ("PA-" and 10 hex digits)."""
-    return "PA-" + uuid5(CASECHECK_NAMESPACE, seed).hex[:10].upper()
+    """A short, readable, deterministic alert id ("PA-" and 10 hex digits): the first 10
+    hex digits of the uuid5 of `seed`, which are the SHA-1 digest's own (the version and
+    variant bits uuid5 sets lie further on), worked out without building the UUID."""
+    return "PA-" + hashlib.sha1(_NAMESPACE_BYTES + seed.encode("utf-8")).hexdigest()[:10].upper()
 
 
 def alert_aggregate_id(ref: str) -> UUID:
