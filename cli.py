@@ -1483,6 +1483,7 @@ def ssda903_export(app: App, year: str, out: str, as_json: bool) -> None:
     from compliance.sources.ssda903.exporter import export_store
 
     result = export_store(app.store, year, Path(out))
+    log_export(app, f"ssda903 return, {result.to_json()['year']}", "csv")
     if as_json:
         echo_json(result.to_json())
         return

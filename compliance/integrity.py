@@ -72,6 +72,8 @@ _HEADER = len(MAGIC) + 1 + 32 + 32
 NAMESPACE = UUID("6d1f3c2a-0b5e-4c4e-9a55-2f1c0c0ac5e1")
 #: The HMAC key of a plain store's seals: public, so a seal there is a checksum.
 PLAIN_SEAL_KEY = b"casecheck plain store seal v1"
+#: The key that hashes event ids in a plain store's index of ids (public, domain-separated).
+PLAIN_INDEX_KEY = b"casecheck plain event id index v1"
 CIPHER_KEY_ENV = "CASECHECK_CIPHER_KEY"
 
 
@@ -120,6 +122,11 @@ class Keys:
     @property
     def seal_key(self) -> bytes:
         return PLAIN_SEAL_KEY if self.cipher_key is None else _hkdf(self.cipher_key, b"record seals")
+
+    @property
+    def index_key(self) -> bytes:
+        """The key hashing event ids in the store's index of ids (compliance.store)."""
+        return PLAIN_INDEX_KEY if self.cipher_key is None else _hkdf(self.cipher_key, b"event id index")
 
     @property
     def id_key(self) -> bytes | None:

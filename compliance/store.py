@@ -38,6 +38,7 @@ nested in such an aggregate) gets one with `stable_topic(cls, "Name")`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -63,7 +64,7 @@ from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import TopicError, register_topic, resolve_topic
 
-from compliance.errors import ChildNotFound, ConcurrentChange, StoreError
+from compliance.errors import ChildNotFound, ConcurrentChange, ImportConflict, StoreError
 from compliance.integrity import (
     CHECKPOINT_TOPIC,
     FLAG_KEYED_ALERTS,
@@ -171,6 +172,95 @@ FACTS_TOPIC = ChildCase.FactsRecorded.TOPIC
 CHILD_TOPICS = (OPENED_TOPIC, FACTS_TOPIC)
 
 
+# --- the store-wide index of event ids -----------------------------------------------
+#
+# An event `id` belongs to one child across the whole store (EVENTS.md). The index says
+# which child owns each id: 256 shard aggregates, an id's shard given by its hash, each
+# shard's events listing the hashed ids claimed for each child (by the child's aggregate
+# id). Ids are hashed by keyed BLAKE2b (a MAC) with a key derived from the cipher key when the store is
+# encrypted (so the index does not let anyone test for an id), with a fixed,
+# domain-separated key otherwise. The index is written in the same transaction as the
+# facts it covers, by `CaseStore.record`, which refuses (stores nothing) when a new
+# fact's id is already another child's. A marker aggregate says the index is complete:
+# a store made before the index gets it from its stored facts on its first write, in
+# that write's transaction.
+
+EVENT_ID_SHARDS = 256
+_HASHED_ID_BYTES = 10  # 80 bits (keyed BLAKE2b): no accidental collision among billions of ids
+
+
+class EventIdShard(Aggregate):
+    """One shard of the index of event ids: hashed id -> owning child's aggregate id."""
+
+    TOPIC = "casecheck:EventIdShard"
+
+    class Event(Aggregate.Event):
+        TOPIC = "casecheck:EventIdShard.Event"
+
+    class Created(Event, Aggregate.Created):
+        TOPIC = "casecheck:EventIdShard.Created"
+        shard: int
+
+    class Claimed(Event):
+        """Ids claimed in one write: child aggregate id (hex) -> hashed event ids."""
+
+        TOPIC = "casecheck:EventIdShard.Claimed"
+        owners: dict[str, list[str]]
+
+        def apply(self, aggregate: EventIdShard) -> None:  # type: ignore[override]
+            aggregate.count += sum(len(ids) for ids in self.owners.values())
+
+    def __init__(self, shard: int) -> None:
+        self.shard = shard
+        self.count = 0
+
+    @classmethod
+    def open(cls, shard: int) -> EventIdShard:
+        return cls._create(cls.Created, id=event_id_shard_id(shard), shard=shard)
+
+    def claim(self, owners: dict[str, list[str]]) -> None:
+        self.trigger_event(self.Claimed, owners=owners)
+
+
+class EventIdIndex(Aggregate):
+    """The marker that the index of event ids covers every fact of the store."""
+
+    TOPIC = "casecheck:EventIdIndex"
+
+    class Event(Aggregate.Event):
+        TOPIC = "casecheck:EventIdIndex.Event"
+
+    class Completed(Event, Aggregate.Created):
+        TOPIC = "casecheck:EventIdIndex.Completed"
+        shards: int
+        backfilled: int  # ids taken from facts stored before the index existed
+
+    def __init__(self, shards: int, backfilled: int) -> None:
+        self.shards, self.backfilled = shards, backfilled
+
+
+EVENT_ID_INDEX_ID = uuid5(CASECHECK_NAMESPACE, "event-id-index")
+SHARD_TOPICS = (EventIdShard.Created.TOPIC, EventIdShard.Claimed.TOPIC)
+INDEX_TOPICS = (*SHARD_TOPICS, EventIdIndex.Completed.TOPIC)
+
+
+def event_id_shard_id(shard: int) -> UUID:
+    return uuid5(CASECHECK_NAMESPACE, f"event-id-shard:{shard}")
+
+
+class IdTaken(ImportConflict):
+    """New facts whose ids are already another child's (nothing was stored). `taken`
+    lists (child, event id) of each; the message names neither the id nor the other child."""
+
+    def __init__(self, taken: list[tuple[str, str]]) -> None:
+        self.taken = taken
+        n = len(taken)
+        super().__init__(
+            f"{n} event id{'s' if n != 1 else ''} already recorded for another child; ids are unique "
+            "across children: send such an event with a new id"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFact:
     fact: dict[str, Any]  # the JSON-native fact as recorded
@@ -209,6 +299,7 @@ class CaseStore(Application[UUID]):
         flags = first[0].state[4] if first and is_sealed(first[0].state) else 0
         self._id_key = self.keys.id_key if not first or flags & FLAG_KEYED_IDS else None
         self._alert_key = self.keys.id_key if not first or flags & FLAG_KEYED_ALERTS else None
+        self._index_key = self.keys.index_key
 
     # --- integrity -------------------------------------------------------------------
 
@@ -324,14 +415,104 @@ class CaseStore(Application[UUID]):
                 raise StoreError(f"facts for child {child} must be dicts")
         if not wanted:
             return 0
+        index = self._claims(wanted)  # raises IdTaken before anything is saved
         existing = self._load_cases(wanted)
         cases: list[ChildCase] = []
         for child, facts in wanted.items():
             case = existing.get(child) or ChildCase.open(child, self.child_id(child))
             case.record(facts, dict((digests or {}).get(child, {})))
             cases.append(case)
-        self.save(*cases)
+        self.save(*cases, *index)
         return sum(len(facts) for facts in wanted.values())
+
+    def hashed_event_id(self, event_id: str) -> str:
+        """An event id as the index of ids holds it (keyed when the store is encrypted)."""
+        return hashlib.blake2b(
+            event_id.encode(), digest_size=_HASHED_ID_BYTES, key=self._index_key, person=b"casecheck:evid"
+        ).hexdigest()
+
+    def _claims(self, wanted: Mapping[str, Sequence[dict[str, Any]]]) -> list[Aggregate]:
+        """The index records to save with `wanted`'s facts (the shards they add to, and
+        the marker with the backfill when the store predates the index). Raises `IdTaken`
+        when an id is already another child's, in the store or among `wanted`."""
+        new: dict[str, tuple[str, str, str]] = {}  # hashed id -> (owner hex, child, event id)
+        taken: list[tuple[str, str]] = []
+        for child, facts in wanted.items():
+            owner = self.child_id(child).hex
+            for fact in facts:
+                event_id = fact.get("id")
+                if not isinstance(event_id, str) or not event_id:
+                    continue
+                claim = new.setdefault(self.hashed_event_id(event_id), (owner, child, event_id))
+                if claim[0] != owner:
+                    taken.append((child, event_id))
+        with self._reading():
+            complete = bool(self.recorder.select_events(EVENT_ID_INDEX_ID, limit=1))
+            backfill = {} if complete else self._index_from_facts()
+        by_shard: dict[int, dict[str, str]] = {}
+        for hashed, (owner, _child, _event_id) in new.items():
+            by_shard.setdefault(int(hashed[:2], 16), {})[hashed] = owner
+        for hashed, owner in backfill.items():
+            claim = new.get(hashed)
+            if claim is not None and claim[0] != owner:
+                taken.append(claim[1:])
+            by_shard.setdefault(int(hashed[:2], 16), {})[hashed] = owner
+        shards: dict[int, EventIdShard] = {}
+        wanted_shards = sorted(by_shard)
+        for chunk in _chunks(wanted_shards, 32):
+            ids = {event_id_shard_id(n): n for n in chunk}
+            with self._reading():
+                rows = list(self._rows(SHARD_TOPICS, list(ids)))
+            for aggregate_id, group in _grouped(rows):
+                events = [self._to_event(row) for row in group]
+                shard = project_aggregate(None, events)
+                assert isinstance(shard, EventIdShard)
+                shards[ids[aggregate_id]] = shard
+                claims = by_shard[ids[aggregate_id]]
+                for event in events[1:]:
+                    for owner, hashed_ids in event.owners.items():
+                        for hashed in hashed_ids:
+                            if hashed in claims:
+                                if claims[hashed] != owner and hashed in new:
+                                    taken.append(new[hashed][1:])
+                                del claims[hashed]  # already in the index: nothing to add
+        if taken:
+            raise IdTaken(sorted(set(taken)))
+        out: list[Aggregate] = []
+        for n in wanted_shards:
+            claims = by_shard[n]
+            if not claims and n in shards:
+                continue
+            shard = shards.get(n) or EventIdShard.open(n)
+            owners: dict[str, list[str]] = {}
+            for hashed, owner in claims.items():
+                owners.setdefault(owner, []).append(hashed)
+            if owners:
+                shard.claim(owners)
+            out.append(shard)
+        if not complete:
+            out.append(
+                EventIdIndex._create(
+                    EventIdIndex.Completed,
+                    id=EVENT_ID_INDEX_ID,
+                    shards=EVENT_ID_SHARDS,
+                    backfilled=len(backfill),
+                )
+            )
+        return out
+
+    def _index_from_facts(self) -> dict[str, str]:
+        """hashed id -> owner hex for every fact stored (a store made before the index).
+        An id stored for two children before the index existed keeps its first owner."""
+        found: dict[str, str] = {}
+        for aggregate_id, rows in _grouped(self._rows((FACTS_TOPIC,), None)):
+            owner = aggregate_id.hex
+            for row in rows:
+                for fact in self._to_event(row).facts:
+                    event_id = fact.get("id")
+                    if isinstance(event_id, str) and event_id:
+                        found.setdefault(self.hashed_event_id(event_id), owner)
+        return found
 
     def _load_cases(self, children: Iterable[str]) -> dict[str, ChildCase]:
         """The existing cases among `children`, rebuilt from their stored events in bulk
@@ -773,6 +954,9 @@ __all__ = [
     "CaseStore",
     "ChildCase",
     "DateAsISO",
+    "EventIdIndex",
+    "EventIdShard",
+    "IdTaken",
     "StoredFact",
     "child_aggregate_id",
     "new_cipher_key",

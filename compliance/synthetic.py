@@ -128,6 +128,10 @@ _PLACE_YOUNG = _Weights(("U6", 58), ("U3", 22), ("P1", 5), ("R3", 3), ("K2", 2),
 _PLACE_CHILD = _Weights(("U6", 55), ("U3", 13), ("K2", 17), ("P1", 5), ("R1", 3), ("U4", 5), ("U1", 2))
 _PLACE_TEEN = _Weights(("U6", 38), ("K2", 20), ("H5", 30), ("U3", 5), ("P2", 4), ("R1", 3))
 _LONG_TERM = frozenset({"U1", "U4"})
+_FOSTERING = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
+_ORDERS = frozenset({"C1", "C2"})  # interim and full care orders
+# Special guardianship to former foster carers -> the same to other carers (relative or friend; other).
+_SGO_FORMER_FOSTER_CARERS = {"E45": "E47", "E46": "E48"}
 _MOVE_REASON = _Weights(
     ("CREQB", 25),
     ("CARPL", 20),
@@ -229,6 +233,11 @@ class _Period:
     adoption: tuple[date, date, date] | None = None  # match, placed, order
     ffa: bool = False
     from_cp: bool = False
+
+    def legal_between(self, start: date, end: date) -> set[str]:
+        """The legal statuses the child is under at some time in [start, end)."""
+        current = [status for day, status in self.legal if day <= start][-1:]
+        return {*current, *(status for day, status in self.legal if start < day < end)}
 
 
 class _Child:
@@ -402,8 +411,6 @@ class _Child:
         self.eighteen = _add_months(self.dob, 216)
         uasc = journey == "care" and age >= 14 and rng.random() < 0.22
         sex = "M" if uasc and rng.random() < 0.92 else ("M", "F")[rng.random() < 0.48]
-        if rng.random() < 0.01:
-            sex = "U"
         registered: dict[str, Any] = {"dob": self.dob.isoformat(), "sex": sex}
         if uasc or rng.random() < 0.4:
             registered["uasc"] = uasc
@@ -613,7 +620,9 @@ class _Child:
                 p.end, p.reason = entered + self.days(7, 100), ("E14", "E9")[rng.random() < 0.35]
             p.need = "N6" if rng.random() < 0.7 else "N5"
         else:  # short breaks
-            p.legal = [(entered, ("V3", "V4")[rng.random() < 0.4])]
+            # One period for the whole agreed series of breaks: V4, the agreement recorded
+            # rather than each break (V3 is for breaks recorded one by one, at most 17 days each).
+            p.legal = [(entered, "V4")]
             p.end, p.reason = entered + self.days(500, 1800), "E8"
         if p.end >= self.eighteen and p.adoption is None:
             p.end, p.reason = self.eighteen, _AT_18.pick(rng)
@@ -815,6 +824,8 @@ class _Child:
                 burst += self.days(15, 80)
                 if burst < stop:
                     moves.append((burst, ""))
+        if p.adoption:  # placed for adoption, the child stays there until the order
+            moves = [m for m in moves if m[0] <= p.adoption[1] or m[1]]
         moves.sort()
         kept: list[tuple[date, str]] = []
         for move in moves:
@@ -840,6 +851,9 @@ class _Child:
         start = entered
         bounds = [*kept, (stop, "end")]
         for end, next_kind in bounds:
+            if kind == "P1" and not p.legal_between(start, end) <= _ORDERS:
+                # Placed with parents only under a care order (CPPCR Part 4; DfE rule 378).
+                kind, long_term = "U6", False
             fields: dict[str, Any] = {
                 "placement_type": kind,
                 "provider": provider,
@@ -877,6 +891,9 @@ class _Child:
             start = end
         if p.adoption and p.adoption[1] < stop:
             self.emit("placed_for_adoption", p.adoption[1])
+        if p.reason in _SGO_FORMER_FOSTER_CARERS and kind not in _FOSTERING:
+            # Special guardians who were not the child's foster carers (DfE rule 516).
+            p.reason = _SGO_FORMER_FOSTER_CARERS[p.reason]
 
     def visits(self, start: date, end: date, kind: str, long_term: bool, reviews: list[date]) -> None:
         """Statutory visits: within a week of each placement, then every 3-6 weeks (mostly in time)."""

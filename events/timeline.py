@@ -24,6 +24,10 @@ LONDON = ZoneInfo("Europe/London")
 T = TypeVar("T")
 
 _DAY_ORDER = {"entered_care": -1, "already_in_care": -1, "left_care": 1}
+#: Within a day on which a period of care open since an earlier day ends and the next one
+#: begins (a child leaving care and coming back the same day, as a 903 episode ending with
+#: a REC other than X1 followed by one with RNE S): the ending first, then the new start.
+_TURNOVER_ORDER = {"placement_ended": -3, "left_care": -2, "entered_care": -1, "already_in_care": -1}
 
 #: Facts that open a period of care. `already_in_care` opens one whose real start is
 #: before the data begins (a statutory return's first year): its clocks that run from
@@ -279,6 +283,7 @@ def build_timeline(
         elif as_of is None or fact.on <= as_of:
             effective.append(fact)
     effective.sort(key=Fact.sort_key)
+    _order_turnovers(effective)
 
     by_type: dict[str, list[Fact]] = defaultdict(list)
     for fact in effective:
@@ -388,6 +393,27 @@ def _adult_entries(
                 )
             )
     return adult
+
+
+def _order_turnovers(facts: list[Fact]) -> None:
+    """Reorder, in place, each day on which the child, in care since an earlier day, leaves
+    care and enters it again: the usual order within a day (entering care first, leaving
+    last) would open the new period inside the old one."""
+    left = {f.on for f in facts if f.type == "left_care"}
+    days = left & {f.on for f in facts if f.type in _OPENS_PERIOD} if left else left
+    if not days:
+        return
+    in_care, i = False, 0
+    while i < len(facts):
+        day, j = facts[i].on, i
+        while j < len(facts) and facts[j].on == day:
+            j += 1
+        if in_care and day in days:
+            facts[i:j] = sorted(facts[i:j], key=lambda f: (_TURNOVER_ORDER.get(f.type, 0), *f.sort_key()[2:]))
+        for f in facts[i:j]:
+            if f.type in _OPENS_PERIOD or f.type == "left_care":
+                in_care = f.type != "left_care"
+        i = j
 
 
 def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, ...]:

@@ -18,7 +18,12 @@ from events.models import EVENT_TYPES
 
 CORPUS = Path(__file__).resolve().parent / "bad_input"
 CASES = sorted(p for p in CORPUS.iterdir() if p.suffix == ".jsonl")
-GOOD = '{"child": "C9", "type": "entered_care", "at": "2024-01-08", "id": "g1", "legal_status": "C2"}\n'
+#: Stored before each case. Its id is long enough to be checked for as an echo: a council's
+#: ids can be anything its system makes, so a message must not repeat them either.
+GOOD = (
+    '{"child": "C9", "type": "entered_care", "at": "2024-01-08", "id": "Jane Smith 2011-04-02", '
+    '"legal_status": "C2"}\n'
+)
 
 
 def _stored(db: Path) -> str:

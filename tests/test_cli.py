@@ -88,7 +88,8 @@ def test_a_conflicting_reimport_is_refused_and_changes_nothing(tmp_path, db):
     timeline = json.loads(run(db, "timeline", "C1", "--json", "--as-of", "2022-12-01").output)
 
     assert result.exit_code == 2
-    assert "C1-4" in result.stderr and "different content" in result.stderr
+    assert f"{conflict}:4: id: already recorded for child C1 with different content" in result.stderr
+    assert "C1-4" not in result.stderr  # the line names the event; its id is not repeated
     assert [e["at"] for e in timeline["events"] if e["type"] == "review_held"] == ["2022-10-12"]
     assert run(db, "timeline", "C9").exit_code == 2
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.store import open_store
+from compliance.store import INDEX_TOPICS, open_store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The key the encrypted fixture was made with (a test key, for that file only).
@@ -35,7 +35,10 @@ def test_a_store_from_before_sealing_is_read_verified_and_appended_to(tmp_path, 
     assert [s.fact["id"] for s in after.read_child("C1")] == ["a1", "a2", "a3"]
     verified = after.verify()
     assert verified.ok, verified.first()
-    assert verified.unsealed == 5 and verified.records == 6
+    # The first write also built the index of event ids from the stored facts.
+    index = after.recorder.select_notifications(1, 1000, topics=list(INDEX_TOPICS))
+    assert verified.unsealed == 5 and verified.records == 6 + len(index)
+    assert {n.topic for n in index} == set(INDEX_TOPICS)
     assert after.child_id("C1") == store.child_id("C1")  # the old ids are kept
 
 

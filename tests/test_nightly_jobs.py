@@ -27,7 +27,7 @@ def alert_state(store):
 def two_stores(tmp_path):
     """Two SQLite stores holding the same generated council."""
     path = tmp_path / "council.jsonl"
-    write_jsonl(path, generate(16, seed=11, until=AS_OF, years=2))
+    write_jsonl(path, generate(24, seed=11, until=AS_OF, years=2))  # some alerts to raise
     stores = []
     for name in ("one.db", "workers.db"):
         store = open_store(str(tmp_path / name))

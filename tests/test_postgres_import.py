@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from compliance.errors import ConcurrentChange
-from compliance.store import ChildCase, child_aggregate_id, open_store
+from compliance.store import EVENT_ID_SHARDS, ChildCase, child_aggregate_id, open_store
 from compliance.synthetic import generate, write_jsonl
 
 # Comfortably above the size (2,000-3,000 children of five years' facts, a few MB in one
@@ -50,8 +50,9 @@ def test_a_file_of_thousands_of_children_imports_into_postgresql_in_one_transact
     assert summary["children"] == CHILDREN
     store = open_store(postgres_url)
     assert len(store.children()) == CHILDREN
-    # One stored event per child for the facts, one for opening the case: all committed.
-    assert store.position() == 2 * CHILDREN
+    # One stored event per child for the facts, one for opening the case, and the index of
+    # event ids (each shard opened and added to, and its marker): all committed.
+    assert store.position() == 2 * CHILDREN + 2 * EVENT_ID_SHARDS + 1
 
 
 @pytest.mark.postgres

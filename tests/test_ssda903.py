@@ -8,6 +8,7 @@ A small hand-written return (`write_return`) is used for the exact cases.
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 from collections import Counter
 from datetime import date
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 import rules.catalogue  # noqa: F401
 from cli import cli
+from compliance.access_log import read_access_log
 from compliance.engine import Engine, facts_of
 from compliance.sources.ssda903.codes import parse_year, valid_codes
 from compliance.sources.ssda903.exporter import export_store, export_year, generated_children
@@ -25,6 +27,7 @@ from compliance.sources.ssda903.importer import import_returns
 from compliance.sources.ssda903.tables import TABLES
 from compliance.store import open_store
 from events.parse import BadInput
+from events.timeline import build_timeline
 from rules.obligation import Status
 
 SAMPLE = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ssda903-validator-fake"
@@ -120,7 +123,23 @@ def test_importing_the_sample_again_adds_nothing(sample_store):
     again = import_returns(store, [SAMPLE], year="2017-18")
 
     assert again.imported == 0
-    assert sum(stored_types(store).values()) == before == first.imported
+    assert again.years[0].findings_recorded == 0
+    assert sum(stored_types(store).values()) == before == first.imported + first.years[0].findings_recorded
+
+
+def test_each_childs_findings_of_the_sample_are_stored_with_the_validators_codes(sample_store):
+    store, result = sample_store
+
+    stored = Counter(
+        s.fact["code"]
+        for _, facts in store.iter_children()
+        for s in facts
+        if s.fact["type"] == "finding_recorded"
+    )
+
+    assert stored == Counter(f"DQ-903-{f.code}" for f in result.findings)
+    assert stored["DQ-903-142"] and stored["DQ-903-501"]
+    assert result.years[0].findings_recorded == sum(stored.values())
 
 
 def test_without_year_the_year_is_taken_from_the_data_and_said():
@@ -255,6 +274,108 @@ def test_a_903_child_has_no_data_for_visits_not_overdue_and_check_lists_them(tmp
     )
     assert not [
         r for r in json.loads(overdue.output) if r["rule"].startswith(("VIS", "HLT", "EDU", "MIS-RHI"))
+    ]
+
+
+#: Child C3: an open episode followed by another (DfE 142), then one starting before the
+#: last ended (501), so not on the day it ended (433): Mon 2 Oct 2017 open, Mon 6 Nov 2017
+#: to Fri 8 Dec 2017, Mon 4 Dec 2017.
+CONTRADICTORY = [
+    {"CHILD": "C3", "DECOM": "02/10/2017", "RNE": "S", "LS": "C1", "CIN": "N1", "PLACE": "U6", "DEC": "", "REC": ""},
+    {"CHILD": "C3", "DECOM": "06/11/2017", "RNE": "P", "LS": "C1", "CIN": "N1", "PLACE": "U4", "DEC": "08/12/2017", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL"},
+    {"CHILD": "C3", "DECOM": "04/12/2017", "RNE": "P", "LS": "C1", "CIN": "N1", "PLACE": "U6", "DEC": "", "REC": ""},
+]  # fmt: skip
+
+
+def test_a_returns_findings_are_stored_listed_by_check_after_the_import_and_not_added_again(tmp_path):
+    db = str(tmp_path / "c.db")
+    header = [*HEADER, {"CHILD": "C3", "SEX": "1", "DOB": "03/03/2010"}]
+    directory = write_return(tmp_path / "r", episodes=[*EPISODES, *CONTRADICTORY], header=header)
+    runner = CliRunner()
+    imported = runner.invoke(
+        cli, ["--db", db, "ssda903", "import", str(directory), "--year", "2017-18", "--json"]
+    )
+    first = json.loads(imported.output)
+
+    listed = runner.invoke(cli, ["--db", db, "check", "--child", "C3", "--rule", "DQ", "--json"])
+    again = json.loads(
+        runner.invoke(
+            cli, ["--db", db, "ssda903", "import", str(directory), "--year", "2017-18", "--json"]
+        ).output
+    )
+
+    rules = sorted(r["rule"] for r in json.loads(listed.output) if r["rule"].startswith("DQ-903-"))
+    assert rules == ["DQ-903-142", "DQ-903-433", "DQ-903-501"]
+    assert first["years"][0]["findings_recorded"] == 3
+    assert first["findings_by_code"]["142"] == first["findings_by_code"]["501"] == 1
+    assert not [c for c in first["findings_by_code"] if c.startswith("DQ-903-")]  # counted once
+    assert (again["imported"], again["years"][0]["findings_recorded"]) == (0, 0)
+    stored = [s.fact for s in open_store(db).read_child("C3") if s.fact["type"] == "finding_recorded"]
+    assert sorted((f["code"], f["table"], f["at"]) for f in stored) == [
+        ("DQ-903-142", "Episodes", "2018-03-31"),
+        ("DQ-903-433", "Episodes", "2018-03-31"),
+        ("DQ-903-501", "Episodes", "2018-03-31"),
+    ]
+
+
+def test_each_tables_progress_moves_while_its_rows_are_mapped_not_only_at_its_end(tmp_path):
+    reviews = [
+        {"CHILD": "B2", "DOB": "14/07/2008", "REVIEW": f"{day:02d}/10/2017", "REVIEW_CODE": "PN1"}
+        for day in range(2, 32)
+    ]
+    episodes = [{**EPISODES[2], "CHILD": f"K{n}", "DECOM": "03/04/2017", "RNE": "S"} for n in range(100)]
+    ticks: dict[str, list[tuple[int, int]]] = {}
+
+    def progress(name: str, total: int):  # a bar for every table of 10 rows or more
+        if total < 10:
+            return None
+        ticks[name] = []
+        return lambda done, of: ticks[name].append((done, of))
+
+    import_returns(
+        open_store("memory:"),
+        [write_return(tmp_path / "r", reviews=reviews, episodes=episodes)],
+        year="2017-18",
+        progress=progress,
+    )
+
+    for table, total in (("Reviews", 30), ("Episodes", 100)):
+        moved = ticks[f"{table} (2017-18)"]
+        assert moved[-1] == (total, total)
+        assert len([done for done, _ in moved if 0 < done < total]) >= 10
+        assert [done for done, _ in moved] == sorted({done for done, _ in moved})
+    assert "Missing (2017-18)" not in ticks  # one row: no bar
+
+
+def test_an_episode_ending_care_and_a_new_period_the_same_day_are_two_periods_that_round_trip(tmp_path):
+    # D4's remand ends on Mon 28 Aug 2017 (the summer bank holiday) and the same day they are
+    # accommodated under section 20: REC E14, then RNE S on the DEC.
+    episodes = [
+        {"CHILD": "D4", "DECOM": "03/07/2017", "RNE": "S", "LS": "J1", "CIN": "N6", "PLACE": "K2", "DEC": "28/08/2017", "REC": "E14", "REASON_PLACE_CHANGE": ""},
+        {"CHILD": "D4", "DECOM": "28/08/2017", "RNE": "S", "LS": "V2", "CIN": "N6", "PLACE": "U6", "DEC": "", "REC": ""},
+    ]  # fmt: skip
+    header = [{"CHILD": "D4", "SEX": "1", "DOB": "05/05/2003"}]
+    store = open_store("memory:")
+
+    result = import_returns(
+        store,
+        [write_return(tmp_path / "r", episodes=episodes, header=header, reviews=[], missing=[])],
+        year="2017-18",
+    )
+    export_store(store, "2017-18", tmp_path / "out")
+
+    assert [f.code for f in result.timeline_findings if f.fact.child == "D4"] == []
+    periods = build_timeline("D4", facts_of(store.read_child("D4"))).periods
+    assert [(p.started_on, p.ended_on) for p in periods] == [
+        (date(2017, 7, 3), date(2017, 8, 28)),
+        (date(2017, 8, 28), None),
+    ]
+    assert [
+        (r["DECOM"], r["RNE"], r["LS"], r["DEC"], r["REC"])
+        for r in rows_of(tmp_path / "out" / "episodes.csv")
+    ] == [
+        ("03/07/2017", "S", "J1", "28/08/2017", "E14"),
+        ("28/08/2017", "S", "V2", "", ""),
     ]
 
 
@@ -540,6 +661,25 @@ def test_an_export_writes_empty_what_casecheck_does_not_hold_and_lists_it(tmp_pa
         ("B2", "2", "14/07/2008", "", ""),
     ]
     assert "ETHNIC" in " ".join(result.summary())
+
+
+def test_an_export_of_the_return_is_recorded_in_the_access_log_under_the_account_that_ran_it(tmp_path):
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    runner.invoke(
+        cli, ["--db", db, "ssda903", "import", str(write_return(tmp_path / "r")), "--year", "2017-18"]
+    )
+    before = read_access_log(open_store(db))
+
+    done = runner.invoke(
+        cli, ["--db", db, "ssda903", "export", "--year", "2018", "--out", str(tmp_path / "out")]
+    )
+
+    assert done.exit_code == 0, done.output
+    assert before == []
+    assert [(e.user, e.action, e.child, e.target) for e in read_access_log(open_store(db))] == [
+        (f"{getpass.getuser()} (command line)", "exported", None, "ssda903 return, 2017-18, csv")
+    ]
 
 
 def test_from_2024_25_sex_is_exported_as_m_f_u(tmp_path):

@@ -1,5 +1,7 @@
 from datetime import UTC, date, datetime
 
+import pytest
+
 from events.models import parse_event
 from events.timeline import Fact, build_timeline
 
@@ -301,3 +303,73 @@ def test_the_impossible_history_of_a_re_entry_at_18_under_remand_is_three_findin
     for rule in ("LAC-REV-1", "HLT-IHA", "HLT-IHA-REQ"):
         started = [o.started_on for o in run_rule(rule, events, as_of="2024-03-01")]
         assert started == [date(2023, 6, 1)], rule
+
+
+# A child in care since Mon 3 Apr 2023 whose remand ends on Mon 27 May 2024 (the spring bank
+# holiday) and who is accommodated under section 20 the same day: two periods, no finding,
+# whatever order the source gives the day's facts in.
+_IN_CARE = [
+    {"type": "entered_care", "at": "2023-04-03", "legal_status": "J1"},
+    {"type": "placement_started", "at": "2023-04-03", "placement_type": "K2"},
+]
+_LEAVES = [
+    {"type": "placement_ended", "at": "2024-05-27", "reason": "CARPL"},
+    {"type": "left_care", "at": "2024-05-27", "reason": "E14"},
+]
+_COMES_BACK = [
+    {"type": "entered_care", "at": "2024-05-27", "legal_status": "V2"},
+    {"type": "placement_started", "at": "2024-05-27", "placement_type": "U6"},
+]
+MAY_27 = date(2024, 5, 27)
+BORN_2010 = {"type": "child_registered", "at": "2010-03-01", "dob": "2010-03-01"}
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        pytest.param(_LEAVES + _COMES_BACK, id="leaving-listed-first"),
+        pytest.param(_COMES_BACK + _LEAVES, id="coming-back-listed-first"),
+        pytest.param(_COMES_BACK[::-1] + _LEAVES[::-1], id="each-reversed"),
+        pytest.param([_LEAVES[1], _COMES_BACK[0], _COMES_BACK[1], _LEAVES[0]], id="interleaved"),
+    ],
+)
+def test_leaving_care_and_entering_again_the_same_day_ends_one_period_and_starts_the_next(day):
+    tl = build_timeline("C1", make([BORN_2010, *_IN_CARE, *day]))
+
+    assert codes(tl) == []
+    first, second = tl.periods
+    assert (first.started_on, first.ended_on, first.end["reason"]) == (date(2023, 4, 3), MAY_27, "E14")
+    assert [(p.placement_type, p.started_on, p.ended_on) for p in first.placements] == [
+        ("K2", date(2023, 4, 3), MAY_27)
+    ]
+    assert (second.started_on, second.ended_on, second.legal_status_on(MAY_27)) == (MAY_27, None, "V2")
+    assert [(p.placement_type, p.started_on) for p in second.placements] == [("U6", MAY_27)]
+
+
+@pytest.mark.parametrize(
+    "events, periods, found",
+    [
+        # Not in care that morning: entered and left on Tue 26 Dec 2023 (Boxing Day) is one
+        # period of a day, as before.
+        (
+            [
+                {"type": "left_care", "at": "2023-12-26", "reason": "E8"},
+                {"type": "entered_care", "at": "2023-12-26", "legal_status": "V2"},
+            ],
+            [(date(2023, 12, 26), date(2023, 12, 26))],
+            [],
+        ),
+        # In care, and entered again on Mon 27 May 2024 without leaving: still a finding.
+        (
+            [*_IN_CARE, _COMES_BACK[0]],
+            [(date(2023, 4, 3), None)],
+            ["DQ-TWO-PERIODS"],
+        ),
+    ],
+    ids=["in-and-out-the-same-day", "entered-again-without-leaving"],
+)
+def test_the_order_within_a_day_changes_only_when_a_period_ends_and_the_next_begins(events, periods, found):
+    tl = build_timeline("C1", make([BORN_2010, *events]))
+
+    assert [(p.started_on, p.ended_on) for p in tl.periods] == periods
+    assert codes(tl) == found

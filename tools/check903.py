@@ -5,8 +5,8 @@ Runs in the validator's own virtual environment (`make .venv-903`), not casechec
     .venv-903/bin/python tools/check903.py DIR --year 2024-25
 
 Prints JSON: for each rule of that year's rule set that found errors, how many rows, its
-message, tables and affected fields; and the rules it skipped (a table it needs is not
-there) or that crashed inside the validator.
+message, tables, affected fields and the rows flagged in each table; and the rules it
+skipped (a table it needs is not there) or that crashed inside the validator.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def main() -> int:
         for column in frame.columns:
             if not str(column).startswith("ERR_"):
                 continue
-            count = int(frame[column].fillna(False).astype(bool).sum())
+            flagged = frame[column].fillna(False).astype(bool)
+            count = int(flagged.sum())
             if not count:
                 continue
             code = str(column)[4:]
@@ -63,10 +64,13 @@ def main() -> int:
                     "tables": [],
                     "message": getattr(rule, "message", ""),
                     "affected_fields": sorted(getattr(rule, "affected_fields", []) or []),
+                    "rows": {},
                 },
             )
             entry["count"] += count
             entry["tables"].append(table)
+            # Each flagged row by its place in the table's file, 0 for the first after the header.
+            entry["rows"][table] = [int(i) for i in frame.index[flagged.to_numpy()]]
     json.dump(
         {
             "ruleset": ruleset,

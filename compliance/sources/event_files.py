@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from compliance.engine import facts_of
 from compliance.errors import ImportConflict
-from compliance.store import CaseStore
+from compliance.store import CaseStore, IdTaken
 from events.parse import BadInput, ParsedEvent, read_file
 from events.timeline import Finding, build_timeline
 
@@ -98,9 +98,11 @@ def import_events(
         seen = new_digests.get(item.child, {}).get(key) or known.get(item.child, {}).get(key)
         if seen is not None:
             if seen != item.digest:
+                # The id itself is not repeated: an id can be anything a council's system
+                # makes, a name or a date of birth among them (the line names the event).
                 raise ImportConflict(
-                    f"{source}:{item.line}: id: {item.id!r} is already recorded for child "
-                    f"{item.child} with different content; send a `retracted` event and a new id instead"
+                    f"{source}:{item.line}: id: already recorded for child {item.child} with "
+                    "different content; send a `retracted` event and a new id instead"
                 )
             skipped += 1
             continue
@@ -111,7 +113,10 @@ def import_events(
         if tick is not None and i % 1000 == 0:
             tick(i, len(parsed))
     if batches:
-        store.record(batches, new_digests)
+        try:
+            store.record(batches, new_digests)
+        except IdTaken as exc:  # checked against the store's index of ids: nothing was stored
+            raise _taken_elsewhere(source, parsed, exc) from None
     if tick is not None:
         tick(len(parsed), len(parsed))
     result.imported += sum(len(b) for b in batches.values())
@@ -120,6 +125,18 @@ def import_events(
     if check_quality and batches:
         result.findings.extend(_findings(store, batches))
     return result
+
+
+def _taken_elsewhere(source: str, parsed: Sequence[ParsedEvent], exc: IdTaken) -> ImportConflict:
+    """The refusal of ids that other children already have, at the first such line."""
+    taken = set(exc.taken)
+    lines = [p.line for p in parsed if p.id is not None and (p.child, p.id) in taken]
+    more = len(lines) - 1
+    return ImportConflict(
+        f"{source}:{min(lines)}: id: already recorded for another child; ids are unique across "
+        "children: send this event with a new id"
+        + (f" ({more} more line{'s' if more != 1 else ''} like it)" if more > 0 else "")
+    )
 
 
 def _findings(store: CaseStore, children: Iterable[str]) -> list[Finding]:

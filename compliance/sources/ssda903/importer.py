@@ -5,6 +5,12 @@ the tables, work out the year (given, or taken from the data and said so), map t
 contract events with stable ids, retract what an earlier return said differently, and store
 the year in one transaction: the whole year or nothing. Years are loaded oldest first, so
 a period of care open at the end of one year continues in the next.
+
+Each child's data-quality findings of the return (rows readable one by one that contradict
+each other: `DQ-903-<validator rule>`) are stored with the year's facts as
+`finding_recorded` facts (`sources.findings`), so `casecheck findings`, the timeline and the
+reports list them long after the import; their ids come from the return and what they say,
+so importing the same return again adds nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from typing import Any
 
 from compliance.engine import facts_of
 from compliance.sources.event_files import import_events
-from compliance.sources.ssda903.codes import parse_year, year_label, year_of
+from compliance.sources.findings import ReturnFinding, finding_records
+from compliance.sources.ssda903.codes import parse_year, year_end, year_label, year_of
 from compliance.sources.ssda903.mapping import (
     SOURCE,
     Finding903,
@@ -46,6 +53,7 @@ class YearImported:
     imported: int = 0
     already_present: int = 0
     retracted: int = 0
+    findings_recorded: int = 0  # the return's findings newly stored as `finding_recorded`
     children: int = 0
     by_type: Counter[str] = field(default_factory=Counter)
     ignored: tuple[str, ...] = ()
@@ -81,7 +89,8 @@ class Ssda903Result:
             said = " (assumed from the data; give --year to set it)" if y.assumed else ""
             lines.append(
                 f"{y.directory}: SSDA903 {y.label}{said}: imported {y.imported} events for {y.children} "
-                f"children ({y.already_present} already present, {y.retracted} retracted as changed)"
+                f"children ({y.already_present} already present, {y.retracted} retracted as changed); "
+                f"{y.findings_recorded} data-quality finding{'s' if y.findings_recorded != 1 else ''} stored"
             )
             if y.ignored:
                 lines.append(
@@ -105,6 +114,7 @@ class Ssda903Result:
                     "imported": y.imported,
                     "already_present": y.already_present,
                     "retracted": y.retracted,
+                    "findings_recorded": y.findings_recorded,
                     "children": y.children,
                     "by_type": dict(sorted(y.by_type.items())),
                     "ignored_files": list(y.ignored),
@@ -184,6 +194,19 @@ def _retractions(mapped: Sequence[ParsedEvent], prior: Prior, year: int, on: dat
     return out
 
 
+def _finding_events(findings: Iterable[Finding903], year: int) -> list[ParsedEvent]:
+    """Each child's findings in the return as `finding_recorded` facts, to store with its own."""
+    rows = [f.row for f in findings]
+    records = finding_records(
+        (ReturnFinding(f"DQ-903-{f.code}", f.child, f.message, f.row, f.table or None) for f in findings),
+        prefix="903",
+        year=year_label(year),
+        at=year_end(year),
+        source=SOURCE,
+    )
+    return [ParsedEvent.of(row, parse_event(record)) for row, record in zip(rows, records, strict=True)]
+
+
 def import_returns(
     store: CaseStore,
     directories: Sequence[str | Path],
@@ -217,29 +240,32 @@ def import_returns(
         )
         prior = _prior(store, ret, children)
 
-        def step(table: str, rows: int, label: str = year_label(y)) -> None:
-            tick = progress(f"{table} ({label})", rows) if progress is not None and rows else None
-            if tick is not None:
-                tick(rows, rows)
+        def bar(table: str, rows: int, label: str = year_label(y)) -> Callable[[int, int], None] | None:
+            return progress(f"{table} ({label})", rows) if progress is not None else None
 
-        mapped = map_return(ret, y, prior, step=step)
+        mapped = map_return(ret, y, prior, progress=bar)
         retractions = _retractions(mapped.events, prior, y, moment.date())
-        parsed = [*mapped.events, *retractions]
+        found = _finding_events(mapped.findings, y)
+        parsed = [*mapped.events, *retractions, *found]
         fresh = [p for p in parsed if p.id not in prior.ids.get(p.child, ())]
         tick = progress(f"storing {year_label(y)}", len(parsed)) if progress is not None else None
         stored = import_events(store, parsed, source=str(ret.directory), now=moment, tick=tick)
-        done.imported = stored.imported
-        done.already_present = stored.already_present
-        done.retracted = len(retractions)
-        done.children = len(children)
         seen: set[tuple[str, str | None]] = set()
         for p in fresh:
             if (p.child, p.id) not in seen:
                 seen.add((p.child, p.id))
-                done.by_type[p.record["type"]] += 1
+                if p.record["type"] == "finding_recorded":
+                    done.findings_recorded += 1
+                else:
+                    done.by_type[p.record["type"]] += 1
+        done.imported = stored.imported - done.findings_recorded
+        done.already_present = stored.already_present - (len(found) - done.findings_recorded)
+        done.retracted = len(retractions)
+        done.children = len(children)
         result.years.append(done)
         result.findings.extend(mapped.findings)
-        result.timeline_findings.extend(stored.findings)
+        # The return's own findings, just stored, are already in `findings`.
+        result.timeline_findings.extend(f for f in stored.findings if f.fact.type != "finding_recorded")
         result.children.update(children)
     return result
 

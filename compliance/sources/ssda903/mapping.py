@@ -35,7 +35,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -89,10 +89,12 @@ class Finding903:
     row: int
     child: str
     message: str
+    table: str = ""  # the 903 table (Episodes, Reviews, ...)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
+            "table": self.table,
             "file": self.file,
             "row": self.row,
             "child": self.child,
@@ -142,16 +144,53 @@ def natural_key(fact_id: str) -> str:
     return fact_id.rsplit(":", 1)[0]
 
 
+#: progress(table, rows) -> tick(done, total), or None for no bar.
+Progress = Callable[[str, int], Callable[[int, int], None] | None]
+
+
+class _Ticker:
+    """One table's progress bar, moved as its rows are mapped (about 50 times a table), and
+    taken down whatever happens (an error part-way leaves no bar on the screen)."""
+
+    def __init__(self, progress: Progress | None, table: str, total: int) -> None:
+        self.total = total
+        self.tick = progress(table, total) if progress is not None and total else None
+        self.every = max(1, total // 50)
+        self.done = self.shown = 0
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if self.tick is not None and (self.done - self.shown >= self.every or self.done >= self.total):
+            self.shown = self.done
+            self.tick(min(self.done, self.total), self.total)
+
+    def __enter__(self) -> _Ticker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.tick is not None and self.shown < self.total:
+            self.tick(self.total, self.total)
+
+
 class _Mapper:
-    def __init__(self, ret: Return, year: int, prior: Prior) -> None:
+    def __init__(self, ret: Return, year: int, prior: Prior, progress: Progress | None = None) -> None:
         self.ret = ret
         self.year = year
         self.prior = prior
+        self.progress = progress
         self.out = Mapped()
         self.label = year_label(year)
         self.emitted: dict[str, int] = {}
 
     # --- helpers ------------------------------------------------------------------------
+
+    def rows(self, table: str) -> Iterator[tuple[int, dict[str, str]]]:
+        """The table's rows, its progress bar moving as they are mapped."""
+        rows = self.ret.rows(table)
+        with _Ticker(self.progress, table, len(rows)) as tick:
+            for row in rows:
+                yield row
+                tick.advance()
 
     def child(self, table: str, row: int, cells: Mapping[str, str]) -> str:
         child = cells.get("CHILD", "").strip()
@@ -210,7 +249,7 @@ class _Mapper:
         return None
 
     def finding(self, code: str, table: str, row: int, child: str, message: str) -> None:
-        self.out.findings.append(Finding903(code, self.ret.file(table), row, child, message))
+        self.out.findings.append(Finding903(code, self.ret.file(table), row, child, message, table))
 
     def emit(self, table: str, row: int, child: str, key: str, type_: str, at: date, **fields: Any) -> str:
         record: dict[str, Any] = {"child": child, "type": type_, "at": at.isoformat(), "source": SOURCE}
@@ -237,7 +276,7 @@ class _Mapper:
         uasc = {
             self.child("UASC", row, cells) for row, cells in self.ret.rows("UASC")
         }  # children with a UASC row this year
-        for row, cells in self.ret.rows("Header"):
+        for row, cells in self.rows("Header"):
             child = self.child("Header", row, cells)
             dob = self.required_date("Header", row, cells, "DOB")
             sex = self.code("Header", row, child, cells, "SEX")
@@ -265,9 +304,11 @@ class _Mapper:
             if dec is not None and cells.get("REC", "") != "":
                 self.code("Episodes", row, child, cells, "REC", required=True)
             by_child[child].append((row, cells, decom, dec))
-        for child, episodes in by_child.items():
-            episodes.sort(key=lambda e: (e[2], e[0]))
-            self._child_episodes(child, episodes)
+        with _Ticker(self.progress, "Episodes", len(self.ret.rows("Episodes"))) as tick:
+            for child, episodes in by_child.items():
+                episodes.sort(key=lambda e: (e[2], e[0]))
+                self._child_episodes(child, episodes)
+                tick.advance(len(episodes))
 
     def _child_episodes(
         self, child: str, episodes: list[tuple[int, dict[str, str], date, date | None]]
@@ -377,14 +418,14 @@ class _Mapper:
             previous = (row, cells, decom, dec)
 
     def reviews(self) -> None:
-        for row, cells in self.ret.rows("Reviews"):
+        for row, cells in self.rows("Reviews"):
             child = self.child("Reviews", row, cells)
             held = self.required_date("Reviews", row, cells, "REVIEW")
             code = self.code("Reviews", row, child, cells, "REVIEW_CODE")
             self.emit("Reviews", row, child, held.isoformat(), "review_held", held, participation=code)
 
     def missing(self) -> None:
-        for row, cells in self.ret.rows("Missing"):
+        for row, cells in self.rows("Missing"):
             child = self.child("Missing", row, cells)
             start = self.required_date("Missing", row, cells, "MIS_START")
             end = self.date_of("Missing", row, cells, "MIS_END")
@@ -403,12 +444,12 @@ class _Mapper:
                 self.emit("Missing", row, child, key, "returned", end)
 
     def adoption(self) -> None:
-        for row, cells in self.ret.rows("AD1"):
+        for row, cells in self.rows("AD1"):
             child = self.child("AD1", row, cells)
             match = self.date_of("AD1", row, cells, "DATE_MATCH")
             if match is not None:
                 self.emit("AD1", row, child, match.isoformat(), "adoption_match_approved", match)
-        for row, cells in self.ret.rows("PlacedAdoption"):
+        for row, cells in self.rows("PlacedAdoption"):
             child = self.child("PlacedAdoption", row, cells)
             decided = self.required_date("PlacedAdoption", row, cells, "DATE_PLACED")
             ceased = self.date_of("PlacedAdoption", row, cells, "DATE_PLACED_CEASED")
@@ -421,7 +462,7 @@ class _Mapper:
                 )
 
     def social_workers(self) -> None:
-        for row, cells in self.ret.rows("SWEpisodes"):
+        for row, cells in self.rows("SWEpisodes"):
             child = self.child("SWEpisodes", row, cells)
             start = self.required_date("SWEpisodes", row, cells, "SW_DECOM")
             worker = cells.get("SW_ID", "").strip()
@@ -441,7 +482,7 @@ class _Mapper:
 
     def care_leavers(self) -> None:
         first, last = year_start(self.year), year_end(self.year)
-        for row, cells in self.ret.rows("OC3"):
+        for row, cells in self.rows("OC3"):
             child = self.child("OC3", row, cells)
             dob = self.required_date("OC3", row, cells, "DOB")
             birthday = _birthday_between(dob, first, last)
@@ -474,7 +515,7 @@ class _Mapper:
             "INTERVENTION_RECEIVED": "intervention_received",
             "INTERVENTION_OFFERED": "intervention_offered",
         }
-        for row, cells in self.ret.rows("OC2"):
+        for row, cells in self.rows("OC2"):
             child = self.child("OC2", row, cells)
             fields: dict[str, Any] = {}
             for column, name in flags.items():
@@ -504,32 +545,27 @@ def _birthday_between(dob: date, first: date, last: date) -> date:
     return last
 
 
-#: The tables in the order they are mapped (each a step of the progress bar).
-STEPS: tuple[tuple[str, Callable[[_Mapper], None]], ...] = (
-    ("Header", _Mapper.header),
-    ("Episodes", _Mapper.episodes),
-    ("Reviews", _Mapper.reviews),
-    ("Missing", _Mapper.missing),
-    ("AD1", _Mapper.adoption),
-    ("SWEpisodes", _Mapper.social_workers),
-    ("OC3", _Mapper.care_leavers),
-    ("OC2", _Mapper.outcomes),
+#: The tables' mappings, in the order they run.
+STEPS: tuple[Callable[[_Mapper], None], ...] = (
+    _Mapper.header,
+    _Mapper.episodes,
+    _Mapper.reviews,
+    _Mapper.missing,
+    _Mapper.adoption,  # AD1 and PlacedAdoption
+    _Mapper.social_workers,
+    _Mapper.care_leavers,
+    _Mapper.outcomes,
 )
 
 
 def map_return(
-    ret: Return,
-    year: int,
-    prior: Prior | None = None,
-    *,
-    step: Callable[[str, int], None] | None = None,
+    ret: Return, year: int, prior: Prior | None = None, *, progress: Progress | None = None
 ) -> Mapped:
-    """Every event and finding of one year's return; raises `BadInput` for what it cannot map."""
-    mapper = _Mapper(ret, year, prior or Prior())
-    for table, run in STEPS:
+    """Every event and finding of one year's return; raises `BadInput` for what it cannot map.
+    `progress` gives a bar for each table, moved while its rows are mapped."""
+    mapper = _Mapper(ret, year, prior or Prior(), progress)
+    for run in STEPS:
         run(mapper)
-        if step is not None:
-            step(table, len(ret.rows(table)))
     return mapper.out
 
 
