@@ -46,6 +46,7 @@ from compliance.alerts import (
     Alert,
     AlertNotFound,
     AlertQueue,
+    ChildAlerts,
     alert_aggregate_id,
     ref_for_imported,
     ref_for_obligation,
@@ -112,7 +113,18 @@ class Ledger(Aggregate):
         def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
             ledger.go_live = self.line
 
+    class AlertsIndexed(Event):
+        """The alerts are indexed by child (`ChildAlerts`) and DRP stage (`StagedAlert`)
+        under the ids `probe` stands for: a store whose ids change (`rekey`) is indexed again."""
+
+        TOPIC = "casecheck:NightlyLedger.AlertsIndexed"
+        probe: str
+
+        def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
+            ledger.alerts_indexed = self.probe
+
     def __init__(self) -> None:
+        self.alerts_indexed: str | None = None
         self.position = 0
         self.wakeups: dict[str, date] = {}
         self.runs: list[str] = []
@@ -340,12 +352,26 @@ def run_nightly(
     if baseline and engine.settings.alerts_from is None and ledger.go_live is None:
         ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
     go_live = engine.settings.alerts_from or ledger.go_live
-    store.save(run, ledger, Checkpoint.record(str(run.id), verified.head))
+    # The alerts this run can change: those of the children it evaluates, read through
+    # their index, and every alert that has had a DRP stage with a response date. The
+    # whole queue on a full run, and on the first run of a store not yet indexed, which
+    # indexes it in this transaction.
+    marked = queue.staged_refs()
+    probe = _index_probe(queue)
+    indexed = getattr(ledger, "alerts_indexed", None) == probe
+    if indexed and not (full or first_run):
+        alerts = Alerts(queue.by_refs({*_child_refs(queue, children), *marked}))
+        indexing: list[Aggregate] = []
+    else:
+        alerts = _existing_alerts(queue)
+        indexing = [] if indexed else _index_all(queue, alerts, marked)
+        if not indexed:
+            ledger.trigger_event(Ledger.AlertsIndexed, probe=probe)
+    store.save(run, ledger, Checkpoint.record(str(run.id), verified.head), *indexing)
 
     summary = RunSummary(
         str(run.id), as_of, full=full or first_run, go_live=go_live, checkpoint=verified.head.to_json()
     )
-    alerts = _existing_alerts(queue)
     done = 0
     states = chain.from_iterable(engine.map_children(partial(child_states, as_of=as_of), children, jobs=jobs))
     while chunk := list(islice(states, batch)):
@@ -356,10 +382,12 @@ def run_nightly(
             wakeups[state.child] = state.wake_up
             done += 1
             if _fail_after is not None and done >= _fail_after:
-                store.save(*changes.aggregates.values())  # a crash after a partial save is the hard case
+                store.save(
+                    *_with_index(queue, changes, marked)
+                )  # a crash after a partial save is the hard case
                 raise SimulatedCrash(f"simulated crash after {done} children")
         ledger.trigger_event(Ledger.BatchDone, run=str(run.id), wakeups=wakeups)
-        store.save(*changes.aggregates.values(), ledger)
+        store.save(*_with_index(queue, changes, marked), ledger)
         summary.alerts_raised += changes.raised
         summary.alerts_closed += changes.closed
         summary.alerts_reopened += changes.reopened
@@ -389,7 +417,7 @@ def run_nightly(
         duration_s=summary.duration_s,
     )
     ledger.trigger_event(Ledger.RunFinished, run=str(run.id), position=end_position)
-    store.save(*stage_changes.aggregates.values(), run, ledger)
+    store.save(*_with_index(queue, stage_changes, marked), run, ledger)
     store.take_snapshot(LEDGER_ID)
     return summary
 
@@ -514,6 +542,64 @@ def _alertable(o: Obligation) -> bool:
 
 def _existing_alerts(queue: AlertQueue) -> Alerts:
     return Alerts(queue.all())
+
+
+def _index_probe(queue: AlertQueue) -> str:
+    """Stands for the ids the index is kept under (they change when the store is rekeyed)."""
+    return queue.child_index_id("").hex
+
+
+def _child_refs(queue: AlertQueue, children: Iterable[str]) -> set[str]:
+    return {ref for index in queue.child_indexes(children).values() for ref in index.refs}
+
+
+def _index_all(queue: AlertQueue, alerts: Alerts, marked: set[str]) -> list[Aggregate]:
+    """Index every alert: each child's `ChildAlerts` and the `StagedAlert` marks missing."""
+    by_child: dict[str, list[str]] = {}
+    for alert in alerts.values():
+        by_child.setdefault(alert.child, []).append(alert.ref)
+    return _index_refs(queue, by_child) + _marks(queue, alerts.values(), marked)
+
+
+def _with_index(queue: AlertQueue, changes: _Batch, marked: set[str]) -> list[Aggregate]:
+    """A batch's changed aggregates with the index entries of the alerts it raised and of
+    those now in a DRP stage, saved with them in the same transaction."""
+    changed = list(changes.aggregates.values())
+    by_child: dict[str, list[str]] = {}
+    for aggregate in changed:
+        if isinstance(aggregate, Alert) and any(
+            isinstance(e, Alert.Raised) for e in aggregate.pending_events
+        ):
+            by_child.setdefault(aggregate.child, []).append(aggregate.ref)
+    alerts = [a for a in changed if isinstance(a, Alert)]
+    return changed + _index_refs(queue, by_child) + _marks(queue, alerts, marked)
+
+
+def _index_refs(queue: AlertQueue, by_child: dict[str, list[str]]) -> list[Aggregate]:
+    if not by_child:
+        return []
+    existing = queue.child_indexes(by_child)
+    out: list[Aggregate] = []
+    for child, refs in by_child.items():
+        index = existing.get(child)
+        if index is None:
+            index = ChildAlerts._create(ChildAlerts.Opened, id=queue.child_index_id(child), child=child)
+        known = set(index.refs)
+        new = [ref for ref in refs if ref not in known]
+        if new:
+            index.trigger_event(ChildAlerts.Listed, refs=new)
+            out.append(index)
+    return out
+
+
+def _marks(queue: AlertQueue, alerts: Iterable[Alert], marked: set[str]) -> list[Aggregate]:
+    out: list[Aggregate] = []
+    for alert in alerts:
+        mark = queue.staged_marker(alert, marked)
+        if mark is not None:
+            marked.add(alert.ref)
+            out.append(mark)
+    return out
 
 
 def _settle_child(
