@@ -66,6 +66,7 @@ def main() -> None:
             "import_events_per_s": round(first.imported / import_s),
             "load_average": round(os.getloadavg()[0], 1),
             "findings": len(first.findings) + len(first.timeline_findings),
+            "findings_recorded": sum(y.findings_recorded for y in first.years),
             "reimport_s": round(again_s, 2),
             "reimport_added": again.imported,
             "evaluate_s": round(evaluate_s, 2),

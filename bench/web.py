@@ -10,7 +10,10 @@ the web section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -110,6 +113,24 @@ def after_change(app: Any, store: Any, n: int) -> dict[str, float]:
     return {"median_ms": statistics.median(times), "p95_ms": times[int(0.95 * len(times)) - 1], "n": n}
 
 
+def child_after_change(app: Any, store: Any, child: str, n: int) -> dict[str, float]:
+    """The child page's first request after something was recorded (another child's fact):
+    the child is evaluated and its page shaped afresh."""
+    from events.models import parse_event
+
+    client = signed_in(app, "sm")
+    client.get(f"/children/{child}")
+    times = []
+    for i in range(n):
+        fact = {"child": f"Z{i:06d}", "type": "entered_care", "at": "2026-01-05", "id": f"bench-{i}"}
+        store.record({fact["child"]: [parse_event({**fact, "legal_status": "C2"}).to_record()]})
+        started = time.perf_counter()
+        assert client.get(f"/children/{child}").status_code == 200
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"median_ms": statistics.median(times), "p95_ms": times[int(0.95 * len(times)) - 1], "n": n}
+
+
 def run(alerts: int, requests: int) -> dict[str, Any]:
     from argon2 import PasswordHasher
 
@@ -133,7 +154,7 @@ def run(alerts: int, requests: int) -> dict[str, Any]:
         out["queue_all"] = timed(signed_in(app, "sm"), "/queue", requests)
         out["queue_page_40"] = timed(signed_in(app, "sm"), "/queue?page=40&sort=overdue", requests)
         out["queue_team"] = timed(signed_in(app, "tm"), "/queue?stage=1", requests)
-        out["queue_after_change"] = after_change(app, store, max(10, requests // 10))
+        out["queue_after_change"] = after_change(app, store, max(20, requests // 5))
 
         # Child: ten years of history; the child with the most facts in a made-up council.
         data = Path(tmp) / "council.jsonl"
@@ -151,7 +172,26 @@ def run(alerts: int, requests: int) -> dict[str, Any]:
         )
         app = create_app(WebSettings(store=store, as_of=AS_OF, clock=lambda: NOW, secret_key="bench"))
         out["child_page"] = timed(signed_in(app, "sm"), f"/children/{child}", requests)
+        out["child_after_change"] = child_after_change(app, store, child, max(20, requests // 5))
     return out
+
+
+TARGETS = {
+    "queue_all": 300,
+    "queue_page_40": 300,
+    "queue_team": 300,
+    "queue_after_change": 300,
+    "child_page": 200,
+}
+
+
+def verdict(r: dict[str, Any]) -> str:
+    missed = [key for key, target in TARGETS.items() if r[key]["p95_ms"] >= target]
+    if not missed:
+        return "Every page meets its p95 target."
+    return "**Not met** (p95 over its target): " + ", ".join(
+        f"{key} ({r[key]['p95_ms']:.0f} ms against {TARGETS[key]} ms)" for key in missed
+    )
 
 
 def render(r: dict[str, Any], alerts: int, requests: int) -> str:
@@ -181,18 +221,25 @@ def render(r: dict[str, Any], alerts: int, requests: int) -> str:
                 "300 ms",
             ),
             row("child page, ten years of history", "child_page", "200 ms"),
+            row(
+                f"child page, first request after a record changed ({r['child_after_change']['n']} changes)",
+                "child_after_change",
+                "200 ms",
+            ),
             "",
             "The queue keeps the alerts in memory and reads only the notifications it has not seen",
-            "before each request. The filtered, sorted queue and its counts are kept until anything",
-            "new is recorded (by the workspace, the nightly batch or the command line; page views do not count); then the next",
-            "request works out every alert's age and stage deadline again (only changed alerts are",
-            "rebuilt) and shapes only the rows shown. That request is the last row above.",
+            "before each request. Each filtered, sorted queue is kept with its counts by theme, team,",
+            "stage and IRO; when alerts change (by the workspace, the nightly batch or the command",
+            "line; page views do not count), only those alerts are taken out of it and, if they still",
+            "pass the filters, put back in their place, so the next request neither filters nor sorts",
+            "every alert again. That request is the fourth row above. A child's evaluation and",
+            "timeline are likewise kept until something is recorded: the last row is the request",
+            "that works them out again.",
             "",
-            "**Not met**: the first queue request after a change, for a view of all 50,000 alerts",
-            "(about 0.6 s, profiled: most of it in `AlertQueue.list` itself, which checks the",
-            "filter values against every alert and sorts them all, the rest in scoping and",
-            "counting). Every other request meets its target by a wide margin. What would close",
-            "it: keeping the sorted queue up to date alert by alert instead of rebuilding it.",
+            f"Machine: {r['machine']}. It is shared: load average (1, 5, 15 minutes) before",
+            f"{r['load_before']} and after {r['load_after']}; other work on the same cores slows every figure.",
+            "",
+            verdict(r),
             END,
             "",
         ]
@@ -205,7 +252,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--out", default=str(DOC))
     args = parser.parse_args()
+    before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     result = run(args.alerts, args.requests)
+    result["load_before"] = before
+    result["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    result["machine"] = (
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}"
+    )
     print(result, file=sys.stderr)
     write_section(Path(args.out), render(result, args.alerts, args.requests))
 

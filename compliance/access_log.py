@@ -133,6 +133,92 @@ def record_alert_action(store: CaseStore, alert: Alert, *, user: str, action: st
     )
 
 
+@dataclass(frozen=True)
+class AccessLog:
+    """The one way an access is recorded, from the workspace and the command line alike:
+    who (`user`) and when (`now`, aware) are bound once, and each method names one kind
+    of access, so both say the same thing for the same act."""
+
+    store: CaseStore
+    user: str
+    now: datetime
+
+    def child_viewed(self, child: str, *, printed: bool = False) -> None:
+        """A child's record read (page, timeline, JSON) or printed (summary, HTML page)."""
+        action = "printed_child" if printed else "viewed_child"
+        record_access(self.store, user=self.user, action=action, child=child, now=self.now)
+
+    def audit_viewed(
+        self, child: str, *, as_of: date, known_at: datetime, later: datetime | None = None
+    ) -> None:
+        target = f"as of {as_of}, known at {known_at.isoformat()}" + (
+            f", then {later.isoformat()}" if later else ""
+        )
+        record_access(
+            self.store, user=self.user, action="viewed_audit", child=child, target=target, now=self.now
+        )
+
+    def alert_viewed(self, alert: Alert) -> None:
+        record_access(
+            self.store,
+            user=self.user,
+            action="viewed_alert",
+            child=alert.child,
+            target=alert.ref,
+            now=self.now,
+        )
+
+    def alert_action(self, alert: Alert, action: str) -> None:
+        record_alert_action(self.store, alert, user=self.user, action=action, now=self.now)
+
+    def exported(self, what: str, fmt: str, children: Iterable[str] = ()) -> None:
+        record_export(self.store, user=self.user, what=what, fmt=fmt, now=self.now, children=children)
+
+    def report_exported(
+        self,
+        report: str,
+        fmt: str,
+        *,
+        year: object = None,
+        start: date | None = None,
+        end: date | None = None,
+        measure: str | None = None,
+    ) -> None:
+        """A report (`scorecard`, `iha`, `iro`) taken away as `fmt`, named by its period:
+        the financial year as given (2022-23, or 2022 for the IHA table), or its days."""
+        self.exported(report_name(report, year=year, start=start, end=end, measure=measure), fmt)
+
+    def calendar_feed(self, child: str | None = None, *, by_url: bool = False) -> None:
+        """A calendar feed read: one child's, or (no child) a whole caseload's; `by_url`:
+        through the person's secret feed URL rather than signed in."""
+        if child is None:
+            target: str | None = "caseload (feed URL)" if by_url else "caseload"
+        else:
+            target = "feed URL" if by_url else None
+        record_access(
+            self.store, user=self.user, action="calendar_feed", child=child, target=target, now=self.now
+        )
+
+    def access_log_viewed(self, *, child: str | None = None, of_user: str | None = None) -> None:
+        target = f"user={of_user}" if of_user else None
+        record_access(
+            self.store, user=self.user, action="viewed_access_log", child=child, target=target, now=self.now
+        )
+
+
+def report_name(
+    report: str,
+    *,
+    year: object = None,
+    start: date | None = None,
+    end: date | None = None,
+    measure: str | None = None,
+) -> str:
+    """How the access log names a report: `iro report, 2022-04-01 to 2023-03-31`."""
+    period = str(year) if year is not None else f"{start} to {end}" if start or end else None
+    return ", ".join(part for part in (f"{report} report", period, measure) if part)
+
+
 def _all(store: CaseStore) -> Iterator[Access]:
     mapper = store.mapper
     start = 1

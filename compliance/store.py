@@ -914,6 +914,7 @@ STORED_CLASS_MODULES = [
     "compliance.nightly",
     "compliance.accounts",
     "compliance.access_log",
+    "compliance.sign_in",
 ]
 
 

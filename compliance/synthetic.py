@@ -758,6 +758,12 @@ class _Child:
                 self.emit("care_plan_endorsed", min(filed + self.days(2, 14), p.hearing - _ONE_DAY))
         if p.adoption and p.hearing < stop:
             self.emit("placement_order_granted", p.hearing)
+        if p.adoption:
+            # The agency decision maker's decision that the child should be placed for
+            # adoption (AAR 2005 reg 19), a few weeks before the plan goes to court.
+            decided = max(p.entered + _ONE_DAY, filed - self.days(7, 28))
+            if decided < stop:
+                self.emit("adoption_decision", decided)
 
     def reviews(self, p: _Period, stop: date) -> list[date]:
         """Looked-after reviews: 20 WD, 3 months, then 6-monthly; ~92% on time, some stood down."""

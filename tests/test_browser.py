@@ -80,6 +80,16 @@ def browser(tmp_path):
     driver.quit()
 
 
+def axe_script() -> str | None:
+    """The axe-core to run: CASECHECK_AXE_CORE names a current axe.min.js (`.ci/run`
+    installs one from npm into a cache outside the repository); else the older one that
+    axe-selenium-python bundles."""
+    path = os.environ.get("CASECHECK_AXE_CORE")
+    if path and not Path(path).is_file():
+        pytest.fail(f"CASECHECK_AXE_CORE names no file: {path}")
+    return path or None
+
+
 def check_accessibility(driver, name: str) -> None:
     """axe-core on the current page: no serious or critical violation. A screenshot is kept
     when CASECHECK_SCREENSHOTS names a directory."""
@@ -89,11 +99,13 @@ def check_accessibility(driver, name: str) -> None:
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(Path(shots) / f"{name}.png"))
-    axe = Axe(driver)
+    script = axe_script()
+    axe = Axe(driver, script) if script else Axe(driver)
     axe.inject()
     results = axe.run()
     bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not bad, f"{name}: " + "; ".join(
+    engine = (results.get("testEngine") or {}).get("version", "?")
+    assert not bad, f"{name} (axe-core {engine}): " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in bad
     )
 

@@ -64,14 +64,19 @@ def scorecard(
 
 def iro_report(
     engine: Engine,
-    alerts: Iterable[Alert],
+    alerts: Iterable[Alert] | None = None,
     *,
     start: date,
     end: date,
     as_of: date | None = None,
     progress: Progress | None = None,
 ) -> IroReport:
-    """The IRO annual report figures for `start`..`end`, judged at `as_of` (default `end`)."""
+    """The IRO annual report figures for `start`..`end`, judged at `as_of` (default `end`),
+    over `alerts` (default: every alert in the engine's store)."""
+    if alerts is None:
+        from compliance.alerts import AlertQueue
+
+        alerts = list(AlertQueue(engine.store, engine.settings).all())
     settings = report_settings(engine.settings)
     council = _load(engine, as_of or end, progress, settings)
     label = (

@@ -32,3 +32,20 @@ def partial_import_line(done: Any) -> str | None:
     if done is None or not done.files:
         return None
     return f"{done.summary()} from the {done.files} file(s) before the one rejected"
+
+
+def census_import_lines(result: Any) -> list[str]:
+    """A CIN census import: its summary, then up to twenty of its findings (the census's
+    own contradictions and the facts'), one line each."""
+    shown = [(f.child or "(header)", f.code, f.message) for f in result.census_findings] + [
+        (f.fact.child, f.code, f.message) for f in result.findings
+    ]
+    lines = [result.summary()]
+    if shown:
+        lines.append(
+            f"{len(shown)} data-quality finding{'s' if len(shown) != 1 else ''} (stored as recorded):"
+        )
+        lines.extend(f"  {child}  {code}  {message}" for child, code, message in shown[:SHOWN_FINDINGS])
+        if len(shown) > SHOWN_FINDINGS:
+            lines.append(f"  ... and {len(shown) - SHOWN_FINDINGS} more (--json lists them all)")
+    return lines

@@ -8,7 +8,7 @@ with the same words.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +108,19 @@ def queue_counts(views: Sequence[AlertView]) -> QueueCounts:
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     return QueueCounts(len(views), ordered(themes), ordered(teams), ordered(stages))
+
+
+def queue_counts_from(total: int, by: Mapping[str, Mapping[str | None, int]]) -> QueueCounts:
+    """The same counts from tallies kept by value (None: no value) of `theme`, `team` and `stage`."""
+
+    def ordered(counts: Mapping[str | None, int]) -> list[tuple[str, int]]:
+        merged: Counter[str] = Counter()
+        for value, n in counts.items():
+            if n > 0:
+                merged[value or "(none)"] += n
+        return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+
+    return QueueCounts(total, ordered(by["theme"]), ordered(by["team"]), ordered(by["stage"]))
 
 
 def queue_title(status: str, day_text: str) -> str:

@@ -5,7 +5,11 @@ The command line prints these; the web workspace renders the same view models as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -14,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from compliance.output import SafeConsole
+from compliance.output import SafeConsole, write_private
 from compliance.views.format import fmt_day
 from compliance.views.timeline import fact_fields, obligation_summary, timeline_view
 
@@ -402,3 +406,222 @@ def render_alert(detail: Any) -> None:
             + (f"  ({extra})" if extra else "")
             + (f"  [recorded {h.recorded_at[:16]}]" if h.recorded_late else "")
         )
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+@contextmanager
+def children_progress(label: str = "reading children") -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar over children on stderr when it is a terminal (or
+    CASECHECK_PROGRESS=1): yields the callback to give the use case, or None."""
+    if not (sys.stderr.isatty() or os.environ.get("CASECHECK_PROGRESS") == "1"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console(err=True)
+    )
+    task = bar.add_task("children", total=None)
+
+    def tell(done: int, total: int) -> None:
+        if done == 1 or done % 100 == 0 or done == total:
+            bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield tell
+
+
+@contextmanager
+def run_progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient bar on stderr while a batch runs (the nightly), when `enabled`."""
+    err = console(err=True)
+    if not (enabled and err.is_terminal):
+        yield None
+        return
+    from rich.progress import Progress
+
+    bar = Progress(console=err, transient=True)
+    task = bar.add_task(label, total=None)
+
+    def tell(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    bar.start()
+    try:
+        yield tell
+    finally:
+        bar.stop()
+
+
+# --- writing a report -------------------------------------------------------------------
+
+
+def write_text(out_path: str | None, text: str) -> None:
+    """Text to a file of the owner's only (saying so on stderr), or to stdout."""
+    if out_path:
+        write_private(out_path, text)
+        sys.stderr.write(f"wrote {out_path}\n")
+    else:
+        sys.stdout.write(text)
+
+
+def echo_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
+
+
+def emit_report(
+    fmt: str,
+    out_path: str | None,
+    *,
+    as_json: Callable[[], Any],
+    as_csv: Callable[[], str],
+    sheets: Callable[[], Any],
+    as_text: Callable[[], None],
+) -> None:
+    """A report in the chosen format: JSON to stdout, CSV to a file or stdout, a workbook
+    to its file, or text to the terminal."""
+    if fmt == "json":
+        echo_json(as_json())
+    elif fmt == "csv":
+        write_text(out_path, as_csv())
+    elif fmt == "xlsx":
+        from compliance.reports.export import write_workbook
+
+        assert out_path is not None
+        write_workbook(out_path, sheets())
+        sys.stderr.write(f"wrote {out_path}\n")
+    else:
+        as_text()
+
+
+# --- accounts, access log, integrity ----------------------------------------------------------
+
+
+def render_accounts(accounts: Sequence[Any]) -> None:
+    print_table(
+        "Accounts",
+        ("name", "roles", "teams", "IRO", "state", "added"),
+        [
+            (
+                a.name,
+                ", ".join(a.roles),
+                ", ".join(a.teams),
+                a.iro or "",
+                "disabled" if a.disabled else "active",
+                fmt_day(a.added_at),
+            )
+            for a in accounts
+        ],
+    )
+
+
+def render_access_log(entries: Sequence[Any]) -> None:
+    print_table(
+        "Access log",
+        ("when", "who", "what", "child", "about"),
+        [(fmt_day(e.at), e.user, e.action.replace("_", " "), e.child or "", e.target or "") for e in entries],
+    )
+    console().print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}")
+
+
+def render_verify(result: Any) -> None:
+    out = console()
+    scope = f" since log position {result.since.position}" if result.since else ""
+    if result.ok:
+        out.print(
+            f"intact{scope}: {result.records} records of {result.aggregates} aggregates; "
+            f"{result.checkpoints} checkpoint{'s' if result.checkpoints != 1 else ''} match"
+        )
+    else:
+        out.print(Text(f"NOT INTACT{scope}: {result.problems[0].text()}", style="bold red"))
+        for p in result.problems[1:]:
+            out.print(f"  also: {p.text()}")
+    if result.unsealed:
+        out.print(f"{result.unsealed} records predate sealing: they are covered by checkpoints only")
+    out.print(f"head at log position {result.head.position} ({result.head.count} records): {result.head.hex}")
+
+
+# --- the demo ---------------------------------------------------------------------------
+
+
+def render_demo(report: Any, db: str, accounts: Sequence[Any], password: str, seconds: float) -> None:
+    """What `casecheck demo` prints: the council, its obligations and alerts, where to look
+    further, and how to open the workspace with the demo accounts."""
+    from compliance.demo import MAIN_RULES
+    from rules.obligation import URGENCY
+    from rules.registry import REGISTRY
+
+    out = console()
+    out.print(
+        Text(
+            f"\ncasecheck demo: a made-up council of {report.children} children, as of {fmt_day(report.as_of)}",
+            style="bold",
+        )
+    )
+    out.print(f"{report.imported.summary()}; {report.findings} data-quality findings stored as recorded")
+    out.print(report.nightly.text())
+    out.print()
+    statuses = grid("Obligations by status")
+    statuses.add_column("status")
+    statuses.add_column("obligations", justify="right")
+    for status in (str(s) for s in URGENCY):
+        statuses.add_row(Text(status, style=STATUS_STYLE[status]), f"{report.statuses[status]:,}")
+    timely = grid("On time (met on time / fell due)")
+    for column in ("rule", "title", "on time", "%"):
+        timely.add_column(column, justify="right" if column in ("on time", "%") else "left")
+    for rule_id in MAIN_RULES:
+        good, due = report.on_time.get(rule_id, (0, 0))
+        timely.add_row(
+            rule_id, REGISTRY[rule_id].title, f"{good}/{due}", f"{100 * good / due:.1f}" if due else "-"
+        )
+    out.print(statuses)
+    out.print(timely)
+    out.print(
+        Text(
+            "% truncated to one decimal place; cohort: obligations that fell due by the run date, left-care closures excluded",
+            style="dim",
+        )
+    )
+    for title, column, counts in (
+        (f"Open alerts by theme ({report.open_alerts})", "theme", report.by_theme),
+        ("Open alerts by team", "team", report.by_team),
+    ):
+        table = grid(title)
+        table.add_column(column)
+        table.add_column("open", justify="right")
+        for name, n in counts:
+            table.add_row(name, str(n))
+        out.print(table)
+    out.print(Text("The ten most urgent alerts", style="bold"))
+    for view in report.urgent:
+        a = view.alert
+        line = Text(f"  {a.ref}  {a.child}  ")
+        if view.stage_overdue:
+            line.append(f"no response at DRP stage {a.stage} (due {a.stage_response_due}) ", style="bold red")
+        line.append(f"{a.rule} {a.title}" if a.rule else a.theme)
+        if a.due:
+            over = view.days_overdue_now
+            line.append(f", due {a.due}, {over} WD overdue", style="red" if over else "")
+        line.append(f"  [{a.team or 'no team'}]", style="dim")
+        out.print(line)
+    out.print(Text("\nLook further:", style="bold"))
+    out.print(f"  casecheck --db {db} timeline {report.example_child} --as-of {report.as_of} --explain")
+    out.print(f"  casecheck --db {db} alerts --as-of {report.as_of}")
+    out.print(f"  casecheck --db {db} check --as-of {report.as_of} --status overdue")
+    if report.urgent:
+        out.print(f"  casecheck --db {db} alert show {report.urgent[0].alert.ref}")
+    out.print("  casecheck rules LAC-REV-1")
+    out.print(Text("\nOpen the web workspace:", style="bold"))
+    out.print(f"  casecheck --db {db} serve --as-of {report.as_of}")
+    out.print("  then open http://127.0.0.1:8000/ and sign in as one of these demo accounts:")
+    for account in accounts:
+        scope = (
+            f" ({', '.join(account.teams)})"
+            if account.teams
+            else (f" ({account.iro})" if account.iro else "")
+        )
+        out.print(Text(f"    {account.name:<14} {account.role}{scope}"))
+    out.print(Text(f"  password for all of them: {password}"))
+    out.print(Text(f"finished in {seconds:.1f} s", style="dim"))

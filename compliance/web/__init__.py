@@ -11,7 +11,6 @@ nothing loads from outside, so a council network that blocks CDNs changes nothin
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -24,6 +23,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from compliance.accounts import Accounts
 from compliance.settings import Settings
+from compliance.sign_in import SignInLedger, workspace_secret
 from compliance.store import CaseStore, open_store
 from compliance.web.services import Services, SessionRegistry, SignedIn, SignInThrottle
 from events.timeline import LONDON
@@ -40,7 +40,7 @@ class WebSettings:
     db: str | None = None
     settings: Settings = field(default_factory=Settings)
     store: CaseStore | None = None  # an open store (tests); otherwise opened from `db`
-    secret_key: str | None = None  # signs cookies and feed URLs; random per start when unset
+    secret_key: str | None = None  # signs cookies and feed URLs; unset: the store's own (sign_in)
     session_idle_minutes: int = 30
     secure_cookies: bool | None = None  # None: Secure when the request came over TLS
     clock: Callable[[], datetime] = _utc_now
@@ -75,9 +75,11 @@ class _TlsAwareSessions(SecureCookieSessionInterface):
 
 def create_app(settings: WebSettings | None = None) -> Flask:
     config = settings or WebSettings()
+    store = config.store or open_store(config.db)
+    secret = config.secret_key or workspace_secret(store, now=config.clock())
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=config.secret_key or secrets.token_urlsafe(32),
+        SECRET_KEY=secret,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(config.secure_cookies),
@@ -89,14 +91,16 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     )
     if config.secure_cookies is None:
         app.session_interface = _TlsAwareSessions()
-    store = config.store or open_store(config.db)
+    ledger = SignInLedger(store, secret)
     services = Services(
         store=store,
         settings=config.settings,
         web=config,
         accounts=Accounts(store),
-        sessions=SessionRegistry(timedelta(minutes=config.session_idle_minutes)),
-        throttle=SignInThrottle(config.max_failed_sign_ins, timedelta(minutes=config.throttle_minutes)),
+        sessions=SessionRegistry(ledger, timedelta(minutes=config.session_idle_minutes)),
+        throttle=SignInThrottle(
+            ledger, config.max_failed_sign_ins, timedelta(minutes=config.throttle_minutes)
+        ),
     )
     app.extensions["casecheck"] = services
     CSRFProtect(app)
@@ -174,4 +178,19 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     return app
 
 
-__all__ = ["WebSettings", "create_app"]
+def serve_app(web: Flask, *, host: str, port: int, threads: int, behind_proxy: bool) -> None:
+    """Serve `web` with waitress until stopped; `behind_proxy`: trust the forwarding
+    headers of a reverse proxy on this machine, where TLS ends."""
+    import waitress
+
+    options: dict[str, Any] = {"host": host, "port": port, "threads": threads, "ident": "casecheck"}
+    if behind_proxy:
+        options.update(
+            trusted_proxy="127.0.0.1",
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"},
+        )
+    waitress.serve(web, **options)
+
+
+__all__ = ["WebSettings", "create_app", "serve_app"]

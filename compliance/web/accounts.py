@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -54,8 +54,9 @@ def sign_in() -> Response | str | tuple[str, int]:
                 error = "The account name or password is not right."
                 status = 401
             else:
-                s.throttle.succeeded(keys)
+                s.throttle.succeeded(keys, now)
                 login_user(SignedIn(s.sessions.start(account, now), account))
+                session["seen"] = now.isoformat()
                 return redirect(landing())
     elif request.method == "POST":
         error = "Enter your account name and password."
@@ -67,7 +68,7 @@ def sign_in() -> Response | str | tuple[str, int]:
 @login_required
 def sign_out() -> Response:
     if SignOutForm().validate_on_submit():
-        services().sessions.end(current_user.session_id)
+        services().sessions.end(current_user.session_id, services().now())
         logout_user()
     return redirect(url_for("accounts.sign_in"))
 

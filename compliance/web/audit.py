@@ -16,7 +16,7 @@ from compliance.errors import ChildNotFound
 from compliance.nightly import list_runs
 from compliance.views.audit import audit_view
 from compliance.views.timeline import timeline_page
-from compliance.web.services import log, parse_day, require, scope, services
+from compliance.web.services import access, parse_day, require, scope, services
 from events.timeline import LONDON
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -63,7 +63,7 @@ def replay(child: str) -> str:
         abort(404)
     if not scope().allows_timeline(result.now.timeline, as_of):
         abort(404)
-    log("viewed_audit", child=child, target=f"as of {as_of}, known at {known_at.isoformat()}")
+    access().audit_viewed(child, as_of=as_of, known_at=known_at, later=later)
     return render_template(
         "replay.html",
         title=f"Audit of child {child}",
@@ -94,7 +94,7 @@ def access_log() -> str:
     start = parse_day(request.args.get("from"))
     end = parse_day(request.args.get("to"))
     entries = read_access_log(services().store, child=child, user=user, start=start, end=end)
-    log("viewed_access_log", child=child, target=f"user={user}" if user else None)
+    access().access_log_viewed(child=child, of_user=user)
     entries = list(reversed(entries))
     return render_template(
         "access_log.html",

@@ -17,7 +17,7 @@ from compliance.errors import ChildNotFound
 from compliance.scope import scope_of
 from compliance.views.queue import queue_rows
 from compliance.views.timeline import coming_up, timeline_page
-from compliance.web.services import log, me, parse_day, scope, services
+from compliance.web.services import access, me, parse_day, scope, services
 from events.timeline import LONDON, build_timeline
 
 bp = Blueprint("child", __name__)
@@ -32,7 +32,10 @@ def _evaluate(child: str, account: AccountView, as_of: date) -> Evaluation:
         abort(404)
     s = services()
     try:
-        evaluation = s.engine.evaluate(child, as_of=as_of)
+        # Worked out once while nothing is recorded (a page view is not a record).
+        evaluation: Evaluation = s.memo(
+            ("evaluation", child, as_of), lambda: s.engine.evaluate(child, as_of=as_of)
+        )
     except ChildNotFound:
         abort(404)
     if not scope_of(account).allows_timeline(evaluation.timeline, as_of):
@@ -44,9 +47,12 @@ def _child_page(child: str, template: str, action: str) -> str:
     s = services()
     as_of = parse_day(request.args.get("as_of")) or s.today()
     evaluation = _evaluate(child, me(), as_of)
-    page = timeline_page(evaluation, s.settings.terminology, weaker=s.settings.weaker_notice(as_of))
+    page = s.memo(
+        ("timeline page", child, as_of),
+        lambda: timeline_page(evaluation, s.settings.terminology, weaker=s.settings.weaker_notice(as_of)),
+    )
     alerts = queue_rows(s.queue.list(Filters(status="open", child=child), today=as_of))
-    log(action, child=child)
+    access().child_viewed(child, printed=action == "printed_child")
     return render_template(
         template,
         title=f"Child {child}",
@@ -158,7 +164,7 @@ def _caseload(account: AccountView, as_of: date) -> list[Evaluation]:
 @login_required
 def child_calendar(child: str) -> Response:
     evaluation = _evaluate(child, me(), services().today())
-    log("calendar_feed", child=child)
+    access().calendar_feed(child)
     return _ics(_events([evaluation]), f"{child}.ics")
 
 
@@ -167,7 +173,7 @@ def child_calendar(child: str) -> Response:
 def caseload_calendar() -> Response:
     if not me().sees_cases:
         abort(404)
-    log("calendar_feed", target="caseload")
+    access().calendar_feed()
     return _ics(_events(_caseload(me(), services().today())), "caseload.ics")
 
 
@@ -185,7 +191,7 @@ def caseload_feed(name: str, token: str) -> Response:
     account = _feed_account(name, token)
     if not account.sees_cases:
         abort(404)
-    log("calendar_feed", target="caseload (feed URL)", user=account.name)
+    access(account.name).calendar_feed(by_url=True)
     return _ics(_events(_caseload(account, services().today())), "caseload.ics")
 
 
@@ -193,7 +199,7 @@ def caseload_feed(name: str, token: str) -> Response:
 def child_feed(name: str, token: str, child: str) -> Response:
     account = _feed_account(name, token)
     evaluation = _evaluate(child, account, services().today())
-    log("calendar_feed", child=child, target="feed URL", user=account.name)
+    access(account.name).calendar_feed(child, by_url=True)
     return _ics(_events([evaluation]), f"{child}.ics")
 
 

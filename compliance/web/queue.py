@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,8 +17,8 @@ from compliance.alerts import AlertNotFound, Filters, IllegalTransition
 from compliance.choices import ALERT_KINDS, ALERT_SORTS, ALERT_STATUSES, STAGES
 from compliance.errors import CasecheckError
 from compliance.views.alert import alert_detail
-from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_rows
-from compliance.web.services import log, me, parse_day, scope, services
+from compliance.views.queue import QUEUE_COLUMNS, SORTS, queue_counts, queue_counts_from, queue_rows
+from compliance.web.services import access, me, parse_day, scope, services
 
 bp = Blueprint("queue", __name__)
 
@@ -106,27 +107,24 @@ def _queue_state(filters: Filters, day: Any) -> tuple[list[Any], Any, dict[str, 
     the values the filter form offers (from the alerts this person may see), and what was
     wrong with the filters, if anything."""
     try:
-        views = _visible(services().queue.list(filters, today=day))
-        problem = None
+        snap = services().queue.snapshot(filters, today=day)
     except CasecheckError:
         # The queue names the closest known values; they may be children or people outside
         # this person's scope, so the page says only that nothing is known by that value.
-        views, problem = (
-            [],
-            "One of the filter values matches nothing recorded. Choose from the lists offered.",
-        )
-    teams: set[str] = set()
-    themes: set[str] = set()
-    iros: set[str] = set()
-    for v in views:
-        a = v.alert
-        teams.add(a.team or "")
-        themes.add(a.theme or "")
-        iros.add(a.iro or "")
-    choices = {
-        k: sorted(x for x in values if x) for k, values in (("team", teams), ("theme", themes), ("iro", iros))
-    }
-    return views, queue_counts(views), choices, problem
+        problem = "One of the filter values matches nothing recorded. Choose from the lists offered."
+        return [], queue_counts([]), {"team": [], "theme": [], "iro": []}, problem
+    if scope().everyone:  # the counts kept with the list
+        views = snap.views
+        by: dict[str, Any] = snap.by
+        counts = queue_counts_from(len(views), by)
+    else:
+        views = _visible(snap.views)
+        by = {
+            name: Counter(getattr(v.alert, name) for v in views) for name in ("theme", "team", "stage", "iro")
+        }
+        counts = queue_counts(views)
+    choices = {k: sorted(x for x, n in by[k].items() if x and n > 0) for k in ("team", "theme", "iro")}
+    return views, counts, choices, None
 
 
 def _visible(views: list[Any]) -> list[Any]:
@@ -187,9 +185,10 @@ def queue_csv() -> Response:
     s = services()
     filters, shown = _filters()
     views = _visible(s.queue.list(filters, today=s.today()))
-    log(
-        "exported",
-        target="alert queue" + (f" ({', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""),
+    access().exported(
+        "alert queue" + (f" ({', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""),
+        "csv",
+        sorted({v.alert.child for v in views}) if shown.get("child") else (),
     )
     return csv_response("alerts.csv", QUEUE_COLUMNS, [r.data for r in queue_rows(views)])
 
@@ -213,7 +212,7 @@ def alert(ref: str) -> str:
     view = _alert_in_scope(ref)
     s = services()
     detail = alert_detail(view, drp_total=s.settings.drp_total)
-    log("viewed_alert", child=view.alert.child, target=view.alert.ref)
+    access().alert_viewed(view.alert)
     forms = {name: form() for name, form in ACTIONS.items()} if me().may_act else {}
     return render_template(
         "alert.html", title=f"Alert {view.alert.ref}", view=view, detail=detail, forms=forms
@@ -265,6 +264,6 @@ def act(ref: str, action: str) -> WerkzeugResponse:
     except IllegalTransition as exc:
         flash(str(exc), "error")
         return redirect(url_for("queue.alert", ref=a))
-    log("alert_action", child=view.alert.child, target=f"{a} {action}")
+    access().alert_action(view.alert, action)
     flash(message, "success")
     return redirect(url_for("queue.alert", ref=a))

@@ -23,7 +23,7 @@ from compliance import reports as measures
 from compliance.errors import CasecheckError
 from compliance.reports import export
 from compliance.reports.periods import FinancialYear, financial_year, year_containing
-from compliance.web.services import log, me, parse_day, services
+from compliance.web.services import access, me, parse_day, services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -221,8 +221,12 @@ def download(name: str, fmt: str) -> Response:
     _check()
     if name not in REPORTS or fmt not in ("csv", "xlsx"):
         abort(404)
-    heading, tables, _query = _report(name)
-    log("exported", target=f"{name} report, {heading}, {fmt}")
+    _heading, tables, _query = _report(name)
+    if name == "iro":
+        start, end = _period()
+        access().report_exported(name, fmt, start=start, end=end)
+    else:
+        access().report_exported(name, fmt, year=_year().label if name == "scorecard" else _year().first)
     if fmt == "csv":
         body = "\n".join(f"{title}\n{export.to_csv(header, rows)}" for title, header, rows in tables)
         return Response(
