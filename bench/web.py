@@ -10,6 +10,7 @@ the web section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import re
@@ -155,6 +156,8 @@ def run(alerts: int, requests: int) -> dict[str, Any]:
         out["queue_page_40"] = timed(signed_in(app, "sm"), "/queue?page=40&sort=overdue", requests)
         out["queue_team"] = timed(signed_in(app, "tm"), "/queue?stage=1", requests)
         out["queue_after_change"] = after_change(app, store, max(20, requests // 5))
+        del app, store  # the queue's 50,000 alerts are not the child page's garbage to collect
+        gc.collect()
 
         # Child: ten years of history; the child with the most facts in a made-up council.
         data = Path(tmp) / "council.jsonl"
@@ -171,6 +174,7 @@ def run(alerts: int, requests: int) -> dict[str, Any]:
             "sm", roles=["service_manager"], password=PASSWORD, now=NOW, by="bench"
         )
         app = create_app(WebSettings(store=store, as_of=AS_OF, clock=lambda: NOW, secret_key="bench"))
+        gc.collect()
         out["child_page"] = timed(signed_in(app, "sm"), f"/children/{child}", requests)
         out["child_after_change"] = child_after_change(app, store, child, max(20, requests // 5))
     return out
@@ -182,6 +186,7 @@ TARGETS = {
     "queue_team": 300,
     "queue_after_change": 300,
     "child_page": 200,
+    "child_after_change": 200,
 }
 
 
