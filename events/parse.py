@@ -290,7 +290,11 @@ def _csv_rows(lines: Iterator[str], source: str) -> Iterator[tuple[int, dict[str
                 )
             dupes = sorted({c for c in header if header.count(c) > 1})
             if dupes:
-                raise BadInput(source, number, None, f"header names a column twice: {', '.join(dupes)}")
+                # A header cell is named only when it is shaped like a field name.
+                shown = sorted(
+                    {c if _SHAPE.fullmatch(c) else "a column that is not a field name" for c in dupes}
+                )
+                raise BadInput(source, number, None, f"header names a column twice: {', '.join(shown)}")
             continue
         if not any(cell.strip() for cell in row):
             continue
