@@ -21,13 +21,14 @@ process: no stage response is due after it and the formal clock stops.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.domain import Aggregate
 
 from compliance.choices import (
@@ -83,9 +84,14 @@ def responsible(timeline: Timeline, on: date) -> tuple[str | None, str | None, s
     return team, worker, iro
 
 
+_NAMESPACE_BYTES = CASECHECK_NAMESPACE.bytes
+
+
 def alert_ref(seed: str) -> str:
-    """A short, readable, deterministic alert id ("PA-" and 10 hex digits)."""
-    return "PA-" + uuid5(CASECHECK_NAMESPACE, seed).hex[:10].upper()
+    """A short, readable, deterministic alert id ("PA-" and 10 hex digits): the first 10
+    hex digits of the uuid5 of `seed`, which are the SHA-1 digest's own (the version and
+    variant bits uuid5 sets lie further on), worked out without building the UUID."""
+    return "PA-" + hashlib.sha1(_NAMESPACE_BYTES + seed.encode("utf-8")).hexdigest()[:10].upper()
 
 
 def alert_aggregate_id(ref: str) -> UUID:
@@ -294,6 +300,58 @@ class Alert(Aggregate):
         ]
 
 
+class ChildAlerts(Aggregate):
+    """The ids of the alerts the nightly batch raised for one child, appended to in the
+    same transaction as the alerts: a run reads only the alerts of the children it
+    evaluates (`AlertQueue.of_children`), not the whole queue."""
+
+    TOPIC = "casecheck:ChildAlerts"
+
+    class Event(Aggregate.Event):
+        TOPIC = "casecheck:ChildAlerts.Event"
+
+    class Opened(Event, Aggregate.Created):
+        TOPIC = "casecheck:ChildAlerts.Opened"
+        child: str
+
+    class Listed(Event):
+        TOPIC = "casecheck:ChildAlerts.Listed"
+        refs: list[str]
+
+        def apply(self, index: ChildAlerts) -> None:  # type: ignore[override]
+            index.refs.extend(self.refs)
+
+    def __init__(self, child: str) -> None:
+        self.child = child
+        self.refs: list[str] = []
+
+
+class StagedAlert(Aggregate):
+    """Recorded once for an alert that has had a DRP stage with a response date, or is a
+    stage-overdue flag, in the same transaction as that change: the nightly batch's
+    check of unanswered stages reads only these alerts (`AlertQueue.staged`)."""
+
+    TOPIC = "casecheck:StagedAlert"
+
+    class Event(Aggregate.Event):
+        TOPIC = "casecheck:StagedAlert.Event"
+
+    class Marked(Event, Aggregate.Created):
+        TOPIC = "casecheck:StagedAlert.Marked"
+        ref: str
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+
+
+def is_staged(alert: Alert) -> bool:
+    """Whether the unanswered-stage check must look at this alert (`StagedAlert`)."""
+    return alert.stage_response_due is not None or alert.kind == "stage_overdue"
+
+
+INDEX_TOPICS = (ChildAlerts.Opened.TOPIC, ChildAlerts.Listed.TOPIC)
+
+
 ALERT_TOPICS = [
     cls.TOPIC
     for cls in (
@@ -449,6 +507,72 @@ class AlertQueue:
                 break
             start = page[-1].id + 1
         return iter(alerts.values())
+
+    def child_index_id(self, child: str) -> UUID:
+        return self.store.alert_id("child-alerts:" + child)
+
+    def staged_marker_id(self, ref: str) -> UUID:
+        return self.store.alert_id("staged:" + ref)
+
+    def child_indexes(self, children: Iterable[str]) -> dict[str, ChildAlerts]:
+        """The `ChildAlerts` of those of `children` that have one (a few queries in all)."""
+        ids = {self.child_index_id(c): c for c in children}
+        return {
+            ids[aggregate_id]: index
+            for aggregate_id, index in self._aggregates(INDEX_TOPICS, list(ids))
+            if isinstance(index, ChildAlerts)
+        }
+
+    def of_children(self, children: Iterable[str]) -> list[Alert]:
+        """The alerts the nightly batch raised for these children, read through their
+        `ChildAlerts` (a few queries, whatever the size of the queue)."""
+        refs = {ref for index in self.child_indexes(children).values() for ref in index.refs}
+        return self.by_refs(refs)
+
+    def by_refs(self, refs: Iterable[str]) -> list[Alert]:
+        """The alerts with these ids (those that exist), read in bulk."""
+        ids = sorted({self.store.alert_id(r) for r in refs})
+        return [a for _id, a in self._aggregates(ALERT_TOPICS, ids) if isinstance(a, Alert)]
+
+    def staged_refs(self) -> set[str]:
+        """The ids of every alert with a `StagedAlert` mark (one pass over those marks)."""
+        mapper = self.store.mapper
+        found: set[str] = set()
+        start = 1
+        while True:
+            page = self.store.recorder.select_notifications(start, 5000, topics=[StagedAlert.Marked.TOPIC])
+            found.update(mapper.to_domain_event(n).ref for n in page)
+            if len(page) < 5000:
+                break
+            start = page[-1].id + 1
+        return found
+
+    def staged_marker(self, alert: Alert, marked: set[str] | None = None) -> StagedAlert | None:
+        """The `StagedAlert` to save with a change to `alert`, or None: the alert needs
+        none (`is_staged`) or has one already (in `marked` if given, else in the store)."""
+        if not is_staged(alert):
+            return None
+        if marked is not None:
+            if alert.ref in marked:
+                return None
+        elif self.staged_marker_id(alert.ref) in self.store.repository:
+            return None
+        return StagedAlert._create(StagedAlert.Marked, id=self.staged_marker_id(alert.ref), ref=alert.ref)  # type: ignore[no-any-return]
+
+    def _aggregates(self, topics: Sequence[str], ids: Sequence[UUID]) -> Iterator[tuple[UUID, Any]]:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.store._rows(topics, chunk)
+            current: UUID | None = None
+            events: list[Any] = []
+            for row in rows:
+                if row[0] != current and events:
+                    yield current, project_aggregate(None, events)  # type: ignore[misc]
+                    events = []
+                current = row[0]
+                events.append(self.store._to_event(row))
+            if events:
+                yield current, project_aggregate(None, events)  # type: ignore[misc]
 
     def view(self, alert: Alert, today: date) -> AlertView:
         raised = alert.raised_at.astimezone(LONDON).date()
@@ -676,7 +800,7 @@ class AlertQueue:
             iro=iro or at_iro,
             rule=rule,
         )
-        self.store.save(alert)
+        self.store.save(alert, *filter(None, [self.staged_marker(alert, set())]))
         return ref
 
     def praise(
@@ -794,7 +918,7 @@ class AlertQueue:
             at=now,
             note=note,
         )
-        self.store.save(alert)
+        self.store.save(alert, *filter(None, [self.staged_marker(alert)]))
         return to_stage
 
     def resolve(self, ref: str, *, outcome: str, by: str, now: datetime, note: str | None = None) -> None:

@@ -264,6 +264,8 @@ _ENUM_FIELDS = tuple(
     if isinstance(_HINTS[name], type) and issubclass(_HINTS[name], Enum)
 )
 _WHY = _FIELDS.index("why")
+#: Where a packed obligation holds its status (as the status's value).
+PACKED_STATUS = _FIELDS.index("status")
 
 
 def pack_obligation(o: Obligation) -> tuple[Any, ...]:

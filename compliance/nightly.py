@@ -46,16 +46,17 @@ from compliance.alerts import (
     Alert,
     AlertNotFound,
     AlertQueue,
+    ChildAlerts,
     alert_aggregate_id,
     ref_for_imported,
     ref_for_obligation,
     ref_for_stage_overdue,
     responsible,
 )
-from compliance.engine import Engine, pack_obligation, unpack_obligation
+from compliance.engine import PACKED_STATUS, Engine, pack_obligation, unpack_obligation
 from compliance.integrity import Checkpoint, TamperedStore
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
-from events.timeline import LONDON, Timeline, build_timeline
+from events.timeline import LONDON, Fact
 from rules.obligation import Obligation, Status
 from rules.registry import REGISTRY
 from rules.themes import DECISIONS_NOT_IMPLEMENTED
@@ -112,7 +113,18 @@ class Ledger(Aggregate):
         def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
             ledger.go_live = self.line
 
+    class AlertsIndexed(Event):
+        """The alerts are indexed by child (`ChildAlerts`) and DRP stage (`StagedAlert`)
+        under the ids `probe` stands for: a store whose ids change (`rekey`) is indexed again."""
+
+        TOPIC = "casecheck:NightlyLedger.AlertsIndexed"
+        probe: str
+
+        def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
+            ledger.alerts_indexed = self.probe
+
     def __init__(self) -> None:
+        self.alerts_indexed: str | None = None
         self.position = 0
         self.wakeups: dict[str, date] = {}
         self.runs: list[str] = []
@@ -340,12 +352,26 @@ def run_nightly(
     if baseline and engine.settings.alerts_from is None and ledger.go_live is None:
         ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
     go_live = engine.settings.alerts_from or ledger.go_live
-    store.save(run, ledger, Checkpoint.record(str(run.id), verified.head))
+    # The alerts this run can change: those of the children it evaluates, read through
+    # their index, and every alert that has had a DRP stage with a response date. The
+    # whole queue on a full run, and on the first run of a store not yet indexed, which
+    # indexes it in this transaction.
+    marked = queue.staged_refs()
+    probe = _index_probe(queue)
+    indexed = getattr(ledger, "alerts_indexed", None) == probe
+    if indexed and not (full or first_run):
+        alerts = Alerts(queue.by_refs({*_child_refs(queue, children), *marked}))
+        indexing: list[Aggregate] = []
+    else:
+        alerts = _existing_alerts(queue)
+        indexing = [] if indexed else _index_all(queue, alerts, marked)
+        if not indexed:
+            ledger.trigger_event(Ledger.AlertsIndexed, probe=probe)
+    store.save(run, ledger, Checkpoint.record(str(run.id), verified.head), *indexing)
 
     summary = RunSummary(
         str(run.id), as_of, full=full or first_run, go_live=go_live, checkpoint=verified.head.to_json()
     )
-    alerts = _existing_alerts(queue)
     done = 0
     states = chain.from_iterable(engine.map_children(partial(child_states, as_of=as_of), children, jobs=jobs))
     while chunk := list(islice(states, batch)):
@@ -356,10 +382,12 @@ def run_nightly(
             wakeups[state.child] = state.wake_up
             done += 1
             if _fail_after is not None and done >= _fail_after:
-                store.save(*changes.aggregates.values())  # a crash after a partial save is the hard case
+                store.save(
+                    *_with_index(queue, changes, marked)
+                )  # a crash after a partial save is the hard case
                 raise SimulatedCrash(f"simulated crash after {done} children")
         ledger.trigger_event(Ledger.BatchDone, run=str(run.id), wakeups=wakeups)
-        store.save(*changes.aggregates.values(), ledger)
+        store.save(*_with_index(queue, changes, marked), ledger)
         summary.alerts_raised += changes.raised
         summary.alerts_closed += changes.closed
         summary.alerts_reopened += changes.reopened
@@ -389,7 +417,7 @@ def run_nightly(
         duration_s=summary.duration_s,
     )
     ledger.trigger_event(Ledger.RunFinished, run=str(run.id), position=end_position)
-    store.save(*stage_changes.aggregates.values(), run, ledger)
+    store.save(*_with_index(queue, stage_changes, marked), run, ledger)
     store.take_snapshot(LEDGER_ID)
     return summary
 
@@ -414,10 +442,7 @@ class Alerts(dict[str, Alert]):
         return list(self._by_child.get(child, ()))
 
 
-#: Fact types the batch reads besides the obligations: who is responsible for the child
-#: (`responsible`: any fact naming a team, and allocations) and the imported alerts it
-#: mirrors (`_sync_imported`).
-_ALLOCATIONS = frozenset({"worker_allocated", "iro_allocated"})
+#: The imported alerts the batch mirrors (`_sync_imported`).
 _IMPORTED_ALERTS = (
     "practice_alert_raised",
     "practice_alert_escalated",
@@ -427,40 +452,84 @@ _IMPORTED_ALERTS = (
 )
 
 
-@dataclass(frozen=True)
 class ChildState:
     """What the batch needs of one child's evaluation, small enough to send from a worker
     process: the obligations that can raise or close an alert (kpi ones left out; sent
-    without their explanations or the events they refer to), the timeline's facts that
-    say who is responsible and the imported alerts (a small timeline of those facts
-    only), and the day to look at the child again."""
+    without their explanations or the events they refer to), who is responsible for the
+    child at `as_of` (team, social worker, IRO), the child's imported alert facts, and
+    the day to look at the child again.
 
-    child: str
-    as_of: date
-    timeline: Timeline
-    obligations: tuple[Obligation, ...]
-    wake_up: date | None
+    Sent from a worker, the obligations stay packed until asked for: a child with no
+    alert yet needs only those that can raise one (`raising`), most children most nights."""
+
+    __slots__ = ("_obligations", "_packed", "as_of", "child", "imported", "responsible", "wake_up")
+
+    def __init__(
+        self,
+        child: str,
+        as_of: date,
+        responsible: tuple[str | None, str | None, str | None],
+        imported: tuple[Fact, ...],
+        obligations: tuple[Obligation, ...] | None,
+        wake_up: date | None,
+        *,
+        packed: tuple[tuple[Any, ...], ...] | None = None,
+    ) -> None:
+        self.child, self.as_of, self.wake_up = child, as_of, wake_up
+        self.responsible, self.imported = responsible, imported
+        self._obligations = obligations
+        self._packed = packed
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        if self._obligations is None:
+            assert self._packed is not None
+            self._obligations = tuple(unpack_obligation(p) for p in self._packed)
+        return self._obligations
+
+    def raising(self) -> Iterator[Obligation]:
+        """The obligations that can raise an alert where there is none: overdue or due soon."""
+        if self._obligations is not None or self._packed is None:
+            return (o for o in self.obligations if o.status in _RAISING)
+        return (unpack_obligation(p) for p in self._packed if p[PACKED_STATUS] in _RAISING)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        packed = tuple(pack_obligation(o) for o in self.obligations)
-        return _unpickle_state, (self.child, self.as_of, self.timeline, packed, self.wake_up)
+        packed = self._packed
+        if packed is None:
+            packed = tuple(pack_obligation(o) for o in self.obligations)
+        return _unpickle_state, (
+            self.child,
+            self.as_of,
+            self.responsible,
+            self.imported,
+            packed,
+            self.wake_up,
+        )
+
+
+_RAISING = frozenset({Status.OVERDUE, Status.DUE_SOON})
 
 
 def _unpickle_state(
-    child: str, as_of: date, timeline: Timeline, packed: tuple[tuple[Any, ...], ...], wake_up: date | None
+    child: str,
+    as_of: date,
+    responsible: tuple[str | None, str | None, str | None],
+    imported: tuple[Fact, ...],
+    packed: tuple[tuple[Any, ...], ...],
+    wake_up: date | None,
 ) -> ChildState:
-    return ChildState(child, as_of, timeline, tuple(unpack_obligation(p) for p in packed), wake_up)
+    return ChildState(child, as_of, responsible, imported, None, wake_up, packed=packed)
 
 
 def child_states(engine: Engine, children: Sequence[str] | None, *, as_of: date) -> Iterator[ChildState]:
     """Each child's `ChildState` at `as_of` (run in worker processes with `jobs`)."""
     for evaluation in engine.evaluate_all(as_of=as_of, children=children):
         tl = evaluation.timeline
-        kept = [f for f in tl.facts if f.type in _ALLOCATIONS or f.get("team") or f.type in _IMPORTED_ALERTS]
         yield ChildState(
             evaluation.child,
             evaluation.as_of,
-            build_timeline(tl.child, kept),
+            responsible(tl, as_of),
+            tl.of_type(*_IMPORTED_ALERTS),
             tuple(o for o in evaluation.obligations if _alertable(o)),
             engine.wake_up(evaluation),
         )
@@ -475,30 +544,89 @@ def _existing_alerts(queue: AlertQueue) -> Alerts:
     return Alerts(queue.all())
 
 
+def _index_probe(queue: AlertQueue) -> str:
+    """Stands for the ids the index is kept under (they change when the store is rekeyed)."""
+    return queue.child_index_id("").hex
+
+
+def _child_refs(queue: AlertQueue, children: Iterable[str]) -> set[str]:
+    return {ref for index in queue.child_indexes(children).values() for ref in index.refs}
+
+
+def _index_all(queue: AlertQueue, alerts: Alerts, marked: set[str]) -> list[Aggregate]:
+    """Index every alert: each child's `ChildAlerts` and the `StagedAlert` marks missing."""
+    by_child: dict[str, list[str]] = {}
+    for alert in alerts.values():
+        by_child.setdefault(alert.child, []).append(alert.ref)
+    return _index_refs(queue, by_child) + _marks(queue, alerts.values(), marked)
+
+
+def _with_index(queue: AlertQueue, changes: _Batch, marked: set[str]) -> list[Aggregate]:
+    """A batch's changed aggregates with the index entries of the alerts it raised and of
+    those now in a DRP stage, saved with them in the same transaction."""
+    changed = list(changes.aggregates.values())
+    by_child: dict[str, list[str]] = {}
+    for aggregate in changed:
+        if isinstance(aggregate, Alert) and any(
+            isinstance(e, Alert.Raised) for e in aggregate.pending_events
+        ):
+            by_child.setdefault(aggregate.child, []).append(aggregate.ref)
+    alerts = [a for a in changed if isinstance(a, Alert)]
+    return changed + _index_refs(queue, by_child) + _marks(queue, alerts, marked)
+
+
+def _index_refs(queue: AlertQueue, by_child: dict[str, list[str]]) -> list[Aggregate]:
+    if not by_child:
+        return []
+    existing = queue.child_indexes(by_child)
+    out: list[Aggregate] = []
+    for child, refs in by_child.items():
+        index = existing.get(child)
+        if index is None:
+            index = ChildAlerts._create(ChildAlerts.Opened, id=queue.child_index_id(child), child=child)
+        known = set(index.refs)
+        new = [ref for ref in refs if ref not in known]
+        if new:
+            index.trigger_event(ChildAlerts.Listed, refs=new)
+            out.append(index)
+    return out
+
+
+def _marks(queue: AlertQueue, alerts: Iterable[Alert], marked: set[str]) -> list[Aggregate]:
+    out: list[Aggregate] = []
+    for alert in alerts:
+        mark = queue.staged_marker(alert, marked)
+        if mark is not None:
+            marked.add(alert.ref)
+            out.append(mark)
+    return out
+
+
 def _settle_child(
     queue: AlertQueue, evaluation: ChildState, alerts: Alerts, changes: _Batch, now: datetime
 ) -> None:
-    """Raise, upgrade or close this child's alerts to match its obligations."""
+    """Raise, upgrade or close this child's alerts to match its obligations.
+
+    An obligation's alert is found by the obligation's key (every alert the batch raises
+    for an obligation carries it, under the id `ref_for_obligation(key)`). A child with
+    no such alert yet needs only the obligations that can raise one."""
     as_of = evaluation.as_of
-    team, worker, iro = responsible(evaluation.timeline, as_of)
-    live_refs: set[str] = set()
-    for o in evaluation.obligations:
-        spec = REGISTRY.get(o.rule)
-        if spec is None or str(spec.basis) == "kpi":
-            continue
-        ref = ref_for_obligation(o.key)
-        live_refs.add(ref)
-        alert = alerts.get(ref)
+    team, worker, iro = evaluation.responsible
+    by_key = {a.key: a for a in alerts.of_child(evaluation.child) if a.key is not None}
+    live_keys: set[str] = set()
+    for o in evaluation.obligations if by_key else evaluation.raising():
+        live_keys.add(o.key)
+        alert = by_key.get(o.key)
         if alert is not None and alert.kind == "baseline":
             _settle_baseline(alert, o, changes, now)
             continue
         if o.status is Status.OVERDUE:
             if alert is None:
                 before_line = changes.go_live is not None and o.due_on < changes.go_live
-                _raise(
+                by_key[o.key] = _raise(
                     queue,
                     o,
-                    ref,
+                    ref_for_obligation(o.key),
                     "baseline" if before_line else "breach",
                     team,
                     worker,
@@ -529,7 +657,9 @@ def _settle_child(
                 changes.add(alert)
         elif o.status is Status.DUE_SOON:
             if alert is None and queue.settings.raise_due_soon:
-                _raise(queue, o, ref, "due_soon", team, worker, iro, alerts, changes, now)
+                by_key[o.key] = _raise(
+                    queue, o, ref_for_obligation(o.key), "due_soon", team, worker, iro, alerts, changes, now
+                )
             elif alert is not None and alert.status == "open" and alert.kind == "breach":
                 _close(alert, f"no longer overdue: now due {o.due_on:%a %-d %b %Y}", changes, now)
             elif alert is not None and alert.kind == "due_soon" and _closed_by_batch(alert):
@@ -551,8 +681,8 @@ def _settle_child(
             if alert is not None and alert.status == "open" and alert.kind in AUTO_KINDS:
                 _close(alert, _outcome(o), changes, now)
     # Open automatic alerts of this child whose obligation no longer exists (its clock start was retracted).
-    for alert in alerts.of_child(evaluation.child):
-        if alert.status == "open" and alert.kind in AUTO_KINDS and alert.ref not in live_refs:
+    for alert in by_key.values():
+        if alert.status == "open" and alert.kind in AUTO_KINDS and alert.key not in live_keys:
             _close(alert, "obligation no longer applies (its clock start was corrected)", changes, now)
     _sync_imported(queue, evaluation, alerts, changes, now, team, worker, iro)
 
@@ -568,7 +698,7 @@ def _raise(
     alerts: Alerts,
     changes: _Batch,
     now: datetime,
-) -> None:
+) -> Alert:
     spec = REGISTRY[o.rule]
     if kind == "baseline":
         assert changes.go_live is not None
@@ -598,6 +728,7 @@ def _raise(
         changes.baseline += 1
     else:
         changes.raised += 1
+    return alert
 
 
 def _close(alert: Alert, outcome: str, changes: _Batch, now: datetime, note: str | None = None) -> None:
@@ -738,21 +869,21 @@ def _sync_imported(
     iro: str | None,
 ) -> None:
     """Mirror the child's imported practice_alert_* and good_practice_notified facts, once each."""
-    tl = evaluation.timeline
-    for fact in tl.of_type(*_IMPORTED_ALERTS):
+    child = evaluation.child
+    for fact in evaluation.imported:
         moment = (
             fact.at
             if isinstance(fact.at, datetime)
             else datetime.combine(fact.on, datetime.min.time(), tzinfo=LONDON)
         )
-        source = f"{tl.child}#{fact.id or fact.seq}"
+        source = f"{child}#{fact.id or fact.seq}"
         by = fact.get("by") or "imported"
         if fact.type == "good_practice_notified":
-            ref = ref_for_imported(tl.child, f"praise:{fact.id or fact.seq}")
+            ref = ref_for_imported(child, f"praise:{fact.id or fact.seq}")
             if ref not in alerts:
                 praise = queue.new_alert(
                     ref=ref,
-                    child=tl.child,
+                    child=child,
                     kind="praise",
                     theme=fact["theme"],
                     by=by,
@@ -765,13 +896,13 @@ def _sync_imported(
                 alerts[ref] = praise
                 changes.add(praise)
             continue
-        ref = ref_for_imported(tl.child, fact["alert"])
+        ref = ref_for_imported(child, fact["alert"])
         alert = alerts.get(ref)
         if fact.type == "practice_alert_raised":
             if alert is None:
                 alert = queue.new_alert(
                     ref=ref,
-                    child=tl.child,
+                    child=child,
                     kind="imported",
                     theme=fact["theme"],
                     by=by,

@@ -1,0 +1,141 @@
+"""The nightly batch reads only the alerts of the children it evaluates (through each
+child's `ChildAlerts`) and those that have had a DRP stage (`StagedAlert`), never the
+whole queue, once the store is indexed; the alerts it ends with are the same."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from compliance.alerts import AlertQueue, Filters
+from compliance.engine import Engine
+from compliance.nightly import run_nightly
+from compliance.store import open_store
+from tests.test_nightly import NOW, D, add, alert_state, council
+
+
+@pytest.fixture
+def store():
+    s = open_store("memory:")
+    add(s, council(40))
+    return s
+
+
+def no_whole_queue(monkeypatch):
+    def refuse(self):
+        raise AssertionError("the incremental run read the whole queue")
+
+    monkeypatch.setattr(AlertQueue, "all", refuse)
+
+
+def open_breaches(store, child):
+    return [
+        a for a in AlertQueue(store).all() if a.child == child and a.kind == "breach" and a.status == "open"
+    ]
+
+
+def test_an_incremental_run_closes_a_childs_breach_without_reading_the_whole_queue(store, monkeypatch):
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=D, now=NOW)
+    # no first review: its breach is open, and that of the permanence plan due at it
+    assert {"LAC-REV-1", "LAC-PERM"} <= {a.rule for a in open_breaches(store, "C0000")}
+    add(
+        store,
+        [{"child": "C0000", "id": "C0000-r", "type": "review_held", "at": "2024-03-01"}],
+        recorded="2024-03-01T12:00:00+00:00",
+    )
+
+    with monkeypatch.context() as m:
+        no_whole_queue(m)
+        summary = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=2))
+
+    assert summary.children_evaluated == 1
+    assert summary.alerts_closed == 2
+    assert {a.rule for a in open_breaches(store, "C0000")} & {"LAC-REV-1", "LAC-PERM"} == set()
+
+
+def test_incremental_runs_through_the_index_end_with_the_alerts_of_full_runs(monkeypatch):
+    indexed, full = open_store("memory:"), open_store("memory:")
+    for s in (indexed, full):
+        add(s, council(40))
+        run_nightly(s, Engine(s), as_of=D, now=NOW)
+    for day in range(1, 40, 7):
+        as_of = D + timedelta(days=day)
+        for s in (indexed, full):
+            add(
+                s,
+                [
+                    {
+                        "child": f"C{day:04d}",
+                        "id": f"C{day:04d}-r{day}",
+                        "type": "review_held",
+                        "at": as_of.isoformat(),
+                    }
+                ],
+                recorded=f"{as_of.isoformat()}T12:00:00+00:00",
+            )
+        with monkeypatch.context() as m:
+            no_whole_queue(m)
+            run_nightly(indexed, Engine(indexed), as_of=as_of, now=NOW + timedelta(days=day))
+        run_nightly(full, Engine(full), as_of=as_of, now=NOW + timedelta(days=day), full=True)
+
+    assert alert_state(indexed) == alert_state(full)
+
+
+def test_a_stage_escalated_by_hand_is_flagged_by_an_incremental_run_without_reading_the_whole_queue(
+    store, monkeypatch
+):
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    run_nightly(store, engine, as_of=date(2024, 8, 22), now=datetime(2024, 8, 23, 1, tzinfo=UTC))
+    breach = open_breaches(store, "C0004")[0]
+    queue.escalate(breach.ref, to_stage="1", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC))
+    due = queue.get(breach.ref).stage_response_due
+    assert due is not None
+
+    with monkeypatch.context() as m:
+        no_whole_queue(m)
+        run_nightly(store, engine, as_of=due, now=datetime.combine(due, datetime.min.time(), UTC))
+        summary = run_nightly(
+            store,
+            engine,
+            as_of=due + timedelta(days=1),
+            now=datetime.combine(due, datetime.min.time(), UTC) + timedelta(days=1),
+        )
+
+    flags = queue.list(Filters(kind="stage_overdue"), today=due + timedelta(days=1))
+    assert summary.children_evaluated == 0
+    assert [f.alert.parent for f in flags] == [breach.ref]
+
+
+def test_after_a_rekey_the_next_run_indexes_the_alerts_under_the_new_ids_and_raises_none_twice(
+    tmp_path, monkeypatch
+):
+    from compliance.rekey import rekey_store
+    from compliance.store import new_cipher_key
+
+    old_key, new_key = new_cipher_key(), new_cipher_key()
+    source = open_store(str(tmp_path / "old.db"), env={"CASECHECK_CIPHER_KEY": old_key})
+    add(source, council(40))
+    run_nightly(source, Engine(source), as_of=D, now=NOW)
+    target = open_store(str(tmp_path / "new.db"), env={"CASECHECK_CIPHER_KEY": new_key})
+    rekey_store(source, target)
+    before = alert_state(target)
+    add(
+        target,
+        [{"child": "C0000", "id": "C0000-r", "type": "review_held", "at": "2024-03-01"}],
+        recorded="2024-03-01T12:00:00+00:00",
+    )
+
+    first = run_nightly(target, Engine(target), as_of=D, now=NOW + timedelta(hours=2))
+    add(
+        target,
+        [{"child": "C0004", "id": "C0004-r", "type": "review_held", "at": "2024-03-02"}],
+        recorded="2024-03-02T12:00:00+00:00",
+    )
+    with monkeypatch.context() as m:
+        no_whole_queue(m)
+        second = run_nightly(target, Engine(target), as_of=D + timedelta(days=1), now=NOW + timedelta(days=1))
+
+    assert first.alerts_raised == 0 and first.alerts_closed == 2
+    assert second.alerts_closed == 2
+    assert len(alert_state(target)) == len(before)
