@@ -149,3 +149,21 @@ def test_a_secret_given_in_the_settings_is_used_instead_of_the_store_s(db, clock
 
     assert app.config["SECRET_KEY"] == "given"
     assert topics(open_store(db), WorkspaceSecret.Made.TOPIC) == []
+
+
+@pytest.mark.postgres
+def test_on_a_shared_postgresql_store_two_servers_share_sessions_and_the_throttle(postgres_url, clock):
+    build_council(postgres_url).close()
+    one, other = server(postgres_url, clock), server(postgres_url, clock)
+    client, response = sign_in(one, "sm")
+    assert response.status_code == 302
+    elsewhere = other.test_client()
+    elsewhere.set_cookie("session", client.get_cookie("session").value)
+    assert elsewhere.get("/queue").status_code == 200
+
+    client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/queue").text)})
+    for app in (one, other, one, other, one):
+        sign_in(app, "auditor", "wrong wrong wrong")
+
+    assert elsewhere.get("/queue").status_code == 302
+    assert sign_in(other, "auditor")[1].status_code == 429
