@@ -273,7 +273,7 @@ on the load and are given where they matter.
 | with `--jobs 2`, wall clock within 2x of the one-process floor | **not met on this shared machine**: two workers used as much CPU in all as one process plus 20-30% (10,000 children: 13.6 s in one process, 16.1 s in the two workers), so on two free cores the wall clock would be a little over half (about 4x the floor); with the load at 4-7 here there was no free second core and the wall clock did not fall |
 | 50,000 children on SQLite: first nightly under 45 s | **not met**: 331 s for 50,000 children at load 6-7. This council has 4.1M events (82 a child), twice the 2M the target assumed; the full evaluation alone was 72 s, the rest is settling and saving 3.1M obligations' alerts |
 | incremental nightly, 1% changed, under 3% of the full run | met at 10,000 (1.1 s, 2.4-2.8% of the first run); not met at 50,000: 3.3% (11.1 s for 500 children), part of it loading every alert first (not yet indexed by child, see below) |
-| import peak RSS under 500 MB | **not met**: 1,081 MB at 10,000 children, 5.2 GB at 50,000 (the whole file is held; see below) |
+| import peak RSS under 500 MB | met: 226 MB at 50,000 children (4.1M events; it was 5.2 GB), 116 MB at 10,000 (it was 1.1 GB): two passes, see "Import in two passes" below. The price is CPU: 18% fewer events per CPU second at 10,000 children (17,400 against 21,100) |
 | `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | met when the machine is quieter (200-220 ms at 10,000 at load 1.8, measured while working on it; it was 330-470 ms); 316 ms at 10,000 and 534 ms at 50,000 in these runs at load 5-7. Start-up is most of it: `casecheck` no longer loads the event models and pydantic (`python -X importtime`), and the child is read by its aggregate id, so the store's size adds nothing |
 | PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | evaluation met (14.0 s of CPU against 13.6 s on SQLite; 1.35x in wall clock in the quieter run); import **not met** in the quieter run (45 s against 26 s, 1.7x; 1.2x in this run, at different loads); nightly **not met** in the quieter run (65 s against 41 s, 1.6x; 1.25x in this run) |
 
@@ -294,10 +294,19 @@ What is left, with what was measured:
   the alert log); an index of open alerts by child would make that part proportional to the
   children evaluated. Not built: the stage-overdue check also reads every open alert in a
   DRP stage, so the index has to cover both.
-- Import still holds one whole file in memory (the file's facts as dicts, then the stored
-  events), because a file is stored by one `save` of every child's event. Bounding it needs
-  writing the stored events in parts inside one database transaction (a first streaming
-  pass to validate, a second to store); not done.
+- Import in two passes: the first streams the file, validates every line and checks the
+  ids (within the file and against the store's index of event ids), spooling the valid
+  events to unnamed temporary files in groups of children; the second stores the groups
+  one after another inside ONE database transaction (`CaseStore.writing_in_parts`: on
+  PostgreSQL under the events table's EXCLUSIVE lock from the first part to the commit).
+  Measured with `/usr/bin/time -v casecheck --db FILE import` on `casecheck generate
+  --seed 1 --until 2026-11-30` councils, before and after, same machine: 10,000 children
+  (815,910 events): before 38.6 s CPU (57.8 s wall at load 4.1-4.7), peak 1,110 MB; after
+  47.0 s CPU (71.0 s wall at load 4.1-6.6), peak 116 MB. 50,000 children (4,103,233
+  events): after 248 s CPU (476 s wall at load 3.4-8.0, the test suite running alongside),
+  peak 226 MB, so about linear in the file. The extra CPU (about 20%) is the spool (pickling
+  each event out and back) and the index of ids (hashing each id, writing the shards);
+  cProfile over 1,000 children puts the rest where it was (validation, digests, sealing).
 - The rules: cProfile over 600 children puts `RuleContext.obligation` first (37,497 calls,
   10 µs each of its own time, 17 µs with what it calls), then `RuleContext.intervals` and the
   deadline look-ups (`RuleContext.deadline` -> `Judge.deadline` -> `Timescale.deadline`).

@@ -327,26 +327,43 @@ class ChildAlerts(Aggregate):
 
 
 class StagedAlert(Aggregate):
-    """Recorded once for an alert that has had a DRP stage with a response date, or is a
-    stage-overdue flag, in the same transaction as that change: the nightly batch's
-    check of unanswered stages reads only these alerts (`AlertQueue.staged`)."""
+    """Whether an alert is open in a DRP stage with a response date, or is an open
+    stage-overdue flag, kept in the same transaction as the alert's changes: the nightly
+    batch's check of unanswered stages reads only the alerts marked open here
+    (`AlertQueue.staged_refs`). Settled when the alert is resolved, open again if reopened."""
 
     TOPIC = "casecheck:StagedAlert"
 
     class Event(Aggregate.Event):
         TOPIC = "casecheck:StagedAlert.Event"
 
+        def apply(self, mark: StagedAlert) -> None:  # type: ignore[override]
+            mark.open = True
+
     class Marked(Event, Aggregate.Created):
         TOPIC = "casecheck:StagedAlert.Marked"
         ref: str
 
+    class Settled(Event):
+        TOPIC = "casecheck:StagedAlert.Settled"
+
+        def apply(self, mark: StagedAlert) -> None:  # type: ignore[override]
+            mark.open = False
+
+    class Unsettled(Event):
+        TOPIC = "casecheck:StagedAlert.Unsettled"
+
     def __init__(self, ref: str) -> None:
         self.ref = ref
+        self.open = True
+
+
+STAGED_TOPICS = [StagedAlert.Marked.TOPIC, StagedAlert.Settled.TOPIC, StagedAlert.Unsettled.TOPIC]
 
 
 def is_staged(alert: Alert) -> bool:
     """Whether the unanswered-stage check must look at this alert (`StagedAlert`)."""
-    return alert.stage_response_due is not None or alert.kind == "stage_overdue"
+    return alert.status == "open" and (alert.stage_response_due is not None or alert.kind == "stage_overdue")
 
 
 INDEX_TOPICS = (ChildAlerts.Opened.TOPIC, ChildAlerts.Listed.TOPIC)
@@ -534,30 +551,51 @@ class AlertQueue:
         ids = sorted({self.store.alert_id(r) for r in refs})
         return [a for _id, a in self._aggregates(ALERT_TOPICS, ids) if isinstance(a, Alert)]
 
-    def staged_refs(self) -> set[str]:
-        """The ids of every alert with a `StagedAlert` mark (one pass over those marks)."""
-        mapper = self.store.mapper
-        found: set[str] = set()
+    def staged_refs(self) -> dict[str, bool]:
+        """Every alert with a `StagedAlert`, and whether it is marked open (one pass over
+        those marks, in the order they were recorded)."""
+        marks: dict[UUID, str] = {}
+        state: dict[str, bool] = {}
         start = 1
         while True:
-            page = self.store.recorder.select_notifications(start, 5000, topics=[StagedAlert.Marked.TOPIC])
-            found.update(mapper.to_domain_event(n).ref for n in page)
+            page = self.store.recorder.select_notifications(start, 5000, topics=STAGED_TOPICS)
+            for n in page:
+                if n.topic == StagedAlert.Marked.TOPIC:
+                    marks[n.originator_id] = ref = self.store.mapper.to_domain_event(n).ref  # type: ignore[index]
+                else:
+                    ref = marks.get(n.originator_id)  # type: ignore[arg-type]
+                    if ref is None:
+                        continue
+                state[ref] = n.topic != StagedAlert.Settled.TOPIC
             if len(page) < 5000:
                 break
             start = page[-1].id + 1
-        return found
+        return state
 
-    def staged_marker(self, alert: Alert, marked: set[str] | None = None) -> StagedAlert | None:
-        """The `StagedAlert` to save with a change to `alert`, or None: the alert needs
-        none (`is_staged`) or has one already (in `marked` if given, else in the store)."""
-        if not is_staged(alert):
-            return None
-        if marked is not None:
-            if alert.ref in marked:
+    def staged_marker(self, alert: Alert, marks: dict[str, bool] | None = None) -> StagedAlert | None:
+        """The `StagedAlert` to save with a change to `alert` (new, settled or open again),
+        or None when it already says what `is_staged` says. Its state is read from `marks`
+        if given (updated here), else from the store."""
+        want = is_staged(alert)
+        mark: StagedAlert | None = None
+        if marks is not None:
+            known = marks.get(alert.ref)
+            if known is None and not want or known == want:
                 return None
-        elif self.staged_marker_id(alert.ref) in self.store.repository:
-            return None
-        return StagedAlert._create(StagedAlert.Marked, id=self.staged_marker_id(alert.ref), ref=alert.ref)  # type: ignore[no-any-return]
+            if known is not None:
+                mark = self.store.repository.get(self.staged_marker_id(alert.ref))
+            marks[alert.ref] = want
+        else:
+            try:
+                mark = self.store.repository.get(self.staged_marker_id(alert.ref))
+            except AggregateNotFoundError:
+                mark = None
+            if (mark is None and not want) or (mark is not None and mark.open == want):
+                return None
+        if mark is None:
+            return StagedAlert._create(StagedAlert.Marked, id=self.staged_marker_id(alert.ref), ref=alert.ref)  # type: ignore[no-any-return]
+        mark.trigger_event(StagedAlert.Unsettled if want else StagedAlert.Settled)
+        return mark
 
     def _aggregates(self, topics: Sequence[str], ids: Sequence[UUID]) -> Iterator[tuple[UUID, Any]]:
         for start in range(0, len(ids), 500):
@@ -800,7 +838,7 @@ class AlertQueue:
             iro=iro or at_iro,
             rule=rule,
         )
-        self.store.save(alert, *filter(None, [self.staged_marker(alert, set())]))
+        self.store.save(alert, *filter(None, [self.staged_marker(alert, {})]))
         return ref
 
     def praise(
@@ -924,7 +962,7 @@ class AlertQueue:
     def resolve(self, ref: str, *, outcome: str, by: str, now: datetime, note: str | None = None) -> None:
         alert = self._open(ref, "resolve", now)
         alert.trigger_event(Alert.Resolved, outcome=outcome, automatic=False, by=by, at=now, note=note)
-        self.store.save(alert)
+        self.store.save(alert, *filter(None, [self.staged_marker(alert)]))
 
     def reopen(self, ref: str, *, by: str, now: datetime, note: str | None = None) -> None:
         alert = self.get(ref)
@@ -935,7 +973,7 @@ class AlertQueue:
                 f"{alert.ref} is a good-practice notification: there is nothing to reopen"
             )
         alert.trigger_event(Alert.Reopened, by=by, at=now, note=note)
-        self.store.save(alert)
+        self.store.save(alert, *filter(None, [self.staged_marker(alert)]))
 
 
 def counts_by(views: Iterable[AlertView], attribute: str) -> list[tuple[str, int]]:

@@ -48,6 +48,7 @@ from compliance.alerts import (
     AlertQueue,
     ChildAlerts,
     alert_aggregate_id,
+    is_staged,
     ref_for_imported,
     ref_for_obligation,
     ref_for_stage_overdue,
@@ -360,7 +361,8 @@ def run_nightly(
     probe = _index_probe(queue)
     indexed = getattr(ledger, "alerts_indexed", None) == probe
     if indexed and not (full or first_run):
-        alerts = Alerts(queue.by_refs({*_child_refs(queue, children), *marked}))
+        staged = {ref for ref, open_ in marked.items() if open_}
+        alerts = Alerts(queue.by_refs({*_child_refs(queue, children), *staged}))
         indexing: list[Aggregate] = []
     else:
         alerts = _existing_alerts(queue)
@@ -417,7 +419,10 @@ def run_nightly(
         duration_s=summary.duration_s,
     )
     ledger.trigger_event(Ledger.RunFinished, run=str(run.id), position=end_position)
-    store.save(*_with_index(queue, stage_changes, marked), run, ledger)
+    changed = _with_index(queue, stage_changes, marked)
+    # A mark left open on an alert no longer in a stage (however it was closed) is settled.
+    stale = [a for a in alerts.values() if marked.get(a.ref) and not is_staged(a)]
+    store.save(*changed, *_marks(queue, stale, marked), run, ledger)
     store.take_snapshot(LEDGER_ID)
     return summary
 
@@ -553,7 +558,7 @@ def _child_refs(queue: AlertQueue, children: Iterable[str]) -> set[str]:
     return {ref for index in queue.child_indexes(children).values() for ref in index.refs}
 
 
-def _index_all(queue: AlertQueue, alerts: Alerts, marked: set[str]) -> list[Aggregate]:
+def _index_all(queue: AlertQueue, alerts: Alerts, marked: dict[str, bool]) -> list[Aggregate]:
     """Index every alert: each child's `ChildAlerts` and the `StagedAlert` marks missing."""
     by_child: dict[str, list[str]] = {}
     for alert in alerts.values():
@@ -561,7 +566,7 @@ def _index_all(queue: AlertQueue, alerts: Alerts, marked: set[str]) -> list[Aggr
     return _index_refs(queue, by_child) + _marks(queue, alerts.values(), marked)
 
 
-def _with_index(queue: AlertQueue, changes: _Batch, marked: set[str]) -> list[Aggregate]:
+def _with_index(queue: AlertQueue, changes: _Batch, marked: dict[str, bool]) -> list[Aggregate]:
     """A batch's changed aggregates with the index entries of the alerts it raised and of
     those now in a DRP stage, saved with them in the same transaction."""
     changed = list(changes.aggregates.values())
@@ -592,14 +597,9 @@ def _index_refs(queue: AlertQueue, by_child: dict[str, list[str]]) -> list[Aggre
     return out
 
 
-def _marks(queue: AlertQueue, alerts: Iterable[Alert], marked: set[str]) -> list[Aggregate]:
-    out: list[Aggregate] = []
-    for alert in alerts:
-        mark = queue.staged_marker(alert, marked)
-        if mark is not None:
-            marked.add(alert.ref)
-            out.append(mark)
-    return out
+def _marks(queue: AlertQueue, alerts: Iterable[Alert], marked: dict[str, bool]) -> list[Aggregate]:
+    """The `StagedAlert` changes these alerts need (marked open, settled, open again)."""
+    return [mark for alert in alerts if (mark := queue.staged_marker(alert, marked)) is not None]
 
 
 def _settle_child(
@@ -801,6 +801,8 @@ def _settle_stage_flags(
             and alert.stage_response_due is not None
             and alert.stage_response_due < go_live
         ):
+            continue
+        if queue.exists(ref):  # raised before and closed since (not read: only open ones are)
             continue
         fresh = _reread(queue, alert.ref)
         if fresh is None or not queue.view(fresh, as_of).stage_overdue or fresh.stage != alert.stage:

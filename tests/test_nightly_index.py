@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from compliance import nightly
 from compliance.alerts import AlertQueue, Filters
 from compliance.engine import Engine
 from compliance.nightly import run_nightly
@@ -139,3 +140,55 @@ def test_after_a_rekey_the_next_run_indexes_the_alerts_under_the_new_ids_and_rai
     assert first.alerts_raised == 0 and first.alerts_closed == 2
     assert second.alerts_closed == 2
     assert len(alert_state(target)) == len(before)
+
+
+def test_a_staged_alert_resolved_is_no_longer_read_by_the_stage_check_and_reopened_is_again(
+    store, monkeypatch
+):
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    run_nightly(store, engine, as_of=date(2024, 8, 22), now=datetime(2024, 8, 23, 1, tzinfo=UTC))
+    ref = open_breaches(store, "C0004")[0].ref
+    queue.escalate(ref, to_stage="1", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC))
+    assert queue.staged_refs() == {ref: True}
+    queue.resolve(ref, outcome="agreed", by="IRO1", now=datetime(2024, 8, 23, 11, tzinfo=UTC))
+    assert queue.staged_refs() == {ref: False}
+    read: list[str] = []
+    by_refs = AlertQueue.by_refs
+    monkeypatch.setattr(AlertQueue, "by_refs", lambda self, refs: read.extend(refs) or by_refs(self, refs))
+    of_children: list[str] = []  # the alerts read because their child is evaluated
+    child_refs = nightly._child_refs
+    monkeypatch.setattr(
+        nightly,
+        "_child_refs",
+        lambda queue, children: (found := child_refs(queue, children), of_children.extend(found))[0],
+    )
+
+    run_nightly(store, engine, as_of=date(2024, 8, 23), now=datetime(2024, 8, 24, 1, tzinfo=UTC))
+    queue.reopen(ref, by="IRO1", now=datetime(2024, 8, 24, 10, tzinfo=UTC))
+
+    assert read and ref not in set(read) - set(of_children)
+    assert queue.staged_refs() == {ref: True}
+
+
+def test_a_flagged_stage_closed_and_then_overdue_again_is_not_flagged_twice(store):
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    run_nightly(store, engine, as_of=date(2024, 8, 22), now=datetime(2024, 8, 23, 1, tzinfo=UTC))
+    ref = open_breaches(store, "C0004")[0].ref
+    queue.escalate(ref, to_stage="1", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC))
+    due = queue.get(ref).stage_response_due
+    later = due + timedelta(days=3)
+
+    def night(day):
+        return run_nightly(store, engine, as_of=day, now=datetime.combine(day, datetime.min.time(), UTC))
+
+    flagged = night(later).stage_overdue_raised
+    queue.resolve(ref, outcome="agreed", by="IRO1", now=datetime.combine(later, datetime.min.time(), UTC))
+    night(later + timedelta(days=1))  # closes the flag
+    queue.reopen(ref, by="IRO1", now=datetime.combine(later + timedelta(days=2), datetime.min.time(), UTC))
+    again = night(later + timedelta(days=3))
+
+    flags = queue.list(Filters(kind="stage_overdue", status="all"), today=later + timedelta(days=3))
+    assert flagged == 1 and again.stage_overdue_raised == 0
+    assert [(f.alert.parent, f.alert.status) for f in flags] == [(ref, "resolved")]
