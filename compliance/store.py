@@ -587,7 +587,7 @@ class CaseStore(Application[UUID]):
             entries = sorted(claims.part(part), key=lambda e: e[2])
             if not entries:
                 continue
-            stored, _ = self._stored_owners(IdClaims.shards_of(part), backfill, part)
+            stored, _ = self._stored_owners(_shards_hit(entries), backfill, part)
             first: dict[str, tuple[str, int]] = {}
             for hashed, owner, tag in entries:
                 earlier = first.setdefault(hashed, (owner, tag))
@@ -603,12 +603,16 @@ class CaseStore(Application[UUID]):
         """Add `claims` (already checked) to the index, in `writer`'s transaction; with
         `backfill`, build the index from it too and mark it complete."""
         for part in range(IdClaims.PARTS):
-            stored, shards = self._stored_owners(IdClaims.shards_of(part), backfill, part)
+            entries = list(claims.part(part))
+            if backfill is None and not entries:
+                continue  # no id of this import falls in these shards: nothing to read
+            hit = IdClaims.shards_of(part) if backfill is not None else _shards_hit(entries)
+            stored, shards = self._stored_owners(hit, backfill, part)
             new: dict[int, dict[str, list[str]]] = {}
             if backfill is not None:  # the stored ids become the index's first claims
                 for hashed, owner in stored.items():
                     new.setdefault(int(hashed[:2], 16), {}).setdefault(owner, []).append(hashed)
-            for hashed, owner, _tag in claims.part(part):
+            for hashed, owner, _tag in entries:
                 if hashed not in stored:
                     stored[hashed] = owner
                     new.setdefault(int(hashed[:2], 16), {}).setdefault(owner, []).append(hashed)
@@ -898,6 +902,11 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]
+
+
+def _shards_hit(entries: Iterable[tuple[str, str, int]]) -> list[int]:
+    """The index shards that hold the hashed ids of `entries` (only those need reading)."""
+    return sorted({int(hashed[:2], 16) for hashed, _owner, _tag in entries})
 
 
 class IdClaims:
