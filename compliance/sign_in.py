@@ -147,7 +147,6 @@ class Session:
 class _State:
     position: int = 0
     sessions: dict[str, Session] = field(default_factory=dict)
-    ended: set[str] = field(default_factory=set)
     failures: dict[str, list[datetime]] = field(default_factory=dict)
     cleared: dict[str, datetime] = field(default_factory=dict)
 
@@ -181,7 +180,7 @@ class SignInLedger:
         if isinstance(event, WorkspaceSession.Started):
             state.sessions[event.session] = Session(event.account, event.password_version, event.at)
         elif isinstance(event, WorkspaceSession.Ended):
-            state.ended.add(event.session)
+            state.sessions.pop(event.session, None)  # an ended session is simply gone
         elif isinstance(event, SignInAttempt.Failed):
             for key in event.keys:
                 state.failures.setdefault(key, []).append(event.at)
@@ -213,8 +212,6 @@ class SignInLedger:
         self.refresh()
         hashed = session_hash(session_id)
         with self._lock:
-            if hashed in self._state.ended:
-                return None
             return self._state.sessions.get(hashed)
 
     def end_session(self, session_id: str, *, now: datetime, why: str) -> None:

@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -526,6 +527,157 @@ class CaseStore(Application[UUID]):
                 cases[ids[aggregate_id]] = case
         return cases
 
+    # --- writing a large import in parts, in one transaction ---------------------------
+
+    def id_claims(self) -> IdClaims:
+        """A spool for the ids of a large import, checked with `check_claims` and written
+        with `write_claims` (the streamed import's way to the index of ids)."""
+        return IdClaims(self)
+
+    def index_complete(self) -> bool:
+        with self._reading():
+            return bool(self.recorder.select_events(EVENT_ID_INDEX_ID, limit=1))
+
+    def backfill_claims(self) -> IdClaims:
+        """The ids of every fact stored, as claims (tag -1): for a store made before the
+        index, which gets its index from them in its next write."""
+        claims = IdClaims(self)
+        with self._reading():
+            for aggregate_id, rows in _grouped(self._rows((FACTS_TOPIC,), None)):
+                owner = aggregate_id.hex
+                for row in rows:
+                    for fact in self._to_event(row).facts:
+                        event_id = fact.get("id")
+                        if isinstance(event_id, str) and event_id:
+                            claims.add_owned(event_id, owner, -1)
+        return claims
+
+    def _stored_owners(
+        self, shards: Sequence[int], backfill: IdClaims | None, part: int
+    ) -> tuple[dict[str, str], dict[int, EventIdShard]]:
+        """hashed id -> owner hex of the ids the store holds in `shards`, and those shards."""
+        owners: dict[str, str] = {}
+        found: dict[int, EventIdShard] = {}
+        if backfill is not None:
+            for hashed, owner, _tag in backfill.part(part):
+                owners.setdefault(hashed, owner)
+            return owners, found
+        ids = {event_id_shard_id(n): n for n in shards}
+        with self._reading():
+            for aggregate_id, group in _grouped(self._rows(SHARD_TOPICS, list(ids))):
+                events = [self._to_event(row) for row in group]
+                shard = project_aggregate(None, events)
+                assert isinstance(shard, EventIdShard)
+                found[ids[aggregate_id]] = shard
+                for event in events[1:]:
+                    for owner, hashed_ids in event.owners.items():
+                        for hashed in hashed_ids:
+                            owners.setdefault(hashed, owner)
+        return owners, found
+
+    def check_claims(
+        self, claims: IdClaims, backfill: IdClaims | None
+    ) -> tuple[list[tuple[int, int]], list[int]]:
+        """The conflicts among `claims` (read only): (tag, tag of the earlier claim) of each
+        id claimed for two children within them, and the tags of ids already another
+        child's in the store. `backfill`: the store's own ids when it predates the index."""
+        within: list[tuple[int, int]] = []
+        elsewhere: list[int] = []
+        for part in range(IdClaims.PARTS):
+            entries = sorted(claims.part(part), key=lambda e: e[2])
+            if not entries:
+                continue
+            stored, _ = self._stored_owners(IdClaims.shards_of(part), backfill, part)
+            first: dict[str, tuple[str, int]] = {}
+            for hashed, owner, tag in entries:
+                earlier = first.setdefault(hashed, (owner, tag))
+                if earlier[0] != owner:
+                    within.append((tag, earlier[1]))
+                    continue
+                held = stored.get(hashed)
+                if held is not None and held != owner:
+                    elsewhere.append(tag)
+        return sorted(within), sorted(set(elsewhere))
+
+    def write_claims(self, writer: PartWriter, claims: IdClaims, backfill: IdClaims | None) -> None:
+        """Add `claims` (already checked) to the index, in `writer`'s transaction; with
+        `backfill`, build the index from it too and mark it complete."""
+        for part in range(IdClaims.PARTS):
+            stored, shards = self._stored_owners(IdClaims.shards_of(part), backfill, part)
+            new: dict[int, dict[str, list[str]]] = {}
+            if backfill is not None:  # the stored ids become the index's first claims
+                for hashed, owner in stored.items():
+                    new.setdefault(int(hashed[:2], 16), {}).setdefault(owner, []).append(hashed)
+            for hashed, owner, _tag in claims.part(part):
+                if hashed not in stored:
+                    stored[hashed] = owner
+                    new.setdefault(int(hashed[:2], 16), {}).setdefault(owner, []).append(hashed)
+            changed: list[EventIdShard] = []
+            for n, owners in sorted(new.items()):
+                shard = shards.get(n) or EventIdShard.open(n)
+                shard.claim(owners)
+                changed.append(shard)
+            if changed:
+                writer.save(*changed)
+        if backfill is not None:
+            writer.save(
+                EventIdIndex._create(
+                    EventIdIndex.Completed,
+                    id=EVENT_ID_INDEX_ID,
+                    shards=EVENT_ID_SHARDS,
+                    backfilled=backfill.count if backfill is not None else 0,
+                )
+            )
+
+    def load_cases(self, children: Iterable[str]) -> dict[str, ChildCase]:
+        """The existing cases among `children` (to append to with a `PartWriter`)."""
+        with self._reading():
+            return self._load_cases(children)
+
+    def new_case(self, child: str) -> ChildCase:
+        return ChildCase.open(child, self.child_id(child))
+
+    @contextmanager
+    def writing_in_parts(self) -> Iterator[PartWriter]:
+        """One transaction whose records are written part by part (`writer.save(...)`),
+        so a large import need not hold all of them at once. Committed when the block
+        ends; on any exception, Ctrl-C included, rolled back whole: nothing is stored.
+        On PostgreSQL the events table is locked (EXCLUSIVE, as for every write) from
+        the first part to the commit, so notification ids follow commit order."""
+        writer = PartWriter(self)
+        recorder = self.recorder
+        try:
+            if isinstance(recorder, POPOApplicationRecorder):  # in memory: one insert at the end
+                pending: list[StoredEvent] = []
+                writer.insert = pending.extend
+                yield writer
+                if pending:
+                    recorder.insert_events(pending)
+            elif isinstance(recorder, SQLiteApplicationRecorder):
+                with recorder.datastore.transaction(commit=True) as cursor:
+                    writer.insert = lambda stored: recorder._insert_events(cursor, stored)
+                    yield writer
+            else:
+                with (
+                    recorder.datastore.get_connection() as conn,
+                    conn.transaction(),
+                    conn.cursor() as curs,
+                ):
+                    writer.insert = lambda stored: recorder._insert_stored_events(curs, stored)
+                    yield writer
+        except IntegrityError:
+            raise ConcurrentChange(
+                "another user or process changed the same records at the same time; "
+                "nothing was stored: run the command again"
+            ) from None
+        except OperationalError:
+            raise ConcurrentChange(
+                "the store was busy with another process; nothing was stored: run the command again"
+            ) from None
+        except PersistenceError as exc:
+            raise StoreError(f"the store could not be written: {_one_line(exc)}") from None
+        writer.committed()
+
     # --- reading ---------------------------------------------------------------------
 
     def read_child(self, child: str) -> list[StoredFact]:
@@ -746,6 +898,120 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]
+
+
+class IdClaims:
+    """Ids claimed for children by an import, spooled to unnamed temporary files (created
+    readable by the owner only, gone when closed or when the process ends) in `PARTS`
+    groups of shards, so a large import's ids are checked a group at a time."""
+
+    PARTS = 16
+
+    def __init__(self, store: CaseStore) -> None:
+        self._store = store
+        self._spools = [Spool() for _ in range(self.PARTS)]
+        self._owners: dict[str, str] = {}
+        self.count = 0
+
+    @staticmethod
+    def shards_of(part: int) -> list[int]:
+        per = EVENT_ID_SHARDS // IdClaims.PARTS
+        return list(range(part * per, (part + 1) * per))
+
+    def add(self, event_id: str, child: str, tag: int) -> None:
+        owner = self._owners.get(child)
+        if owner is None:
+            owner = self._owners[child] = self._store.child_id(child).hex
+        self.add_owned(event_id, owner, tag)
+
+    def add_owned(self, event_id: str, owner: str, tag: int) -> None:
+        hashed = self._store.hashed_event_id(event_id)
+        self._spools[int(hashed[:2], 16) * self.PARTS // EVENT_ID_SHARDS].add((hashed, owner, tag))
+        self.count += 1
+
+    def part(self, part: int) -> Iterator[tuple[str, str, int]]:
+        return self._spools[part].items()
+
+    def close(self) -> None:
+        for spool in self._spools:
+            spool.close()
+
+
+class Spool:
+    """Items written to an unnamed temporary file (mode 0600, no name in any folder) in
+    pickled chunks, read back in order as often as needed. Only this process writes and
+    reads it: nothing from outside is ever unpickled."""
+
+    CHUNK = 512
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._pending: list[Any] = []
+
+    def add(self, item: Any) -> None:
+        self._pending.append(item)
+        if len(self._pending) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending = []
+
+    def items(self) -> Iterator[Any]:
+        import io
+
+        self._flush()
+        self._file.seek(0)
+        data = self._file.read()
+        self._file.seek(0, io.SEEK_END)
+        reader = io.BytesIO(data)
+        del data
+        while reader.tell() < len(reader.getbuffer()):
+            yield from pickle.load(reader)
+
+    def clear(self) -> None:
+        self._pending = []
+        self._file.seek(0)
+        self._file.truncate()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class PartWriter:
+    """Saves aggregates into the open transaction of `CaseStore.writing_in_parts`."""
+
+    def __init__(self, store: CaseStore) -> None:
+        self._store = store
+        self.insert: Callable[[list[StoredEvent]], Any] = lambda stored: None
+        self._links: dict[Any, tuple[int, bytes]] = {}
+        self.records = 0
+
+    def save(self, *aggregates: Aggregate) -> None:
+        mapper: SealedMapper = self._store.mapper  # type: ignore[assignment]
+        stored: list[StoredEvent] = []
+        for aggregate in aggregates:
+            for event in aggregate.collect_events():
+                key, version = event.originator_id, event.originator_version
+                known = self._links.get(key)
+                if known is not None and known[0] == version - 1:
+                    prev = known[1]
+                else:
+                    prev = mapper.link_before(self._store.recorder, key, version)
+                record = mapper.seal(event, prev)
+                self._links[key] = (version, record.state[37:69])
+                stored.append(record)
+        if stored:
+            self.insert(stored)
+            self.records += len(stored)
+
+    def committed(self) -> None:
+        mapper: SealedMapper = self._store.mapper  # type: ignore[assignment]
+        for key, (version, link) in self._links.items():
+            mapper._remember(key, version, link)
 
 
 # --- opening a store --------------------------------------------------------------

@@ -220,3 +220,27 @@ def test_every_stored_record_is_sealed(shop):
     _run, db, _encrypted = shop
 
     assert all(is_sealed(r[4]) for r in db.rows())
+
+
+def test_records_deleted_after_the_last_checkpoint_are_shown_only_by_a_head_written_down(shop, tmp_path):
+    """What docs/security.md says verify cannot prove, and how the printed head covers it:
+    the newest records, written after the last checkpoint, leave no trace when deleted;
+    the head that `verify` prints on its last line (written down after the import) does."""
+    run, db, _encrypted = shop
+    later = tmp_path / "later.jsonl"
+    later.write_text(
+        json.dumps({"child": "C2", "type": "statutory_visit", "at": "2024-06-10", "id": "b3"}) + "\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(later)).exit_code == 0
+    printed = run("verify")
+    assert printed.exit_code == 0
+    written_down = printed.output.strip().splitlines()[-1]
+    assert written_down.startswith("head at log position ")
+    newest = max(r[0] for r in db.rows() if r[3] == FACTS_TOPIC)
+
+    db.delete(newest)  # C2's latest import, after the last nightly's checkpoint
+
+    after = run("verify")
+    assert after.exit_code == 0  # no later record, no checkpoint: nothing in the store shows it
+    assert after.output.strip().splitlines()[-1] != written_down

@@ -682,6 +682,31 @@ def test_an_export_of_the_return_is_recorded_in_the_access_log_under_the_account
     ]
 
 
+def test_ad1_gives_the_decision_that_the_child_should_be_placed_for_adoption_as_date_int(tmp_path):
+    # A1: the decision Mon 2 Oct 2017, a second one Wed 25 Oct 2017 after the match on Fri
+    # 20 Oct 2017 (not the one the match followed), adopted Fri 23 Mar 2018.
+    directory = write_return(tmp_path / "r")
+    write_table(
+        directory / "ad1.csv", "AD1", [{"CHILD": "A1", "DOB": "01/02/2016", "DATE_MATCH": "20/10/2017"}]
+    )
+    write_table(
+        directory / "placed_for_adoption.csv",
+        "PlacedAdoption",
+        [
+            {"CHILD": "A1", "DOB": "01/02/2016", "DATE_PLACED": "02/10/2017"},
+            {"CHILD": "A1", "DOB": "01/02/2016", "DATE_PLACED": "25/10/2017"},
+        ],
+    )
+    store = open_store("memory:")
+    import_returns(store, [directory], year="2017-18")
+
+    export_store(store, "2017-18", tmp_path / "out")
+
+    assert [(r["CHILD"], r["DATE_INT"], r["DATE_MATCH"]) for r in rows_of(tmp_path / "out" / "ad1.csv")] == [
+        ("A1", "02/10/2017", "20/10/2017")
+    ]
+
+
 def test_from_2024_25_sex_is_exported_as_m_f_u(tmp_path):
     store = open_store("memory:")
     episodes = [dict(EPISODES[2])]

@@ -3,7 +3,7 @@
 The validator runs in its own virtual environment (`make validator-903`: Python 3.11, pandas
 1.5.3), through tools/check903.py, on an export of a generated 2024-25 with that year's rule
 set. Required: zero errors from the rules that apply. A rule does not apply when one of the
-fields it checks is one the export writes empty everywhere (ETHNIC, UPN, MOTHER, DATE_INT,
+fields it checks is one the export writes empty everywhere (ETHNIC, UPN, MOTHER, FOSTER_CARE,
 SW_REASON, ...) or not at all (PL_LA, PL_DISTANCE, which the DfE derives from postcodes),
 or, for SW12STG2 only, where the validator's rule flags what its own message asks for (a
 social worker allocated before the child came into care; docs/ssda903.md). Rules the

@@ -31,7 +31,7 @@ from events.timeline import Fact, PeriodOfCare, Placement, Timeline, build_timel
 NOT_HELD: dict[str, tuple[str, ...]] = {
     "Header": ("ETHNIC", "UPN", "MOTHER", "MC_DOB"),
     "UASC": ("DUC",),
-    "AD1": ("DATE_INT", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+    "AD1": ("FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
     "SWEpisodes": ("SW_REASON",),
 }
 
@@ -271,21 +271,27 @@ def _child_tables(tl: Timeline, year: int) -> dict[str, list[dict[str, str]]]:
     ]
     adopted = [f for f in tl.of_type("left_care") if in_year(f) and f.get("reason") in ADOPTED]
     matches = tl.of_type("adoption_match_approved")
-    out["AD1"] = [
-        {
-            "CHILD": child,
-            "DOB": dob,
-            "DATE_INT": "",
-            "DATE_MATCH": dmy(max((m.on for m in matches if m.on <= f.on), default=None)),
-            "FOSTER_CARE": "",
-            "NB_ADOPTR": "",
-            "SEX_ADOPTR": "",
-            "LS_ADOPTR": "",
-        }
-        for f in adopted
-    ]
-    reversals = tl.of_type("adoption_decision_reversed")
     decisions = tl.of_type("adoption_decision")
+    ad1_rows = []
+    for f in adopted:
+        match = max((m.on for m in matches if m.on <= f.on), default=None)
+        # DATE_INT: the decision that the child should be placed for adoption, the last
+        # one before the match (or the order), as PlacedAdoption's DATE_PLACED gives it.
+        decided = max((d.on for d in decisions if d.on <= (match or f.on)), default=None)
+        ad1_rows.append(
+            {
+                "CHILD": child,
+                "DOB": dob,
+                "DATE_INT": dmy(decided),
+                "DATE_MATCH": dmy(match),
+                "FOSTER_CARE": "",
+                "NB_ADOPTR": "",
+                "SEX_ADOPTR": "",
+                "LS_ADOPTR": "",
+            }
+        )
+    out["AD1"] = ad1_rows
+    reversals = tl.of_type("adoption_decision_reversed")
     placed_rows = []
     for i, decision in enumerate(decisions):
         until = decisions[i + 1].on if i + 1 < len(decisions) else None
