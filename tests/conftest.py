@@ -49,6 +49,15 @@ def postgres_url():
         conn.close()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def file_store_url(request, tmp_path):
+    """A fresh store that another process (or the command line) can open: SQLite file or
+    PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "casecheck.db")
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request, tmp_path):
     """A fresh store of each kind: in-memory, SQLite file, PostgreSQL schema."""

@@ -36,9 +36,10 @@ def key(request):
     return new_cipher_key() if request.param == "encrypted" else ""
 
 
-def test_an_id_already_recorded_for_another_child_in_an_earlier_file_is_refused(store_url, key, tmp_path):
-    if store_url == "memory:":
-        pytest.skip("the command line needs a store another process can open")
+def test_an_id_already_recorded_for_another_child_in_an_earlier_file_is_refused(
+    file_store_url, key, tmp_path
+):
+    store_url = file_store_url
     runner = CliRunner(env={"CASECHECK_CIPHER_KEY": key})
     first = _write(tmp_path / "first.jsonl", care("C1", "2024-01-08", PERSONAL_ID))
     assert runner.invoke(cli, ["--db", store_url, "import", first]).exit_code == 0
