@@ -22,7 +22,7 @@ from typing import Any
 from compliance.engine import facts_of
 from compliance.sources.ssda903.codes import valid_codes, year_end, year_label, year_start
 from compliance.sources.ssda903.mapping import ADOPTED
-from compliance.sources.ssda903.tables import FILE_NAMES, TABLES
+from compliance.sources.ssda903.tables import FILE_NAMES, OC2_FLAGS, TABLES
 from compliance.store import CaseStore
 from events.models import parse_event
 from events.timeline import Fact, PeriodOfCare, Placement, Timeline, build_timeline
@@ -248,23 +248,13 @@ def _child_tables(tl: Timeline, year: int) -> dict[str, list[dict[str, str]]]:
         for f in tl.of_type("care_leaver_outcome")
         if in_year(f)
     ]
-    flags = (
-        "CONVICTED",
-        "HEALTH_CHECK",
-        "IMMUNISATIONS",
-        "TEETH_CHECK",
-        "HEALTH_ASSESSMENT",
-        "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED",
-        "INTERVENTION_OFFERED",
-    )
     out["OC2"] = [
         {
             "CHILD": child,
             "DOB": dob,
             "SDQ_SCORE": "" if f.get("sdq_score") is None else str(f.get("sdq_score")),
             "SDQ_REASON": str(f.get("sdq_reason") or ""),
-            **{c: "" if f.get(c.lower()) is None else str(int(bool(f.get(c.lower())))) for c in flags},
+            **{c: "" if f.get(c.lower()) is None else str(int(bool(f.get(c.lower())))) for c in OC2_FLAGS},
         }
         for f in tl.of_type("annual_outcomes")
         if in_year(f)

@@ -41,7 +41,7 @@ from datetime import date
 from typing import Any
 
 from compliance.sources.ssda903.codes import VALIDATOR_RULE, valid_codes, year_end, year_label, year_start
-from compliance.sources.ssda903.tables import Return
+from compliance.sources.ssda903.tables import OC2_FLAGS, Return
 from events.models import InvalidEvent, parse_event
 from events.parse import BadInput, ParsedEvent
 
@@ -505,20 +505,11 @@ class _Mapper:
 
     def outcomes(self) -> None:
         end = year_end(self.year)
-        flags = {
-            "CONVICTED": "convicted",
-            "HEALTH_CHECK": "health_check",
-            "IMMUNISATIONS": "immunisations",
-            "TEETH_CHECK": "teeth_check",
-            "HEALTH_ASSESSMENT": "health_assessment",
-            "SUBSTANCE_MISUSE": "substance_misuse",
-            "INTERVENTION_RECEIVED": "intervention_received",
-            "INTERVENTION_OFFERED": "intervention_offered",
-        }
         for row, cells in self.rows("OC2"):
             child = self.child("OC2", row, cells)
             fields: dict[str, Any] = {}
-            for column, name in flags.items():
+            for column in OC2_FLAGS:
+                name = column.lower()
                 value = cells.get(column, "")
                 if value in ("0", "1"):
                     fields[name] = value == "1"

@@ -20,6 +20,18 @@ from pathlib import Path
 
 from events.parse import BadInput
 
+#: OC2's yes/no columns (1 or 0), each held as the lower-cased field of `annual_outcomes`.
+OC2_FLAGS = (
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE",
+    "INTERVENTION_RECEIVED",
+    "INTERVENTION_OFFERED",
+)
+
 #: The DfE's columns of each 903 table (the validator's `config.column_names`).
 TABLES: dict[str, tuple[str, ...]] = {
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -40,20 +52,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
     "UASC": ("CHILD", "SEX", "DOB", "DUC"),
-    "OC2": (
-        "CHILD",
-        "DOB",
-        "SDQ_SCORE",
-        "SDQ_REASON",
-        "CONVICTED",
-        "HEALTH_CHECK",
-        "IMMUNISATIONS",
-        "TEETH_CHECK",
-        "HEALTH_ASSESSMENT",
-        "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED",
-        "INTERVENTION_OFFERED",
-    ),
+    "OC2": ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", *OC2_FLAGS),
     "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
     "AD1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
     "PlacedAdoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
