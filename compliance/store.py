@@ -458,25 +458,13 @@ class CaseStore(Application[UUID]):
             if claim is not None and claim[0] != owner:
                 taken.append(claim[1:])
             by_shard.setdefault(int(hashed[:2], 16), {})[hashed] = owner
-        shards: dict[int, EventIdShard] = {}
         wanted_shards = sorted(by_shard)
-        for chunk in _chunks(wanted_shards, 32):
-            ids = {event_id_shard_id(n): n for n in chunk}
-            with self._reading():
-                rows = list(self._rows(SHARD_TOPICS, list(ids)))
-            for aggregate_id, group in _grouped(rows):
-                events = [self._to_event(row) for row in group]
-                shard = project_aggregate(None, events)
-                assert isinstance(shard, EventIdShard)
-                shards[ids[aggregate_id]] = shard
-                claims = by_shard[ids[aggregate_id]]
-                for event in events[1:]:
-                    for owner, hashed_ids in event.owners.items():
-                        for hashed in hashed_ids:
-                            if hashed in claims:
-                                if claims[hashed] != owner and hashed in new:
-                                    taken.append(new[hashed][1:])
-                                del claims[hashed]  # already in the index: nothing to add
+        stored, shards = self._stored_owners(wanted_shards, None, 0)
+        for claims in by_shard.values():
+            for hashed in [h for h in claims if h in stored]:
+                if claims[hashed] != stored[hashed] and hashed in new:
+                    taken.append(new[hashed][1:])
+                del claims[hashed]  # already in the index: nothing to add
         if taken:
             raise IdTaken(sorted(set(taken)))
         out: list[Aggregate] = []
@@ -506,14 +494,19 @@ class CaseStore(Application[UUID]):
         """hashed id -> owner hex for every fact stored (a store made before the index).
         An id stored for two children before the index existed keeps its first owner."""
         found: dict[str, str] = {}
+        for event_id, owner in self._stored_fact_ids():
+            found.setdefault(self.hashed_event_id(event_id), owner)
+        return found
+
+    def _stored_fact_ids(self) -> Iterator[tuple[str, str]]:
+        """(event id, owning child's aggregate id as hex) of every fact stored."""
         for aggregate_id, rows in _grouped(self._rows((FACTS_TOPIC,), None)):
             owner = aggregate_id.hex
             for row in rows:
                 for fact in self._to_event(row).facts:
                     event_id = fact.get("id")
                     if isinstance(event_id, str) and event_id:
-                        found.setdefault(self.hashed_event_id(event_id), owner)
-        return found
+                        yield event_id, owner
 
     def _load_cases(self, children: Iterable[str]) -> dict[str, ChildCase]:
         """The existing cases among `children`, rebuilt from their stored events in bulk
@@ -543,13 +536,8 @@ class CaseStore(Application[UUID]):
         index, which gets its index from them in its next write."""
         claims = IdClaims(self)
         with self._reading():
-            for aggregate_id, rows in _grouped(self._rows((FACTS_TOPIC,), None)):
-                owner = aggregate_id.hex
-                for row in rows:
-                    for fact in self._to_event(row).facts:
-                        event_id = fact.get("id")
-                        if isinstance(event_id, str) and event_id:
-                            claims.add_owned(event_id, owner, -1)
+            for event_id, owner in self._stored_fact_ids():
+                claims.add_owned(event_id, owner, -1)
         return claims
 
     def _stored_owners(
