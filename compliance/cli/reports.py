@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -85,6 +86,13 @@ out_option = click.option(
 )
 
 
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A report's `--format`, its `--json` shorthand and `--out`."""
+    command = out_option(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(command)
+    return format_option(command)
+
+
 @report.command("scorecard")
 @click.option("--year", help="Financial year, e.g. 2017-18: the four quarters, the year and the year before.")
 @click.option("--from", "start", type=DATE, help="First day of a single period (instead of --year).")
@@ -103,9 +111,7 @@ out_option = click.option(
     "--chart", "chart_dir", type=click.Path(file_okay=False), help="Write a trend chart per measure here."
 )
 @click.option("--chart-format", type=click.Choice(("svg", "png")), default="svg", show_default=True)
-@format_option
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@out_option
+@output_options
 @pass_app
 def report_scorecard(
     app: App,
@@ -194,9 +200,7 @@ def report_measures(measure_id: str | None, as_json: bool) -> None:
 @report.command("iha")
 @click.option("--year", type=int, required=True, help="Financial year starting 1 April YEAR.")
 @click.option("--as-of", type=DATE, help="Judge at this date (default today).")
-@format_option
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@out_option
+@output_options
 @pass_app
 def report_iha(
     app: App, year: int, as_of: date | None, fmt: str, as_json: bool, out_path: str | None
@@ -236,9 +240,7 @@ def report_iha(
 @click.option("--from", "start", type=DATE, help="First day of the period (default: a year before --to).")
 @click.option("--to", "end", type=DATE, help="Last day of the period (default today).")
 @click.option("--as-of", type=DATE, help="Judge at this date (default: --to).")
-@format_option
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@out_option
+@output_options
 @pass_app
 def report_iro(
     app: App,
