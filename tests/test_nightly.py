@@ -816,3 +816,37 @@ def test_a_breach_due_on_the_go_live_day_is_raised_and_one_due_the_day_before_is
     run_nightly(store, engine, as_of=D, now=NOW)
 
     assert AlertQueue(store).get(ref_for_obligation("C0000|LAC-REV-1|2023-01-02")).kind == kind
+
+
+def test_the_whole_store_is_verified_on_the_first_run_on_full_and_once_a_week_between(store_url):
+    """Between whole-store verifications a run verifies only what was recorded after the
+    last run's closing checkpoint; `[integrity] full_verify_every_days` (7) after the last
+    whole one, and on `full`, the whole store again."""
+    store = open_store(store_url)
+    add(store, council(12))
+    engine = Engine(store)
+    first = run_nightly(store, engine, as_of=D, now=NOW)
+    kinds = []
+    for day in (1, 6, 7, 8, 9):
+        add(store, [{"child": "C0003", "id": f"visit-{day}", "type": "statutory_visit", "at": D.isoformat()}])
+        summary = run_nightly(store, engine, as_of=D, now=NOW + timedelta(days=day), full=day == 9)
+        kinds.append((summary.verification, summary.verified_records))
+
+    assert first.verification == "whole"
+    assert [kind for kind, _records in kinds] == ["since", "since", "whole", "since", "whole"]
+    whole = [records for kind, records in kinds if kind == "whole"]
+    since = [records for kind, records in kinds if kind == "since"]
+    assert max(since) < min(whole)
+    assert [r.to_json()["verification"] for r in list_runs(store)] == ["whole", *(k for k, _ in kinds)]
+
+
+def test_with_a_cadence_of_zero_days_every_run_verifies_the_whole_store(store):
+    from compliance.settings import parse_settings
+
+    engine = Engine(store, parse_settings({"integrity": {"full_verify_every_days": 0}}))
+    run_nightly(store, engine, as_of=D, now=NOW)
+
+    again = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=1))
+
+    assert again.verification == "whole"
+    assert "verified the whole store" in again.text()
