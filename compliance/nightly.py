@@ -2,8 +2,10 @@
 
 Incremental: a run evaluates the children with facts recorded since the last completed
 run (a position in the store's event log) plus those whose next possible status change
-(a due date or the start of a warning window) has arrived, kept as a per-child wake-up
-date. `full=True` (and the very first run) evaluates everyone.
+(a due date passing, or the start of a warning window when due-soon alerts are raised)
+has arrived, kept as a per-child wake-up date. `full=True` (and the very first run)
+evaluates everyone: run it once after turning `[alerts] raise_due_soon` on, so that the
+warning windows are scheduled.
 
 Exactly once: alert ids are derived from the obligation key, so the same breach always
 maps to the same alert; each batch's alert changes and its wake-up dates are saved in
@@ -49,6 +51,7 @@ from itertools import chain, islice
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from compliance.alerts import (
@@ -332,9 +335,19 @@ class SimulatedCrash(RuntimeError):
 
 
 def load_ledger(store: CaseStore) -> Ledger:
-    if LEDGER_ID in store.repository:
+    """The ledger as stored (one read: its snapshot and the events after it), or a new one."""
+    try:
         return store.repository.get(LEDGER_ID)  # type: ignore[no-any-return]
-    return Ledger._create(Ledger.Created, id=LEDGER_ID)  # type: ignore[no-any-return]
+    except AggregateNotFoundError:
+        return Ledger._create(Ledger.Created, id=LEDGER_ID)  # type: ignore[no-any-return]
+
+
+def _snapshot(store: CaseStore, ledger: Ledger) -> None:
+    """Snapshot the ledger as this run leaves it (saved: its version is the stored one),
+    without reading it back from the store first as `take_snapshot` does."""
+    assert store.snapshots is not None and not ledger.pending_events
+    snapshot_class = getattr(type(ledger), "Snapshot", type(store).snapshot_class)
+    store.snapshots.put([snapshot_class.take(ledger)])
 
 
 class _Batch:
@@ -489,7 +502,7 @@ def run_nightly(
     stale = [a for a in alerts.values() if marked.get(a.ref) and not is_staged(a)]
     store.save(*changed, *_marks(queue, stale, marked), run, ledger)
     _record_closing_checkpoint(store, ledger, str(run.id), verified.head, now)
-    store.take_snapshot(LEDGER_ID)
+    _snapshot(store, ledger)
     return summary
 
 

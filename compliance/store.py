@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -349,11 +350,17 @@ class CaseStore(Application[UUID]):
         if isinstance(recorder, POPOApplicationRecorder):
             return min(position, len(recorder._stored_events))
         if isinstance(recorder, SQLiteApplicationRecorder):
+            table = recorder.events_table_name
             with recorder.datastore.transaction(commit=False) as cursor:
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {recorder.events_table_name} WHERE rowid <= ?", (position,)
-                )
-                return int(cursor.fetchone()[0])
+                raw = cursor.sqlite_cursor
+                try:  # over the primary key's index, which holds every rowid: far fewer pages
+                    raw.execute(
+                        f"SELECT COUNT(*) FROM {table} INDEXED BY sqlite_autoindex_{table}_1 WHERE rowid <= ?",
+                        (position,),
+                    )
+                except sqlite3.OperationalError:  # a table made without that index
+                    raw.execute(f"SELECT COUNT(*) FROM {table} WHERE rowid <= ?", (position,))
+                return int(raw.fetchone()[0])
         from psycopg.rows import tuple_row
         from psycopg.sql import SQL, Identifier
 
