@@ -69,6 +69,7 @@ from compliance.alerts import (
     responsible,
 )
 from compliance.engine import PACKED_STATUS, Engine, pack_obligation, unpack_obligation
+from compliance.errors import ConcurrentChange
 from compliance.integrity import Checkpoint, Head, TamperedStore, Verification, closing_checkpoint_name
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
 from events.timeline import LONDON, Fact
@@ -501,8 +502,8 @@ def run_nightly(
     # A mark left open on an alert no longer in a stage (however it was closed) is settled.
     stale = [a for a in alerts.values() if marked.get(a.ref) and not is_staged(a)]
     store.save(*changed, *_marks(queue, stale, marked), run, ledger)
-    _record_closing_checkpoint(store, ledger, str(run.id), verified.head, now)
-    _snapshot(store, ledger)
+    if _record_closing_checkpoint(store, ledger, str(run.id), verified.head, now):
+        _snapshot(store, ledger)
     return summary
 
 
@@ -537,18 +538,23 @@ def _since(store: CaseStore, ledger: Ledger, every_days: int, *, full: bool, now
 
 def _record_closing_checkpoint(
     store: CaseStore, ledger: Ledger, run: str, opened: Head, now: datetime
-) -> None:
+) -> bool:
     """Verify what was recorded since the run's opening checkpoint (its own alert changes,
     and anything stored alongside) and record the head as the run's closing checkpoint,
     so that the next run verifies only what is recorded after this one. Should that
     verification fail, nothing is recorded, and the next run verifies from the opening
-    checkpoint and refuses."""
+    checkpoint and refuses; should another run have saved the ledger meanwhile, this one
+    leaves it to that run. False when the ledger in hand is not the one stored."""
     closing = store.verify(since=opened)
     if not closing.ok:
-        return
+        return True
     name = closing_checkpoint_name(run)
     ledger.trigger_event(Ledger.Verified, run=name, whole=False, at=now)
-    store.save(Checkpoint.record(name, closing.head), ledger)
+    try:
+        store.save(Checkpoint.record(name, closing.head), ledger)
+    except ConcurrentChange:
+        return False
+    return True
 
 
 class Alerts(dict[str, Alert]):
