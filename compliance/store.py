@@ -701,13 +701,9 @@ class CaseStore(Application[UUID]):
                 with recorder.datastore.transaction(commit=True) as cursor:
                     writer.insert = lambda stored: recorder._insert_events(cursor, stored)
                     yield writer
-            else:
-                with (
-                    recorder.datastore.get_connection() as conn,
-                    conn.transaction(),
-                    conn.cursor() as curs,
-                ):
-                    writer.insert = lambda stored: recorder._insert_stored_events(curs, stored)
+            else:  # PostgreSQL: one binary COPY under the table lock (compliance/postgres.py)
+                with recorder.copying_in() as add:  # type: ignore[attr-defined]
+                    writer.insert = add
                     yield writer
         except IntegrityError:
             raise ConcurrentChange(
