@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -209,6 +210,7 @@ class Timeline:
     findings: tuple[Finding, ...] = ()
     _by_type: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _birthdays: dict[int, date] = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """Something derived from this timeline, computed once however many rules ask
@@ -224,18 +226,20 @@ class Timeline:
         wanted = set(types)
         return tuple(f for f in self.facts if f.type in wanted)
 
-    @property
+    @cached_property
     def placements(self) -> tuple[Placement, ...]:
         return tuple(p for period in self.periods for p in period.placements)
 
     def birthday(self, years: int) -> date | None:
         """The date of the child's `years`th birthday (29 Feb birthdays fall on 28 Feb)."""
-        if self.dob is None:
-            return None
-        try:
-            return self.dob.replace(year=self.dob.year + years)
-        except ValueError:
-            return self.dob.replace(year=self.dob.year + years, day=28)
+        found = self._birthdays.get(years)
+        if found is None and self.dob is not None:
+            try:
+                found = self.dob.replace(year=self.dob.year + years)
+            except ValueError:
+                found = self.dob.replace(year=self.dob.year + years, day=28)
+            self._birthdays[years] = found
+        return found
 
     def age_on(self, day: date) -> int | None:
         if self.dob is None:
