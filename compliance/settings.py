@@ -133,7 +133,9 @@ class Settings:
         return current
 
     def dated(self, rule_id: str, name: str) -> bool:
-        return any(effective_from is not None for effective_from, _ in self.overrides.get(rule_id, {}).get(name, ()))
+        return any(
+            effective_from is not None for effective_from, _ in self.overrides.get(rule_id, {}).get(name, ())
+        )
 
     def enabled(self, rule_id: str, on: date) -> bool:
         return bool(self.value(rule_id, "enabled", on, True))

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from functools import cached_property
-from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -508,10 +508,21 @@ def _a_year_after(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+#: However its offset differs from London's, a moment's own date is at most a day from its
+#: date in London, and a year after a date is at least 365 days after it: a fact dated
+#: no more than this after the date its recording moment shows is within a year of it.
+_SURELY_WITHIN_A_YEAR = timedelta(days=363)
+
+
 def _check_dates(facts: Iterable[Fact], findings: list[Finding]) -> None:
     """Dates that cannot be right: before 1900, or more than a year after the event was
     recorded (a fact is recorded after it happens; a plan a little ahead at most)."""
     for fact in facts:
+        recorded = fact.recorded_at
+        if fact.on.year >= FIRST_PLAUSIBLE_YEAR and (
+            recorded is None or fact.on <= recorded.date() + _SURELY_WITHIN_A_YEAR
+        ):
+            continue  # the common case, decided without converting the moment to London time
         if fact.on.year < FIRST_PLAUSIBLE_YEAR:
             findings.append(
                 Finding(

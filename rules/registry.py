@@ -12,10 +12,10 @@ the date that matters (a clock's start), so a replay of 2018 uses 2018's setting
 from __future__ import annotations
 
 import inspect
-from functools import cached_property, partial
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property, partial
 from typing import Any, Protocol
 
 from events.timeline import LONDON, Fact, Timeline
@@ -159,9 +159,13 @@ class Judge:
     )
     # Parameters whose value is the same on every date, by (rule, name), resolved once.
     _params: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
+    _contexts: dict[str, RuleContext] = field(default_factory=dict, repr=False, compare=False)
 
     def for_rule(self, spec: RuleSpec) -> RuleContext:
-        return RuleContext(self, spec)
+        found = self._contexts.get(spec.id)
+        if found is None or found.spec is not spec:
+            found = self._contexts[spec.id] = RuleContext(self, spec)
+        return found
 
     def param(self, spec: RuleSpec, name: str, on: date) -> Any:
         """A rule's parameter as in force on `on`."""
@@ -348,7 +352,9 @@ def _explain(
         lines.append(f"Met: {met_by.describe()}")
     elif status is Status.LATE and met_by is not None:
         after = (
-            f"{_wd(days_late)} after the due date" if days_late else "after the deadline, within the same working day"
+            f"{_wd(days_late)} after the due date"
+            if days_late
+            else "after the deadline, within the same working day"
         )
         lines.append(f"Late: {met_by.describe()}, {after}")
     elif status is Status.CLOSED and closed is not None:

@@ -33,7 +33,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
-
 from events.timeline import fmt_date
 from rules.calendar import WorkingDayCalendar
 

@@ -21,6 +21,7 @@ Shared reading of the regulation for the five rules here:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ def visits_in(tl: Timeline, placement: Placement) -> tuple[list[Fact], list[Fact
 
 def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
     visits = tl.of_type("statutory_visit")
+    days = [v.on for v in visits]  # in timeline order, so sorted
     placements = tl.placements
     starts = Counter(p.started_on for p in placements)
     out: dict[int, tuple[list[Fact], list[Fact]]] = {}
@@ -68,9 +70,11 @@ def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
         # The last day belongs to this placement unless another placement starts that
         # day (a move: the visit is to the new placement).
         moved = end is not None and starts[end] > (1 if end == start else 0)
-        during = [
-            v for v in visits if start <= v.on and (end is None or v.on < end or (v.on == end and not moved))
-        ]
+        first = bisect_left(days, start)
+        if end is None:
+            during = visits[first:]
+        else:
+            during = visits[first : (bisect_left if moved else bisect_right)(days, end)]
         out[placement.start.seq] = (
             [v for v in during if v.get("seen", True)],
             [v for v in during if not v.get("seen", True)],
@@ -199,7 +203,7 @@ def _later_visits(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obliga
     for clocks in _visit_clocks(tl):
         if which not in clocks.rules or uses_pwp(ctx, clocks.placement):
             continue
-        seen, unseen = clocks.seen, clocks.unseen
+        seen = clocks.seen
         for i, rule_id in enumerate(clocks.rules):
             if rule_id != which:
                 continue
