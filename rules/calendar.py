@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from types import MappingProxyType
 
-import holidays
+from rules.bank_holidays import england_and_wales
 
 __all__ = ["WorkingDayCalendar"]
 
@@ -80,7 +80,7 @@ class WorkingDayCalendar:
                 return
             first_year, last_year = min(first_year, self._first_year), max(last_year, self._last_year)
         years = range(first_year, last_year + 1)
-        names = dict(holidays.country_holidays("GB", subdiv="ENG", years=years).items())
+        names = england_and_wales(years)
         names.update({d: n for d, n in self._extra.items() if first_year <= d.year <= last_year})
         base = date(first_year, 1, 1).toordinal()
         end = date(last_year, 12, 31).toordinal()
