@@ -61,16 +61,17 @@ class Evaluation:
 
 
 def next_change(
-    obligations: Iterable[Obligation], as_of: date, warning: Timescale, calendar: WorkingDayCalendar
+    obligations: Iterable[Obligation], as_of: date, warning: Timescale | None, calendar: WorkingDayCalendar
 ) -> date | None:
     """The first day after `as_of` on which an obligation's status can change by itself
-    (it enters the warning window, or falls overdue): the nightly batch's wake-up date."""
+    (it enters the warning window, or falls overdue): the nightly batch's wake-up date.
+    `warning` None leaves the warning windows out (no alert is raised for them)."""
     candidates: list[date] = []
     for o in obligations:
         if o.status not in (Status.PENDING, Status.DUE_SOON):
             continue
         due = o.due_on
-        if o.status is Status.PENDING:
+        if o.status is Status.PENDING and warning is not None:
             candidates.append(_warning_starts(due, warning.n, calendar, as_of))
         candidates.append(due + timedelta(days=1))
     later = [d for d in candidates if d > as_of]
@@ -142,12 +143,14 @@ class Engine:
 
     def wake_up(self, evaluation: Evaluation) -> date | None:
         """The next day this child must be looked at again though nothing new is recorded:
-        an obligation enters its warning window or falls overdue, a fact on record takes
-        place, or a rule's clock starts by the calendar alone (a new school term)."""
+        an obligation falls overdue or, when due-soon alerts are raised, enters its warning
+        window (without them, entering it changes no alert), a fact on record takes place,
+        or a rule's clock starts by the calendar alone (a new school term)."""
+        warning = self.settings.warning if self.settings.raise_due_soon else None
         days = [
             d
             for d in (
-                next_change(evaluation.obligations, evaluation.as_of, self.settings.warning, self.calendar),
+                next_change(evaluation.obligations, evaluation.as_of, warning, self.calendar),
                 evaluation.next_fact_on,
                 next_calendar_trigger(evaluation.timeline, evaluation.as_of),
             )

@@ -473,6 +473,13 @@ class Checkpoint(Aggregate):
 
 
 CHECKPOINT_TOPIC = Checkpoint.Recorded.TOPIC
+#: A nightly run records a checkpoint before it acts (named by the run's id) and, once it
+#: has finished, one of what it wrote (the run's id and this suffix).
+CLOSING_SUFFIX = ":end"
+
+
+def closing_checkpoint_name(run: str) -> str:
+    return run + CLOSING_SUFFIX
 
 
 def checkpoint_id(run: str) -> UUID:
@@ -558,12 +565,20 @@ def verify_log(
     max_problems: int = 20,
     page: int = 2000,
     name_of: Callable[[Any], str | None] = lambda _id: None,
+    count_upto: Callable[[int], int] | None = None,
 ) -> Verification:
     """Check every record of the log after `since` (or all): its seal, its place in its
-    aggregate's chain, and the store head against every checkpoint recorded."""
+    aggregate's chain, and the store head against every checkpoint recorded.
+
+    From `since` (a checkpoint's head), the head runs on from the checkpoint's value, and
+    each aggregate's first record after it must chain to the record before it, which is
+    checked too. With `count_upto` (how many records the log holds up to a position),
+    the log up to the checkpoint must still hold the records it counted: one removed or
+    slipped in there is caught without reading them, though an edit is not (only the
+    whole-store verification re-reads every record)."""
     seal_key = mapper.seal_key
     result = Verification(since=since)
-    tails: dict[Any, tuple[int, bytes, bool]] = {}  # aggregate -> (version, link, sealed)
+    tails: dict[Any, tuple[int, bytes, bool, bool]] = {}  # aggregate -> (version, link, sealed, intact)
     head, count = (since.value, since.count) if since else (ZERO, 0)
     start = (since.position + 1) if since else 1
 
@@ -593,6 +608,16 @@ def verify_log(
                 )
             waiting = next(pending, None)
 
+    if since is not None and count_upto is not None:
+        held = count_upto(since.position)
+        if held != since.count:
+            problem(
+                None,
+                "log",
+                None,
+                f"the log holds {held} records up to log position {since.position}, the checkpoint "
+                f"verification continues from covered {since.count}: a record was removed or added",
+            )
     last_id = since.position if since else 0
     while True:
         rows = recorder.select_notifications(start, page)
@@ -612,6 +637,14 @@ def verify_log(
             tail = tails.get(n.originator_id)
             if tail is None and n.originator_version > 1 and since is not None:
                 tail = _tail_before(mapper, recorder, n.originator_id, n.originator_version)
+                if tail is not None and not tail[3]:
+                    problem(
+                        None,
+                        n.originator_id,
+                        tail[0],
+                        "its content is not what was stored (seal mismatch), "
+                        "found as the record before a newer one",
+                    )
             if tail is None:
                 result.aggregates += 1
                 if n.originator_version != 1:
@@ -619,7 +652,7 @@ def verify_log(
                         n, n.originator_id, n.originator_version, "the aggregate's first record is missing"
                     )
             else:
-                version, link, was_sealed = tail
+                version, link, was_sealed = tail[:3]
                 if n.originator_version != version + 1:
                     problem(
                         n,
@@ -638,7 +671,7 @@ def verify_log(
                     problem(n, n.originator_id, n.originator_version, "an unsealed record after sealed ones")
             if opened.sealed and n.originator_version == 1 and opened.prev != ZERO:
                 problem(n, n.originator_id, 1, "a first record that links to an earlier one")
-            tails[n.originator_id] = (n.originator_version, opened.link, opened.sealed)
+            tails[n.originator_id] = (n.originator_version, opened.link, opened.sealed, True)
             head = next_head(seal_key, head, n.id, opened.link)
             count += 1
             last_id = n.id
@@ -652,18 +685,22 @@ def verify_log(
 
 def _tail_before(
     mapper: SealedMapper, recorder: Any, originator_id: Any, version: int
-) -> tuple[int, bytes, bool] | None:
+) -> tuple[int, bytes, bool, bool] | None:
+    """(version, link, sealed, intact) of the newest record of an aggregate before
+    `version`: a record verified since a checkpoint must chain to it, and it is checked
+    itself, since it is what the new record vouches for."""
     rows = recorder.select_events(originator_id, lte=version - 1, desc=True, limit=1)
     if not rows:
         return None
     row = rows[0]
     opened = open_record(mapper.seal_key, row.originator_id, row.originator_version, row.topic, row.state)
-    return row.originator_version, opened.link, opened.sealed
+    return row.originator_version, opened.link, opened.sealed, opened.intact
 
 
 def _checkpoints(mapper: SealedMapper, recorder: Any, start: int) -> Iterator[tuple[int, int, str, int]]:
-    """(position, count, head, where recorded) of each checkpoint covering records from `start` on."""
-    begin = 1
+    """(position, count, head, where recorded) of each checkpoint covering records from `start` on
+    (each is recorded after the records it covers, so the search starts there)."""
+    begin = start
     while True:
         rows = recorder.select_notifications(begin, 1000, topics=[CHECKPOINT_TOPIC])
         for n in rows:
@@ -694,6 +731,7 @@ __all__ = [
     "TamperedStore",
     "Verification",
     "checkpoint_id",
+    "closing_checkpoint_name",
     "keyed_id",
     "open_record",
     "verify_log",

@@ -2,8 +2,10 @@
 
 Incremental: a run evaluates the children with facts recorded since the last completed
 run (a position in the store's event log) plus those whose next possible status change
-(a due date or the start of a warning window) has arrived, kept as a per-child wake-up
-date. `full=True` (and the very first run) evaluates everyone.
+(a due date passing, or the start of a warning window when due-soon alerts are raised)
+has arrived, kept as a per-child wake-up date. `full=True` (and the very first run)
+evaluates everyone: run it once after turning `[alerts] raise_due_soon` on, so that the
+warning windows are scheduled.
 
 Exactly once: alert ids are derived from the obligation key, so the same breach always
 maps to the same alert; each batch's alert changes and its wake-up dates are saved in
@@ -25,6 +27,17 @@ or after it are raised as usual. Breaches enter the DRP when an IRO escalates
 them; a DRP stage left unanswered past its response date is raised once as its own
 `stage_overdue` alert and closed by a later run once that stage is answered, escalated
 past or the alert resolved.
+
+Verification: a run acts only on a store that verifies (`compliance.integrity`), and
+records the head it verified as its checkpoint. It verifies what was recorded after the
+last run's checkpoint: each new record's seal, its chain to its aggregate's record before
+(which is checked too), the head running on from the checkpoint's, and the count of
+records up to the checkpoint unchanged. A run that finishes verifies, the same way, what
+was recorded after its opening checkpoint (its own changes) and records that head as its
+closing checkpoint, which the next run starts from. The whole store is verified on the first run, on
+a `full` run, when the last run's checkpoint is not in the store, and when the last
+whole-store verification is `[integrity] full_verify_every_days` old (7 by default), so
+an older record edited in place is found within that many days (docs/security.md).
 """
 
 from __future__ import annotations
@@ -38,6 +51,7 @@ from itertools import chain, islice
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from compliance.alerts import (
@@ -55,7 +69,8 @@ from compliance.alerts import (
     responsible,
 )
 from compliance.engine import PACKED_STATUS, Engine, pack_obligation, unpack_obligation
-from compliance.integrity import Checkpoint, TamperedStore
+from compliance.errors import ConcurrentChange
+from compliance.integrity import Checkpoint, Head, TamperedStore, Verification, closing_checkpoint_name
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
 from events.timeline import LONDON, Fact
 from rules.obligation import Obligation, Status
@@ -114,6 +129,21 @@ class Ledger(Aggregate):
         def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
             ledger.go_live = self.line
 
+    class Verified(Event):
+        """Run `run` verified the store before acting and recorded the head as its
+        checkpoint: the whole store (`whole`), or only what was recorded after the
+        checkpoint of the run before; `at` is the run's moment."""
+
+        TOPIC = "casecheck:NightlyLedger.Verified"
+        run: str
+        whole: bool
+        at: datetime
+
+        def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
+            ledger.checkpoint_run = self.run
+            if self.whole:
+                ledger.whole_verified_at = self.at
+
     class AlertsIndexed(Event):
         """The alerts are indexed by child (`ChildAlerts`) and DRP stage (`StagedAlert`)
         under the ids `probe` stands for: a store whose ids change (`rekey`) is indexed again."""
@@ -131,6 +161,8 @@ class Ledger(Aggregate):
         self.runs: list[str] = []
         self.started: list[str] = []
         self.go_live: date | None = None
+        self.checkpoint_run: str | None = None
+        self.whole_verified_at: datetime | None = None
 
 
 class NightlyRun(Aggregate):
@@ -147,6 +179,19 @@ class NightlyRun(Aggregate):
         started: datetime
         full: bool
         children_planned: int
+
+    class Verified(Event):
+        """What the run verified before acting: `whole` (every record) or `since` (the
+        records after the previous run's checkpoint, from log position `since`)."""
+
+        TOPIC = "casecheck:NightlyRun.Verified"
+        kind: str
+        records: int
+        since: int | None
+
+        def apply(self, run: NightlyRun) -> None:  # type: ignore[override]
+            run.verification = self.kind
+            run.verified_records = self.records
 
     class Finished(Event):
         TOPIC = "casecheck:NightlyRun.Finished"
@@ -193,6 +238,8 @@ class NightlyRun(Aggregate):
         self.baseline_recorded = 0
         self.stage_overdue_raised = 0
         self.duration_s = 0.0
+        self.verification: str | None = None
+        self.verified_records: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -211,6 +258,9 @@ class NightlyRun(Aggregate):
             "stage_overdue_raised": self.stage_overdue_raised,
             "duration_s": round(self.duration_s, 3),
             "completed": self.finished is not None,
+            # None for runs recorded before the kind of verification was recorded
+            "verification": getattr(self, "verification", None),
+            "verified_records": getattr(self, "verified_records", None),
         }
 
 
@@ -229,10 +279,14 @@ class RunSummary:
     alerts_missed: int = 0  # of those closed: the obligation can no longer be met
     baseline_recorded: int = 0  # breaches due before the go-live line, kept out of the queue
     go_live: date | None = None
+    verification: str = "whole"  # "whole": every record; "since": those after the last checkpoint
+    verified_records: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "checkpoint": self.checkpoint,
+            "verification": self.verification,
+            "verified_records": self.verified_records,
             "run": self.run,
             "as_of": self.as_of.isoformat(),
             "full": self.full,
@@ -268,7 +322,12 @@ class RunSummary:
             )
             + "and raised "
             f"{self.stage_overdue_raised} for DRP stages left unanswered past their response date, "
-            f"in {self.duration_s:.1f} s."
+            f"in {self.duration_s:.1f} s; "
+            + (
+                f"verified the whole store ({self.verified_records:,} records) first."
+                if self.verification == "whole"
+                else f"verified the {self.verified_records:,} records added since the last run's checkpoint first."
+            )
         )
 
 
@@ -277,9 +336,19 @@ class SimulatedCrash(RuntimeError):
 
 
 def load_ledger(store: CaseStore) -> Ledger:
-    if LEDGER_ID in store.repository:
+    """The ledger as stored (one read: its snapshot and the events after it), or a new one."""
+    try:
         return store.repository.get(LEDGER_ID)  # type: ignore[no-any-return]
-    return Ledger._create(Ledger.Created, id=LEDGER_ID)  # type: ignore[no-any-return]
+    except AggregateNotFoundError:
+        return Ledger._create(Ledger.Created, id=LEDGER_ID)  # type: ignore[no-any-return]
+
+
+def _snapshot(store: CaseStore, ledger: Ledger) -> None:
+    """Snapshot the ledger as this run leaves it (saved: its version is the stored one),
+    without reading it back from the store first as `take_snapshot` does."""
+    assert store.snapshots is not None and not ledger.pending_events
+    snapshot_class = getattr(type(ledger), "Snapshot", type(store).snapshot_class)
+    store.snapshots.put([snapshot_class.take(ledger)])
 
 
 class _Batch:
@@ -324,15 +393,11 @@ def run_nightly(
     part of a batch's alerts, to show the next run completes the job without duplicates.
     """
     t0 = time.perf_counter()
-    # Never act on a tampered store: verify everything first, and record the head that
-    # was verified as this run's checkpoint.
-    verified = store.verify()
-    if not verified.ok:
-        raise TamperedStore(
-            f"nightly run refused: the store fails verification at {verified.first()}; see `casecheck verify`"
-        )
-    queue = AlertQueue(store, engine.settings, engine.calendar)
     ledger = load_ledger(store)
+    # Never act on a tampered store: verify it first (module docstring, "Verification"),
+    # and record the head that was verified as this run's checkpoint.
+    verified = _verify_before_acting(store, ledger, engine.settings, full=full, now=now)
+    queue = AlertQueue(store, engine.settings, engine.calendar)
     end_position = store.position()
     first_run = not ledger.runs
     if full or first_run:
@@ -350,6 +415,14 @@ def run_nightly(
         children_planned=len(children),
     )
     ledger.trigger_event(Ledger.RunStarted, run=str(run.id))
+    whole = verified.since is None
+    ledger.trigger_event(Ledger.Verified, run=str(run.id), whole=whole, at=now)
+    run.trigger_event(
+        NightlyRun.Verified,
+        kind="whole" if whole else "since",
+        records=verified.records,
+        since=None if whole else verified.since.position,  # type: ignore[union-attr]
+    )
     if baseline and engine.settings.alerts_from is None and ledger.go_live is None:
         ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
     go_live = engine.settings.alerts_from or ledger.go_live
@@ -372,7 +445,13 @@ def run_nightly(
     store.save(run, ledger, Checkpoint.record(str(run.id), verified.head), *indexing)
 
     summary = RunSummary(
-        str(run.id), as_of, full=full or first_run, go_live=go_live, checkpoint=verified.head.to_json()
+        str(run.id),
+        as_of,
+        full=full or first_run,
+        go_live=go_live,
+        checkpoint=verified.head.to_json(),
+        verification="whole" if whole else "since",
+        verified_records=verified.records,
     )
     done = 0
     states = chain.from_iterable(engine.map_children(partial(child_states, as_of=as_of), children, jobs=jobs))
@@ -423,8 +502,59 @@ def run_nightly(
     # A mark left open on an alert no longer in a stage (however it was closed) is settled.
     stale = [a for a in alerts.values() if marked.get(a.ref) and not is_staged(a)]
     store.save(*changed, *_marks(queue, stale, marked), run, ledger)
-    store.take_snapshot(LEDGER_ID)
+    if _record_closing_checkpoint(store, ledger, str(run.id), verified.head, now):
+        _snapshot(store, ledger)
     return summary
+
+
+def _verify_before_acting(
+    store: CaseStore, ledger: Ledger, settings: Any, *, full: bool, now: datetime
+) -> Verification:
+    """Verify the store before the run acts; refuse (TamperedStore) a store that fails.
+
+    Only what was recorded after the last run's checkpoint, when there is one, unless the
+    run is `full` or the last whole-store verification is `full_verify_every_days` old
+    (so every record is re-read at least that often): see `_since`."""
+    since = _since(store, ledger, settings.full_verify_every_days, full=full, now=now)
+    verified = store.verify(since=since)
+    if not verified.ok:
+        raise TamperedStore(
+            f"nightly run refused: the store fails verification at {verified.first()}; see `casecheck verify`"
+        )
+    return verified
+
+
+def _since(store: CaseStore, ledger: Ledger, every_days: int, *, full: bool, now: datetime) -> Head | None:
+    """The head to verify from: the checkpoint the last run recorded, read from the store
+    by its id and its seal checked, so it is one this store verified; None for the whole
+    store (a full or first run, the cadence due, or no such checkpoint, as in a store
+    copied by `rekey`, which does not copy checkpoints)."""
+    last_run = getattr(ledger, "checkpoint_run", None)
+    whole_at = getattr(ledger, "whole_verified_at", None)
+    if full or last_run is None or whole_at is None or now - whole_at >= timedelta(days=every_days):
+        return None
+    return store.checkpoint_head(last_run)
+
+
+def _record_closing_checkpoint(
+    store: CaseStore, ledger: Ledger, run: str, opened: Head, now: datetime
+) -> bool:
+    """Verify what was recorded since the run's opening checkpoint (its own alert changes,
+    and anything stored alongside) and record the head as the run's closing checkpoint,
+    so that the next run verifies only what is recorded after this one. Should that
+    verification fail, nothing is recorded, and the next run verifies from the opening
+    checkpoint and refuses; should another run have saved the ledger meanwhile, this one
+    leaves it to that run. False when the ledger in hand is not the one stored."""
+    closing = store.verify(since=opened)
+    if not closing.ok:
+        return True
+    name = closing_checkpoint_name(run)
+    ledger.trigger_event(Ledger.Verified, run=name, whole=False, at=now)
+    try:
+        store.save(Checkpoint.record(name, closing.head), ledger)
+    except ConcurrentChange:
+        return False
+    return True
 
 
 class Alerts(dict[str, Alert]):

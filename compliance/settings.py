@@ -18,6 +18,9 @@ so changing a timescale moves due dates only for clocks that start on or after t
     raise_due_soon = false             # also raise an alert when an obligation is due soon
     from = 2026-04-01                  # go-live: breaches due before this are a baseline, not alerts
 
+    [integrity]
+    full_verify_every_days = 7         # the nightly verifies the whole store at least this often
+
     [rules.LAC-REV-REC]
     within = "5 working days"
 
@@ -109,6 +112,9 @@ class Settings:
     warning: Timescale = Timescale(5, "working_days")
     raise_due_soon: bool = False
     alerts_from: date | None = None  # go-live line: breaches due before it are a baseline
+    # The nightly verifies what was recorded since its last checkpoint, and the whole
+    # store when its last whole verification is this many days old (0: every run).
+    full_verify_every_days: int = 7
     # rule id -> parameter -> [(effective_from or None, value)], in date order
     overrides: Mapping[str, Mapping[str, list[tuple[date | None, Any]]]] = field(default_factory=dict)
     drp_stages: Mapping[str, DrpStage] = field(
@@ -130,6 +136,11 @@ class Settings:
             if effective_from is None or effective_from <= on:
                 current = value
         return current
+
+    def dated(self, rule_id: str, name: str) -> bool:
+        return any(
+            effective_from is not None for effective_from, _ in self.overrides.get(rule_id, {}).get(name, ())
+        )
 
     def enabled(self, rule_id: str, on: date) -> bool:
         return bool(self.value(rule_id, "enabled", on, True))
@@ -190,7 +201,7 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
     def fail(key: str, problem: str) -> SettingsError:
         return SettingsError(f"{source}: {key}: {problem}")
 
-    _only(data, {"council", "calendar", "alerts", "rules", "drp", "report"}, "", fail)
+    _only(data, {"council", "calendar", "alerts", "integrity", "rules", "drp", "report"}, "", fail)
     council = _table(data, "council", fail)
     _only(council, {"name", "terminology"}, "council.", fail)
     calendar = _table(data, "calendar", fail)
@@ -198,6 +209,11 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
     alerts = _table(data, "alerts", fail)
     _only(alerts, {"warning", "raise_due_soon", "from"}, "alerts.", fail)
     alerts_from = alerts.get("from")
+    integrity = _table(data, "integrity", fail)
+    _only(integrity, {"full_verify_every_days"}, "integrity.", fail)
+    every = integrity.get("full_verify_every_days", 7)
+    if not isinstance(every, int) or isinstance(every, bool) or not 0 <= every <= 366:
+        raise fail("integrity.full_verify_every_days", "expected a whole number of days from 0 to 366")
     if alerts_from is not None and (not isinstance(alerts_from, date) or isinstance(alerts_from, datetime)):
         raise fail("alerts.from", "expected a date, e.g. from = 2026-04-01")
 
@@ -312,6 +328,7 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "casecheck.toml") -
         ),
         overrides=overrides,
         alerts_from=alerts_from,
+        full_verify_every_days=every,
         drp_stages=stages,
         weaker_than_law=tuple(weaker),
         drp_total=_coerce(

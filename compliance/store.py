@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ from eventsourcing.utils import TopicError, register_topic, resolve_topic
 from compliance.errors import ChildNotFound, ConcurrentChange, ImportConflict, StoreError
 from compliance.integrity import (
     CHECKPOINT_TOPIC,
+    CLOSING_SUFFIX,
     FLAG_KEYED_ALERTS,
     FLAG_KEYED_IDS,
     Head,
@@ -76,6 +78,7 @@ from compliance.integrity import (
     SealingEventStore,
     Verification,
     check_key,
+    checkpoint_id,
     head_of,
     is_sealed,
     keyed_id,
@@ -319,13 +322,60 @@ class CaseStore(Application[UUID]):
         mapper = SealedMapper(self.construct_transcoder(), ZlibCompressor(), self.keys, chained=False)
         return SealingEventStore(mapper, recorder, chained=False)
 
-    def verify(self, since_run: str | None = None) -> Verification:
+    def verify(self, since_run: str | None = None, *, since: Head | None = None) -> Verification:
         """Check the whole store (or what was recorded after the checkpoint of run
-        `since_run`): every record's seal, every aggregate's chain, and the head against
-        every checkpoint. Reads only; see compliance.integrity."""
-        since = self.checkpoint(since_run).head if since_run else None
+        `since_run`, or after the head `since`): every record's seal, every aggregate's
+        chain, and the head against every checkpoint. Reads only; see compliance.integrity."""
+        if since_run:
+            since = self.checkpoint(since_run).head
         with self._reading():
-            return verify_log(self.mapper, self.recorder, since=since, name_of=self._child_named)
+            return verify_log(
+                self.mapper,
+                self.recorder,
+                since=since,
+                name_of=self._child_named,
+                count_upto=self._count_upto,
+            )
+
+    def checkpoint_head(self, run: str) -> Head | None:
+        """The head recorded by the checkpoint of run `run` (its full id), read by its
+        aggregate id and its seal checked; None when there is no such checkpoint."""
+        with self._reading():
+            rows = self.recorder.select_events(checkpoint_id(run), limit=1)
+            return head_of(self.mapper.to_domain_event(rows[0])) if rows else None
+
+    def _count_upto(self, position: int) -> int:
+        """How many records the log holds up to `position` (an index count, no record read)."""
+        recorder = self.recorder
+        if isinstance(recorder, POPOApplicationRecorder):
+            return min(position, len(recorder._stored_events))
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            table = recorder.events_table_name
+            with recorder.datastore.transaction(commit=False) as cursor:
+                raw = cursor.sqlite_cursor
+                try:  # over the primary key's index, which holds every rowid: far fewer pages
+                    raw.execute(
+                        f"SELECT COUNT(*) FROM {table} INDEXED BY sqlite_autoindex_{table}_1 WHERE rowid <= ?",
+                        (position,),
+                    )
+                except sqlite3.OperationalError:  # a table made without that index
+                    raw.execute(f"SELECT COUNT(*) FROM {table} WHERE rowid <= ?", (position,))
+                return int(raw.fetchone()[0])
+        from psycopg.rows import tuple_row
+        from psycopg.sql import SQL, Identifier
+
+        datastore = recorder.datastore
+        query = SQL("SELECT COUNT(*) FROM {}.{} WHERE notification_id <= %s").format(
+            Identifier(datastore.schema),
+            Identifier(recorder.events_table_name),  # type: ignore[attr-defined]
+        )
+        with (
+            datastore.get_connection() as conn,
+            conn.transaction(force_rollback=True),
+            conn.cursor(row_factory=tuple_row) as cursor,
+        ):
+            row = cursor.execute(query, (position,)).fetchone()
+            return int(row[0]) if row else 0
 
     def checkpoint(self, run: str) -> CheckpointView:
         """The checkpoint a nightly run recorded (`run`: its id, or a unique prefix of it)."""
@@ -337,6 +387,8 @@ class CaseStore(Application[UUID]):
                 page = self.recorder.select_notifications(start, 1000, topics=[CHECKPOINT_TOPIC])
                 for n in page:
                     event = self.mapper.to_domain_event(n)
+                    if event.run.endswith(CLOSING_SUFFIX) and event.run.lower() != wanted:
+                        continue  # a run's closing checkpoint, named only in full
                     if event.run.lower().startswith(wanted) and len(wanted) >= 8:
                         found.append(CheckpointView(event.run, head_of(event), n.id))
                 if len(page) < 1000:
@@ -649,13 +701,9 @@ class CaseStore(Application[UUID]):
                 with recorder.datastore.transaction(commit=True) as cursor:
                     writer.insert = lambda stored: recorder._insert_events(cursor, stored)
                     yield writer
-            else:
-                with (
-                    recorder.datastore.get_connection() as conn,
-                    conn.transaction(),
-                    conn.cursor() as curs,
-                ):
-                    writer.insert = lambda stored: recorder._insert_stored_events(curs, stored)
+            else:  # PostgreSQL: one binary COPY under the table lock (compliance/postgres.py)
+                with recorder.copying_in() as add:  # type: ignore[attr-defined]
+                    writer.insert = add
                     yield writer
         except IntegrityError:
             raise ConcurrentChange(

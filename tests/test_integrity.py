@@ -3,8 +3,10 @@
 Each case builds a small store through the command line (import, a nightly run that
 records a checkpoint, an alert resolved and a second nightly run), alters the database
 behind the product's back with plain SQL, then expects `casecheck verify` to exit 1
-naming what is wrong and `casecheck nightly` to refuse in one line, on SQLite and
-PostgreSQL, plain and encrypted.
+naming what is wrong and `casecheck nightly` to refuse in one line when it verifies the
+whole store (`--full`, or when `[integrity] full_verify_every_days` has passed), on
+SQLite and PostgreSQL, plain and encrypted. An incremental nightly verifies only what was
+recorded after the last run's closing checkpoint (docs/security.md).
 """
 
 from __future__ import annotations
@@ -113,18 +115,30 @@ def shop(request, tmp_path):
     assert run("import", str(more)).exit_code == 0
     night = run("nightly", "--as-of", "2024-06-04")
     assert night.exit_code == 0, night.stderr
+    every_run = tmp_path / "every-run.toml"
+    every_run.write_text("[integrity]\nfull_verify_every_days = 0\n", encoding="utf-8")
+    run.every_run_config = str(every_run)  # type: ignore[attr-defined]
     return run, Database(url), mode == "encrypted"
 
 
 def _refused(run) -> None:
-    """verify exits 1 naming a record; the nightly refuses in one line."""
+    """verify exits 1 naming a record; a nightly run that verifies the whole store refuses
+    in one line, whether asked (`--full`) or because the whole-store cadence is due."""
     verified = run("verify")
     assert verified.exit_code == 1, verified.output
     assert verified.output.startswith("NOT INTACT")
-    nightly = run("nightly", "--as-of", "2024-06-05")
-    assert nightly.exit_code == 2
-    assert nightly.stderr.startswith("casecheck: nightly run refused")
-    assert nightly.stderr.count("\n") == 1
+    for nightly in (
+        run("nightly", "--full", "--as-of", "2024-06-05"),
+        run("--config", run.every_run_config, "nightly", "--as-of", "2024-06-05"),
+    ):
+        assert nightly.exit_code == 2, nightly.output
+        assert nightly.stderr.startswith("casecheck: nightly run refused")
+        assert nightly.stderr.count("\n") == 1
+
+
+def _flip_last_byte(db: Database, row: tuple) -> None:
+    state = row[4]
+    db.set_state(row[0], state[:-1] + bytes([state[-1] ^ 1]))
 
 
 def test_an_intact_store_verifies(shop):
@@ -135,7 +149,7 @@ def test_an_intact_store_verifies(shop):
     assert result.exit_code == 0
     report = json.loads(result.output)
     assert report["ok"] is True
-    assert report["checkpoints_checked"] == 2
+    assert report["checkpoints_checked"] == 4  # each run's opening and closing checkpoints
 
 
 def test_a_date_edited_inside_a_stored_record_is_detected(shop):
@@ -244,3 +258,59 @@ def test_records_deleted_after_the_last_checkpoint_are_shown_only_by_a_head_writ
     after = run("verify")
     assert after.exit_code == 0  # no later record, no checkpoint: nothing in the store shows it
     assert after.output.strip().splitlines()[-1] != written_down
+
+
+def test_an_incremental_nightly_verifies_only_what_was_recorded_after_the_last_run(shop):
+    run, db, _encrypted = shop
+    before = len(db.rows())
+
+    night = run("nightly", "--as-of", "2024-06-05", "--json")
+
+    assert night.exit_code == 0, night.stderr
+    summary = json.loads(night.output)
+    assert summary["verification"] == "since"
+    assert 0 < summary["verified_records"] < before
+    latest = max(json.loads(run("runs", "--json").output), key=lambda r: r["started"])
+    assert (latest["verification"], latest["verified_records"]) == ("since", summary["verified_records"])
+
+
+def test_a_record_tampered_after_the_last_checkpoint_refuses_an_incremental_run(shop):
+    run, db, _encrypted = shop
+    raised = run("alert", "raise", "C1", "--theme", "Deficiencies in care planning", "--by", "iro")
+    assert raised.exit_code == 0, raised.stderr
+    newest = max((r for r in db.rows() if r[3] == "casecheck:Alert.Raised"), key=lambda r: r[0])
+
+    _flip_last_byte(db, newest)
+
+    nightly = run("nightly", "--as-of", "2024-06-05")
+    assert nightly.exit_code == 2, nightly.output
+    assert nightly.stderr.startswith("casecheck: nightly run refused: the store fails verification at")
+    assert nightly.stderr.count("\n") == 1
+
+
+def test_a_record_tampered_before_the_last_checkpoint_is_found_by_the_next_whole_store_verification(shop):
+    """The price of verifying only what is new: an old record edited in place (here the
+    first run's own record, which no run reads again) passes an incremental run, and is
+    found by `verify`, by `nightly --full` and by the whole-store verification the
+    cadence brings."""
+    run, db, _encrypted = shop
+    first_run = min((r for r in db.rows() if r[3] == "casecheck:NightlyRun.Started"), key=lambda r: r[0])
+
+    _flip_last_byte(db, first_run)
+
+    incremental = run("nightly", "--as-of", "2024-06-05", "--json")
+    assert incremental.exit_code == 0, incremental.stderr
+    assert json.loads(incremental.output)["verification"] == "since"
+    _refused(run)
+
+
+def test_records_removed_before_the_last_checkpoint_refuse_an_incremental_run(shop):
+    """The count of records up to the checkpoint is checked on every run, without reading them."""
+    run, db, _encrypted = shop
+    first_run = min((r for r in db.rows() if r[3] == "casecheck:NightlyRun.Started"), key=lambda r: r[0])
+
+    db.delete(first_run[0])
+
+    nightly = run("nightly", "--as-of", "2024-06-05")
+    assert nightly.exit_code == 2, nightly.output
+    assert "a record was removed or added" in nightly.stderr

@@ -4,7 +4,7 @@ import pytest
 
 from compliance.alerts import AlertQueue, Filters, ref_for_obligation
 from compliance.engine import Engine
-from compliance.nightly import SimulatedCrash, list_runs, run_nightly
+from compliance.nightly import SimulatedCrash, list_runs, load_ledger, run_nightly
 from compliance.sources.event_files import import_events
 from compliance.store import open_store
 from events.models import parse_event
@@ -816,3 +816,110 @@ def test_a_breach_due_on_the_go_live_day_is_raised_and_one_due_the_day_before_is
     run_nightly(store, engine, as_of=D, now=NOW)
 
     assert AlertQueue(store).get(ref_for_obligation("C0000|LAC-REV-1|2023-01-02")).kind == kind
+
+
+def test_the_whole_store_is_verified_on_the_first_run_on_full_and_once_a_week_between(store_url):
+    """Between whole-store verifications a run verifies only what was recorded after the
+    last run's closing checkpoint; `[integrity] full_verify_every_days` (7) after the last
+    whole one, and on `full`, the whole store again."""
+    store = open_store(store_url)
+    add(store, council(12))
+    engine = Engine(store)
+    first = run_nightly(store, engine, as_of=D, now=NOW)
+    kinds = []
+    for day in (1, 6, 7, 8, 9):
+        add(store, [{"child": "C0003", "id": f"visit-{day}", "type": "statutory_visit", "at": D.isoformat()}])
+        summary = run_nightly(store, engine, as_of=D, now=NOW + timedelta(days=day), full=day == 9)
+        kinds.append((summary.verification, summary.verified_records))
+
+    assert first.verification == "whole"
+    assert [kind for kind, _records in kinds] == ["since", "since", "whole", "since", "whole"]
+    whole = [records for kind, records in kinds if kind == "whole"]
+    since = [records for kind, records in kinds if kind == "since"]
+    assert max(since) < min(whole)
+    assert [r.to_json()["verification"] for r in list_runs(store)] == ["whole", *(k for k, _ in kinds)]
+
+
+def test_with_a_cadence_of_zero_days_every_run_verifies_the_whole_store(store):
+    from compliance.settings import parse_settings
+
+    engine = Engine(store, parse_settings({"integrity": {"full_verify_every_days": 0}}))
+    run_nightly(store, engine, as_of=D, now=NOW)
+
+    again = run_nightly(store, engine, as_of=D, now=NOW + timedelta(hours=1))
+
+    assert again.verification == "whole"
+    assert "verified the whole store" in again.text()
+
+
+# --- wake-ups: a child is looked at again only when an alert can change by the calendar alone
+
+
+def _entered_care_12_september_2022():
+    """C1's first review and health assessment are due on Tue 11 Oct 2022: 20 working days
+    from Mon 12 Sep, Mon 19 Sep (the Queen's state funeral) a bank holiday; the warning
+    window (5 working days) would start on Tue 4 Oct."""
+    store = open_store("memory:")
+    add(
+        store, [{"child": "C1", "id": "e1", "type": "entered_care", "at": "2022-09-12", "legal_status": "C2"}]
+    )
+    return store
+
+
+def _nights(store, engine, first, last):
+    """Run the nightly batch each day from `first` to `last`: the children it evaluated each day."""
+    evaluated = {}
+    day = first
+    while day <= last:
+        evaluated[day] = run_nightly(store, engine, as_of=day, now=NOW).children_evaluated
+        day += timedelta(days=1)
+    return evaluated
+
+
+def test_without_due_soon_alerts_a_child_is_woken_the_day_its_review_falls_overdue_not_when_the_warning_starts():
+    store = _entered_care_12_september_2022()
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=date(2022, 9, 30), now=NOW)
+    review = ref_for_obligation("C1|LAC-REV-1|2022-09-12")
+
+    assert load_ledger(store).wakeups["C1"] == date(2022, 10, 12)
+    evaluated = _nights(store, engine, date(2022, 10, 1), date(2022, 10, 11))
+    assert set(evaluated.values()) == {0}  # the warning window (from 4 Oct) raises nothing here
+    assert not AlertQueue(store).exists(review)
+    assert run_nightly(store, engine, as_of=date(2022, 10, 12), now=NOW).children_evaluated == 1
+    assert AlertQueue(store).get(review).kind == "breach"
+
+
+def test_with_due_soon_alerts_the_child_is_woken_when_the_warning_window_starts():
+    from compliance.settings import parse_settings
+
+    store = _entered_care_12_september_2022()
+    engine = Engine(store, parse_settings({"alerts": {"raise_due_soon": True}}))
+    run_nightly(store, engine, as_of=date(2022, 9, 30), now=NOW)
+    review = ref_for_obligation("C1|LAC-REV-1|2022-09-12")
+
+    evaluated = _nights(store, engine, date(2022, 10, 1), date(2022, 10, 3))
+    assert set(evaluated.values()) == {0}
+    assert not AlertQueue(store).exists(review)
+    assert run_nightly(store, engine, as_of=date(2022, 10, 4), now=NOW).children_evaluated == 1
+    assert AlertQueue(store).get(review).kind == "due_soon"
+
+
+@pytest.mark.parametrize("raise_due_soon", [False, True])
+def test_night_by_night_the_woken_children_give_the_same_alerts_as_evaluating_everyone(raise_due_soon):
+    """Over Easter and the May bank holidays of 2023 (7 and 10 April, 1 and 8 May), each
+    night's alerts from the incremental runs are those of a full run that evaluates
+    every child: no alert rises on another day for want of a wake-up."""
+    from compliance.settings import parse_settings
+
+    settings = parse_settings({"alerts": {"raise_due_soon": raise_due_soon}})
+    woken, everyone = open_store("memory:"), open_store("memory:")
+    for s in (woken, everyone):
+        add(s, council(40))
+    day, evaluated = date(2023, 3, 27), 0
+    while day <= date(2023, 5, 12):
+        evaluated += run_nightly(woken, Engine(woken, settings), as_of=day, now=NOW).children_evaluated
+        run_nightly(everyone, Engine(everyone, settings), as_of=day, now=NOW, full=True)
+        assert alert_state(woken) == alert_state(everyone), day
+        day += timedelta(days=1)
+    assert evaluated < 40 * 47 / 4  # most children, most nights, are not looked at

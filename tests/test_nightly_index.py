@@ -164,6 +164,8 @@ def test_a_staged_alert_resolved_is_no_longer_read_by_the_stage_check_and_reopen
         lambda queue, children: (found := child_refs(queue, children), of_children.extend(found))[0],
     )
 
+    # Another child has a new fact, so the run reads alerts (those of the children it evaluates).
+    add(store, [{"child": "C0007", "id": "C0007-v", "type": "statutory_visit", "at": "2024-08-23"}])
     run_nightly(store, engine, as_of=date(2024, 8, 23), now=datetime(2024, 8, 24, 1, tzinfo=UTC))
     queue.reopen(ref, by="IRO1", now=datetime(2024, 8, 24, 10, tzinfo=UTC))
 

@@ -203,3 +203,11 @@ def test_the_web_record_and_reports_say_when_the_council_runs_weaker_than_the_la
 
     line = "LAC-REV-1 within = 25 working days (the regulation says 20 working days): interim"
     assert line in record and line in report
+
+
+@pytest.mark.parametrize("bad", [-1, 400, 2.5, "7", True])
+def test_the_whole_store_verification_cadence_is_a_whole_number_of_days(bad):
+    with pytest.raises(SettingsError, match="integrity.full_verify_every_days: expected a whole number"):
+        parse_settings({"integrity": {"full_verify_every_days": bad}})
+    assert parse_settings({"integrity": {"full_verify_every_days": 3}}).full_verify_every_days == 3
+    assert parse_settings({}).full_verify_every_days == 7

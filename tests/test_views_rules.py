@@ -78,4 +78,8 @@ def test_a_run_row_shows_the_start_to_the_minute_and_an_unfinished_run_as_interr
     (row,) = run_rows([run])
 
     assert len(row) == len(RUN_COLUMNS)
-    assert row == ("2022-12-01", "2022-12-01 02:00", "120", "4", "2", "1", "0", "0", "3.1", "interrupted")
+    assert row == ("2022-12-01", "2022-12-01 02:00", "120", "4", "2", "1", "0", "0", "3.1", "interrupted", "")
+    (since,) = run_rows([{**run, "verification": "since", "verified_records": 1234}])
+    assert since[-1] == "new: 1,234"
+    (whole,) = run_rows([{**run, "verification": "whole", "verified_records": 45247}])
+    assert whole[-1] == "whole store: 45,247"

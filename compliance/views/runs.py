@@ -16,6 +16,7 @@ RUN_COLUMNS = (
     "stage",
     "secs",
     "done",
+    "verified",
 )
 
 
@@ -33,6 +34,16 @@ def run_rows(runs: Iterable[dict[str, Any]]) -> list[tuple[str, ...]]:
             str(r["stage_overdue_raised"]),
             f"{r['duration_s']:.1f}",
             "yes" if r["completed"] else "interrupted",
+            _verified(r),
         )
         for r in runs
     ]
+
+
+def _verified(run: dict[str, Any]) -> str:
+    """What the run verified before acting: the whole store, or the records added since
+    the last run's checkpoint; blank for runs recorded before this was kept."""
+    kind, records = run.get("verification"), run.get("verified_records")
+    if kind is None or records is None:
+        return ""
+    return f"{'whole store' if kind == 'whole' else 'new'}: {records:,}"
