@@ -43,7 +43,6 @@ so changing a timescale moves due dates only for clocks that start on or after t
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -138,6 +137,11 @@ class Settings:
                 current = value
         return current
 
+    def dated(self, rule_id: str, name: str) -> bool:
+        return any(
+            effective_from is not None for effective_from, _ in self.overrides.get(rule_id, {}).get(name, ())
+        )
+
     def enabled(self, rule_id: str, on: date) -> bool:
         return bool(self.value(rule_id, "enabled", on, True))
 
@@ -181,6 +185,8 @@ def find_config(explicit: str | Path | None) -> Path | None:
 def load_settings(path: str | Path | None) -> Settings:
     if path is None:
         return Settings()
+    import tomllib
+
     p = Path(path)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -209,6 +210,7 @@ class Timeline:
     findings: tuple[Finding, ...] = ()
     _by_type: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _birthdays: dict[int, date] = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """Something derived from this timeline, computed once however many rules ask
@@ -224,18 +226,20 @@ class Timeline:
         wanted = set(types)
         return tuple(f for f in self.facts if f.type in wanted)
 
-    @property
+    @cached_property
     def placements(self) -> tuple[Placement, ...]:
         return tuple(p for period in self.periods for p in period.placements)
 
     def birthday(self, years: int) -> date | None:
         """The date of the child's `years`th birthday (29 Feb birthdays fall on 28 Feb)."""
-        if self.dob is None:
-            return None
-        try:
-            return self.dob.replace(year=self.dob.year + years)
-        except ValueError:
-            return self.dob.replace(year=self.dob.year + years, day=28)
+        found = self._birthdays.get(years)
+        if found is None and self.dob is not None:
+            try:
+                found = self.dob.replace(year=self.dob.year + years)
+            except ValueError:
+                found = self.dob.replace(year=self.dob.year + years, day=28)
+            self._birthdays[years] = found
+        return found
 
     def age_on(self, day: date) -> int | None:
         if self.dob is None:
@@ -504,10 +508,21 @@ def _a_year_after(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+#: However its offset differs from London's, a moment's own date is at most a day from its
+#: date in London, and a year after a date is at least 365 days after it: a fact dated
+#: no more than this after the date its recording moment shows is within a year of it.
+_SURELY_WITHIN_A_YEAR = timedelta(days=363)
+
+
 def _check_dates(facts: Iterable[Fact], findings: list[Finding]) -> None:
     """Dates that cannot be right: before 1900, or more than a year after the event was
     recorded (a fact is recorded after it happens; a plan a little ahead at most)."""
     for fact in facts:
+        recorded = fact.recorded_at
+        if fact.on.year >= FIRST_PLAUSIBLE_YEAR and (
+            recorded is None or fact.on <= recorded.date() + _SURELY_WITHIN_A_YEAR
+        ):
+            continue  # the common case, decided without converting the moment to London time
         if fact.on.year < FIRST_PLAUSIBLE_YEAR:
             findings.append(
                 Finding(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from events.timeline import PeriodOfCare, Timeline
@@ -142,6 +142,10 @@ def _terms(ctx: RuleContext, first: date, last: date) -> list[tuple[date, date]]
     return sorted(found)
 
 
+def _within_term(term_start: date, term_end: date) -> str:
+    return f"within the term {fmt_date(term_start)} to {fmt_date(term_end)}: by {fmt_date(term_end)}"
+
+
 @rule(
     "EDU-PEP-TERM",
     title="PEP reviewed each term",
@@ -189,10 +193,7 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             if stopped is not None and stopped[0] >= term_end:
                 stopped = None  # in care (and a child) to the term's last day: the term decides
             closed = earliest(stopped, (term_end + timedelta(days=1), TERM_ENDED))
-            deadline = Deadline(
-                term_end,
-                f"within the term {fmt_date(term_start)} to {fmt_date(term_end)}: by {fmt_date(term_end)}",
-            )
+            deadline = Deadline(term_end, partial(_within_term, term_start, term_end))
             yield ctx.obligation(
                 tl,
                 start=start,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from functools import partial
 
 from events.timeline import Fact, PeriodOfCare, Timeline
 from rules import themes
@@ -150,7 +151,7 @@ def iha_requested(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             deadline=deadline,
             met_by=first_on_or_after(requests, period.started_on, until=period.ended_on),
             closed=earliest(_closed(tl, period), assessed),
-            notes=clock_hours_note(ctx, period.start, deadline),
+            notes=partial(clock_hours_note, ctx, period.start, deadline),
         )
 
 
@@ -182,7 +183,8 @@ def iha_completed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
         if not period.start_known:  # already in care when the data begins
             continue
         met = first_on_or_after(completions, period.started_on, until=period.ended_on)
-        notes = missed_appointments(
+        notes = partial(
+            missed_appointments,
             tl,
             "initial",
             period.started_on,
@@ -212,6 +214,15 @@ def rha_interval(tl: Timeline, previous_on: date) -> str:
     """
     age = tl.age_on(previous_on)
     return "under_five" if age is not None and age < 5 else "five_and_over"
+
+
+def _rha_notes(tl: Timeline, previous: Fact, nxt: Fact | None, period: PeriodOfCare) -> list[str]:
+    notes = missed_appointments(
+        tl, "review", previous.on, before=nxt.on if nxt is not None else None, until=period.ended_on
+    )
+    if tl.dob is None:
+        notes.append("Date of birth not recorded: the 12-month interval is used")
+    return notes
 
 
 @rule(
@@ -250,15 +261,7 @@ def review_health_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
         chain = _within_period(completions, period)
         for i, previous in enumerate(chain):
             nxt = chain[i + 1] if i + 1 < len(chain) else None
-            notes = missed_appointments(
-                tl,
-                "review",
-                previous.on,
-                before=nxt.on if nxt is not None else None,
-                until=period.ended_on,
-            )
-            if tl.dob is None:
-                notes.append("Date of birth not recorded: the 12-month interval is used")
+            notes = partial(_rha_notes, tl, previous, nxt, period)
             yield ctx.obligation(
                 tl,
                 start=previous,

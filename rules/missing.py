@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
+from functools import partial
 
 from events.timeline import Fact, MissingEpisode, Timeline
 from rules import themes
 from rules.health import clock_hours_note
 from rules.obligation import Basis, Obligation
 from rules.registry import RuleContext, first_on_or_after, rule
-from rules.timescales import Timescale, fmt_date
+from rules.timescales import Deadline, Timescale, fmt_date
 
 __all__ = ["iro_informed", "repeat_missing", "repeat_triggers", "return_interview"]
 
@@ -82,18 +83,24 @@ def return_interview(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             continue
         deadline = ctx.deadline(returned.at)
         met = first_on_or_after(answers, returned.at)
-        notes = clock_hours_note(ctx, returned, deadline)
         again = episodes[i + 1].start if i + 1 < len(episodes) else None
-        if again is not None and (met is None or _before(again, met)):
-            notes.append(f"Went missing again on {fmt_date(again.on)}, before an interview was recorded")
         yield ctx.obligation(
             tl,
             start=returned,
             deadline=deadline,
             met_by=met,
             discriminator=str(returned.seq),
-            notes=notes,
+            notes=partial(_interview_notes, ctx, returned, deadline, met, again),
         )
+
+
+def _interview_notes(
+    ctx: RuleContext, returned: Fact, deadline: Deadline, met: Fact | None, again: Fact | None
+) -> list[str]:
+    notes = clock_hours_note(ctx, returned, deadline)
+    if again is not None and (met is None or _before(again, met)):
+        notes.append(f"Went missing again on {fmt_date(again.on)}, before an interview was recorded")
+    return notes
 
 
 @rule(

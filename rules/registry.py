@@ -15,9 +15,10 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property, partial
 from typing import Any, Protocol
 
-from events.timeline import Fact, Timeline
+from events.timeline import LONDON, Fact, Timeline
 from rules.calendar import WorkingDayCalendar
 from rules.obligation import Basis, Obligation, Status, day_of
 from rules.timescales import Deadline, Timescale, fmt_date
@@ -124,12 +125,22 @@ class ParamSource(Protocol):
 
     def value(self, rule_id: str, name: str, on: date, default: Any) -> Any: ...
 
+    def dated(self, rule_id: str, name: str) -> bool:
+        """Whether the parameter's value depends on the date (a setting from a date on)."""
+        ...
+
 
 class Defaults:
     """Every parameter at its catalogue default."""
 
     def value(self, rule_id: str, name: str, on: date, default: Any) -> Any:
         return default
+
+    def dated(self, rule_id: str, name: str) -> bool:
+        return False
+
+
+_DATED = object()  # in Judge._params: the parameter must be looked up for each date
 
 
 @dataclass(frozen=True)
@@ -143,15 +154,42 @@ class Judge:
     count_start_as_day_one: bool = False
     # Deadlines by (timescale, clock start): across a council the same few thousand days
     # start most clocks, so each deadline is worked out once per evaluation.
-    _deadlines: dict[tuple[Timescale, date | datetime], Deadline] = field(
+    _deadlines: dict[tuple[int, str, date | datetime], Deadline] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # Parameters whose value is the same on every date, by (rule, name), resolved once.
+    _params: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
+    _contexts: dict[str, RuleContext] = field(default_factory=dict, repr=False, compare=False)
 
     def for_rule(self, spec: RuleSpec) -> RuleContext:
-        return RuleContext(self, spec)
+        found = self._contexts.get(spec.id)
+        if found is None or found.spec is not spec:
+            found = self._contexts[spec.id] = RuleContext(self, spec)
+        return found
+
+    def param(self, spec: RuleSpec, name: str, on: date) -> Any:
+        """A rule's parameter as in force on `on`."""
+        key = (spec.id, name)
+        found = self._params.get(key)
+        if found is None:
+            found = _DATED if self.settings.dated(spec.id, name) else self._resolve(spec, name, on)
+            self._params[key] = found
+        return self._resolve(spec, name, on) if found is _DATED else found
+
+    def _resolve(self, spec: RuleSpec, name: str, on: date) -> Any:
+        default = spec.params[name]
+        value = self.settings.value(spec.id, name, on, default)
+        if isinstance(default, Timescale) and not isinstance(value, Timescale):
+            value = Timescale.parse(str(value))
+        return value
+
+    @cached_property
+    def warning_ends(self) -> date:
+        """The last day an obligation can fall due and be due soon (not pending) at `as_of`."""
+        return self.calendar.add_working_days(self.as_of, self.warning.n)
 
     def deadline(self, timescale: Timescale, start: date | datetime) -> Deadline:
-        key = (timescale, start)
+        key = (timescale.n, timescale.unit, start)
         found = self._deadlines.get(key)
         if found is None:
             found = timescale.deadline(
@@ -178,20 +216,16 @@ class RuleContext:
 
     def param(self, name: str, *, on: date) -> Any:
         """A parameter of this rule as in force on `on` (usually the clock start)."""
-        default = self.spec.params[name]
-        value = self.judge.settings.value(self.spec.id, name, on, default)
-        if isinstance(default, Timescale) and not isinstance(value, Timescale):
-            value = Timescale.parse(str(value))
-        return value
+        return self.judge.param(self.spec, name, on)
 
     def param_of(self, rule_id: str, name: str, *, on: date) -> Any:
         """Another rule's parameter, for a rule whose timescale depends on it (the IRO must
         be allocated before the first review is due, whatever the council set for it)."""
-        return RuleContext(self.judge, REGISTRY[rule_id]).param(name, on=on)
+        return self.judge.param(REGISTRY[rule_id], name, on)
 
     def deadline(self, start: date | datetime, name: str = "within") -> Deadline:
         """The deadline for a clock starting at `start`, with the timescale in force then."""
-        timescale: Timescale = self.param(name, on=day_of(start))
+        timescale: Timescale = self.judge.param(self.spec, name, day_of(start))
         return self.judge.deadline(timescale, start)
 
     def obligation(
@@ -204,7 +238,7 @@ class RuleContext:
         closed: tuple[date, str] | None = None,
         discriminator: str = "",
         title: str | None = None,
-        notes: Iterable[str] = (),
+        notes: Iterable[str] | Callable[[], Iterable[str]] = (),
     ) -> Obligation:
         """Judge one obligation at `as_of`.
 
@@ -212,15 +246,20 @@ class RuleContext:
         are never in the timeline). `closed` is when and why the clock stopped (left care,
         plan ended, the next review held): before the due date it closes the obligation;
         after it, once that day has come, the breach can no longer be put right and the
-        obligation is `missed`, its days late frozen at that day.
+        obligation is `missed`, its days late frozen at that day. `notes` are extra lines
+        of the explanation, or a function that writes them when the explanation is asked for.
         """
-        notes = tuple(notes)
-        start_fact = start if isinstance(start, Fact) else None
-        started_on = start.on if isinstance(start, Fact) else start
+        if not callable(notes):
+            notes = tuple(notes)
+        if isinstance(start, Fact):
+            start_fact: Fact | None = start
+            started_on = start.on
+        else:
+            start_fact, started_on = None, start
         due = deadline.due
-        due_day = day_of(due)
-        calendar = self.calendar
-        as_of = self.as_of
+        due_day = due.astimezone(LONDON).date() if isinstance(due, datetime) else due
+        judge = self.judge
+        as_of = judge.as_of
         status: Status
         days_late = 0
         closed_reason = None
@@ -232,7 +271,7 @@ class RuleContext:
                 status = Status.MET
             else:
                 status = Status.LATE
-                days_late = calendar.working_days_between(due_day, met_by.on)
+                days_late = judge.calendar.working_days_between(due_day, met_by.on)
         elif closed is not None and closed[0] <= due_day:
             status = Status.CLOSED
             closed_reason = closed[1]
@@ -241,65 +280,36 @@ class RuleContext:
             # then (a stop still in the future, such as a 21st birthday, has not yet).
             status = Status.MISSED
             missed_on, closed_reason = closed
-            days_late = calendar.working_days_between(due_day, missed_on)
+            days_late = judge.calendar.working_days_between(due_day, missed_on)
         elif as_of > due_day:
             status = Status.OVERDUE
-            days_late = calendar.working_days_between(due_day, as_of)
-        elif calendar.add_working_days(as_of, self.judge.warning.n) >= due_day:
+            days_late = judge.calendar.working_days_between(due_day, as_of)
+        elif judge.warning_ends >= due_day:
             status = Status.DUE_SOON
         else:
             status = Status.PENDING
-        key = f"{timeline.child}|{self.spec.id}|{started_on.isoformat()}"
+        spec = self.spec
+        key = f"{timeline.child}|{spec.id}|{started_on.isoformat()}"
         if discriminator:
             key += f"|{discriminator}"
-        warning = self.judge.warning
-        citation = self.spec.citation
-
-        def explain() -> tuple[str, ...]:
-            lines = [f"Clock started: {start.describe() if isinstance(start, Fact) else fmt_date(start)}"]
-            lines.append(deadline.explanation)
-            if status is Status.MET and met_by is not None:
-                lines.append(f"Met: {met_by.describe()}")
-            elif status is Status.LATE and met_by is not None:
-                after = (
-                    f"{_wd(days_late)} after the due date"
-                    if days_late
-                    else "after the deadline, within the same working day"
-                )
-                lines.append(f"Late: {met_by.describe()}, {after}")
-            elif status is Status.CLOSED and closed is not None:
-                lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
-            elif status is Status.MISSED and closed is not None:
-                lines.append(
-                    f"Missed: not done by the due date; the chance went on {fmt_date(closed[0])} "
-                    f"({closed[1]}), {_wd(days_late)} past due"
-                )
-            elif status is Status.OVERDUE:
-                lines.append(f"Overdue: not done by {fmt_date(as_of)}, {_wd(days_late)} past due")
-            elif status is Status.DUE_SOON:
-                lines.append(f"Due soon: within {warning} of {fmt_date(as_of)}")
-            lines.extend(notes)
-            lines.append(f"Source: {citation}")
-            return tuple(lines)
-
         return Obligation(
-            child=timeline.child,
-            rule=self.spec.id,
-            title=title or self.spec.title,
-            basis=self.spec.basis,
-            key=key,
-            started_on=started_on,
-            due=due,
-            status=status,
-            start=start_fact,
-            met_on=met_on,
-            met_by=met_by,
-            days_late=days_late,
-            closed_reason=closed_reason,
-            missed_on=missed_on,
-            approximate=deadline.approximate,
-            why=explain,
-            citation=citation,
+            timeline.child,
+            spec.id,
+            title or spec.title,
+            spec.basis,
+            key,
+            started_on,
+            due,
+            status,
+            start_fact,
+            met_on,
+            met_by,
+            days_late,
+            closed_reason,
+            missed_on,
+            deadline.approximate,
+            partial(_explain, judge, spec, start, deadline, status, met_by, days_late, closed, notes),
+            spec.citation,
         )
 
     def intervals(
@@ -322,6 +332,45 @@ class RuleContext:
                 closed=closed,
                 discriminator=str(previous.seq),
             )
+
+
+def _explain(
+    judge: Judge,
+    spec: RuleSpec,
+    start: Fact | date,
+    deadline: Deadline,
+    status: Status,
+    met_by: Fact | None,
+    days_late: int,
+    closed: tuple[date, str] | None,
+    notes: Iterable[str] | Callable[[], Iterable[str]],
+) -> tuple[str, ...]:
+    """An obligation's explanation (`RuleContext.obligation`), written when asked for."""
+    lines = [f"Clock started: {start.describe() if isinstance(start, Fact) else fmt_date(start)}"]
+    lines.append(deadline.explanation)
+    if status is Status.MET and met_by is not None:
+        lines.append(f"Met: {met_by.describe()}")
+    elif status is Status.LATE and met_by is not None:
+        after = (
+            f"{_wd(days_late)} after the due date"
+            if days_late
+            else "after the deadline, within the same working day"
+        )
+        lines.append(f"Late: {met_by.describe()}, {after}")
+    elif status is Status.CLOSED and closed is not None:
+        lines.append(f"Closed: {closed[1]} on {fmt_date(closed[0])}, before it fell due")
+    elif status is Status.MISSED and closed is not None:
+        lines.append(
+            f"Missed: not done by the due date; the chance went on {fmt_date(closed[0])} "
+            f"({closed[1]}), {_wd(days_late)} past due"
+        )
+    elif status is Status.OVERDUE:
+        lines.append(f"Overdue: not done by {fmt_date(judge.as_of)}, {_wd(days_late)} past due")
+    elif status is Status.DUE_SOON:
+        lines.append(f"Due soon: within {judge.warning} of {fmt_date(judge.as_of)}")
+    lines.extend(notes() if callable(notes) else notes)
+    lines.append(f"Source: {spec.citation}")
+    return tuple(lines)
 
 
 def _on_time(fact: Fact, due: date | datetime) -> bool:

@@ -24,6 +24,7 @@ the change (GMT), i.e. 02:30 BST, which is what `zoneinfo` does.
 
 from __future__ import annotations
 
+import calendar as _calendar
 import math
 import re
 from collections.abc import Callable
@@ -32,12 +33,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-
 from events.timeline import fmt_date
 from rules.calendar import WorkingDayCalendar
 
-__all__ = ["LONDON", "Deadline", "Timescale", "Unit", "fmt_date", "fmt_moment"]
+__all__ = ["LONDON", "Deadline", "Timescale", "Unit", "add_months", "fmt_date", "fmt_moment"]
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -89,6 +88,15 @@ def fmt_moment(moment: datetime) -> str:
     """ "Sat 25 Mar 2023 12:00 GMT": the moment as a clock in England showed it."""
     local = _london(moment).astimezone(LONDON)
     return f"{fmt_date(local.date())} {local:%H:%M} {local.tzname()}"
+
+
+def add_months(day: date, n: int) -> date:
+    """`day` plus `n` calendar months, clamped to the end of a shorter month (31 Aug + 6
+    months = 28 or 29 Feb), as `dateutil.relativedelta(months=n)` gives, but several
+    times faster: the batch adds months for every review and visit clock."""
+    months = day.month - 1 + n
+    year, month = day.year + months // 12, months % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
 def _listed(items: list[str]) -> str:
@@ -163,8 +171,8 @@ class Timescale:
         if self.unit == "working_days":
             return self._working_days(day, calendar, count_start_as_day_one)
         if self.unit == "months":
-            due = day + relativedelta(months=self.n)
-            # relativedelta clamps 31 Jan + 1 month to 28 Feb; say so, as it is the one
+            due = add_months(day, self.n)
+            # Month-end clamping makes 31 Jan + 1 month 28 Feb; say so, as it is the one
             # result a reader might check and think wrong.
             note = " (month end)" if due.day != day.day else ""
             return Deadline(due, lambda: f"{self} from {fmt_date(day)} is {fmt_date(due)}{note}")

@@ -21,9 +21,12 @@ Shared reading of the regulation for the five rules here:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from events.codes import PLACED_WITH_PARENTS, PlacementType
 from events.timeline import Fact, Placement, Timeline, fmt_date
@@ -58,6 +61,7 @@ def visits_in(tl: Timeline, placement: Placement) -> tuple[list[Fact], list[Fact
 
 def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
     visits = tl.of_type("statutory_visit")
+    days = [v.on for v in visits]  # in timeline order, so sorted
     placements = tl.placements
     starts = Counter(p.started_on for p in placements)
     out: dict[int, tuple[list[Fact], list[Fact]]] = {}
@@ -66,9 +70,11 @@ def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
         # The last day belongs to this placement unless another placement starts that
         # day (a move: the visit is to the new placement).
         moved = end is not None and starts[end] > (1 if end == start else 0)
-        during = [
-            v for v in visits if start <= v.on and (end is None or v.on < end or (v.on == end and not moved))
-        ]
+        first = bisect_left(days, start)
+        if end is None:
+            during = visits[first:]
+        else:
+            during = visits[first : (bisect_left if moved else bisect_right)(days, end)]
         out[placement.start.seq] = (
             [v for v in during if v.get("seen", True)],
             [v for v in during if not v.get("seen", True)],
@@ -137,45 +143,88 @@ def first_visit(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             met_by=met,
             closed=_closed(tl, placement),
             discriminator=str(placement.start.seq),
-            notes=_not_seen_notes(unseen, placement.start, met),
+            notes=partial(_not_seen_notes, unseen, placement.start, met),
         )
 
 
-def _which_interval(placement: Placement, visit: Fact) -> tuple[str, str]:
-    """(rule id, reason) for the clock a visit starts: VIS-2 in the first year of the
-    placement, then VIS-3 (long-term) or VIS-4."""
-    anniversary = first_anniversary(placement)
-    if visit.on < anniversary:
-        return "VIS-2", f"in the first year of the placement (first anniversary {fmt_date(anniversary)})"
+def _which_interval(placement: Placement, visit_on: date, anniversary: date) -> str:
+    """The rule whose clock a visit starts: VIS-2 in the first year of the placement,
+    then VIS-3 (long-term) or VIS-4."""
+    if visit_on < anniversary:
+        return "VIS-2"
+    return "VIS-3" if placement.long_term else "VIS-4"
+
+
+def _interval_reason(rule_id: str, anniversary: date) -> str:
+    if rule_id == "VIS-2":
+        return f"in the first year of the placement (first anniversary {fmt_date(anniversary)})"
     after = f"after the first year of the placement (first anniversary {fmt_date(anniversary)})"
-    if placement.long_term:
-        return "VIS-3", after + "; the placement is intended to last until 18"
-    return "VIS-4", after + "; the placement is not recorded as intended to last until 18"
+    if rule_id == "VIS-3":
+        return after + "; the placement is intended to last until 18"
+    return after + "; the placement is not recorded as intended to last until 18"
+
+
+@dataclass(frozen=True, slots=True)
+class _VisitClocks:
+    """One placement's visits, each with the rule whose clock it starts: worked out once
+    per timeline for VIS-2, VIS-3 and VIS-4 together."""
+
+    placement: Placement
+    anniversary: date
+    seen: list[Fact]
+    unseen: list[Fact]
+    closed: tuple[date, str] | None
+    rules: list[str]  # rules[i]: the rule of the clock seen[i] starts
+
+
+def _visit_clocks(tl: Timeline) -> list[_VisitClocks]:
+    def walk() -> list[_VisitClocks]:
+        out = []
+        for placement in tl.placements:
+            seen, unseen = visits_in(tl, placement)
+            anniversary = first_anniversary(placement)
+            out.append(
+                _VisitClocks(
+                    placement,
+                    anniversary,
+                    seen,
+                    unseen,
+                    _closed(tl, placement),
+                    [_which_interval(placement, v.on, anniversary) for v in seen],
+                )
+            )
+        return out
+
+    return tl.memo("visit-clocks", walk)
 
 
 def _later_visits(tl: Timeline, ctx: RuleContext, which: str) -> Iterator[Obligation]:
     """VIS-2/3/4: from each visit, the next within the interval that applies at that visit."""
-    for placement in tl.placements:
-        if uses_pwp(ctx, placement):
+    for clocks in _visit_clocks(tl):
+        if which not in clocks.rules or uses_pwp(ctx, clocks.placement):
             continue
-        seen, unseen = visits_in(tl, placement)
-        for i, previous in enumerate(seen):
-            rule_id, reason = _which_interval(placement, previous)
+        seen = clocks.seen
+        for i, rule_id in enumerate(clocks.rules):
             if rule_id != which:
                 continue
+            previous = seen[i]
             following = seen[i + 1] if i + 1 < len(seen) else None
             yield ctx.obligation(
                 tl,
                 start=previous,
                 deadline=ctx.deadline(previous.on),
                 met_by=following,
-                closed=_closed(tl, placement),
+                closed=clocks.closed,
                 discriminator=str(previous.seq),
-                notes=[
-                    f"Previous visit {fmt_date(previous.on)} was {reason}",
-                    *_not_seen_notes(unseen, previous, following),
-                ],
+                notes=partial(_later_visit_notes, clocks, previous, following, which),
             )
+
+
+def _later_visit_notes(clocks: _VisitClocks, previous: Fact, following: Fact | None, which: str) -> list[str]:
+    return [
+        f"Previous visit {fmt_date(previous.on)} was {_interval_reason(which, clocks.anniversary)}",
+        *_not_seen_notes(clocks.unseen, previous, following),
+    ]
 
 
 @rule(
@@ -304,30 +353,36 @@ def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Oblig
         )
         later = "parents" if placement.placement_type in PLACED_WITH_PARENTS else "connected"
         seen, unseen = visits_in(tl, placement)
+        closed = _closed(tl, placement)
         starts: list[Fact] = [placement.start, *seen]
         for i, start in enumerate(starts):
             following = seen[i] if i < len(seen) else None
-            if i == 0:
+            if i == 0 or first_review is None or start.on < first_review.on:
                 name = "until_first_review"
-                why = "First visit of the placement: within a week of its start"
-            elif first_review is None or start.on < first_review.on:
-                name = "until_first_review"
-                why = (
-                    "Weekly: the first review of this period of care has not been held"
-                    if first_review is None
-                    else f"Weekly: before the first review of this period of care ({first_review.describe()})"
-                )
             else:
                 name = later
-                why = f"After the first review of this period of care ({first_review.describe()}): " + (
-                    "placed with parents" if later == "parents" else "connected person"
-                )
             yield ctx.obligation(
                 tl,
                 start=start,
                 deadline=ctx.deadline(start.on, name),
                 met_by=following,
-                closed=_closed(tl, placement),
+                closed=closed,
                 discriminator=str(start.seq),
-                notes=[why, *_not_seen_notes(unseen, start, following)],
+                notes=partial(_pwp_notes, i == 0, name, first_review, unseen, start, following),
             )
+
+
+def _pwp_notes(
+    first: bool, name: str, first_review: Fact | None, unseen: list[Fact], start: Fact, following: Fact | None
+) -> list[str]:
+    if first:
+        why = "First visit of the placement: within a week of its start"
+    elif first_review is None:
+        why = "Weekly: the first review of this period of care has not been held"
+    elif name == "until_first_review":
+        why = f"Weekly: before the first review of this period of care ({first_review.describe()})"
+    else:
+        why = f"After the first review of this period of care ({first_review.describe()}): " + (
+            "placed with parents" if name == "parents" else "connected person"
+        )
+    return [why, *_not_seen_notes(unseen, start, following)]

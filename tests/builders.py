@@ -58,6 +58,9 @@ class Settings:
             return current
         return found
 
+    def dated(self, rule_id: str, name: str) -> bool:
+        return isinstance(self.overrides.get((rule_id, name)), list)
+
 
 def run_rule(
     rule_id: str,

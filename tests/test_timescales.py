@@ -410,3 +410,15 @@ def test_dates_and_moments_are_formatted_as_iros_read_them():
     assert fmt_date(date(2022, 9, 12)) == "Mon 12 Sep 2022"
     assert fmt_moment(datetime(2023, 3, 25, 12, 0, tzinfo=LONDON)) == "Sat 25 Mar 2023 12:00 GMT"
     assert fmt_moment(datetime(2023, 7, 1, 8, 30, tzinfo=UTC)) == "Sat 1 Jul 2023 09:30 BST"
+
+
+@given(
+    day=st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)),
+    n=st.integers(min_value=0, max_value=240),
+)
+def test_adding_months_clamps_to_the_month_end_exactly_as_dateutil_does(day, n):
+    from dateutil.relativedelta import relativedelta
+
+    from rules.timescales import add_months
+
+    assert add_months(day, n) == day + relativedelta(months=n)
