@@ -15,7 +15,6 @@ back would cost the parent as much as evaluating them.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import typing
 from collections import deque
@@ -216,6 +215,8 @@ class Engine:
         would share its database connections."""
         opening = self.store.opening()
         assert opening is not None
+        import multiprocessing
+
         context = multiprocessing.get_context("spawn")
         with context.Pool(
             min(jobs, len(chunks)), initializer=_start_worker, initargs=(*opening, self.settings)

@@ -43,7 +43,6 @@ so changing a timescale moves due dates only for clocks that start on or after t
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -186,6 +185,8 @@ def find_config(explicit: str | Path | None) -> Path | None:
 def load_settings(path: str | Path | None) -> Settings:
     if path is None:
         return Settings()
+    import tomllib
+
     p = Path(path)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))

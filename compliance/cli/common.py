@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from compliance.errors import CasecheckError
 from compliance.output import csv_text, one_line
-from compliance.settings import Settings, find_config, load_settings
 from events.contract import LAST_YEAR, BadInput
 from events.timeline import LONDON
+
+if TYPE_CHECKING:
+    from compliance.settings import Settings
 
 
 class Casecheck(click.Group):
@@ -129,6 +131,8 @@ class App:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from compliance.settings import find_config, load_settings
+
             self._settings = load_settings(find_config(self.config))
         return self._settings
 

@@ -16,7 +16,7 @@ without the means to write its explanation (the facts and notes it would be word
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
@@ -63,8 +63,8 @@ READ_TYPES = frozenset(
         "review_stood_down",
     }
 )
-#: A fact with this field is kept whatever its type: the IRO report finds the team a child
-#: was with on a day from the latest fact naming one (`iro._team_on`).
+#: A fact naming a new team in this field is kept whatever its type: the IRO report finds
+#: the team a child was with on a day from the latest fact naming one (`iro._team_on`).
 TEAM = "team"
 
 #: The `type.field` needs of the measures: whether the store holds each is decided from
@@ -85,10 +85,12 @@ class ReportTimeline(Timeline):
 
     @classmethod
     def trimmed(cls, timeline: Timeline) -> ReportTimeline:
-        kept = tuple(f for f in timeline.facts if _read(f))
+        """The timeline with only the facts the reports read. What rules worked out from
+        the full timeline (`memo`) is not carried over: asked for again, it is worked out
+        from what is kept, or refused as above."""
         values = {f.name: getattr(timeline, f.name) for f in fields(Timeline)}
         by_type = {t: found for t in READ_TYPES if (found := timeline.of_type(t))}
-        return cls(**{**values, "facts": kept, "_by_type": by_type})
+        return cls(**{**values, "facts": tuple(_read(timeline.facts)), "_by_type": by_type, "_memo": {}})
 
     def of_type(self, *types: str) -> tuple[Fact, ...]:
         unread = [t for t in types if t not in READ_TYPES]
@@ -99,8 +101,15 @@ class ReportTimeline(Timeline):
         return super().of_type(*types)
 
 
-def _read(fact: Fact) -> bool:
-    return fact.type in READ_TYPES or TEAM in fact.record
+def _read(facts: Iterable[Fact]) -> Iterator[Fact]:
+    """The facts of `READ_TYPES`, and those that change the team the child is with: a
+    fact naming the team already named before it changes nothing the reports read."""
+    team = None
+    for fact in facts:
+        named = fact.get(TEAM)
+        if fact.type in READ_TYPES or (named and named != team):
+            yield fact
+        team = named or team
 
 
 def _trimmed(evaluation: Evaluation) -> Evaluation:

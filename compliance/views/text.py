@@ -11,16 +11,17 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from compliance.output import SafeConsole, write_private
 from compliance.views.format import fmt_day
 from compliance.views.timeline import fact_fields, obligation_summary, timeline_view
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 STATUS_STYLE = {
     "overdue": "bold red",
@@ -72,6 +73,9 @@ def file_progress(
 
 def grid(title: str, **options: Any) -> Table:
     """A table that fits a terminal: light rules, narrow padding."""
+    from rich import box
+    from rich.table import Table
+
     return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), **options)
 
 
