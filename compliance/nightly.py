@@ -163,6 +163,7 @@ class Ledger(Aggregate):
         self.go_live: date | None = None
         self.checkpoint_run: str | None = None
         self.whole_verified_at: datetime | None = None
+        self.snapshot_version = 0  # set on the ledger as it is snapshotted (`_snapshot`)
 
 
 class NightlyRun(Aggregate):
@@ -343,10 +344,21 @@ def load_ledger(store: CaseStore) -> Ledger:
         return Ledger._create(Ledger.Created, id=LEDGER_ID)  # type: ignore[no-any-return]
 
 
-def _snapshot(store: CaseStore, ledger: Ledger) -> None:
+#: Events added to the ledger since its last snapshot before an incremental run takes a
+#: new one: loading replays them (a handful a run, each batch's wake-ups), while a snapshot
+#: writes every child's wake-up date (about 0.2 s at 50,000 children).
+SNAPSHOT_AFTER = 40
+
+
+def _snapshot(store: CaseStore, ledger: Ledger, *, full: bool) -> None:
     """Snapshot the ledger as this run leaves it (saved: its version is the stored one),
-    without reading it back from the store first as `take_snapshot` does."""
+    without reading it back from the store first as `take_snapshot` does: after a full
+    run, and after SNAPSHOT_AFTER events since the last snapshot (whose version the
+    ledger keeps in the snapshot itself)."""
     assert store.snapshots is not None and not ledger.pending_events
+    if not full and ledger.version - getattr(ledger, "snapshot_version", 0) < SNAPSHOT_AFTER:
+        return
+    ledger.snapshot_version = ledger.version
     snapshot_class = getattr(type(ledger), "Snapshot", type(store).snapshot_class)
     store.snapshots.put([snapshot_class.take(ledger)])
 
@@ -503,7 +515,7 @@ def run_nightly(
     stale = [a for a in alerts.values() if marked.get(a.ref) and not is_staged(a)]
     store.save(*changed, *_marks(queue, stale, marked), run, ledger)
     if _record_closing_checkpoint(store, ledger, str(run.id), verified.head, now):
-        _snapshot(store, ledger)
+        _snapshot(store, ledger, full=full or first_run)
     return summary
 
 

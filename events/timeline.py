@@ -209,7 +209,7 @@ class Timeline:
     protection_plans: tuple[ProtectionPlan, ...] = ()
     findings: tuple[Finding, ...] = ()
     _by_type: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     _birthdays: dict[int, date] = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -223,8 +223,11 @@ class Timeline:
         """Facts of the given types, in timeline order."""
         if len(types) == 1:
             return self._by_type.get(types[0], ())
-        wanted = set(types)
-        return tuple(f for f in self.facts if f.type in wanted)
+        found = self._memo.get(types)
+        if found is None:
+            wanted = set(types)
+            found = self._memo[types] = tuple(f for f in self.facts if f.type in wanted)
+        return found  # type: ignore[no-any-return]
 
     @cached_property
     def placements(self) -> tuple[Placement, ...]:

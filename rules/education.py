@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache, partial
@@ -176,7 +177,9 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     - Closed: left care Fri 15 Mar 2024 without a review that term; or turned 18 in it.
     """
     reviews = tl.of_type("pep_reviewed", "pep_initiated")
+    review_days = [r.on for r in reviews]  # in timeline order, so sorted
     for period in tl.periods:
+        period_stopped = _closed(tl, period)
         last = min(period.ended_on or ctx.as_of, ctx.as_of)
         for term_start, term_end in _terms(ctx, period.started_on, last):
             start = max(term_start, period.started_on)
@@ -186,10 +189,11 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             if of_age is False:
                 continue
             until = term_end if period.ended_on is None else min(term_end, period.ended_on)
-            met = next((r for r in reviews if start <= r.on <= until), None)
+            first = bisect_left(review_days, start)
+            met = reviews[first] if first < len(reviews) and review_days[first] <= until else None
             # A term's PEP review can only be done in that term: once it is over, an
             # unreviewed term is missed (from the next day), not overdue for ever.
-            stopped = _closed(tl, period)
+            stopped = period_stopped
             if stopped is not None and stopped[0] >= term_end:
                 stopped = None  # in care (and a child) to the term's last day: the term decides
             closed = earliest(stopped, (term_end + timedelta(days=1), TERM_ENDED))

@@ -249,8 +249,8 @@ class RuleContext:
         obligation is `missed`, its days late frozen at that day. `notes` are extra lines
         of the explanation, or a function that writes them when the explanation is asked for.
         """
-        if not callable(notes):
-            notes = tuple(notes)
+        if notes.__class__ is not tuple and not callable(notes):
+            notes = tuple(notes)  # a caller's list, kept as it is now
         if isinstance(start, Fact):
             start_fact: Fact | None = start
             started_on = start.on
@@ -267,7 +267,7 @@ class RuleContext:
         met_on: date | datetime | None = None
         if met_by is not None:
             met_on = met_by.at
-            if _on_time(met_by, due):
+            if met_by.on < due_day or _on_time(met_by, due):
                 status = Status.MET
             else:
                 status = Status.LATE

@@ -923,3 +923,34 @@ def test_night_by_night_the_woken_children_give_the_same_alerts_as_evaluating_ev
         assert alert_state(woken) == alert_state(everyone), day
         day += timedelta(days=1)
     assert evaluated < 40 * 47 / 4  # most children, most nights, are not looked at
+
+
+def test_the_ledger_loaded_between_snapshots_is_the_ledger_the_runs_left(store_url):
+    """Incremental runs snapshot the ledger only every so often; loaded in between, from
+    its snapshot and the events after it, it holds every run's wake-ups and position."""
+    from compliance.nightly import SNAPSHOT_AFTER
+
+    store = open_store(store_url)
+    add(store, council(30))
+    engine = Engine(store)
+    run_nightly(store, engine, as_of=D, now=NOW)
+    snapshotted = load_ledger(store).snapshot_version
+    ledgers = []
+    for day in range(1, 12):
+        add(store, [{"child": "C0005", "id": f"visit-{day}", "type": "statutory_visit", "at": D.isoformat()}])
+        run_nightly(store, engine, as_of=D + timedelta(days=day), now=NOW + timedelta(days=day))
+        ledgers.append(load_ledger(store))
+
+    later = [ledger.snapshot_version for ledger in ledgers]
+    assert snapshotted > 0 and later[0] == snapshotted  # not taken again after one incremental run
+    assert any(version > snapshotted for version in later)  # taken again after SNAPSHOT_AFTER events
+    assert all(ledger.version - ledger.snapshot_version < SNAPSHOT_AFTER for ledger in ledgers)
+    reopened = open_store(store_url) if store_url != "memory:" else store
+    fresh = load_ledger(reopened)
+    assert (fresh.position, fresh.wakeups, fresh.runs) == (
+        ledgers[-1].position,
+        ledgers[-1].wakeups,
+        ledgers[-1].runs,
+    )
+    expected = {s.child: engine.wake_up(s) for s in engine.evaluate_all(as_of=D + timedelta(days=11))}
+    assert fresh.wakeups == {c: d for c, d in expected.items() if d is not None}
