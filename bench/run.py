@@ -305,7 +305,7 @@ passes (its row): the import figures in the tables are from the import before it
 | 50,000 children on SQLite: first nightly under 45 s | **not met**: 325.8 s at load 5-6, with 225 s of CPU in all (the parent and its two workers); the full evaluation alone took 202 s of wall clock and 104 s of CPU in this run. The batch's own part is now small: at 10,000 children the parent process used 3.7 s of CPU for the first run, against 12.6 s before (same store, same machine), and the first run took 1.6 times the full evaluation against 4.6 times before. What remains is evaluating every child (about 2 ms of CPU a child), so under 45 s needs the rules about three times faster and two free cores |
 | incremental nightly, 1% changed, under 3% of the full run | met in a separate measurement (`/usr/bin/time`, CPU of the command and its workers, `--jobs 2`, on the benchmark councils): at 50,000 children 4.3-4.7 s of CPU against 244.9 s for the first run, 1.8-1.9% (4.8-6.0 s of wall clock at load 4.3); at 10,000 children 0.8-0.9 s against 51.5 s, 1.6-1.7% (1.1-1.3 s at load 4.2-4.3). Before, 6.1% and 4.2%. The run now verifies only the records added since the last run's closing checkpoint (728 at 50,000 children, against 222,562 in the whole store; verifying the whole store instead costs 8.2 s of CPU, 3.4%) and the whole store on the first run, on `--full` and once the last whole-store verification is `[integrity] full_verify_every_days` old (7 by default; docs/security.md says what each catches). It evaluates 584 children (500 changed, 84 woken): a warning window wakes a child only when due-soon alerts are raised. What is left is mostly evaluating those children (about two thirds of the run) and start-up |
 | import peak RSS under 500 MB | met: 226 MB at 50,000 children (4.1M events; it was 5.2 GB), 116 MB at 10,000 (it was 1.1 GB): two passes, see "Import in two passes" below. The price is CPU: 18% fewer events per CPU second at 10,000 children (17,400 against 21,100) |
-| `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | **not met in these runs**: 452 ms at 10,000 and 680 ms at 50,000 at load 5-6 (200-220 ms at 10,000 at load 1.8 in an earlier, quieter measurement). The child's own evaluation is 0.5-1.3 ms; the rest is start-up (Python, the rule modules, the `holidays` package, which loads every country's calendar when imported, about 40-90 ms here) |
+| `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | **not shown on this machine**: after the start-up work ("Start-up" below), 287 ms of CPU at 10,000 and 284 ms at 50,000 (501 and 532 ms before), 517 and 464 ms of wall clock at load 4.6-4.9 (784 and 836 ms before), and no longer growing with the store. The child's own evaluation is 0.5-1.3 ms; the rest is start-up, now mostly Python itself, click and Rich, eventsourcing and the rules, and the `holidays` package's own import. The table's figure is from before |
 | PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | evaluation met (20.3 s of CPU against 19.7 s on SQLite; 29.4 s against 23.2 s of wall clock, 1.27x); nightly met in this run (first run 51.5 s against 37.4 s, 1.38x; 53.8 s of CPU against 40.2 s, 1.34x); import met since the COPY (below): the 10,000-child file (822,033 events) imported back to back at load 2.8-4.8 in 68.6 s of wall clock and 58.6 s of CPU (58.0 s in the command, 0.6 s in the server's backends) against 89.5 s and 57.2 s on SQLite, 0.77x the wall clock and 1.02x the CPU; just before the COPY, 80.8 s and 65.8 s of CPU (61.1 s and 4.7 s) in the same window (the 1.9x, 102.6 s against 53.8 s at load 6, was measured before the import in two passes). A first attempt of this scenario stopped at its import with "the store was busy with another process": the PostgreSQL server is shared with other work on this machine |
 
 What was done: PostgreSQL inserts without psycopg's pipeline mode (`compliance/postgres.py`),
@@ -334,6 +334,26 @@ each alert open in a DRP stage with a response date (or an open stage-overdue fl
 the alert's change (by the batch, and by raising, escalating, resolving or reopening by hand).
 An incremental run reads only the alerts of the children it evaluates and those marked open;
 a store made before (or rekeyed) is indexed by its next run.
+
+Start-up: the command line imports a command's module only when that command runs
+(`cli.py` keeps each command's name, module and help line, so `casecheck --help` lists
+them all without loading one), so `timeline` no longer imports alerts, reports, the
+nightly batch or the import's validation; England's bank holidays come from the `holidays`
+package's United Kingdom module loaded on its own (`rules/bank_holidays.py`), not through
+`holidays.countries`, which imports all 250 of the package's countries; tables, worker
+processes and the TOML parser are imported when used. Measured at load 4.6-4.9, before
+(8a4d19f) and after: `python -X importtime -c "import cli"` 327 ms before, 91 ms after
+(median of 7); `casecheck --db STORE timeline CHILD --as-of 2026-10-31`, median of 10 runs,
+CPU (wall clock): 1,000 children 466 ms (712) before, 311 ms (572) after; 10,000: 501 (784)
+before, 287 (517) after; 50,000: 532 (836) before, 284 (464) after. Of what is left, in CPU
+at that load: the interpreter about 30 ms; click and Rich about 60; the store
+(eventsourcing and the store's aggregates), the rules and the settings about 75; `holidays`
+about 50, most of it `importlib.metadata`, which the package imports to read its own
+version; the child's evaluation, its access-log record and the output about 20. Without
+bytecode (`PYTHONDONTWRITEBYTECODE` set and no `__pycache__`, as on this machine) every
+command also compiles the product's modules from source, about 140 ms more at that load
+(414 ms of CPU at 10,000 children against 270): `make bench` compiles them first, as
+installing the package does.
 
 What is left, with what was measured:
 - Import in two passes: the first streams the file, validates every line and checks the
@@ -379,8 +399,11 @@ What is left, with what was measured:
   stage marks (`AlertQueue.staged_refs`, about 0.17 s, a pass over the log by topic), and the
   alerts open in a DRP stage, read every run. Each aggregate with new records costs the
   verification one query for the record before them (0.27 s for 779 aggregates).
-- `timeline CHILD` start-up: importing `holidays` loads every country (its package imports
-  them all; importing the United Kingdom module alone still runs it), 40-90 ms here.
+- `timeline CHILD` start-up (see "Start-up"): importing `holidays` at all costs about 50 ms
+  of CPU at load 5, most of it the `importlib.metadata` look-up of its own version, which
+  runs whatever part of the package is imported; the access-log record is a committed
+  write, one fsync (15-200 ms of wall clock on this shared disk). `check` in text form still
+  imports the nightly batch, and with it the alerts, for the go-live line.
 - `timeline CHILD` on PostgreSQL: importing psycopg and opening the pool and schema cost
   several hundred ms before any work.
 

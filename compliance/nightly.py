@@ -45,7 +45,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from itertools import chain, islice
 from typing import Any
@@ -543,7 +543,7 @@ def _since(store: CaseStore, ledger: Ledger, every_days: int, *, full: bool, now
     copied by `rekey`, which does not copy checkpoints)."""
     last_run = getattr(ledger, "checkpoint_run", None)
     whole_at = getattr(ledger, "whole_verified_at", None)
-    if full or last_run is None or whole_at is None or now - whole_at >= timedelta(days=every_days):
+    if full or last_run is None or whole_at is None or _days_between(whole_at, now) >= every_days:
         return None
     return store.checkpoint_head(last_run)
 
@@ -567,6 +567,12 @@ def _record_closing_checkpoint(
     except ConcurrentChange:
         return False
     return True
+
+
+def _days_between(earlier: datetime, later: datetime) -> int:
+    """Calendar days (UTC) from one moment to another: a run scheduled at the same time
+    each night counts a week as 7 though it starts a few seconds earlier than a week ago."""
+    return (later.astimezone(UTC).date() - earlier.astimezone(UTC).date()).days
 
 
 class Alerts(dict[str, Alert]):
