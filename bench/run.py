@@ -306,10 +306,13 @@ passes (its row): the import figures in the tables are from the import before it
 | incremental nightly, 1% changed, under 3% of the full run | met in a separate measurement (`/usr/bin/time`, CPU of the command and its workers, `--jobs 2`, on the benchmark councils): at 50,000 children 4.3-4.7 s of CPU against 244.9 s for the first run, 1.8-1.9% (4.8-6.0 s of wall clock at load 4.3); at 10,000 children 0.8-0.9 s against 51.5 s, 1.6-1.7% (1.1-1.3 s at load 4.2-4.3). Before, 6.1% and 4.2%. The run now verifies only the records added since the last run's closing checkpoint (728 at 50,000 children, against 222,562 in the whole store; verifying the whole store instead costs 8.2 s of CPU, 3.4%) and the whole store on the first run, on `--full` and once the last whole-store verification is `[integrity] full_verify_every_days` old (7 by default; docs/security.md says what each catches). It evaluates 584 children (500 changed, 84 woken): a warning window wakes a child only when due-soon alerts are raised. What is left is mostly evaluating those children (about two thirds of the run) and start-up |
 | import peak RSS under 500 MB | met: 226 MB at 50,000 children (4.1M events; it was 5.2 GB), 116 MB at 10,000 (it was 1.1 GB): two passes, see "Import in two passes" below. The price is CPU: 18% fewer events per CPU second at 10,000 children (17,400 against 21,100) |
 | `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | **not shown on this machine**: after the start-up work ("Start-up" below), 287 ms of CPU at 10,000 and 284 ms at 50,000 (501 and 532 ms before), 517 and 464 ms of wall clock at load 4.6-4.9 (784 and 836 ms before), and no longer growing with the store. The child's own evaluation is 0.5-1.3 ms; the rest is start-up, now mostly Python itself, click and Rich, eventsourcing and the rules, and the `holidays` package's own import. The table's figure is from before |
-| PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | evaluation met (20.3 s of CPU against 19.7 s on SQLite; 29.4 s against 23.2 s of wall clock, 1.27x); nightly met in this run (first run 51.5 s against 37.4 s, 1.38x; 53.8 s of CPU against 40.2 s, 1.34x); import **not met** (102.6 s against 53.8 s, 1.9x, at load 6, measured before the import in two passes). A first attempt of this scenario stopped at its import with "the store was busy with another process": the PostgreSQL server is shared with other work on this machine |
+| PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | evaluation met (20.3 s of CPU against 19.7 s on SQLite; 29.4 s against 23.2 s of wall clock, 1.27x); nightly met in this run (first run 51.5 s against 37.4 s, 1.38x; 53.8 s of CPU against 40.2 s, 1.34x); import met since the COPY (below): the 10,000-child file (822,033 events) imported back to back at load 2.8-4.8 in 68.6 s of wall clock and 58.6 s of CPU (58.0 s in the command, 0.6 s in the server's backends) against 89.5 s and 57.2 s on SQLite, 0.77x the wall clock and 1.02x the CPU; just before the COPY, 80.8 s and 65.8 s of CPU (61.1 s and 4.7 s) in the same window (the 1.9x, 102.6 s against 53.8 s at load 6, was measured before the import in two passes). A first attempt of this scenario stopped at its import with "the store was busy with another process": the PostgreSQL server is shared with other work on this machine |
 
 What was done: PostgreSQL inserts without psycopg's pipeline mode (`compliance/postgres.py`),
-in the same transaction under the same EXCLUSIVE table lock; `check --json` and `--csv` write
+in the same transaction under the same EXCLUSIVE table lock, and a large import there takes
+the lock and notifies once, then streams every record through one binary `COPY ... FROM
+STDIN` on the same connection (before, four statements for each child's records: about
+40,000 round trips at 10,000 children); `check --json` and `--csv` write
 rows as they are computed (a JSON array, one row a line), the table view keeps only the 500
 rows it shows, and explanations are written only on `--explain`; `check --jobs N` and
 `nightly --jobs N` evaluate children in worker processes (spawned, each with its own
@@ -366,6 +369,18 @@ What is left, with what was measured:
   peak 226 MB, so about linear in the file. The extra CPU (about 20%) is the spool (pickling
   each event out and back) and the index of ids (hashing each id, writing the shards);
   cProfile over 1,000 children puts the rest where it was (validation, digests, sealing).
+- Reports hold the council (each figure walks every child, once a column), so each child
+  is kept trimmed (`compliance/reports/council.py`): the spans worked out from its facts,
+  its obligations without their explanation, and only the facts of the types some figure
+  reads (with those naming a new team). Whole commands on the SQLite stores at load 2.5-7,
+  before and after (every figure the same): at 10,000 children `report scorecard --year
+  2026-27` 1,060 MB and 21.7 s of user CPU before, 413 MB and 18.2 s after; `report iro`
+  1,054 MB to 406 MB, `report iha` 1,044 MB to 401 MB; at 1,000 children 157 MB to 83 MB.
+  Still about 34 KB a child: the kept facts, the obligations (about 15 a child) and the
+  spans. Memory that does not grow with the council needs each measure computed as the
+  children stream by: every measure function split into what one child adds to each column
+  (items, values) and how the column's figure is made from them, for the 43 scorecard
+  measures, the IRO report's figures and the IHA table.
 - The rules: per 1,000 children (63,281 obligations) 1.7-1.8 s of CPU, about 27 µs an
   obligation; cProfile puts `RuleContext.obligation` first (about a tenth of the time, its own),
   then the VIS-2/3/4 walk (`_later_visits`), the deadline look-ups and parameter reads.
