@@ -24,6 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+RESULTS = OUT / "results.json"  # the last run's figures, for `--render-only`
 UNTIL = date(2026, 10, 31)  # fixed, so runs on different days measure the same council
 SEED = 42
 PG_BASE = "postgresql://postgres@127.0.0.1:5432/test"
@@ -414,13 +415,22 @@ The CIN census import is measured on its own, by `python -m bench.cin_census`:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,10000", help="SQLite council sizes")
+    parser.add_argument("--sizes", default="1000,10000,50000", help="SQLite council sizes")
     parser.add_argument("--postgres", default="10000", help="PostgreSQL council sizes ('' for none)")
     parser.add_argument("--one", nargs=2, metavar=("BACKEND", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help=f"write the page again from the last run's figures ({RESULTS.relative_to(ROOT)}), measuring nothing",
+    )
     args = parser.parse_args()
     if args.one:
         print(json.dumps(scenario(args.one[0], int(args.one[1]))))
+        return
+    if args.render_only:
+        saved = json.loads(RESULTS.read_text(encoding="utf-8"))
+        _write(Path(args.out), saved["machine"], saved["results"])
         return
     plan = [("sqlite", int(n)) for n in args.sizes.split(",") if n] + [
         ("postgresql", int(n)) for n in args.postgres.split(",") if n
@@ -440,10 +450,16 @@ def main() -> None:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         print(json.dumps(result), file=sys.stderr)
         results.append(result)
+    info = machine()
+    RESULTS.write_text(json.dumps({"machine": info, "results": results}, indent=1), encoding="utf-8")
+    _write(Path(args.out), info, results)
+
+
+def _write(out: Path, info: dict[str, str], results: list[dict[str, Any]]) -> None:
     from bench.web import keep_web_section
 
-    Path(args.out).write_text(keep_web_section(Path(args.out), render(machine(), results)), encoding="utf-8")
-    print(f"bench: figures written to {args.out}", file=sys.stderr)
+    out.write_text(keep_web_section(out, render(info, results)), encoding="utf-8")
+    print(f"bench: figures written to {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
