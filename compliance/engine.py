@@ -102,15 +102,28 @@ class Engine:
         self.settings = settings or Settings()
         self.calendar = self.settings.calendar()
         self.chunk = chunk  # children per task in worker processes
+        self._last_judge: Judge | None = None
 
     def judge(self, as_of: date) -> Judge:
-        return Judge(
+        """The judge for `as_of`: the last one again when it was for the same day and
+        settings, so its deadlines and parameters, worked out once, serve every chunk of
+        children a worker process is given."""
+        last = self._last_judge
+        if (
+            last is not None
+            and last.as_of == as_of
+            and last.settings is self.settings
+            and last.calendar is self.calendar
+        ):
+            return last
+        self._last_judge = Judge(
             as_of=as_of,
             calendar=self.calendar,
             settings=self.settings,
             warning=self.settings.warning,
             count_start_as_day_one=self.settings.count_start_as_day_one,
         )
+        return self._last_judge
 
     def rules_in_force(self, as_of: date, only: Iterable[str] | None = None) -> list[RuleSpec]:
         wanted = set(only) if only else None
