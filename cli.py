@@ -19,7 +19,7 @@ from typing import Any
 import click
 from click.formatting import HelpFormatter
 
-from compliance.cli.common import App, Casecheck
+from compliance.cli.common import App, Casecheck, catch_interrupts
 
 #: Each command: the module that defines it (in its COMMANDS) and the line `casecheck --help`
 #: shows for it, the first sentence of its docstring (a test holds the two together).
@@ -172,6 +172,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
 
 def main() -> None:
     os.umask(0o077)  # every file the product creates is the owner's only
+    catch_interrupts()
     try:
         cli(prog_name="casecheck")
     except KeyboardInterrupt:

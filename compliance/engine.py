@@ -64,10 +64,13 @@ def next_change(
     obligations: Iterable[Obligation], as_of: date, warning: Timescale | None, calendar: WorkingDayCalendar
 ) -> date | None:
     """The first day after `as_of` on which an obligation's status can change by itself
-    (it enters the warning window, or falls overdue): the nightly batch's wake-up date.
-    `warning` None leaves the warning windows out (no alert is raised for them)."""
+    (it enters the warning window, falls overdue, or an open breach is missed when a clock
+    stop such as the 18th birthday comes): the nightly batch's wake-up date. `warning`
+    None leaves the warning windows out (no alert is raised for them)."""
     candidates: list[date] = []
     for o in obligations:
+        if o.status is Status.OVERDUE and o.stops_on is not None:
+            candidates.append(o.stops_on)
         if o.status not in (Status.PENDING, Status.DUE_SOON):
             continue
         due = o.due_on

@@ -264,6 +264,7 @@ class RuleContext:
         days_late = 0
         closed_reason = None
         missed_on: date | None = None
+        stops_on: date | None = None
         met_on: date | datetime | None = None
         if met_by is not None:
             met_on = met_by.at
@@ -284,6 +285,8 @@ class RuleContext:
         elif as_of > due_day:
             status = Status.OVERDUE
             days_late = judge.calendar.working_days_between(due_day, as_of)
+            if closed is not None:
+                stops_on = closed[0]
         elif judge.warning_ends >= due_day:
             status = Status.DUE_SOON
         else:
@@ -307,6 +310,7 @@ class RuleContext:
             days_late,
             closed_reason,
             missed_on,
+            stops_on,
             deadline.approximate,
             partial(_explain, judge, spec, start, deadline, status, met_by, days_late, closed, notes),
             spec.citation,

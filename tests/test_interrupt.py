@@ -46,3 +46,36 @@ def test_ctrl_c_during_an_import_says_nothing_was_stored_and_exits_130(tmp_path)
             else 0
         )
     assert stored == 0
+
+
+def test_a_ctrl_c_that_a_library_wraps_in_its_own_error_still_exits_130(monkeypatch):
+    import click
+    from click.testing import CliRunner
+
+    from compliance.cli import common
+
+    monkeypatch.setattr(common, "_SIGINT_SEEN", [False])
+
+    @click.group(cls=common.Casecheck)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def interrupted_in_a_callback() -> None:
+        try:
+            common._on_sigint(signal.SIGINT, None)  # what Ctrl-C runs
+        except KeyboardInterrupt:
+            # as pydantic's serializer reports an exception raised in a Python callback
+            raise ValueError("Error calling function `serialize`: KeyboardInterrupt") from None
+
+    @group.command()
+    def fails() -> None:
+        raise ValueError("a real bug")
+
+    result = CliRunner().invoke(group, ["interrupted-in-a-callback"])
+    assert result.exit_code == 130
+    assert result.stderr == "casecheck: interrupted; nothing was stored\n"
+
+    monkeypatch.setattr(common, "_SIGINT_SEEN", [False])
+    failed = CliRunner().invoke(group, ["fails"])
+    assert failed.exit_code == 1 and isinstance(failed.exception, ValueError)

@@ -325,6 +325,38 @@ def test_becoming_an_eligible_care_leaver_wakes_the_child_on_the_day():
     assert {"CL-ASSESS", "CL-PA"} <= after
 
 
+def test_an_open_breach_is_closed_as_missed_on_the_18th_birthday_though_nothing_is_recorded():
+    # Born Sat 15 Jun 2006; in care from Fri 1 Mar 2024 with no review: the first review
+    # was due Tue 2 Apr 2024 (20 working days, skipping Good Friday 29 Mar and Easter
+    # Monday 1 Apr). The 18th birthday, Sat 15 Jun 2024, ends the chance to hold it: the
+    # child is woken that day and the alert closed as missed.
+    store = open_store("memory:")
+    add(
+        store,
+        [
+            {"child": "C1", "id": "e0", "type": "child_registered", "at": "2024-03-01", "dob": "2006-06-15"},
+            {"child": "C1", "id": "e1", "type": "entered_care", "at": "2024-03-01", "legal_status": "C2"},
+        ],
+    )
+    engine = Engine(store)
+    key = "C1|LAC-REV-1|2024-03-01"
+    run_nightly(store, engine, as_of=date(2024, 4, 5), now=NOW)
+    assert AlertQueue(store).get(ref_for_obligation(key)).status == "open"
+    ledger = load_ledger(store)
+    assert ledger.wakeups["C1"] <= date(2024, 6, 15)
+
+    day = ledger.wakeups["C1"]
+    while day < date(2024, 6, 15):  # whatever wakes the child before: not yet missed
+        run_nightly(store, engine, as_of=day, now=NOW + timedelta(days=(day - date(2024, 4, 5)).days))
+        assert AlertQueue(store).get(ref_for_obligation(key)).status == "open"
+        day = load_ledger(store).wakeups["C1"]
+    birthday = run_nightly(store, engine, as_of=date(2024, 6, 15), now=NOW + timedelta(days=71))
+
+    alert = AlertQueue(store).get(ref_for_obligation(key))
+    assert birthday.children_evaluated == 1
+    assert (alert.status, alert.outcome) == ("resolved", "missed")
+
+
 def test_a_new_school_term_is_a_calendar_trigger_for_a_child_in_care():
     from rules.registry import next_calendar_trigger
     from tests.builders import ev, timeline

@@ -3,6 +3,7 @@ settings opened on first use, and the access log under the operating-system acco
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,29 @@ from events.contract import LAST_YEAR, BadInput
 from events.timeline import LONDON
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from compliance.settings import Settings
+
+
+_SIGINT_SEEN = [False]
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    _SIGINT_SEEN[0] = True
+    raise KeyboardInterrupt
+
+
+def catch_interrupts() -> None:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is remembered (`interrupted`), unless
+    the process was started with it ignored (a job in the background)."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
+
+
+def interrupted() -> bool:
+    """Whether a Ctrl-C has reached this process (see `catch_interrupts`)."""
+    return _SIGINT_SEEN[0]
 
 
 class Casecheck(click.Group):
@@ -36,6 +59,13 @@ class Casecheck(click.Group):
             ctx.exit(2)
         except KeyboardInterrupt:
             # Every write is one transaction: what was under way is not stored at all.
+            click.echo("casecheck: interrupted; nothing was stored", err=True)
+            ctx.exit(130)
+        except Exception:
+            # A Ctrl-C that lands inside a library's callback can come out as that
+            # library's error (pydantic's serializer wraps it): still an interruption.
+            if not interrupted():
+                raise
             click.echo("casecheck: interrupted; nothing was stored", err=True)
             ctx.exit(130)
 

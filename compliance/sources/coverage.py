@@ -214,7 +214,9 @@ def _no_data(o: Obligation, line: str) -> Obligation:
         lines = before() if callable(before) else before
         return (line, *(text for text in lines if not text.startswith(_VERDICTS)))
 
-    return replace(o, status=Status.NO_DATA, days_late=0, closed_reason=None, missed_on=None, why=why)
+    return replace(
+        o, status=Status.NO_DATA, days_late=0, closed_reason=None, missed_on=None, stops_on=None, why=why
+    )
 
 
 # --- Declared return kinds --------------------------------------------------------------
