@@ -287,27 +287,25 @@ def render(info: dict[str, str], results: list[dict[str, Any]]) -> str:
 NOTES = """
 ## Targets, and where the figures stand
 
-Two cores shared with other work: the load average was between 4 and 6 during these runs,
-and other work used both cores at times, so wall-clock figures are up to three times what
-the same code takes on a quiet machine (compare the floor, which is the same work in every
-run: 11.0 s at 50,000 children in the previous run, 30.1 s in this one). CPU seconds depend
-far less on the load and are given where they matter. The scenarios were measured at the
-commit that added the alert index; the settling of DRP marks on resolution, which came
-after, is measured separately below (incremental nightly), and so is the import in two
-passes (its row): the import figures in the tables are from the import before it.
+These runs were made on a quiet machine (load average 1.0-1.4 before and after each
+scenario: no other work on the two cores), at the commit that added `--render-only`
+(every change below included). Earlier runs of this page were made at load 4-6, when the
+same floor took two to three times as long; compare figures across runs by their ratios
+and CPU seconds, not their wall clocks.
 
 | target | status |
 |---|---|
-| PostgreSQL import of a large file does not hang | met: a 10,000-child file (811,641 events, one transaction) imports; `tests/test_postgres_import.py` imports 3,500 children into the real server with a time limit (it failed at the limit before the fix) |
-| `check --json` over the whole store: peak RSS under 300 MB at 50,000 children | met: 158 MB at 50,000 children (4.1M events), 96 MB at 10,000, 67 MB at 1,000 (it was 2.2 GB at 10,000) |
+| PostgreSQL import of a large file does not hang | met: the 10,000-child file (822,033 events, one transaction) imports in 47.7 s; `tests/test_postgres_import.py` imports 3,500 children into the real server with a time limit (it failed at the limit before the fix) |
+| `check --json` over the whole store: peak RSS under 300 MB at 50,000 children | met: 150 MB at 50,000 children (4.1M events), 86 MB at 10,000, 57 MB at 1,000 (it was 2.2 GB at 10,000) |
 | explanations only when asked | met: `check --explain` |
-| full evaluation within 3x of the floor, one process | **not met**: 7.0x, 7.6x and 6.7x the floor at 1,000, 10,000 and 50,000 children (6.5-7.7x before). The cost is in the rules themselves, about 25-30 µs of CPU an obligation (see below) |
-| with `--jobs 2`, wall clock within 2x of the one-process floor | **not met**: 8.9x, 5.5x and 5.4x the floor. At 10,000 children the two workers used 22.0 s of CPU in all against 19.7 s in one process, so they do overlap (the wall clock, 16.8 s, was below one process's 23.2 s); what is left is the rules' CPU, as above |
-| 50,000 children on SQLite: first nightly under 45 s | **not met**: 325.8 s at load 5-6, with 225 s of CPU in all (the parent and its two workers); the full evaluation alone took 202 s of wall clock and 104 s of CPU in this run. The batch's own part is now small: at 10,000 children the parent process used 3.7 s of CPU for the first run, against 12.6 s before (same store, same machine), and the first run took 1.6 times the full evaluation against 4.6 times before. What remains is evaluating every child (about 2 ms of CPU a child), so under 45 s needs the rules about three times faster and two free cores |
-| incremental nightly, 1% changed, under 3% of the full run | met in a separate measurement (`/usr/bin/time`, CPU of the command and its workers, `--jobs 2`, on the benchmark councils): at 50,000 children 4.3-4.7 s of CPU against 244.9 s for the first run, 1.8-1.9% (4.8-6.0 s of wall clock at load 4.3); at 10,000 children 0.8-0.9 s against 51.5 s, 1.6-1.7% (1.1-1.3 s at load 4.2-4.3). Before, 6.1% and 4.2%. The run now verifies only the records added since the last run's closing checkpoint (728 at 50,000 children, against 222,562 in the whole store; verifying the whole store instead costs 8.2 s of CPU, 3.4%) and the whole store on the first run, on `--full` and once the last whole-store verification is `[integrity] full_verify_every_days` old (7 by default; docs/security.md says what each catches). It evaluates 584 children (500 changed, 84 woken): a warning window wakes a child only when due-soon alerts are raised. What is left is mostly evaluating those children (about two thirds of the run) and start-up |
-| import peak RSS under 500 MB | met: 226 MB at 50,000 children (4.1M events; it was 5.2 GB), 116 MB at 10,000 (it was 1.1 GB): two passes, see "Import in two passes" below. The price is CPU: 18% fewer events per CPU second at 10,000 children (17,400 against 21,100) |
-| `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | **not shown on this machine**: after the start-up work ("Start-up" below), 287 ms of CPU at 10,000 and 284 ms at 50,000 (501 and 532 ms before), 517 and 464 ms of wall clock at load 4.6-4.9 (784 and 836 ms before), and no longer growing with the store. The child's own evaluation is 0.5-1.3 ms; the rest is start-up, now mostly Python itself, click and Rich, eventsourcing and the rules, and the `holidays` package's own import. The table's figure is from before |
-| PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | evaluation met (20.3 s of CPU against 19.7 s on SQLite; 29.4 s against 23.2 s of wall clock, 1.27x); nightly met in this run (first run 51.5 s against 37.4 s, 1.38x; 53.8 s of CPU against 40.2 s, 1.34x); import met since the COPY (below): the 10,000-child file (822,033 events) imported back to back at load 2.8-4.8 in 68.6 s of wall clock and 58.6 s of CPU (58.0 s in the command, 0.6 s in the server's backends) against 89.5 s and 57.2 s on SQLite, 0.77x the wall clock and 1.02x the CPU; just before the COPY, 80.8 s and 65.8 s of CPU (61.1 s and 4.7 s) in the same window (the 1.9x, 102.6 s against 53.8 s at load 6, was measured before the import in two passes). A first attempt of this scenario stopped at its import with "the store was busy with another process": the PostgreSQL server is shared with other work on this machine |
+| full evaluation within 3x of the floor, one process | **not met**: 4.3x, 3.3x and 3.8x the floor at 1,000, 10,000 and 50,000 children, 3.4x on PostgreSQL (7.0x, 7.6x and 6.7x before this round). The rules now cost about 10-13 µs of CPU an obligation, from 25-30 (see "The rules" below) |
+| with `--jobs 2`, wall clock within 2x of the one-process floor | met at 10,000 children (1.9x: 6.65 s against a 3.42 s floor; 11.3 s of CPU in one process, 12.1 s in the two workers together) and on PostgreSQL (1.8x); **not met** at 50,000 (2.1x: 30.0 s against 14.5 s) nor at 1,000 (3.2x: 0.97 s; at that size the workers' own start-up, each importing the product, is not repaid) |
+| 50,000 children on SQLite: first nightly under 45 s | **not met**: 91.6 s (172.6 s of CPU, the parent and its two workers), from 325.8 s at load 5-6. Evaluating every child is 54 s of CPU of it; the rest is the first run's own work, not profiled at this size: verifying the whole store (4.1M records) before it acts and what it wrote after, raising and saving every alert of the go-live baseline, and the ledger of wake-up dates |
+| incremental nightly, 1% changed, under 3% of the full run | met at 50,000 children: 2.35 s against 91.6 s for the first run, 2.6% (3.1 s of CPU against 172.6 s, 1.8%); at 10,000, 0.72 s against 15.5 s (4.6%; 2.4% of the CPU), where start-up is a third of the run. The run verifies only what was recorded after the last run's closing checkpoint, and the whole store on the first run, on `--full` and once the last whole-store verification is `[integrity] full_verify_every_days` old (7 by default; docs/security.md says what each catches); a warning window wakes a child only when due-soon alerts are raised |
+| import peak RSS under 500 MB | met: 255 MB at 50,000 children (4.1M events; it was 5.2 GB), 110 MB at 10,000 (it was 1.1 GB): two passes, see "Import in two passes" below |
+| `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | met at 10,000 (222 ms, median of 5); **not met** at 50,000 (258 ms), within the spread of single runs (250-320 ms at both sizes, run by hand after the benchmark): the command no longer grows with the store, and what is left is start-up ("Start-up" below) |
+| PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | met: import 47.7 s against 57.3 s (0.83x; one binary COPY, below), full evaluation 16.5 s against 11.4 s (1.45x; 16.2 s of CPU against 11.3 s), first nightly 22.1 s against 15.5 s (1.42x) |
+| a scaling table for 1,000, 10,000 and 50,000 children | met: "How cost grows with the council" above, with `report scorecard` added. The report still holds each child's trimmed facts (73.5 s and 1,878 MB at 50,000 children; see below) |
 
 What was done: PostgreSQL inserts without psycopg's pipeline mode (`compliance/postgres.py`),
 in the same transaction under the same EXCLUSIVE table lock, and a large import there takes
@@ -382,13 +380,22 @@ What is left, with what was measured:
   children stream by: every measure function split into what one child adds to each column
   (items, values) and how the column's figure is made from them, for the 43 scorecard
   measures, the IRO report's figures and the IHA table.
-- The rules: per 1,000 children (63,281 obligations) 1.7-1.8 s of CPU, about 27 µs an
-  obligation; cProfile puts `RuleContext.obligation` first (about a tenth of the time, its own),
-  then the VIS-2/3/4 walk (`_later_visits`), the deadline look-ups and parameter reads.
-  Making the VIS-2/3/4 notes lazy and skipping parameter conversion when a default is in force
-  gave 0-5% in measurements at load 5-11, within the noise, so it was not kept; sharing one
-  walk over the visits was tried before with no gain. Within 3x of the floor needs the
-  per-obligation cost cut to about a third, which trimming does not reach.
+- The rules: instructions counted by callgrind over a 200-child council (`casecheck
+  generate --children 200 --seed 42 --until 2026-10-31`, evaluation minus start-up), before
+  and after this round: the floor 600 M, the full evaluation 2,919 M before and 1,841 M
+  after (4.9x the floor's instructions, now 3.1x). What made the difference: an obligation
+  is a plain (not frozen) dataclass, as building a frozen one set each of its 18 fields
+  through `object.__setattr__` (4.5 µs against 0.7); its explanation, and the rules' extra
+  notes (visits not seen, missed appointments, clock hours), are written by a function kept
+  with it and called only when asked for; a parameter with no dated setting is resolved once
+  per evaluation (`Judge.param`); VIS-2/3/4 share one walk over a placement's visits, split
+  by placement with a binary search; months are added by `add_months` (checked against
+  `relativedelta` by a property test); EDU-PEP-TERM finds a term's review by binary search;
+  a worker process keeps one judge, with its worked-out deadlines, across its chunks of
+  children (chunks cost 21% more CPU than one pass before). What is left is spread thin: the
+  obligation's own construction (its key, its status), deadline look-ups, building the
+  timeline (sorting the facts), and each rule's walk over its facts. Within 3x of the floor
+  at every size needs about a quarter less again.
 - The nightly's verification: each run verifies what was recorded after the last run's
   closing checkpoint (each new record's seal, its link to the record before it, itself
   checked, the head run on from the checkpoint's, and the count of records up to the
