@@ -72,9 +72,8 @@ class Obligation:
     days_late: int = 0  # working days past due (late, overdue, or missed: frozen at missed_on), else 0
     closed_reason: str | None = None  # why the clock stopped (closed) or the chance went (missed)
     missed_on: date | None = None  # missed: the day the chance to put the breach right went
-    stops_on: date | None = (
-        None  # overdue: a clock stop still to come (e.g. the 18th birthday), when it becomes missed
-    )
+    # overdue: a clock stop still to come (e.g. the 18th birthday), when it becomes missed
+    stops_on: date | None = None
     approximate: bool = False  # hour-based deadline from a date-only clock start
     why: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()  # written when asked for
     citation: str = ""

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import cached_property, partial
 from typing import Any, Protocol
 
-from events.timeline import LONDON, Fact, Timeline
+from events.timeline import Fact, Timeline
 from rules.calendar import WorkingDayCalendar
 from rules.obligation import Basis, Obligation, Status, day_of
 from rules.timescales import Deadline, Timescale, fmt_date
@@ -257,7 +257,7 @@ class RuleContext:
         else:
             start_fact, started_on = None, start
         due = deadline.due
-        due_day = due.astimezone(LONDON).date() if isinstance(due, datetime) else due
+        due_day = day_of(due)
         judge = self.judge
         as_of = judge.as_of
         status: Status
