@@ -56,8 +56,9 @@ def test_a_file_of_thousands_of_children_imports_into_postgresql_in_one_transact
     assert store.position() == 2 * CHILDREN + 2 * EVENT_ID_SHARDS + 1
 
 
-@pytest.mark.postgres
-def test_a_save_that_collides_with_another_writer_stores_nothing_of_its_transaction(postgres_url):
+def _stale_and_fresh(postgres_url):
+    """A store where C1 has moved on past a copy of it (`stale`, with a new fact that would
+    collide), and a new child C2 (`fresh`) not yet saved."""
     store = open_store(postgres_url)
     store.record({"C1": [{"child": "C1", "type": "dental_check", "at": "2022-01-01"}]})
     stale = store.repository.get(child_aggregate_id("C1"))
@@ -65,6 +66,12 @@ def test_a_save_that_collides_with_another_writer_stores_nothing_of_its_transact
     stale.record([{"child": "C1", "type": "pep_reviewed", "at": "2022-01-03"}], {})
     fresh = ChildCase.open("C2")
     fresh.record([{"child": "C2", "type": "dental_check", "at": "2022-01-01"}], {})
+    return store, stale, fresh
+
+
+@pytest.mark.postgres
+def test_a_save_that_collides_with_another_writer_stores_nothing_of_its_transaction(postgres_url):
+    store, stale, fresh = _stale_and_fresh(postgres_url)
     position = store.position()
 
     with pytest.raises(ConcurrentChange):
@@ -124,13 +131,7 @@ def test_records_copied_into_postgresql_read_back_exactly_sealed_and_in_order(
 
 @pytest.mark.postgres
 def test_a_collision_reported_when_the_copy_ends_stores_nothing_of_the_transaction(postgres_url):
-    store = open_store(postgres_url)
-    store.record({"C1": [{"child": "C1", "type": "dental_check", "at": "2022-01-01"}]})
-    stale = store.repository.get(child_aggregate_id("C1"))
-    store.record({"C1": [{"child": "C1", "type": "pep_initiated", "at": "2022-01-02"}]})
-    stale.record([{"child": "C1", "type": "pep_reviewed", "at": "2022-01-03"}], {})
-    fresh = ChildCase.open("C2")
-    fresh.record([{"child": "C2", "type": "dental_check", "at": "2022-01-01"}], {})
+    store, stale, fresh = _stale_and_fresh(postgres_url)
     position = store.position()
 
     with pytest.raises(ConcurrentChange), store.writing_in_parts() as writer:
