@@ -272,7 +272,10 @@ def build_timeline(
     `as_of`: the world as it stood at the end of that day (later events have not
     happened yet). `known_at`: only facts recorded by that moment count.
     """
-    known = [f for f in facts if known_at is None or f.recorded_at is None or f.recorded_at <= known_at]
+    if known_at is None:
+        known = list(facts)
+    else:
+        known = [f for f in facts if f.recorded_at is None or f.recorded_at <= known_at]
     # A retraction is about knowledge, not the world: once recorded it removes its target
     # from every replay, whatever the `as_of` date.
     retracted_ids = _retracted_ids(known)
@@ -283,41 +286,47 @@ def build_timeline(
     # what was recorded, so only `known_at` limits them, not `as_of`.
     found_in_returns: list[Fact] = []
     for fact in known:
-        if fact.id is not None and fact.id in retracted_ids:
+        if retracted_ids and fact.id is not None and fact.id in retracted_ids:
             retracted.append(fact)
         elif fact.type == "finding_recorded":
             found_in_returns.append(fact)
         elif as_of is None or fact.on <= as_of:
             effective.append(fact)
     effective.sort(key=Fact.sort_key)
-    _order_turnovers(effective)
-
-    by_type: dict[str, list[Fact]] = defaultdict(list)
-    for fact in effective:
-        by_type[fact.type].append(fact)
+    by_type = _by_type(effective)
+    if _order_turnovers(effective, by_type):
+        by_type = _by_type(effective)
 
     findings: list[Finding] = [Finding(f["code"], f, f["message"]) for f in found_in_returns]
-    known_ids = {f.id for f in known if f.id is not None}
-    for fact in by_type.get("retracted", ()):
-        if fact["target"] not in known_ids:
-            findings.append(
-                Finding("DQ-RETRACT-UNKNOWN", fact, f"retracts {fact['target']!r}, which is not on record")
-            )
+    if "retracted" in by_type:
+        known_ids = {f.id for f in known if f.id is not None}
+        for fact in by_type["retracted"]:
+            if fact["target"] not in known_ids:
+                findings.append(
+                    Finding("DQ-RETRACT-UNKNOWN", fact, f"retracts {fact['target']!r}, which is not on record")
+                )
 
     registrations = by_type.get("child_registered", [])
     dob = date.fromisoformat(registrations[-1]["dob"]) if registrations else None
 
+    # The sections below look only at the facts of their own types: each walks the whole
+    # timeline only when the child has any of them. Findings are put in timeline order
+    # at the end, so the order in which they are found does not matter.
     periods = _periods(effective, findings)
-    adult = _adult_entries(effective, periods, dob, findings)
-    missing = _missing_episodes(effective, findings)
-    plans = _protection_plans(effective, findings)
-    _check_in_care(effective, periods, findings)
+    adult = _adult_entries(by_type, periods, dob, findings)
+    missing = (
+        _missing_episodes(effective, findings) if not by_type.keys().isdisjoint(_MISSING_TYPES) else ()
+    )
+    plans = _protection_plans(effective, findings) if not by_type.keys().isdisjoint(_PLAN_TYPES) else ()
+    _check_in_care(by_type.get("review_held", []), periods, findings)
     # A child cannot enter care at 18 or over: such a start runs no clocks. Ages only grow,
     # so these are the last periods, and the numbers of the others stay as they were.
     periods = periods[: len(periods) - adult]
     if dob is not None:
-        for fact in effective:
-            if fact.on < dob and fact.type not in ("child_registered", "retracted"):
+        for fact in effective:  # in date order: only the first facts can be before the birth
+            if fact.on >= dob:
+                break
+            if fact.type not in ("child_registered", "retracted"):
                 findings.append(
                     Finding("DQ-BEFORE-BIRTH", fact, f"{fact.describe()} is before the date of birth")
                 )
@@ -338,6 +347,19 @@ def build_timeline(
         findings=tuple(findings),
         _by_type={k: tuple(v) for k, v in by_type.items()},
     )
+
+
+def _by_type(facts: list[Fact]) -> dict[str, list[Fact]]:
+    """The facts of each type, in the order given."""
+    by_type: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_type[fact.type].append(fact)
+    return by_type
+
+
+#: The fact types that make missing episodes, and child-protection plans.
+_MISSING_TYPES = frozenset({"went_missing", "returned"})
+_PLAN_TYPES = frozenset({"cp_plan_started", "icpc_held", "rcpc_held", "cp_plan_ended"})
 
 
 def _retracted_ids(facts: list[Fact]) -> set[str]:
@@ -369,7 +391,10 @@ def _age(dob: date, day: date) -> int:
 
 
 def _adult_entries(
-    facts: list[Fact], periods: tuple[PeriodOfCare, ...], dob: date | None, findings: list[Finding]
+    by_type: Mapping[str, list[Fact]],
+    periods: tuple[PeriodOfCare, ...],
+    dob: date | None,
+    findings: list[Finding],
 ) -> int:
     """Findings for what cannot happen to an adult: entering care at 18 or over, and a
     remand status (J1-J3) at 18 or over. Returns how many periods began at 18 or over."""
@@ -386,12 +411,8 @@ def _adult_entries(
                     f"{period.start.describe()} at 18 or over: no looked-after clocks run from it",
                 )
             )
-    for fact in facts:
-        if (
-            fact.type in ("entered_care", "legal_status_changed")
-            and fact.get("legal_status") in _REMAND
-            and _age(dob, fact.on) >= 18
-        ):
+    for fact in (*by_type.get("entered_care", ()), *by_type.get("legal_status_changed", ())):
+        if fact.get("legal_status") in _REMAND and _age(dob, fact.on) >= 18:
             findings.append(
                 Finding(
                     "DQ-REMAND-ADULT",
@@ -402,14 +423,20 @@ def _adult_entries(
     return adult
 
 
-def _order_turnovers(facts: list[Fact]) -> None:
+def _order_turnovers(facts: list[Fact], by_type: Mapping[str, list[Fact]]) -> bool:
     """Reorder, in place, each day on which the child, in care since an earlier day, leaves
     care and enters it again: the usual order within a day (entering care first, leaving
-    last) would open the new period inside the old one."""
-    left = {f.on for f in facts if f.type == "left_care"}
-    days = left & {f.on for f in facts if f.type in _OPENS_PERIOD} if left else left
+    last) would open the new period inside the old one. Returns whether any day was
+    reordered (`by_type`, the facts of each type, is then out of date)."""
+    left = {f.on for f in by_type.get("left_care", ())}
+    if left:
+        opened = {f.on for kind in _OPENS_PERIOD for f in by_type.get(kind, ())}
+        days = left & opened
+    else:
+        days = left
     if not days:
-        return
+        return False
+    reordered = False
     in_care, i = False, 0
     while i < len(facts):
         day, j = facts[i].on, i
@@ -417,10 +444,12 @@ def _order_turnovers(facts: list[Fact]) -> None:
             j += 1
         if in_care and day in days:
             facts[i:j] = sorted(facts[i:j], key=lambda f: (_TURNOVER_ORDER.get(f.type, 0), *f.sort_key()[2:]))
+            reordered = True
         for f in facts[i:j]:
             if f.type in _OPENS_PERIOD or f.type == "left_care":
                 in_care = f.type != "left_care"
         i = j
+    return reordered
 
 
 def _periods(facts: list[Fact], findings: list[Finding]) -> tuple[PeriodOfCare, ...]:
@@ -544,10 +573,10 @@ def _check_dates(facts: Iterable[Fact], findings: list[Finding]) -> None:
             )
 
 
-def _check_in_care(facts: list[Fact], periods: tuple[PeriodOfCare, ...], findings: list[Finding]) -> None:
+def _check_in_care(reviews: list[Fact], periods: tuple[PeriodOfCare, ...], findings: list[Finding]) -> None:
     # A looked-after review must fall within a period of care.
-    for fact in facts:
-        if fact.type == "review_held" and fact.get("kind", "looked_after") == "looked_after":
+    for fact in reviews:
+        if fact.get("kind", "looked_after") == "looked_after":
             if not any(
                 p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on) for p in periods
             ):
