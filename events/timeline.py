@@ -225,8 +225,13 @@ class Timeline:
             return self._by_type.get(types[0], ())
         found = self._memo.get(types)
         if found is None:
-            wanted = set(types)
-            found = self._memo[types] = tuple(f for f in self.facts if f.type in wanted)
+            present = [t for t in types if t in self._by_type]
+            if len(present) == 1:  # no need to walk the timeline for the facts of one type
+                found = self._by_type[present[0]]
+            else:
+                wanted = set(present)
+                found = tuple(f for f in self.facts if f.type in wanted) if wanted else ()
+            self._memo[types] = found
         return found  # type: ignore[no-any-return]
 
     @cached_property
@@ -303,7 +308,9 @@ def build_timeline(
         for fact in by_type["retracted"]:
             if fact["target"] not in known_ids:
                 findings.append(
-                    Finding("DQ-RETRACT-UNKNOWN", fact, f"retracts {fact['target']!r}, which is not on record")
+                    Finding(
+                        "DQ-RETRACT-UNKNOWN", fact, f"retracts {fact['target']!r}, which is not on record"
+                    )
                 )
 
     registrations = by_type.get("child_registered", [])
@@ -314,9 +321,7 @@ def build_timeline(
     # at the end, so the order in which they are found does not matter.
     periods = _periods(effective, findings)
     adult = _adult_entries(by_type, periods, dob, findings)
-    missing = (
-        _missing_episodes(effective, findings) if not by_type.keys().isdisjoint(_MISSING_TYPES) else ()
-    )
+    missing = _missing_episodes(effective, findings) if not by_type.keys().isdisjoint(_MISSING_TYPES) else ()
     plans = _protection_plans(effective, findings) if not by_type.keys().isdisjoint(_PLAN_TYPES) else ()
     _check_in_care(by_type.get("review_held", []), periods, findings)
     # A child cannot enter care at 18 or over: such a start runs no clocks. Ages only grow,
