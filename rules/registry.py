@@ -205,6 +205,11 @@ class RuleContext:
 
     judge: Judge
     spec: RuleSpec
+    # This rule's deadlines by (clock start, parameter): the judge's, found without
+    # resolving the parameter and its timescale again for every clock.
+    _deadlines: dict[tuple[date | datetime, str], Deadline] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def as_of(self) -> date:
@@ -225,8 +230,11 @@ class RuleContext:
 
     def deadline(self, start: date | datetime, name: str = "within") -> Deadline:
         """The deadline for a clock starting at `start`, with the timescale in force then."""
-        timescale: Timescale = self.judge.param(self.spec, name, day_of(start))
-        return self.judge.deadline(timescale, start)
+        found = self._deadlines.get((start, name))
+        if found is None:
+            timescale: Timescale = self.judge.param(self.spec, name, day_of(start))
+            found = self._deadlines[start, name] = self.judge.deadline(timescale, start)
+        return found
 
     def obligation(
         self,
@@ -268,33 +276,34 @@ class RuleContext:
         met_on: date | datetime | None = None
         if met_by is not None:
             met_on = met_by.at
-            if met_by.on < due_day or _on_time(met_by, due):
-                status = Status.MET
+            if met_by.on < due_day or (met_by.on == due_day and _on_time(met_by, due)):
+                status = _MET
             else:
-                status = Status.LATE
+                status = _LATE
                 days_late = judge.calendar.working_days_between(due_day, met_by.on)
         elif closed is not None and closed[0] <= due_day:
-            status = Status.CLOSED
+            status = _CLOSED
             closed_reason = closed[1]
         elif as_of > due_day and closed is not None and closed[0] <= as_of:
             # The clock stopped after the due date: the chance to put the breach right went
             # then (a stop still in the future, such as a 21st birthday, has not yet).
-            status = Status.MISSED
+            status = _MISSED
             missed_on, closed_reason = closed
             days_late = judge.calendar.working_days_between(due_day, missed_on)
         elif as_of > due_day:
-            status = Status.OVERDUE
+            status = _OVERDUE
             days_late = judge.calendar.working_days_between(due_day, as_of)
             if closed is not None:
                 stops_on = closed[0]
         elif judge.warning_ends >= due_day:
-            status = Status.DUE_SOON
+            status = _DUE_SOON
         else:
-            status = Status.PENDING
+            status = _PENDING
         spec = self.spec
-        key = f"{timeline.child}|{spec.id}|{started_on.isoformat()}"
         if discriminator:
-            key += f"|{discriminator}"
+            key = f"{timeline.child}|{spec.id}|{started_on.isoformat()}|{discriminator}"
+        else:
+            key = f"{timeline.child}|{spec.id}|{started_on.isoformat()}"
         return Obligation(
             timeline.child,
             spec.id,
@@ -336,6 +345,13 @@ class RuleContext:
                 closed=closed,
                 discriminator=str(previous.seq),
             )
+
+
+# The statuses `obligation` gives, looked up once: reading a member off its enumeration
+# (`Status.MET`) costs as much as a function call in Python 3.11, and every obligation
+# reads one.
+_MET, _LATE, _CLOSED, _MISSED = Status.MET, Status.LATE, Status.CLOSED, Status.MISSED
+_OVERDUE, _DUE_SOON, _PENDING = Status.OVERDUE, Status.DUE_SOON, Status.PENDING
 
 
 def _explain(
@@ -388,9 +404,13 @@ def _wd(n: int) -> str:
 
 
 def earliest(*stops: tuple[date, str] | None) -> tuple[date, str] | None:
-    """The first of several clock stops `(day, reason)`, ignoring those that did not happen."""
-    found = [s for s in stops if s is not None]
-    return min(found, key=lambda s: s[0]) if found else None
+    """The first of several clock stops `(day, reason)`, ignoring those that did not happen
+    (of two on the same day, the one given first)."""
+    first = None
+    for stop in stops:
+        if stop is not None and (first is None or stop[0] < first[0]):
+            first = stop
+    return first
 
 
 def first_on_or_after(
