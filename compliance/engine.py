@@ -23,6 +23,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from enum import Enum
 from itertools import islice
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import rules.catalogue  # noqa: F401  (registers every rule)
@@ -40,6 +41,9 @@ R = TypeVar("R")
 #: Children per task sent to a worker process: large enough that sending the task and its
 #: result is cheap next to evaluating it, small enough to keep every worker busy.
 CHUNK = 200
+
+#: An obligation's place in an evaluation: by clock start, then rule, then key.
+_ORDER = attrgetter("started_on", "rule", "key")
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ class Engine:
             obligations.extend(spec.func(timeline, judge.for_rule(spec)))
         # Coverage: an obligation the child's sources cannot satisfy is no_data, not a breach.
         obligations = apply_coverage(obligations, timeline.facts)
-        obligations.sort(key=lambda o: (o.started_on, o.rule, o.key))
+        obligations.sort(key=_ORDER)
         return Evaluation(child, as_of, known_at, timeline, tuple(obligations), upcoming)
 
     def wake_up(self, evaluation: Evaluation) -> date | None:
