@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -169,63 +170,74 @@ class Timescale:
             return self._hours(start)
         day = _day(start)
         if self.unit == "working_days":
-            return self._working_days(day, calendar, count_start_as_day_one)
+            due = calendar.add_working_days(day, self.n, count_start_as_day_one=count_start_as_day_one)
+            return Deadline(
+                due,
+                partial(Timescale._working_days_sentence, self, day, due, calendar, count_start_as_day_one),
+            )
         if self.unit == "months":
             due = add_months(day, self.n)
-            # Month-end clamping makes 31 Jan + 1 month 28 Feb; say so, as it is the one
-            # result a reader might check and think wrong.
-            note = " (month end)" if due.day != day.day else ""
-            return Deadline(due, lambda: f"{self} from {fmt_date(day)} is {fmt_date(due)}{note}")
+            return Deadline(due, partial(Timescale._months_sentence, self, day, due))
         days = self.n * 7 if self.unit == "weeks" else self.n
         due = day + timedelta(days=days)
-        return Deadline(due, lambda: self._calendar_days_sentence(day, due, days))
+        return Deadline(due, partial(Timescale._calendar_days_sentence, self, day, due, days))
+
+    # The sentences are written by these methods, given to each Deadline with their
+    # arguments (`partial`), not by closures: the judge keeps tens of thousands of
+    # deadlines, and a closure is several objects for the garbage collector to walk
+    # again and again, where a partial is two.
+
+    def _months_sentence(self, day: date, due: date) -> str:
+        # Month-end clamping makes 31 Jan + 1 month 28 Feb; say so, as it is the one
+        # result a reader might check and think wrong.
+        note = " (month end)" if due.day != day.day else ""
+        return f"{self} from {fmt_date(day)} is {fmt_date(due)}{note}"
 
     def _calendar_days_sentence(self, day: date, due: date, days: int) -> str:
         label = f"{self} ({days} day{'' if days == 1 else 's'})" if self.unit == "weeks" else str(self)
         return f"{label} from {fmt_date(day)} is {fmt_date(due)}"
 
-    def _working_days(self, day: date, calendar: WorkingDayCalendar, day_one: bool) -> Deadline:
-        due = calendar.add_working_days(day, self.n, count_start_as_day_one=day_one)
-
-        def explain() -> str:
-            text = f"{self} from {fmt_date(day)}"
-            if self.n > 0 and not calendar.is_working_day(day):
-                first = calendar.add_working_days(day, 1)
-                text += f" (not a working day; day 1 is {fmt_date(first)})"
-            skipped = calendar.holidays_between(day, due)
-            if skipped:
-                extra = calendar.extra_holidays
-                if any(d in extra for d, _ in skipped):
-                    # A council closure day is not a bank holiday: name it so an IRO can
-                    # see where the extra day came from.
-                    noun = "holiday"
-                    dates = [fmt_date(d) + (f" ({extra[d]})" if d in extra else "") for d, _ in skipped]
-                else:
-                    noun = "bank holiday"
-                    dates = [fmt_date(d) for d, _ in skipped]
-                plural = "s" if len(dates) > 1 else ""
-                text += f", skipping the {noun}{plural} on {_listed(dates)},"
-            text += f" is {fmt_date(due)}"
-            if day_one:
-                text += " (counting the start as day 1)"
-            return text
-
-        return Deadline(due, explain)
+    def _working_days_sentence(
+        self, day: date, due: date, calendar: WorkingDayCalendar, day_one: bool
+    ) -> str:
+        text = f"{self} from {fmt_date(day)}"
+        if self.n > 0 and not calendar.is_working_day(day):
+            first = calendar.add_working_days(day, 1)
+            text += f" (not a working day; day 1 is {fmt_date(first)})"
+        skipped = calendar.holidays_between(day, due)
+        if skipped:
+            extra = calendar.extra_holidays
+            if any(d in extra for d, _ in skipped):
+                # A council closure day is not a bank holiday: name it so an IRO can
+                # see where the extra day came from.
+                noun = "holiday"
+                dates = [fmt_date(d) + (f" ({extra[d]})" if d in extra else "") for d, _ in skipped]
+            else:
+                noun = "bank holiday"
+                dates = [fmt_date(d) for d, _ in skipped]
+            plural = "s" if len(dates) > 1 else ""
+            text += f", skipping the {noun}{plural} on {_listed(dates)},"
+        text += f" is {fmt_date(due)}"
+        if day_one:
+            text += " (counting the start as day 1)"
+        return text
 
     def _hours(self, start: date | datetime) -> Deadline:
         if not isinstance(start, datetime):
             # RULES.md: no time recorded, so the whole of the last day is allowed.
             due_day = start + timedelta(days=math.ceil(self.n / 24))
             return Deadline(
-                due_day,
-                lambda: (
-                    f"{self} from {fmt_date(start)} (no time recorded) is taken as the end of {fmt_date(due_day)}"
-                ),
-                approximate=True,
+                due_day, partial(Timescale._untimed_hours_sentence, self, start, due_day), approximate=True
             )
         aware = _london(start)
         # Elapsed hours: add in UTC, where every hour is an hour, then show London time.
         due = (aware.astimezone(UTC) + timedelta(hours=self.n)).astimezone(LONDON)
         changed = aware.astimezone(LONDON).utcoffset() != due.utcoffset()
+        return Deadline(due, partial(Timescale._hours_sentence, self, aware, due, changed))
+
+    def _untimed_hours_sentence(self, start: date, due_day: date) -> str:
+        return f"{self} from {fmt_date(start)} (no time recorded) is taken as the end of {fmt_date(due_day)}"
+
+    def _hours_sentence(self, aware: datetime, due: datetime, changed: bool) -> str:
         note = " (clocks changed)" if changed else ""
-        return Deadline(due, lambda: f"{self} from {fmt_moment(aware)} is {fmt_moment(due)}{note}")
+        return f"{self} from {fmt_moment(aware)} is {fmt_moment(due)}{note}"
