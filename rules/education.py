@@ -131,8 +131,11 @@ def _terms(ctx: RuleContext, first: date, last: date) -> list[tuple[date, date]]
     def terms_on(day: date) -> tuple[tuple[MonthDay, MonthDay], ...]:
         return parse_terms(ctx.param("terms", on=day))
 
-    samples = {first, last, *(date(y, 1, 1) for y in range(first.year, last.year + 1))}
-    definitions = {terms_on(day) for day in samples}
+    if ctx.param_is_dated("terms"):
+        samples = {first, last, *(date(y, 1, 1) for y in range(first.year, last.year + 1))}
+        definitions = {terms_on(day) for day in samples}
+    else:
+        definitions = {terms_on(first)}
     found = set()
     for definition in definitions:
         for term in definition:

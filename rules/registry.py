@@ -223,6 +223,11 @@ class RuleContext:
         """A parameter of this rule as in force on `on` (usually the clock start)."""
         return self.judge.param(self.spec, name, on)
 
+    def param_is_dated(self, name: str) -> bool:
+        """Whether this rule's parameter can differ from one date to another (the council
+        set it from a date on); if not, `param` gives the same value on every date."""
+        return self.judge.settings.dated(self.spec.id, name)
+
     def param_of(self, rule_id: str, name: str, *, on: date) -> Any:
         """Another rule's parameter, for a rule whose timescale depends on it (the IRO must
         be allocated before the first review is due, whatever the council set for it)."""
