@@ -75,10 +75,11 @@ def _split_visits(tl: Timeline) -> dict[int, tuple[list[Fact], list[Fact]]]:
             during = visits[first:]
         else:
             during = visits[first : (bisect_left if moved else bisect_right)(days, end)]
-        out[placement.start.seq] = (
-            [v for v in during if v.get("seen", True)],
-            [v for v in during if not v.get("seen", True)],
-        )
+        seen: list[Fact] = []
+        unseen: list[Fact] = []
+        for visit in during:
+            (seen if visit.get("seen", True) else unseen).append(visit)
+        out[placement.start.seq] = (seen, unseen)
     return out
 
 
