@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -297,7 +298,7 @@ def build_timeline(
             found_in_returns.append(fact)
         elif as_of is None or fact.on <= as_of:
             effective.append(fact)
-    effective.sort(key=Fact.sort_key)
+    _in_timeline_order(effective)
     by_type = _by_type(effective)
     if _order_turnovers(effective, by_type):
         by_type = _by_type(effective)
@@ -352,6 +353,24 @@ def build_timeline(
         findings=tuple(findings),
         _by_type={k: tuple(v) for k, v in by_type.items()},
     )
+
+
+_DAY = attrgetter("on")
+
+
+def _in_timeline_order(facts: list[Fact]) -> None:
+    """Sort the facts, in place, by `Fact.sort_key`: by day first, on the day alone, then
+    each day with several facts by the whole key. Most days have one fact, whose whole
+    key need never be worked out."""
+    facts.sort(key=_DAY)
+    i, n = 0, len(facts)
+    while i < n:
+        day, j = facts[i].on, i + 1
+        while j < n and facts[j].on == day:
+            j += 1
+        if j - i > 1:
+            facts[i:j] = sorted(facts[i:j], key=Fact.sort_key)
+        i = j
 
 
 def _by_type(facts: list[Fact]) -> dict[str, list[Fact]]:
