@@ -63,7 +63,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.popo import POPOApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from eventsourcing.utils import TopicError, register_topic, resolve_topic
 
 from compliance.errors import ChildNotFound, ConcurrentChange, ImportConflict, StoreError
@@ -425,6 +425,13 @@ class CaseStore(Application[UUID]):
         if isinstance(self.recorder, POPOApplicationRecorder):
             return None
         return dict(self._opened_with), self.url
+
+    def forkable(self) -> bool:
+        """Whether a copy of this process made by fork may open this store afresh: an
+        SQLite file with none of this process's connections in use (no transaction or read
+        open, so the copy inherits no lock), since SQLite's locks belong to the process."""
+        datastore = getattr(self.recorder, "datastore", None)
+        return isinstance(datastore, SQLiteDatastore) and datastore.pool.num_in_use == 0
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save aggregates in one transaction. Another writer having changed one of them

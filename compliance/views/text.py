@@ -439,18 +439,20 @@ def children_progress(label: str = "reading children") -> Iterator[Callable[[int
 
 @contextmanager
 def run_progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient bar on stderr while a batch runs (the nightly), when `enabled`."""
+    """A transient bar on stderr while a batch runs (the nightly), when `enabled`. It is
+    redrawn as the batch tells it, not by a thread of its own, so the batch's process keeps
+    one thread and its workers can be forked (`compliance.engine._worker_context`)."""
     err = console(err=True)
     if not (enabled and err.is_terminal):
         yield None
         return
     from rich.progress import Progress
 
-    bar = Progress(console=err, transient=True)
+    bar = Progress(console=err, transient=True, auto_refresh=False)
     task = bar.add_task(label, total=None)
 
     def tell(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        bar.update(task, completed=done, total=total, refresh=True)
 
     bar.start()
     try:
