@@ -199,6 +199,25 @@ def next_head(seal_key: bytes, head: bytes, notification_id: int, link: bytes) -
 # --- the mapper and the event store -----------------------------------------------------
 
 
+class FittedZlib:
+    """zlib with its window and memory fitted to the data (the library's compressor sets
+    up the largest, some 256 KiB, whatever the size): setting that up costs more than
+    compressing a record of a few hundred bytes, and most records (alert and index
+    events) are that small. The output is ordinary zlib data, which any zlib
+    decompresses with the default window, so stores written either way read the same;
+    a record no larger than the window compresses as well with the smaller one."""
+
+    def compress(self, data: bytes) -> bytes:
+        wbits = min(zlib.MAX_WBITS, max(9, (len(data) - 1).bit_length()))
+        if wbits == zlib.MAX_WBITS:
+            return zlib.compress(data)
+        compressor = zlib.compressobj(6, zlib.DEFLATED, wbits, wbits - 7)
+        return compressor.compress(data) + compressor.flush()
+
+    def decompress(self, data: bytes) -> bytes:
+        return zlib.decompress(data)
+
+
 class SealedMapper(Mapper[UUID]):
     """The library's mapper with sealing and owner-bound encryption (module docstring).
 
@@ -400,6 +419,30 @@ class SealingEventStore(EventStore[UUID]):
         self.chained = chained
 
     def put(self, domain_events: Sequence[Any], **kwargs: Any) -> list[Recording[UUID]]:
+        stored, notification_ids = self._insert(domain_events, **kwargs)
+        recordings: list[Recording[UUID]] = []
+        if notification_ids:
+            for event, record, n_id in zip(domain_events, stored, notification_ids, strict=True):
+                recordings.append(
+                    Recording(
+                        event,
+                        Notification(
+                            originator_id=record.originator_id,
+                            originator_version=record.originator_version,
+                            topic=record.topic,
+                            state=record.state,
+                            id=n_id,
+                        ),
+                    )
+                )
+        return recordings
+
+    def append(self, domain_events: Sequence[Any]) -> None:
+        """`put` without the recordings (what `CaseStore.save` needs)."""
+        if domain_events:
+            self._insert(domain_events)
+
+    def _insert(self, domain_events: Sequence[Any], **kwargs: Any) -> tuple[list[StoredEvent], Any]:
         links: dict[Any, bytes] = {}
         stored: list[StoredEvent] = []
         for event in domain_events:
@@ -417,22 +460,7 @@ class SealingEventStore(EventStore[UUID]):
         if self.chained:
             for record in stored:
                 self.sealer._remember(record.originator_id, record.originator_version, record.state[37:69])
-        recordings: list[Recording[UUID]] = []
-        if notification_ids:
-            for event, record, n_id in zip(domain_events, stored, notification_ids, strict=True):
-                recordings.append(
-                    Recording(
-                        event,
-                        Notification(
-                            originator_id=record.originator_id,
-                            originator_version=record.originator_version,
-                            topic=record.topic,
-                            state=record.state,
-                            id=n_id,
-                        ),
-                    )
-                )
-        return recordings
+        return stored, notification_ids
 
 
 # --- checkpoints --------------------------------------------------------------------------
@@ -722,6 +750,7 @@ def head_of(checkpoint_event: Any) -> Head:
 __all__ = [
     "CHECKPOINT_TOPIC",
     "Checkpoint",
+    "FittedZlib",
     "Head",
     "KeyProblem",
     "Keys",
