@@ -342,7 +342,23 @@ class CaseStore(Application[UUID]):
                 since=since,
                 name_of=self._child_named,
                 count_upto=self._count_upto,
+                rows=self._log_rows if isinstance(self.recorder, SQLiteApplicationRecorder) else None,
             )
+
+    def _log_rows(self, start: int, limit: int) -> list[tuple[int, UUID, int, str, bytes]]:
+        """(position, aggregate id, version, topic, state) of the log from `start` on, as
+        plain tuples (SQLite: what `verify` reads, without a `Notification` each)."""
+        recorder = self.recorder
+        assert isinstance(recorder, SQLiteApplicationRecorder)
+        with recorder.datastore.transaction(commit=False) as cursor:
+            raw = cursor.sqlite_cursor
+            raw.row_factory = None  # plain tuples
+            raw.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state FROM "
+                f"{recorder.events_table_name} WHERE rowid>=? ORDER BY rowid LIMIT ?",
+                (start, limit),
+            )
+            return [(n, UUID(i), v, t, st) for n, i, v, t, st in raw.fetchall()]
 
     def checkpoint_head(self, run: str) -> Head | None:
         """The head recorded by the checkpoint of run `run` (its full id), read by its
