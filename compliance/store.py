@@ -784,7 +784,16 @@ class CaseStore(Application[UUID]):
     def children(self) -> list[str]:
         """Every child with recorded facts, sorted."""
         with self._reading():
-            return sorted(self._to_event(row).child for row in self._rows((OPENED_TOPIC,), None))  # type: ignore[attr-defined]
+            return sorted(self._opened_child(row) for row in self._rows((OPENED_TOPIC,), None))
+
+    def _opened_child(self, row: Row) -> str:
+        """The child of an `Opened` record: its state as the mapper reads it (seal checked,
+        decrypted, decompressed), without building the event (the topic is known)."""
+        originator_id, version, topic, state = row
+        mapper: SealedMapper = self.mapper  # type: ignore[assignment]
+        return mapper.transcoder.decode(mapper.plaintext(StoredEvent(originator_id, version, topic, state)))[
+            "child"
+        ]
 
     def iter_children(
         self, children: Iterable[str] | None = None, *, batch: int = 500
