@@ -11,7 +11,8 @@ package move that module, the package's own look-up is used instead.
 Even that import costs a one-child command a fifth of its start-up (the package reads its
 own version from its installed metadata when it is imported), so the dates the package
 gave are kept, year by year, in a file in the user's cache folder
-(`$XDG_CACHE_HOME/casecheck`, else `~/.cache/casecheck`). The file says exactly what the
+(`$XDG_CACHE_HOME/casecheck`, else `~/.cache/casecheck`), one for each place the package
+is installed in (a virtual environment does not take another's file). The file says exactly what the
 dates were worked out from: the size and modification time of every source file of the
 package (and of `dateutil`, which it uses) that was loaded to work them out, of its
 translations of the names, where each package is found, the Python version and the
@@ -23,6 +24,7 @@ asked, as without one.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -40,7 +42,6 @@ PACKAGES = ("holidays", "dateutil")
 #: Where the package takes the language of the names from when none is asked for.
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 CACHE_FORMAT = 1
-CACHE_NAME = "bank-holidays.json"
 
 Stamp = list[int] | None
 
@@ -66,13 +67,18 @@ def england_and_wales(years: Iterable[int]) -> dict[date, str]:
 
 
 def cache_path() -> Path | None:
-    """The cache file, or None when there is no cache folder to keep it in."""
+    """The cache file for the package where it is installed (each environment its own), or
+    None when there is no package or no cache folder to keep it in."""
+    origin = _origin("holidays")
     folder = os.environ.get("XDG_CACHE_HOME")
+    if origin is None:
+        return None
     try:
         base = Path(folder) if folder and os.path.isabs(folder) else Path.home() / ".cache"
     except RuntimeError:  # no home folder to be found
         return None
-    return base / "casecheck" / CACHE_NAME
+    where = hashlib.sha256(os.path.dirname(origin).encode()).hexdigest()[:16]
+    return base / "casecheck" / f"bank-holidays-{where}.json"
 
 
 def _stamp(path: str) -> Stamp:

@@ -97,7 +97,8 @@ def test_a_second_process_takes_the_same_holidays_from_the_cache_without_the_pac
 
     assert first == second == packages(range(2018, 2029))
     assert first_imported and not second_imported
-    assert (cache_home / "casecheck" / "bank-holidays.json").stat().st_mode & 0o077 == 0
+    assert cache_path().parent == cache_home / "casecheck"
+    assert cache_path().stat().st_mode & 0o077 == 0
 
 
 def test_years_the_cache_lacks_are_asked_of_the_package_and_kept_too(cache_home):
@@ -199,3 +200,11 @@ def test_a_process_that_had_the_package_loaded_already_keeps_nothing():
     england_and_wales([2023])
 
     assert not cache_path().exists()
+
+
+def test_each_installation_of_the_package_has_its_own_cache(monkeypatch, tmp_path):
+    here = cache_path()
+    elsewhere = tmp_path / "venv" / "holidays" / "__init__.py"
+    monkeypatch.setattr(bank_holidays, "_origin", lambda package: str(elsewhere))
+
+    assert cache_path() != here and cache_path().parent == here.parent
