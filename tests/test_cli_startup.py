@@ -14,8 +14,10 @@ from compliance.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 
 #: What `timeline` has no use for: the other commands, import's validation, alerts,
-#: reports, the web workspace, PostgreSQL and workbooks.
+#: reports, the web workspace, PostgreSQL and workbooks; and Rich, when its lines are
+#: written to a file or a pipe (compliance.views.plain).
 NOT_FOR_TIMELINE = (
+    "rich",
     "compliance.cli.alerts",
     "compliance.cli.reports",
     "compliance.cli.workspace",
@@ -41,6 +43,7 @@ def modules_after(args, *, cwd=ROOT, env=None):
         "except SystemExit:\n    pass\n"
         "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
     )
+    env = {k: v for k, v in (env or os.environ).items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True, env=env
     )
@@ -69,6 +72,13 @@ def test_help_lists_every_command_without_loading_any():
     assert listed == set(COMMANDS)
     assert "Import case events from JSON Lines" in out
     assert loaded_from(modules, ["compliance.cli"]) == ["compliance.cli", "compliance.cli.common"]
+
+
+def test_the_command_line_itself_loads_neither_rich_nor_the_holidays():
+    code = "import json, sys, cli\nprint(json.dumps(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+
+    assert loaded_from(set(json.loads(done.stdout)), ["rich", "holidays", "dateutil", "csv"]) == []
 
 
 def test_timeline_loads_only_what_one_childs_record_needs(tmp_path):
