@@ -12,7 +12,6 @@ report name). It never holds the content that was seen.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -104,6 +103,8 @@ def record_access(
 
 def command_line_user() -> str:
     """Who the access log names for a command run at a terminal: the operating-system account."""
+    import getpass
+
     return f"{getpass.getuser()} (command line)"
 
 

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, project_aggregate
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from compliance.choices import (
@@ -42,7 +42,7 @@ from compliance.choices import (
 )
 from compliance.errors import CasecheckError, ChildNotFound
 from compliance.settings import Settings
-from compliance.store import CASECHECK_NAMESPACE, CaseStore
+from compliance.store import CASECHECK_NAMESPACE, CaseStore, replay
 from events.timeline import LONDON, Fact, Timeline, build_timeline
 from rules.calendar import WorkingDayCalendar
 from rules.registry import REGISTRY
@@ -497,6 +497,7 @@ class AlertQueue:
         self.store = store
         self.settings = settings or Settings()
         self.calendar = calendar or self.settings.calendar()
+        self._response_due: dict[tuple[str, date], date] = {}  # (stage, day entered) -> due
 
     # --- reading ---------------------------------------------------------------------
 
@@ -605,12 +606,12 @@ class AlertQueue:
             events: list[Any] = []
             for row in rows:
                 if row[0] != current and events:
-                    yield current, project_aggregate(None, events)  # type: ignore[misc]
+                    yield current, replay(events)  # type: ignore[misc]
                     events = []
                 current = row[0]
                 events.append(self.store._to_event(row))
             if events:
-                yield current, project_aggregate(None, events)  # type: ignore[misc]
+                yield current, replay(events)  # type: ignore[misc]
 
     def view(self, alert: Alert, today: date) -> AlertView:
         raised = alert.raised_at.astimezone(LONDON).date()
@@ -739,7 +740,11 @@ class AlertQueue:
         setting = self.settings.drp_stages.get(stage)
         if setting is None or stage == "cafcass":
             return None
-        return self.deadline_day(setting.respond_within, at.astimezone(LONDON).date())
+        day = at.astimezone(LONDON).date()
+        found = self._response_due.get((stage, day))
+        if found is None:  # the same few days and stages recur: each worked out once
+            found = self._response_due[(stage, day)] = self.deadline_day(setting.respond_within, day)
+        return found
 
     def deadline_day(self, timescale: Timescale, start: date) -> date:
         due = timescale.deadline(

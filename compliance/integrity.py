@@ -44,6 +44,7 @@ import hmac
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 from uuid import UUID, uuid5
 
@@ -192,11 +193,46 @@ def open_record(seal_key: bytes, originator_id: Any, version: int, topic: str, s
     return Opened(True, flags, prev, seal, payload, seal, hmac.compare_digest(seal, expected))
 
 
+def _checked(
+    seal_key: bytes, originator_id: Any, version: int, topic: str, state: bytes
+) -> tuple[bool, bytes, bytes, bool]:
+    """(sealed, prev, link, intact) of a stored record: `open_record` without taking the
+    payload out (no copy of a large record) or building an `Opened`, for `verify_log`."""
+    if state[:4] != MAGIC or len(state) < _HEADER:
+        link = hmac.new(seal_key, b"unsealed" + _owner(originator_id, version, topic) + state, hashlib.sha256)
+        return False, ZERO, link.digest(), True
+    seal = state[37:69]
+    mac = hmac.new(seal_key, _owner(originator_id, version, topic), hashlib.sha256)
+    view = memoryview(state)
+    mac.update(view[4:37])  # flags and prev, as `seal_of` takes them
+    mac.update(view[69:])
+    return True, state[5:37], seal, hmac.compare_digest(seal, mac.digest())
+
+
 def next_head(seal_key: bytes, head: bytes, notification_id: int, link: bytes) -> bytes:
     return hmac.new(seal_key, head + notification_id.to_bytes(8, "big") + link, hashlib.sha256).digest()
 
 
 # --- the mapper and the event store -----------------------------------------------------
+
+
+class FittedZlib:
+    """zlib with its window and memory fitted to the data (the library's compressor sets
+    up the largest, some 256 KiB, whatever the size): setting that up costs more than
+    compressing a record of a few hundred bytes, and most records (alert and index
+    events) are that small. The output is ordinary zlib data, which any zlib
+    decompresses with the default window, so stores written either way read the same;
+    a record no larger than the window compresses as well with the smaller one."""
+
+    def compress(self, data: bytes) -> bytes:
+        wbits = min(zlib.MAX_WBITS, max(9, (len(data) - 1).bit_length()))
+        if wbits == zlib.MAX_WBITS:
+            return zlib.compress(data)
+        compressor = zlib.compressobj(6, zlib.DEFLATED, wbits, wbits - 7)
+        return compressor.compress(data) + compressor.flush()
+
+    def decompress(self, data: bytes) -> bytes:
+        return zlib.decompress(data)
 
 
 class SealedMapper(Mapper[UUID]):
@@ -400,6 +436,30 @@ class SealingEventStore(EventStore[UUID]):
         self.chained = chained
 
     def put(self, domain_events: Sequence[Any], **kwargs: Any) -> list[Recording[UUID]]:
+        stored, notification_ids = self._insert(domain_events, **kwargs)
+        recordings: list[Recording[UUID]] = []
+        if notification_ids:
+            for event, record, n_id in zip(domain_events, stored, notification_ids, strict=True):
+                recordings.append(
+                    Recording(
+                        event,
+                        Notification(
+                            originator_id=record.originator_id,
+                            originator_version=record.originator_version,
+                            topic=record.topic,
+                            state=record.state,
+                            id=n_id,
+                        ),
+                    )
+                )
+        return recordings
+
+    def append(self, domain_events: Sequence[Any]) -> None:
+        """`put` without the recordings (what `CaseStore.save` needs)."""
+        if domain_events:
+            self._insert(domain_events)
+
+    def _insert(self, domain_events: Sequence[Any], **kwargs: Any) -> tuple[list[StoredEvent], Any]:
         links: dict[Any, bytes] = {}
         stored: list[StoredEvent] = []
         for event in domain_events:
@@ -417,22 +477,7 @@ class SealingEventStore(EventStore[UUID]):
         if self.chained:
             for record in stored:
                 self.sealer._remember(record.originator_id, record.originator_version, record.state[37:69])
-        recordings: list[Recording[UUID]] = []
-        if notification_ids:
-            for event, record, n_id in zip(domain_events, stored, notification_ids, strict=True):
-                recordings.append(
-                    Recording(
-                        event,
-                        Notification(
-                            originator_id=record.originator_id,
-                            originator_version=record.originator_version,
-                            topic=record.topic,
-                            state=record.state,
-                            id=n_id,
-                        ),
-                    )
-                )
-        return recordings
+        return stored, notification_ids
 
 
 # --- checkpoints --------------------------------------------------------------------------
@@ -566,6 +611,7 @@ def verify_log(
     page: int = 2000,
     name_of: Callable[[Any], str | None] = lambda _id: None,
     count_upto: Callable[[int], int] | None = None,
+    rows: Callable[[int, int], Sequence[tuple[int, Any, int, str, bytes]]] | None = None,
 ) -> Verification:
     """Check every record of the log after `since` (or all): its seal, its place in its
     aggregate's chain, and the store head against every checkpoint recorded.
@@ -575,8 +621,13 @@ def verify_log(
     checked too. With `count_upto` (how many records the log holds up to a position),
     the log up to the checkpoint must still hold the records it counted: one removed or
     slipped in there is caught without reading them, though an edit is not (only the
-    whole-store verification re-reads every record)."""
+    whole-store verification re-reads every record).
+
+    `rows(start, limit)` reads the log as (position, aggregate id, version, topic, state)
+    from position `start` on (default: the recorder's notifications)."""
     seal_key = mapper.seal_key
+    if rows is None:
+        rows = partial(_notification_rows, recorder)
     result = Verification(since=since)
     tails: dict[Any, tuple[int, bytes, bool, bool]] = {}  # aggregate -> (version, link, sealed, intact)
     head, count = (since.value, since.count) if since else (ZERO, 0)
@@ -586,11 +637,9 @@ def verify_log(
     pending = iter(checkpoints)
     waiting = next(pending, None)
 
-    def problem(n: Notification | None, aggregate: Any, version: int | None, what: str) -> None:
+    def problem(position: int | None, aggregate: Any, version: int | None, what: str) -> None:
         if len(result.problems) < max_problems:
-            result.problems.append(
-                Problem(n.id if n else None, str(aggregate), version, what, name_of(aggregate))
-            )
+            result.problems.append(Problem(position, str(aggregate), version, what, name_of(aggregate)))
 
     def check_waiting(position: int) -> None:
         nonlocal waiting
@@ -620,67 +669,64 @@ def verify_log(
             )
     last_id = since.position if since else 0
     while True:
-        rows = recorder.select_notifications(start, page)
-        for n in rows:
-            check_waiting(n.id)
-            opened = open_record(seal_key, n.originator_id, n.originator_version, n.topic, n.state)
+        batch = rows(start, page)
+        for n_id, originator_id, version, topic, state in batch:
+            check_waiting(n_id)
+            sealed, prev, link, intact = _checked(seal_key, originator_id, version, topic, state)
             result.records += 1
-            if not opened.sealed:
+            if not sealed:
                 result.unsealed += 1
-            if not opened.intact:
-                problem(
-                    n,
-                    n.originator_id,
-                    n.originator_version,
-                    "its content is not what was stored (seal mismatch)",
-                )
-            tail = tails.get(n.originator_id)
-            if tail is None and n.originator_version > 1 and since is not None:
-                tail = _tail_before(mapper, recorder, n.originator_id, n.originator_version)
+            if not intact:
+                problem(n_id, originator_id, version, "its content is not what was stored (seal mismatch)")
+            tail = tails.get(originator_id)
+            if tail is None and version > 1 and since is not None:
+                tail = _tail_before(mapper, recorder, originator_id, version)
                 if tail is not None and not tail[3]:
                     problem(
                         None,
-                        n.originator_id,
+                        originator_id,
                         tail[0],
                         "its content is not what was stored (seal mismatch), "
                         "found as the record before a newer one",
                     )
             if tail is None:
                 result.aggregates += 1
-                if n.originator_version != 1:
-                    problem(
-                        n, n.originator_id, n.originator_version, "the aggregate's first record is missing"
-                    )
+                if version != 1:
+                    problem(n_id, originator_id, version, "the aggregate's first record is missing")
             else:
-                version, link, was_sealed = tail[:3]
-                if n.originator_version != version + 1:
+                before, before_link, was_sealed = tail[:3]
+                if version != before + 1:
                     problem(
-                        n,
-                        n.originator_id,
-                        n.originator_version,
-                        f"follows version {version}: a record is missing or out of order",
+                        n_id,
+                        originator_id,
+                        version,
+                        f"follows version {before}: a record is missing or out of order",
                     )
-                elif opened.sealed and opened.prev != link:
+                elif sealed and prev != before_link:
                     problem(
-                        n,
-                        n.originator_id,
-                        n.originator_version,
-                        "does not follow the record before it (chain broken)",
+                        n_id, originator_id, version, "does not follow the record before it (chain broken)"
                     )
-                elif was_sealed and not opened.sealed:
-                    problem(n, n.originator_id, n.originator_version, "an unsealed record after sealed ones")
-            if opened.sealed and n.originator_version == 1 and opened.prev != ZERO:
-                problem(n, n.originator_id, 1, "a first record that links to an earlier one")
-            tails[n.originator_id] = (n.originator_version, opened.link, opened.sealed, True)
-            head = next_head(seal_key, head, n.id, opened.link)
+                elif was_sealed and not sealed:
+                    problem(n_id, originator_id, version, "an unsealed record after sealed ones")
+            if sealed and version == 1 and prev != ZERO:
+                problem(n_id, originator_id, 1, "a first record that links to an earlier one")
+            tails[originator_id] = (version, link, sealed, True)
+            head = next_head(seal_key, head, n_id, link)
             count += 1
-            last_id = n.id
-        if len(rows) < page:
+            last_id = n_id
+        if len(batch) < page:
             break
-        start = rows[-1].id + 1
+        start = batch[-1][0] + 1
     check_waiting(2**62)
     result.head = Head(last_id, count, head)
     return result
+
+
+def _notification_rows(recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+    return [
+        (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+        for n in recorder.select_notifications(start, limit)
+    ]
 
 
 def _tail_before(
@@ -722,6 +768,7 @@ def head_of(checkpoint_event: Any) -> Head:
 __all__ = [
     "CHECKPOINT_TOPIC",
     "Checkpoint",
+    "FittedZlib",
     "Head",
     "KeyProblem",
     "Keys",

@@ -387,7 +387,7 @@ def run_nightly(
     now: datetime,
     full: bool = False,
     baseline: bool = False,
-    batch: int = 200,
+    batch: int = 1000,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     _fail_after: int | None = None,
@@ -466,7 +466,11 @@ def run_nightly(
         verified_records=verified.records,
     )
     done = 0
-    states = chain.from_iterable(engine.map_children(partial(child_states, as_of=as_of), children, jobs=jobs))
+    # A child with an alert raised for an obligation needs all its obligations settled;
+    # any other child only those that can raise one (most children: sent back small).
+    keyed = frozenset(a.child for a in alerts.values() if a.key is not None)
+    task = partial(child_states, as_of=as_of, settle_all=keyed)
+    states = chain.from_iterable(engine.map_children(task, children, jobs=jobs))
     while chunk := list(islice(states, batch)):
         changes = _Batch(go_live)
         wakeups: dict[str, date | None] = {}
@@ -613,9 +617,19 @@ class ChildState:
     the day to look at the child again.
 
     Sent from a worker, the obligations stay packed until asked for: a child with no
-    alert yet needs only those that can raise one (`raising`), most children most nights."""
+    alert yet needs only those that can raise one (`raising`), most children most nights.
+    `complete` is False when only those were kept (`child_states`' `settle_all`)."""
 
-    __slots__ = ("_obligations", "_packed", "as_of", "child", "imported", "responsible", "wake_up")
+    __slots__ = (
+        "_obligations",
+        "_packed",
+        "as_of",
+        "child",
+        "complete",
+        "imported",
+        "responsible",
+        "wake_up",
+    )
 
     def __init__(
         self,
@@ -627,14 +641,18 @@ class ChildState:
         wake_up: date | None,
         *,
         packed: tuple[tuple[Any, ...], ...] | None = None,
+        complete: bool = True,
     ) -> None:
         self.child, self.as_of, self.wake_up = child, as_of, wake_up
         self.responsible, self.imported = responsible, imported
         self._obligations = obligations
         self._packed = packed
+        self.complete = complete
 
     @property
     def obligations(self) -> tuple[Obligation, ...]:
+        if not self.complete:
+            raise RuntimeError(f"child {self.child}: only the obligations that can raise an alert were kept")
         if self._obligations is None:
             assert self._packed is not None
             self._obligations = tuple(unpack_obligation(p) for p in self._packed)
@@ -643,13 +661,13 @@ class ChildState:
     def raising(self) -> Iterator[Obligation]:
         """The obligations that can raise an alert where there is none: overdue or due soon."""
         if self._obligations is not None or self._packed is None:
-            return (o for o in self.obligations if o.status in _RAISING)
+            return (o for o in self._obligations or () if o.status in _RAISING)
         return (unpack_obligation(p) for p in self._packed if p[PACKED_STATUS] in _RAISING)
 
     def __reduce__(self) -> tuple[Any, ...]:
         packed = self._packed
         if packed is None:
-            packed = tuple(pack_obligation(o) for o in self.obligations)
+            packed = tuple(pack_obligation(o) for o in self._obligations or ())
         return _unpickle_state, (
             self.child,
             self.as_of,
@@ -657,6 +675,7 @@ class ChildState:
             self.imported,
             packed,
             self.wake_up,
+            self.complete,
         )
 
 
@@ -670,21 +689,32 @@ def _unpickle_state(
     imported: tuple[Fact, ...],
     packed: tuple[tuple[Any, ...], ...],
     wake_up: date | None,
+    complete: bool = True,
 ) -> ChildState:
-    return ChildState(child, as_of, responsible, imported, None, wake_up, packed=packed)
+    return ChildState(child, as_of, responsible, imported, None, wake_up, packed=packed, complete=complete)
 
 
-def child_states(engine: Engine, children: Sequence[str] | None, *, as_of: date) -> Iterator[ChildState]:
-    """Each child's `ChildState` at `as_of` (run in worker processes with `jobs`)."""
+def child_states(
+    engine: Engine,
+    children: Sequence[str] | None,
+    *,
+    as_of: date,
+    settle_all: frozenset[str] | None = None,
+) -> Iterator[ChildState]:
+    """Each child's `ChildState` at `as_of` (run in worker processes with `jobs`). With
+    `settle_all`, a child not in it keeps only the obligations that can raise an alert
+    (it has no alert raised for an obligation to settle): less to send and to read back."""
     for evaluation in engine.evaluate_all(as_of=as_of, children=children):
         tl = evaluation.timeline
+        complete = settle_all is None or evaluation.child in settle_all
         yield ChildState(
             evaluation.child,
             evaluation.as_of,
             responsible(tl, as_of),
             tl.of_type(*_IMPORTED_ALERTS),
-            tuple(o for o in evaluation.obligations if _alertable(o)),
+            tuple(o for o in evaluation.obligations if (complete or o.status in _RAISING) and _alertable(o)),
             engine.wake_up(evaluation),
+            complete=complete,
         )
 
 

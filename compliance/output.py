@@ -10,14 +10,14 @@ the product goes through this module for them:
 - Terminal text (`terminal_text`, `SafeConsole`): control characters (escape sequences,
   backspace, bell, C1 controls, bidirectional overrides) are replaced by U+FFFD, and Rich
   markup in stored text is never interpreted (`SafeConsole` has markup off; styles come
-  from `rich.text.Text` objects only).
+  from `rich.text.Text` objects only). `SafeConsole` is in `compliance.console`, so that
+  Rich is imported only by what prints through it.
 - Files (`write_private`, `private_file`): created readable and writable by the owner
   only (0600) whatever the umask, and a missing folder is one clear line.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -25,9 +25,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
-
-from rich.console import Console
-from rich.text import Text
 
 from compliance.errors import CasecheckError
 
@@ -56,6 +53,8 @@ def safe_cell(value: Any) -> Any:
 
 def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     """Rows as CSV text with a header, every cell through `safe_cell`."""
+    import csv
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writerow({c: safe_cell(c) for c in columns})
@@ -78,34 +77,13 @@ def one_line(value: Any, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class SafeConsole(Console):
-    """A Rich console for stored text: markup is off (a team called `[/b]` is just a
-    name) and every string or `Text` printed, including table cells, has its control
-    characters replaced."""
+def __getattr__(name: str) -> Any:
+    # SafeConsole is Rich's console: Rich is imported only by what prints through it.
+    if name == "SafeConsole":
+        from compliance.console import SafeConsole
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("markup", False)
-        kwargs.setdefault("emoji", False)
-        kwargs.setdefault("highlight", False)
-        super().__init__(*args, **kwargs)
-
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(terminal_text(text), **kwargs)
-
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(_clean(o) for o in objects), **kwargs)
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, str):
-        return terminal_text(obj)
-    if isinstance(obj, Text):
-        cleaned = obj.copy()
-        plain = terminal_text(cleaned.plain)
-        if plain != cleaned.plain:  # same length: the spans still line up
-            cleaned.plain = plain
-        return cleaned
-    return obj
+        return SafeConsole
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- files ------------------------------------------------------------------------------
@@ -154,7 +132,6 @@ def create_private(path: str | Path) -> None:
 __all__ = [
     "FORMULA_PREFIXES",
     "OutputError",
-    "SafeConsole",
     "create_private",
     "csv_text",
     "one_line",

@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 from uuid import UUID, uuid5
 
-from eventsourcing.application import Application, project_aggregate
+from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
@@ -63,7 +63,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.popo import POPOApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from eventsourcing.utils import TopicError, register_topic, resolve_topic
 
 from compliance.errors import ChildNotFound, ConcurrentChange, ImportConflict, StoreError
@@ -72,6 +72,7 @@ from compliance.integrity import (
     CLOSING_SUFFIX,
     FLAG_KEYED_ALERTS,
     FLAG_KEYED_IDS,
+    FittedZlib,
     Head,
     Keys,
     SealedMapper,
@@ -107,6 +108,15 @@ def stable_topic(cls: T, name: str) -> T:
         raise ValueError(f"topic {topic!r} is already taken by {resolve_topic(topic)!r}") from None
     cls.TOPIC = topic  # type: ignore[attr-defined]
     return cls
+
+
+def replay(events: Iterable[Any]) -> Any:
+    """The aggregate its events make, applied in turn (the library's `project_aggregate`
+    without its runtime Protocol check of each event, which costs more than applying it)."""
+    aggregate = None
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def child_aggregate_id(child: str) -> UUID:
@@ -304,22 +314,19 @@ class CaseStore(Application[UUID]):
         self._id_key = self.keys.id_key if not first or flags & FLAG_KEYED_IDS else None
         self._alert_key = self.keys.id_key if not first or flags & FLAG_KEYED_ALERTS else None
         self._index_key = self.keys.index_key
+        self._alert_ids: dict[str, UUID] = {}  # ref -> aggregate id, worked out once
 
     # --- integrity -------------------------------------------------------------------
 
     def construct_mapper(self) -> SealedMapper:  # type: ignore[override]
-        from eventsourcing.compressor import ZlibCompressor
-
-        return SealedMapper(self.construct_transcoder(), ZlibCompressor(), self.keys)
+        return SealedMapper(self.construct_transcoder(), FittedZlib(), self.keys)
 
     def construct_event_store(self) -> SealingEventStore:  # type: ignore[override]
         return SealingEventStore(self.mapper, self.recorder)  # type: ignore[arg-type]
 
     def construct_snapshot_store(self) -> SealingEventStore:  # type: ignore[override]
-        from eventsourcing.compressor import ZlibCompressor
-
         recorder = self.factory.aggregate_recorder(purpose="snapshots")
-        mapper = SealedMapper(self.construct_transcoder(), ZlibCompressor(), self.keys, chained=False)
+        mapper = SealedMapper(self.construct_transcoder(), FittedZlib(), self.keys, chained=False)
         return SealingEventStore(mapper, recorder, chained=False)
 
     def verify(self, since_run: str | None = None, *, since: Head | None = None) -> Verification:
@@ -335,7 +342,23 @@ class CaseStore(Application[UUID]):
                 since=since,
                 name_of=self._child_named,
                 count_upto=self._count_upto,
+                rows=self._log_rows if isinstance(self.recorder, SQLiteApplicationRecorder) else None,
             )
+
+    def _log_rows(self, start: int, limit: int) -> list[tuple[int, UUID, int, str, bytes]]:
+        """(position, aggregate id, version, topic, state) of the log from `start` on, as
+        plain tuples (SQLite: what `verify` reads, without a `Notification` each)."""
+        recorder = self.recorder
+        assert isinstance(recorder, SQLiteApplicationRecorder)
+        with recorder.datastore.transaction(commit=False) as cursor:
+            raw = cursor.sqlite_cursor
+            raw.row_factory = None  # plain tuples
+            raw.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state FROM "
+                f"{recorder.events_table_name} WHERE rowid>=? ORDER BY rowid LIMIT ?",
+                (start, limit),
+            )
+            return [(n, UUID(i), v, t, st) for n, i, v, t, st in raw.fetchall()]
 
     def checkpoint_head(self, run: str) -> Head | None:
         """The head recorded by the checkpoint of run `run` (its full id), read by its
@@ -417,7 +440,12 @@ class CaseStore(Application[UUID]):
         """An alert's aggregate id (by its reference, "PA-..."): keyed when the store was
         created encrypted by a version that keys alerts, else the uuid5 of old, so the
         alerts of an older encrypted store are still found (`rekey` moves them to keyed ids)."""
-        return keyed_id(self._alert_key, "alert", ref)
+        found = self._alert_ids.get(ref)
+        if found is None:
+            if len(self._alert_ids) >= 500_000:  # bounded: a miss only works the id out again
+                self._alert_ids.clear()
+            found = self._alert_ids[ref] = keyed_id(self._alert_key, "alert", ref)
+        return found
 
     def opening(self) -> tuple[dict[str, str], str] | None:
         """What another process needs to open this same store (`CaseStore(env, url=url)`),
@@ -426,12 +454,32 @@ class CaseStore(Application[UUID]):
             return None
         return dict(self._opened_with), self.url
 
+    def forkable(self) -> bool:
+        """Whether a copy of this process made by fork may open this store afresh: an
+        SQLite file with none of this process's connections in use (no transaction or read
+        open, so the copy inherits no lock), since SQLite's locks belong to the process."""
+        datastore = getattr(self.recorder, "datastore", None)
+        return isinstance(datastore, SQLiteDatastore) and datastore.pool.num_in_use == 0
+
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save aggregates in one transaction. Another writer having changed one of them
         since it was read (the library's optimistic concurrency check) is reported as a
         project error: nothing of this save was stored, and doing it again is safe."""
         try:
-            return super().save(*objs, **kwargs)
+            if kwargs or self.repository.cache is not None or type(self).snapshotting_intervals:
+                return super().save(*objs, **kwargs)
+            # The library's save, without its per-object runtime Protocol checks (costly
+            # isinstance calls, thousands of them a nightly batch) and the recordings
+            # nothing here reads: every object saved here is an aggregate.
+            events: list[Any] = []
+            for obj in objs:
+                if obj is None:
+                    continue
+                if not isinstance(obj, Aggregate):
+                    return super().save(*objs, **kwargs)
+                events.extend(obj.collect_events())
+            self.events.append(events)  # type: ignore[attr-defined]
+            return None
         except IntegrityError:
             raise ConcurrentChange(
                 "another user or process changed the same records at the same time; "
@@ -567,7 +615,7 @@ class CaseStore(Application[UUID]):
         for chunk in _chunks(sorted(set(children)), 500):
             ids = {self.child_id(c): c for c in chunk}
             for aggregate_id, rows in _grouped(self._rows(CHILD_TOPICS, list(ids))):
-                case = project_aggregate(None, (self._to_event(row) for row in rows))
+                case = replay(self._to_event(row) for row in rows)
                 assert isinstance(case, ChildCase)
                 cases[ids[aggregate_id]] = case
         return cases
@@ -606,7 +654,7 @@ class CaseStore(Application[UUID]):
         with self._reading():
             for aggregate_id, group in _grouped(self._rows(SHARD_TOPICS, list(ids))):
                 events = [self._to_event(row) for row in group]
-                shard = project_aggregate(None, events)
+                shard = replay(events)
                 assert isinstance(shard, EventIdShard)
                 found[ids[aggregate_id]] = shard
                 for event in events[1:]:
@@ -743,7 +791,16 @@ class CaseStore(Application[UUID]):
     def children(self) -> list[str]:
         """Every child with recorded facts, sorted."""
         with self._reading():
-            return sorted(self._to_event(row).child for row in self._rows((OPENED_TOPIC,), None))  # type: ignore[attr-defined]
+            return sorted(self._opened_child(row) for row in self._rows((OPENED_TOPIC,), None))
+
+    def _opened_child(self, row: Row) -> str:
+        """The child of an `Opened` record: its state as the mapper reads it (seal checked,
+        decrypted, decompressed), without building the event (the topic is known)."""
+        originator_id, version, topic, state = row
+        mapper: SealedMapper = self.mapper  # type: ignore[assignment]
+        return mapper.transcoder.decode(mapper.plaintext(StoredEvent(originator_id, version, topic, state)))[
+            "child"
+        ]
 
     def iter_children(
         self, children: Iterable[str] | None = None, *, batch: int = 500

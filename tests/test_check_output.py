@@ -4,12 +4,14 @@ rows whether children are evaluated in this process or in worker processes."""
 import csv
 import io
 import json
+import multiprocessing
 from datetime import UTC, date, datetime
 
 import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from compliance import engine as engine_module
 from compliance.check import CheckQuery, check_rows, json_line
 from compliance.engine import Engine
 from compliance.sources.event_files import import_files
@@ -79,11 +81,13 @@ def test_fail_on_exits_1_when_a_streamed_row_has_that_status(council):
     assert check(council, "--json", "--fail-on", "no_data").exit_code == (1 if "no_data" in statuses else 0)
 
 
-def test_worker_processes_give_the_same_rows_in_the_same_order_as_one_process(council):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_worker_processes_give_the_same_rows_in_the_same_order_as_one_process(council, start, monkeypatch):
     store = open_store(council)
     children = tuple(store.children())
     query = CheckQuery(as_of=AS_OF, children=children)
     engine = Engine(store, chunk=4)  # 12 children: three chunks, so the workers really run
+    monkeypatch.setattr(engine_module, "_worker_context", lambda _store: multiprocessing.get_context(start))
 
     alone = list(check_rows(engine, query, jobs=1, encode=json_line))
     shared = list(check_rows(engine, query, jobs=2, encode=json_line))
@@ -97,3 +101,61 @@ def test_jobs_must_be_at_least_one(council):
 
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+def test_workers_are_forked_only_from_an_idle_store_in_a_process_of_one_thread(council, monkeypatch):
+    import threading
+
+    store = open_store(council)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert engine_module._worker_context(store).get_start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
+
+    # This test process may run threads of earlier tests' libraries: count only its own.
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert engine_module._worker_context(store).get_start_method() == "fork"
+    with store.recorder.datastore.transaction(commit=False):  # a read in progress
+        assert engine_module._worker_context(store).get_start_method() == "spawn"
+
+
+def test_workers_on_each_kind_of_file_store_give_the_rows_of_one_process(
+    file_store_url, tmp_path, monkeypatch
+):
+    """Forked on an SQLite file, started fresh on PostgreSQL (its pool runs threads)."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # the store decides, not other tests' threads
+    path = tmp_path / "council.jsonl"
+    write_jsonl(path, generate(12, seed=5, until=AS_OF, years=2))
+    store = open_store(file_store_url)
+    import_files(store, [path], now=datetime(2025, 7, 1, tzinfo=UTC))
+    engine = Engine(store, chunk=4)
+    query = CheckQuery(as_of=AS_OF, children=tuple(store.children()))
+    expected = "spawn" if file_store_url.startswith("postgresql") else "fork"
+
+    assert engine_module._worker_context(store).get_start_method() == expected
+    assert list(check_rows(engine, query, jobs=2, encode=json_line)) == list(
+        check_rows(engine, query, jobs=1, encode=json_line)
+    )
+
+
+def test_the_nightly_progress_bar_draws_without_a_thread_so_workers_can_be_forked(monkeypatch):
+    import threading
+
+    from rich.console import Console
+
+    from compliance.views import text
+
+    terminal = Console(file=io.StringIO(), force_terminal=True)
+    monkeypatch.setattr(text, "console", lambda err=False: terminal)
+    threads = threading.active_count()
+    with text.run_progress(True, "evaluating children") as tell:
+        assert tell is not None
+        tell(3, 10)
+        assert threading.active_count() == threads
+    assert "evaluating children" in terminal.file.getvalue()

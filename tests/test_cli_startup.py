@@ -3,6 +3,7 @@ every command without loading one, and a one-child command loads only what it ne
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,10 @@ from compliance.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 
 #: What `timeline` has no use for: the other commands, import's validation, alerts,
-#: reports, the web workspace, PostgreSQL and workbooks.
+#: reports, the web workspace, PostgreSQL and workbooks; and Rich, when its lines are
+#: written to a file or a pipe (compliance.views.plain).
 NOT_FOR_TIMELINE = (
+    "rich",
     "compliance.cli.alerts",
     "compliance.cli.reports",
     "compliance.cli.workspace",
@@ -31,7 +34,7 @@ NOT_FOR_TIMELINE = (
 )
 
 
-def modules_after(args, *, cwd=ROOT):
+def modules_after(args, *, cwd=ROOT, env=None):
     """Run `casecheck ARGS` in a fresh interpreter: its output and the modules it loaded."""
     code = (
         "import json, sys, cli\n"
@@ -40,7 +43,10 @@ def modules_after(args, *, cwd=ROOT):
         "except SystemExit:\n    pass\n"
         "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True)
+    env = {k: v for k, v in (env or os.environ).items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True, env=env
+    )
     return done.stdout, set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
@@ -68,6 +74,13 @@ def test_help_lists_every_command_without_loading_any():
     assert loaded_from(modules, ["compliance.cli"]) == ["compliance.cli", "compliance.cli.common"]
 
 
+def test_the_command_line_itself_loads_neither_rich_nor_the_holidays():
+    code = "import json, sys, cli\nprint(json.dumps(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+
+    assert loaded_from(set(json.loads(done.stdout)), ["rich", "holidays", "dateutil", "csv"]) == []
+
+
 def test_timeline_loads_only_what_one_childs_record_needs(tmp_path):
     db = str(tmp_path / "casecheck.db")
     open_store(db).record(
@@ -79,9 +92,16 @@ def test_timeline_loads_only_what_one_childs_record_needs(tmp_path):
         }
     )
 
-    out, modules = modules_after(["--db", db, "timeline", "C1", "--as-of", "2022-12-01"])
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["--db", db, "timeline", "C1", "--as-of", "2022-12-01"]
 
-    assert "Child C1" in out and "entered_care" in out
+    out, modules = modules_after(args, env=env)
+    again, modules_again = modules_after(args, env=env)
+
+    assert "Child C1" in out and "entered_care" in out and again == out
     assert loaded_from(modules, NOT_FOR_TIMELINE) == []
-    # England's holidays, without the package that imports every other country's
+    assert loaded_from(modules_again, NOT_FOR_TIMELINE) == []
+    # England's holidays, without the package that imports every other country's; and
+    # once they are in the cache, without the package at all
     assert "holidays.countries.united_kingdom" in modules and "holidays.countries" not in modules
+    assert loaded_from(modules_again, ["holidays", "dateutil"]) == []

@@ -314,3 +314,21 @@ def test_records_removed_before_the_last_checkpoint_refuse_an_incremental_run(sh
     nightly = run("nightly", "--as-of", "2024-06-05")
     assert nightly.exit_code == 2, nightly.output
     assert "a record was removed or added" in nightly.stderr
+
+
+def test_records_are_ordinary_zlib_data_with_a_window_fitted_to_their_size():
+    import os
+    import zlib
+
+    from compliance.integrity import FittedZlib
+
+    fitted = FittedZlib()
+    for size in (0, 1, 300, 511, 512, 513, 5000, 40_000, 200_000):
+        data = (os.urandom(max(size // 4, 1)) * 4)[:size]
+        packed = fitted.compress(data)
+        assert zlib.decompress(packed) == data
+        assert zlib.decompressobj().decompress(packed) == data
+        if 0 < size <= 512:
+            assert packed[0] >> 4 == 1  # a 512-byte window (zlib's CINFO), not 32 KiB
+    text = b'{"kind":"breach","title":"Review within 20 working days"}' * 8
+    assert len(fitted.compress(text)) <= len(zlib.compress(text)) + 2

@@ -79,3 +79,29 @@ def test_a_ctrl_c_that_a_library_wraps_in_its_own_error_still_exits_130(monkeypa
     monkeypatch.setattr(common, "_SIGINT_SEEN", [False])
     failed = CliRunner().invoke(group, ["fails"])
     assert failed.exit_code == 1 and isinstance(failed.exception, ValueError)
+
+
+def test_a_ctrl_c_while_the_store_is_being_opened_prints_only_the_products_line(tmp_path):
+    """An interruption inside a library's constructor leaves a half-built object whose
+    finaliser would fail on the way out: the command still ends with its one line."""
+    script = (
+        "import os, signal, time\n"
+        "import eventsourcing.persistence as p\n"
+        "def interrupted(self, *args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "p.ConnectionPool.__init__ = interrupted\n"
+        "import cli\n"
+        "cli.main()\n"
+    )
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"child": "C1", "type": "entered_care", "at": "2025-01-06"}\n', encoding="utf-8")
+    process = subprocess.run(
+        [sys.executable, "-c", script, "--db", str(tmp_path / "casecheck.db"), "import", str(events)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert process.returncode == 130
+    assert process.stderr == "casecheck: interrupted; nothing was stored\n"

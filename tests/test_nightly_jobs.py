@@ -67,3 +67,34 @@ def test_a_later_night_with_workers_closes_and_raises_like_one_process(two_store
 
     assert (many.alerts_raised, many.alerts_closed) == (one.alerts_raised, one.alerts_closed)
     assert alert_state(shared) == alert_state(alone)
+
+
+def test_a_child_without_an_obligations_alert_comes_back_with_only_the_obligations_that_can_raise_one(
+    two_stores,
+):
+    import pickle
+
+    from compliance.nightly import child_states
+    from rules.obligation import Status
+
+    store = two_stores[0]
+    engine = Engine(store)
+    children = store.children()
+    full = {s.child: s for s in child_states(engine, children, as_of=AS_OF)}
+    kept = children[:3]
+    sent = [
+        pickle.loads(pickle.dumps(s))
+        for s in child_states(engine, children, as_of=AS_OF, settle_all=frozenset(kept))
+    ]
+    raising = {Status.OVERDUE, Status.DUE_SOON}
+    assert any(o.status not in raising for s in full.values() for o in s.obligations)
+    for state in sent:
+        whole = full[state.child]
+        assert [o.key for o in state.raising()] == [o.key for o in whole.raising()]
+        if state.child in kept:
+            assert state.complete
+            assert [o.key for o in state.obligations] == [o.key for o in whole.obligations]
+        else:
+            assert not state.complete
+            with pytest.raises(RuntimeError):
+                state.obligations  # noqa: B018 - only the raising ones were kept

@@ -8,7 +8,7 @@ import click
 
 from compliance.cli.common import DATE, MOMENT, App, access, pass_app, today
 from compliance.output import write_private
-from compliance.views.text import echo_json, render_audit, render_timeline
+from compliance.views.plain import echo_json, render_timeline
 from compliance.views.timeline import timeline_html, timeline_json
 
 
@@ -67,6 +67,7 @@ def audit(app: App, child: str, as_of: date, known_at: datetime, as_json: bool) 
     """Replay CHILD as it stood on --as-of, as known at --known-at, and show what was recorded late."""
     from compliance.audit import audit_child
     from compliance.views.audit import audit_json, audit_view
+    from compliance.views.text import render_audit
 
     result = audit_child(app.engine, child, as_of=as_of, known_at=known_at)
     access(app).audit_viewed(child, as_of=as_of, known_at=known_at)

@@ -3,10 +3,12 @@ settings opened on first use, and the access log under the operating-system acco
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -29,11 +31,33 @@ def _on_sigint(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+#: Set by `catch_interrupts`, which only the installed command calls: after a Ctrl-C the
+#: process exits at once (`leave_interrupted`); a caller in the same process (a test's
+#: CliRunner) gets click's exit instead.
+_EXIT_AT_ONCE = [False]
+
+
 def catch_interrupts() -> None:
     """Ctrl-C raises KeyboardInterrupt as usual, and is remembered (`interrupted`), unless
-    the process was started with it ignored (a job in the background)."""
+    the process was started with it ignored (a job in the background); the command then
+    exits at once with its line (`leave_interrupted`)."""
+    _EXIT_AT_ONCE[0] = True
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_sigint)
+
+
+def leave_interrupted(ctx: click.Context, line: str) -> NoReturn:
+    """After a Ctrl-C: the line on stderr, and exit 130. The installed command exits at
+    once: what the interruption stopped half-built (a connection pool interrupted in its
+    constructor, say) would otherwise print tracebacks from its finalisers on the way out.
+    Nothing is lost by not running them: what was being written is one transaction, which
+    the store rolls back (SQLite when it is next opened, PostgreSQL as the connection drops)."""
+    click.echo(line, err=True)
+    if _EXIT_AT_ONCE[0]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    ctx.exit(130)
 
 
 def interrupted() -> bool:
@@ -59,15 +83,13 @@ class Casecheck(click.Group):
             ctx.exit(2)
         except KeyboardInterrupt:
             # Every write is one transaction: what was under way is not stored at all.
-            click.echo("casecheck: interrupted; nothing was stored", err=True)
-            ctx.exit(130)
+            leave_interrupted(ctx, "casecheck: interrupted; nothing was stored")
         except Exception:
             # A Ctrl-C that lands inside a library's callback can come out as that
             # library's error (pydantic's serializer wraps it): still an interruption.
             if not interrupted():
                 raise
-            click.echo("casecheck: interrupted; nothing was stored", err=True)
-            ctx.exit(130)
+            leave_interrupted(ctx, "casecheck: interrupted; nothing was stored")
 
 
 class DateType(click.ParamType):

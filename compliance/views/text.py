@@ -5,7 +5,6 @@ The command line prints these; the web workspace renders the same view models as
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,33 +15,23 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from compliance.output import SafeConsole, write_private
+from compliance.console import SafeConsole
+from compliance.output import write_private
 from compliance.views.format import fmt_day
-from compliance.views.timeline import fact_fields, obligation_summary, timeline_view
+from compliance.views.plain import PLAIN_WIDTH, STATUS_STYLE, render_timeline
+from compliance.views.plain import echo_json as echo_json  # where the commands take it from
 
 if TYPE_CHECKING:
     from rich.table import Table
-
-STATUS_STYLE = {
-    "overdue": "bold red",
-    "due_soon": "yellow",
-    "pending": "cyan",
-    "missed": "red",
-    "late": "magenta",
-    "met": "green",
-    "closed": "dim",
-    "no_data": "dim italic",
-    "finding": "bold yellow",
-}
 
 
 def console(err: bool = False) -> Console:
     """A console for stored text: markup off, control characters replaced."""
     out = SafeConsole(stderr=err, soft_wrap=False)
-    if not out.is_terminal and out.width < 160:
+    if not out.is_terminal and out.width < PLAIN_WIDTH:
         # Piped to a file or a pager: keep table rows on one line rather than the
         # 80 columns Rich assumes when it cannot ask the terminal.
-        out = SafeConsole(stderr=err, soft_wrap=False, width=160)
+        out = SafeConsole(stderr=err, soft_wrap=False, width=PLAIN_WIDTH)
     return out
 
 
@@ -98,65 +87,6 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]
     for row in rows:
         table.add_row(*row)
     console().print(table)
-
-
-# --- timeline -------------------------------------------------------------------------
-
-
-def render_timeline(evaluation: Any, *, explain: bool, terminology: str, weaker: Sequence[str] = ()) -> None:
-    out = console()
-    view = timeline_view(evaluation, terminology)
-    out.print(Text(f"Child {evaluation.child}", style="bold"))
-    out.print(view.heading)
-    for notice in weaker:
-        out.print(Text(f"The council runs weaker than the regulation: {notice}", style="bold red"))
-    if view.attention:
-        out.print(Text("\nNeeds attention", style="bold underline"))
-        for o in view.attention:
-            render_obligation(out, o, explain=False, indent="  ")
-    retracted_ids = {f.id for f in view.retracted}
-    for title, rows in view.sections:
-        out.print(Text(f"\n{title}", style="bold underline"))
-        for fact, obligations in rows:
-            line = Text(f"  {fmt_day(fact.at):<22} {fact.type}")
-            detail = fact_fields(fact)
-            if detail:
-                line.append(f"  {detail}", style="dim")
-            if fact.type == "retracted" and fact.get("target") in retracted_ids:
-                line.append("  (target no longer counts)", style="dim")
-            out.print(line)
-            for o in obligations:
-                render_obligation(out, o, explain=explain, indent="      ")
-    if view.loose:
-        out.print(Text("\nOther obligations", style="bold underline"))
-        for o in view.loose:
-            render_obligation(out, o, explain=explain, indent="  ")
-    if view.findings:
-        out.print(Text("\nData-quality findings", style="bold underline"))
-        for f in view.findings:
-            out.print(Text(f"  {f.code}  {f.message}", style=STATUS_STYLE["finding"]))
-    if view.retracted:
-        listed = ", ".join(f.describe() for f in view.retracted)
-        out.print(Text(f"\n{len(view.retracted)} retracted event(s) not counted: {listed}", style="dim"))
-    out.print("\n" + view.counts)
-
-
-def render_obligation(out: Console, o: Any, *, explain: bool, indent: str) -> None:
-    shown = obligation_summary(o)
-    line = Text(indent + "-> ")
-    line.append(f"{shown['rule']} {shown['title']}: ", style="bold")
-    line.append(shown["status_text"], style=STATUS_STYLE[shown["status"]])
-    line.append(f", due {shown['due']}")
-    if shown["done"]:
-        line.append(f", done {shown['done']}")
-    if shown["lateness"]:
-        line.append(f", {shown['lateness']}")
-    if shown["closed_reason"]:
-        line.append(f" ({shown['closed_reason']})")
-    out.print(line)
-    if explain:
-        for text in shown["explanation"]:
-            out.print(Text(indent + "     " + text, style="dim"))
 
 
 # --- audit ----------------------------------------------------------------------------
@@ -439,18 +369,20 @@ def children_progress(label: str = "reading children") -> Iterator[Callable[[int
 
 @contextmanager
 def run_progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient bar on stderr while a batch runs (the nightly), when `enabled`."""
+    """A transient bar on stderr while a batch runs (the nightly), when `enabled`. It is
+    redrawn as the batch tells it, not by a thread of its own, so the batch's process keeps
+    one thread and its workers can be forked (`compliance.engine._worker_context`)."""
     err = console(err=True)
     if not (enabled and err.is_terminal):
         yield None
         return
     from rich.progress import Progress
 
-    bar = Progress(console=err, transient=True)
+    bar = Progress(console=err, transient=True, auto_refresh=False)
     task = bar.add_task(label, total=None)
 
     def tell(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        bar.update(task, completed=done, total=total, refresh=True)
 
     bar.start()
     try:
@@ -469,10 +401,6 @@ def write_text(out_path: str | None, text: str) -> None:
         sys.stderr.write(f"wrote {out_path}\n")
     else:
         sys.stdout.write(text)
-
-
-def echo_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
 
 
 def emit_report(
