@@ -101,6 +101,7 @@ def test_a_ctrl_c_while_the_store_is_being_opened_prints_only_the_products_line(
         capture_output=True,
         text=True,
         timeout=60,
+        preexec_fn=_default_sigint,  # as above: the Ctrl-C must not arrive ignored
     )
 
     assert process.returncode == 130
