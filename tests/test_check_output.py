@@ -159,3 +159,23 @@ def test_the_nightly_progress_bar_draws_without_a_thread_so_workers_can_be_forke
         tell(3, 10)
         assert threading.active_count() == threads
     assert "evaluating children" in terminal.file.getvalue()
+
+
+def _frozen_in_worker(engine, children):
+    import gc
+
+    return [gc.get_freeze_count()] * len(children)
+
+
+def test_forked_workers_leave_what_they_inherit_out_of_their_collections(council, monkeypatch):
+    """The parent's objects are frozen for the fork (`gc.freeze`) and thawed again after it."""
+    import gc
+
+    store = open_store(council)
+    engine = Engine(store, chunk=4)
+    monkeypatch.setattr(engine_module, "_worker_context", lambda _store: multiprocessing.get_context("fork"))
+
+    counts = [n for chunk in engine.map_children(_frozen_in_worker, None, jobs=2) for n in chunk]
+
+    assert len(counts) == 12 and min(counts) > 1000
+    assert gc.get_freeze_count() == 0
