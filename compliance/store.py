@@ -466,19 +466,19 @@ class CaseStore(Application[UUID]):
         since it was read (the library's optimistic concurrency check) is reported as a
         project error: nothing of this save was stored, and doing it again is safe."""
         try:
-            if kwargs or self.repository.cache is not None or type(self).snapshotting_intervals:
+            aggregates = [obj for obj in objs if obj is not None]
+            if (
+                kwargs
+                or self.repository.cache is not None
+                or type(self).snapshotting_intervals
+                or not all(isinstance(obj, Aggregate) for obj in aggregates)
+            ):
                 return super().save(*objs, **kwargs)
             # The library's save, without its per-object runtime Protocol checks (costly
             # isinstance calls, thousands of them a nightly batch) and the recordings
-            # nothing here reads: every object saved here is an aggregate.
-            events: list[Any] = []
-            for obj in objs:
-                if obj is None:
-                    continue
-                if not isinstance(obj, Aggregate):
-                    return super().save(*objs, **kwargs)
-                events.extend(obj.collect_events())
-            self.events.append(events)  # type: ignore[attr-defined]
+            # nothing here reads. Decided before any events are collected: collecting
+            # takes an aggregate's pending events, so they could not be collected twice.
+            self.events.append([event for obj in aggregates for event in obj.collect_events()])  # type: ignore[attr-defined]
             return None
         except IntegrityError:
             raise ConcurrentChange(

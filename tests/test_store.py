@@ -119,3 +119,22 @@ def test_sqlite_urls_and_paths_open_the_same_file(tmp_path):
     again = open_store(f"sqlite:///{path}")
 
     assert again.children() == ["C1"]
+
+
+def test_a_save_of_aggregates_and_a_bare_event_stores_them_all(store_url):
+    """An object that is not an aggregate (a domain event saved as it is) takes the
+    library's own save for the whole call, so no aggregate's events are lost on the way."""
+    from compliance.store import ChildCase
+
+    store = open_store(store_url)
+    first = ChildCase.open("C1")
+    first.record([fact("C1", "dental_check", "2022-01-01")], {})
+    bare = ChildCase.open("C2").collect_events()[0]  # the opening of C2's record, on its own
+    third = ChildCase.open("C3")
+    third.record([fact("C3", "pep_initiated", "2022-01-03")], {})
+
+    store.save(first, third, bare)
+
+    assert store.children() == ["C1", "C2", "C3"]
+    assert [s.fact["type"] for s in store.read_child("C1")] == ["dental_check"]
+    assert [s.fact["type"] for s in store.read_child("C3")] == ["pep_initiated"]
