@@ -158,7 +158,13 @@ def _owner(originator_id: Any, version: int, topic: str) -> bytes:
 
 
 def seal_of(
-    seal_key: bytes, originator_id: Any, version: int, topic: str, flags: int, prev: bytes, payload: bytes
+    seal_key: bytes,
+    originator_id: Any,
+    version: int,
+    topic: str,
+    flags: int,
+    prev: bytes,
+    payload: bytes | memoryview,
 ) -> bytes:
     mac = hmac.new(seal_key, _owner(originator_id, version, topic), hashlib.sha256)
     mac.update(bytes([flags]) + prev)
@@ -183,11 +189,19 @@ class Opened:
     intact: bool  # the seal matches (always True for an unsealed record)
 
 
+def _unsealed_link(seal_key: bytes, originator_id: Any, version: int, topic: str, state: bytes) -> bytes:
+    """What the record after an unsealed one must hold as `prev`."""
+    return hmac.new(
+        seal_key, b"unsealed" + _owner(originator_id, version, topic) + state, hashlib.sha256
+    ).digest()
+
+
 def open_record(seal_key: bytes, originator_id: Any, version: int, topic: str, state: bytes) -> Opened:
     """Take a stored record apart and check its seal (no decryption)."""
     if not is_sealed(state):
-        link = hmac.new(seal_key, b"unsealed" + _owner(originator_id, version, topic) + state, hashlib.sha256)
-        return Opened(False, 0, ZERO, ZERO, state, link.digest(), True)
+        return Opened(
+            False, 0, ZERO, ZERO, state, _unsealed_link(seal_key, originator_id, version, topic, state), True
+        )
     flags, prev, seal, payload = state[4], state[5:37], state[37:69], state[69:]
     expected = seal_of(seal_key, originator_id, version, topic, flags, prev, payload)
     return Opened(True, flags, prev, seal, payload, seal, hmac.compare_digest(seal, expected))
@@ -196,17 +210,14 @@ def open_record(seal_key: bytes, originator_id: Any, version: int, topic: str, s
 def _checked(
     seal_key: bytes, originator_id: Any, version: int, topic: str, state: bytes
 ) -> tuple[bool, bytes, bytes, bool]:
-    """(sealed, prev, link, intact) of a stored record: `open_record` without taking the
-    payload out (no copy of a large record) or building an `Opened`, for `verify_log`."""
-    if state[:4] != MAGIC or len(state) < _HEADER:
-        link = hmac.new(seal_key, b"unsealed" + _owner(originator_id, version, topic) + state, hashlib.sha256)
-        return False, ZERO, link.digest(), True
-    seal = state[37:69]
-    mac = hmac.new(seal_key, _owner(originator_id, version, topic), hashlib.sha256)
-    view = memoryview(state)
-    mac.update(view[4:37])  # flags and prev, as `seal_of` takes them
-    mac.update(view[69:])
-    return True, state[5:37], seal, hmac.compare_digest(seal, mac.digest())
+    """(sealed, prev, link, intact) of a stored record: `open_record` without copying the
+    payload out (the seal is worked out over a view of it) or building an `Opened`, for
+    `verify_log`."""
+    if not is_sealed(state):
+        return False, ZERO, _unsealed_link(seal_key, originator_id, version, topic, state), True
+    prev, seal = state[5:37], state[37:69]
+    expected = seal_of(seal_key, originator_id, version, topic, state[4], prev, memoryview(state)[69:])
+    return True, prev, seal, hmac.compare_digest(seal, expected)
 
 
 def next_head(seal_key: bytes, head: bytes, notification_id: int, link: bytes) -> bytes:
