@@ -17,6 +17,7 @@ from rich.text import Text
 
 from compliance.console import SafeConsole
 from compliance.output import write_private
+from compliance.views import plain
 from compliance.views.format import fmt_day
 from compliance.views.plain import PLAIN_WIDTH, STATUS_STYLE, render_timeline
 from compliance.views.plain import echo_json as echo_json  # where the commands take it from
@@ -74,10 +75,9 @@ def print_weaker(lines: Sequence[str]) -> None:
 
 
 def print_lines(lines: Sequence[tuple[str, str | None]]) -> None:
-    """Lines of text, each with its emphasis (None: plain)."""
-    out = console()
-    for text, style in lines:
-        out.print(Text(text, style=style) if style else text)
+    """Lines of text, each with its emphasis (None: plain): `views.plain.print_lines`,
+    one span a line."""
+    plain.print_lines([[(text, style)] for text, style in lines])
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], **options: Any) -> None:
