@@ -15,10 +15,12 @@ back would cost the parent as much as evaluating them.
 
 from __future__ import annotations
 
+import gc
 import os
 import typing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -194,10 +196,11 @@ class Engine:
         """Every child's evaluation (or the given children's: sorted by id), streamed."""
         specs = self.rules_in_force(as_of, rules)
         judge = self.judge(as_of)
-        for child, stored in self.store.iter_children(children):
-            yield self.evaluate_facts(
-                child, facts_of(stored), as_of=as_of, known_at=known_at, specs=specs, judge=judge
-            )
+        with bulk_collection():
+            for child, stored in self.store.iter_children(children):
+                yield self.evaluate_facts(
+                    child, facts_of(stored), as_of=as_of, known_at=known_at, specs=specs, judge=judge
+                )
 
     def map_children(
         self,
@@ -249,6 +252,38 @@ class Engine:
                 yield result
 
 
+#: The garbage collector's first threshold while children are evaluated in bulk (Python's
+#: default is 700 allocations).
+BULK_GC_THRESHOLD = 100_000
+
+_bulk_depth = 0
+_saved_thresholds: tuple[int, ...] = ()
+
+
+@contextmanager
+def bulk_collection() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while children are evaluated in bulk.
+
+    An evaluation makes no reference cycles (its objects are freed by reference counting
+    the moment the next child's replace them), yet it allocates a few thousand objects a
+    child, so at the default threshold the collector ran every few hundred allocations,
+    walking the child's live objects each time to find nothing: about a tenth of the
+    evaluation. Collections still happen, a hundred times less often, so a cycle made
+    elsewhere is still freed. Nested and interleaved uses (two streams of evaluations read
+    side by side) restore the thresholds only when the last of them ends."""
+    global _bulk_depth, _saved_thresholds
+    if _bulk_depth == 0:
+        _saved_thresholds = gc.get_threshold()
+        gc.set_threshold(max(_saved_thresholds[0], BULK_GC_THRESHOLD), *_saved_thresholds[1:])
+    _bulk_depth += 1
+    try:
+        yield
+    finally:
+        _bulk_depth -= 1
+        if _bulk_depth == 0:
+            gc.set_threshold(*_saved_thresholds)
+
+
 def default_jobs() -> int:
     """The cores this process may use: the default for `--jobs`."""
     try:
@@ -289,8 +324,6 @@ def _started_pool(context: Any, processes: int, initargs: tuple[Any, ...]) -> An
     documentation advises: else each worker's collections would walk, and write to, every
     object it inherited (a council's evaluation leaves many), copying their memory pages
     and spending about a third more CPU on small councils."""
-    import gc
-
     forking = context.get_start_method() == "fork"
     if forking:
         gc.freeze()
