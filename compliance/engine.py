@@ -40,9 +40,14 @@ from rules.timescales import Timescale
 
 R = TypeVar("R")
 
-#: Children per task sent to a worker process: large enough that sending the task and its
-#: result is cheap next to evaluating it, small enough to keep every worker busy.
+#: Children per task sent to a worker process, at most: large enough that sending the task
+#: and its result is cheap next to evaluating it, small enough to keep every worker busy.
 CHUNK = 200
+#: Children per task at least, where a small council is cut finer than `CHUNK`.
+MIN_CHUNK = 25
+#: Tasks per worker a council is cut into, at least (chunks permitting): the last worker to
+#: finish then finishes at most one small task after the others.
+TASKS_PER_WORKER = 8
 
 #: An obligation's place in an evaluation: by clock start, then rule, then key.
 _ORDER = attrgetter("started_on", "rule", "key")
@@ -221,13 +226,17 @@ class Engine:
 
     def _chunks_for_workers(self, children: Iterable[str] | None, jobs: int) -> list[list[str]] | None:
         """The chunks of children for worker processes, or None to work in this process
-        (one job, a store in memory, or too few children to repay starting processes)."""
+        (one job, a store in memory, or too few children to repay starting processes).
+        A small council is cut into chunks smaller than `chunk`, so that no worker is left
+        with a large last chunk while the others wait (1,000 children in chunks of 200
+        gave one worker three chunks and the other two)."""
         if jobs <= 1 or self.store.opening() is None:
             return None
         names = sorted(set(children)) if children is not None else self.store.children()
         if len(names) < 2 * self.chunk:
             return None
-        return [names[i : i + self.chunk] for i in range(0, len(names), self.chunk)]
+        size = min(self.chunk, max(MIN_CHUNK, -(-len(names) // (jobs * TASKS_PER_WORKER))))
+        return [names[i : i + size] for i in range(0, len(names), size)]
 
     def _in_workers(
         self, task: Callable[[Engine, Sequence[str]], Iterable[R]], chunks: list[list[str]], jobs: int

@@ -1,4 +1,5 @@
-"""Bulk evaluation runs the garbage collector less often, and puts its thresholds back."""
+"""Bulk evaluation: the garbage collector runs less often (and its thresholds are put back),
+and a council is cut into chunks that keep every worker process busy."""
 
 import gc
 from datetime import date
@@ -63,3 +64,26 @@ def test_evaluate_all_raises_them_while_streaming_and_puts_them_back(tmp_path, d
     next(stream)
     stream.close()  # a reader that stops early
     assert gc.get_threshold() == (700, 10, 10)
+
+
+# --- chunks of children for worker processes -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("children", "jobs", "chunk", "sizes"),
+    [
+        (1000, 2, 200, [63] * 15 + [55]),  # cut finer: no worker is left with a big last chunk
+        (10_000, 2, 200, [200] * 50),  # large councils keep the largest chunk
+        (300, 2, 200, None),  # too few children to repay starting processes
+        (12, 2, 4, [4, 4, 4]),  # a chunk asked for below the smallest is kept
+        (100, 1, 25, None),  # one job: in this process
+        (900, 4, 200, [29] * 31 + [1]),
+    ],
+)
+def test_children_are_cut_into_enough_chunks_for_every_worker(tmp_path, children, jobs, chunk, sizes):
+    engine = Engine(open_store(str(tmp_path / "store.db")), chunk=chunk)
+    names = [f"C{i:06d}" for i in range(children)]
+    chunks = engine._chunks_for_workers(names, jobs)
+    assert (None if chunks is None else [len(c) for c in chunks]) == sizes
+    if chunks is not None:
+        assert [name for c in chunks for name in c] == names
