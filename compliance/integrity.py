@@ -44,7 +44,7 @@ import hmac
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, cast
 from uuid import UUID, uuid5
 
@@ -138,12 +138,28 @@ class Keys:
         return hmac.new(self.seal_key, b"fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
+@lru_cache(maxsize=8)
+def _mac_under(key: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 under `key`, nothing hashed yet, to be copied (`_mac`): a copy starts
+    from the key's inner and outer hashes already worked out, where a new HMAC pads the
+    key and hashes it twice first; a store works out a few MACs under each of its keys
+    for every record it seals, verifies or names."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
+def _mac(key: bytes, message: bytes) -> hmac.HMAC:
+    """`hmac.new(key, message, hashlib.sha256)`, from a copy of `_mac_under(key)`."""
+    mac = _mac_under(key).copy()
+    mac.update(message)
+    return mac
+
+
 def keyed_id(id_key: bytes | None, kind: str, name: str) -> UUID:
     """The aggregate id of `kind:name`: an HMAC under the id key, or the uuid5 of earlier
     versions when the store has no key (or was made before keyed ids)."""
     if id_key is None:
         return uuid5(NAMESPACE, f"{kind}:{name}")
-    digest = bytearray(hmac.new(id_key, f"{kind}:{name}".encode(), hashlib.sha256).digest()[:16])
+    digest = bytearray(_mac(id_key, f"{kind}:{name}".encode()).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x80  # version 8 (custom), RFC 9562
     digest[8] = (digest[8] & 0x3F) | 0x80
     return UUID(bytes=bytes(digest))
@@ -166,7 +182,7 @@ def seal_of(
     prev: bytes,
     payload: bytes | memoryview,
 ) -> bytes:
-    mac = hmac.new(seal_key, _owner(originator_id, version, topic), hashlib.sha256)
+    mac = _mac(seal_key, _owner(originator_id, version, topic))
     mac.update(bytes([flags]) + prev)
     mac.update(payload)
     return mac.digest()
@@ -191,9 +207,7 @@ class Opened:
 
 def _unsealed_link(seal_key: bytes, originator_id: Any, version: int, topic: str, state: bytes) -> bytes:
     """What the record after an unsealed one must hold as `prev`."""
-    return hmac.new(
-        seal_key, b"unsealed" + _owner(originator_id, version, topic) + state, hashlib.sha256
-    ).digest()
+    return _mac(seal_key, b"unsealed" + _owner(originator_id, version, topic) + state).digest()
 
 
 def open_record(seal_key: bytes, originator_id: Any, version: int, topic: str, state: bytes) -> Opened:
@@ -221,7 +235,7 @@ def _checked(
 
 
 def next_head(seal_key: bytes, head: bytes, notification_id: int, link: bytes) -> bytes:
-    return hmac.new(seal_key, head + notification_id.to_bytes(8, "big") + link, hashlib.sha256).digest()
+    return _mac(seal_key, head + notification_id.to_bytes(8, "big") + link).digest()
 
 
 # --- the mapper and the event store -----------------------------------------------------

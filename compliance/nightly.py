@@ -439,17 +439,18 @@ def run_nightly(
         ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
     go_live = engine.settings.alerts_from or ledger.go_live
     # The alerts this run can change: those of the children it evaluates, read through
-    # their index, and every alert that has had a DRP stage with a response date. The
-    # whole queue on a full run, and on the first run of a store not yet indexed, which
-    # indexes it in this transaction.
-    marked = queue.staged_refs()
+    # their index, and every alert open in a DRP stage with a response date (read once
+    # the children's evaluation is under way, below). The whole queue on a full run,
+    # and on the first run of a store not yet indexed, which indexes it in this transaction.
     probe = _index_probe(queue)
     indexed = getattr(ledger, "alerts_indexed", None) == probe
-    if indexed and not (full or first_run):
-        staged = {ref for ref, open_ in marked.items() if open_}
-        alerts = Alerts(queue.by_refs({*_child_refs(queue, children), *staged}))
+    incremental = indexed and not (full or first_run)
+    if incremental:
+        alerts = Alerts(queue.by_refs(_child_refs(queue, children)))
+        marked: dict[str, bool] = {}
         indexing: list[Aggregate] = []
     else:
+        marked = queue.staged_refs()
         alerts = _existing_alerts(queue)
         indexing = [] if indexed else _index_all(queue, alerts, marked)
         if not indexed:
@@ -471,6 +472,13 @@ def run_nightly(
     keyed = frozenset(a.child for a in alerts.values() if a.key is not None)
     task = partial(child_states, as_of=as_of, settle_all=keyed)
     states = chain.from_iterable(engine.map_children(task, children, jobs=jobs))
+    if incremental:
+        # The workers start on the first result asked for: the DRP-stage marks and alerts,
+        # read in full whatever the number of children, are read while they evaluate.
+        first = list(islice(states, 1))
+        marked = queue.staged_refs()
+        _add_staged(queue, alerts, marked)
+        states = chain(first, states)
     while chunk := list(islice(states, batch)):
         changes = _Batch(go_live)
         wakeups: dict[str, date | None] = {}
@@ -734,6 +742,13 @@ def _index_probe(queue: AlertQueue) -> str:
 
 def _child_refs(queue: AlertQueue, children: Iterable[str]) -> set[str]:
     return {ref for index in queue.child_indexes(children).values() for ref in index.refs}
+
+
+def _add_staged(queue: AlertQueue, alerts: Alerts, marked: dict[str, bool]) -> None:
+    """Add to `alerts` those marked open in a DRP stage (`marked`) not read already."""
+    staged = {ref for ref, open_ in marked.items() if open_ and ref not in alerts}
+    for alert in queue.by_refs(staged):
+        alerts[alert.ref] = alert
 
 
 def _index_all(queue: AlertQueue, alerts: Alerts, marked: dict[str, bool]) -> list[Aggregate]:
