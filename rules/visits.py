@@ -339,10 +339,11 @@ def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Oblig
     - After the first review on Fri 31 Mar 2023: a visit on Mon 3 Apr 2023 sets the next due
       Mon 15 May 2023 (42 days).
     """
+    placements = [p for p in tl.placements if uses_pwp(ctx, p)]
+    if not placements:  # most children: no need to look through their reviews
+        return
     reviews = [f for f in tl.of_type("review_held") if f.get("kind", "looked_after") == "looked_after"]
-    for placement in tl.placements:
-        if not uses_pwp(ctx, placement):
-            continue
+    for placement in placements:
         period = tl.periods[placement.period - 1]
         first_review = next(
             (
