@@ -57,9 +57,12 @@ def first_review_not_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligati
     - Month end: placement order Tue 31 Jan 2023; due Sun 30 Apr 2023 (clamped).
     - Closed: placed for adoption Mon 17 Jul 2023 before any review: closed.
     """
+    orders = tl.of_type("placement_order_granted")
+    if not orders:  # most children: no need to look through their reviews
+        return
     reviews = _adoption_reviews(tl)
     placed = tl.of_type("placed_for_adoption")
-    for order in tl.of_type("placement_order_granted"):
+    for order in orders:
         placement = first_on_or_after(placed, order.on)
         as_placed = (placement.on, "placed for adoption") if placement is not None else None
         met = first_on_or_after(reviews, order.on, until=placement.on if placement else None)
@@ -79,8 +82,10 @@ def _placements(tl: Timeline) -> Iterator[tuple[Fact, list[Fact], tuple[date, st
     A later placement for adoption (the first one disrupted) starts afresh and stops the
     clocks of the earlier one ("placed for adoption again").
     """
-    reviews = _adoption_reviews(tl)
     placed = tl.of_type("placed_for_adoption")
+    if not placed:  # most children: no need to look through their reviews
+        return
+    reviews = _adoption_reviews(tl)
     for i, placement in enumerate(placed):
         following = placed[i + 1] if i + 1 < len(placed) else None
         held = [r for r in reviews if r.on >= placement.on and (following is None or r.on < following.on)]

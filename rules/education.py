@@ -23,6 +23,7 @@ PROMOTING_EDUCATION = "Promoting the education of looked-after and previously lo
 TERMS = ("09-01..12-31", "01-01..03-31", "04-01..08-31")
 
 NO_DOB = "date of birth not recorded: the age cannot be checked, so the rule is applied"
+_NO_DOB = (NO_DOB,)  # the explanation's note, as `RuleContext.obligation` keeps it
 
 MonthDay = tuple[int, int]
 
@@ -85,7 +86,7 @@ def pep_initiated(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             deadline=ctx.deadline(period.started_on),
             met_by=next(iter(for_period_or_in_advance(tl, peps, period)), None),
             closed=_closed(tl, period),
-            notes=[NO_DOB] if of_age is None else [],
+            notes=_NO_DOB if of_age is None else (),
         )
 
 
@@ -150,6 +151,17 @@ def _within_term(term_start: date, term_end: date) -> str:
     return f"within the term {fmt_date(term_start)} to {fmt_date(term_end)}: by {fmt_date(term_end)}"
 
 
+@lru_cache(maxsize=512)
+def _term_clock(term_start: date, term_end: date) -> tuple[Deadline, str, tuple[date, str]]:
+    """A term's deadline, the title of its obligation and the stop when it ends: the same
+    for every child in care that term, so worked out once per term, not once per child."""
+    return (
+        Deadline(term_end, partial(_within_term, term_start, term_end)),
+        f"PEP reviewed in the term from {fmt_date(term_start)}",
+        (term_end + timedelta(days=1), TERM_ENDED),
+    )
+
+
 @rule(
     "EDU-PEP-TERM",
     title="PEP reviewed each term",
@@ -196,19 +208,18 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
             met = reviews[first] if first < len(reviews) and review_days[first] <= until else None
             # A term's PEP review can only be done in that term: once it is over, an
             # unreviewed term is missed (from the next day), not overdue for ever.
+            deadline, title, term_ended = _term_clock(term_start, term_end)
             stopped = period_stopped
             if stopped is not None and stopped[0] >= term_end:
                 stopped = None  # in care (and a child) to the term's last day: the term decides
-            closed = earliest(stopped, (term_end + timedelta(days=1), TERM_ENDED))
-            deadline = Deadline(term_end, partial(_within_term, term_start, term_end))
             yield ctx.obligation(
                 tl,
                 start=start,
                 deadline=deadline,
                 met_by=met,
-                closed=closed,
-                title=f"PEP reviewed in the term from {fmt_date(term_start)}",
-                notes=[NO_DOB] if of_age is None else [],
+                closed=earliest(stopped, term_ended),
+                title=title,
+                notes=_NO_DOB if of_age is None else (),
             )
 
 

@@ -160,6 +160,9 @@ class Judge:
     # Parameters whose value is the same on every date, by (rule, name), resolved once.
     _params: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
     _contexts: dict[str, RuleContext] = field(default_factory=dict, repr=False, compare=False)
+    # Clock starts in ISO form, for obligation keys: `date.isoformat` costs several times a
+    # dictionary look-up, and a council's clocks start on a few thousand days.
+    _iso_days: dict[date, str] = field(default_factory=dict, repr=False, compare=False)
 
     def for_rule(self, spec: RuleSpec) -> RuleContext:
         found = self._contexts.get(spec.id)
@@ -270,7 +273,7 @@ class RuleContext:
         else:
             start_fact, started_on = None, start
         due = deadline.due
-        due_day = day_of(due)
+        due_day = due if due.__class__ is date else day_of(due)  # a moment only for hours
         judge = self.judge
         as_of = judge.as_of
         status: Status
@@ -305,10 +308,13 @@ class RuleContext:
         else:
             status = _PENDING
         spec = self.spec
+        started_iso = judge._iso_days.get(started_on)
+        if started_iso is None:
+            started_iso = judge._iso_days[started_on] = started_on.isoformat()
         if discriminator:
-            key = f"{timeline.child}|{spec.id}|{started_on.isoformat()}|{discriminator}"
+            key = f"{timeline.child}|{spec.id}|{started_iso}|{discriminator}"
         else:
-            key = f"{timeline.child}|{spec.id}|{started_on.isoformat()}"
+            key = f"{timeline.child}|{spec.id}|{started_iso}"
         return Obligation(
             timeline.child,
             spec.id,
@@ -426,8 +432,9 @@ def first_on_or_after(
     Compares moments when both sides have a time, days otherwise.
     """
     start_day = day_of(start)
+    timed = isinstance(start, datetime)
     for fact in facts:
-        if isinstance(start, datetime) and isinstance(fact.at, datetime):
+        if timed and isinstance(fact.at, datetime):
             if fact.at < start:
                 continue
         elif fact.on < start_day:

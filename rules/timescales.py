@@ -97,6 +97,8 @@ def add_months(day: date, n: int) -> date:
     times faster: the batch adds months for every review and visit clock."""
     months = day.month - 1 + n
     year, month = day.year + months // 12, months % 12 + 1
+    if day.day <= 28:  # every month has the day: no need to ask how long this one is
+        return date(year, month, day.day)
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
@@ -104,7 +106,7 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deadline:
     """When something is due, and the sentence that shows the arithmetic.
 
@@ -112,6 +114,11 @@ class Deadline:
     writing sentences nobody reads was a large share of a nightly run. Read the sentence
     through `explanation`. `approximate` marks an hour-based deadline from a date-only
     start (RULES.md: taken as the end of the day).
+
+    A value: never changed once built, as the judge hands one deadline to every clock
+    that starts on the same day. Not `frozen`, for the reason `Obligation` is not: a
+    frozen dataclass sets each field through `object.__setattr__`, which made building
+    one three times as costly, and an evaluation builds thousands.
     """
 
     due: date | datetime  # a moment (aware, Europe/London) only for hours from a timed start
