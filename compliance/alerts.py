@@ -311,8 +311,18 @@ class ChildAlerts(Aggregate):
         TOPIC = "casecheck:ChildAlerts.Event"
 
     class Opened(Event, Aggregate.Created):
+        """Opened with the child's first alerts listed, in the one record (an index
+        opened before version 2 listed them in a `Listed` after it)."""
+
         TOPIC = "casecheck:ChildAlerts.Opened"
         child: str
+        refs: list[str]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["refs"] = []
 
     class Listed(Event):
         TOPIC = "casecheck:ChildAlerts.Listed"
@@ -321,9 +331,9 @@ class ChildAlerts(Aggregate):
         def apply(self, index: ChildAlerts) -> None:  # type: ignore[override]
             index.refs.extend(self.refs)
 
-    def __init__(self, child: str) -> None:
+    def __init__(self, child: str, refs: list[str]) -> None:
         self.child = child
-        self.refs: list[str] = []
+        self.refs = list(refs)
 
 
 class StagedAlert(Aggregate):

@@ -781,7 +781,12 @@ def _index_refs(queue: AlertQueue, by_child: dict[str, list[str]]) -> list[Aggre
     for child, refs in by_child.items():
         index = existing.get(child)
         if index is None:
-            index = ChildAlerts._create(ChildAlerts.Opened, id=queue.child_index_id(child), child=child)
+            out.append(
+                ChildAlerts._create(
+                    ChildAlerts.Opened, id=queue.child_index_id(child), child=child, refs=refs
+                )
+            )
+            continue
         known = set(index.refs)
         new = [ref for ref in refs if ref not in known]
         if new:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from compliance import nightly
-from compliance.alerts import AlertQueue, Filters
+from compliance.alerts import AlertQueue, ChildAlerts, Filters
 from compliance.engine import Engine
 from compliance.nightly import run_nightly
 from compliance.store import open_store
@@ -194,3 +194,32 @@ def test_a_flagged_stage_closed_and_then_overdue_again_is_not_flagged_twice(stor
     flags = queue.list(Filters(kind="stage_overdue", status="all"), today=later + timedelta(days=3))
     assert flagged == 1 and again.stage_overdue_raised == 0
     assert [(f.alert.parent, f.alert.status) for f in flags] == [(ref, "resolved")]
+
+
+def test_a_childs_index_is_opened_with_its_first_alerts_in_one_record(store):
+    run_nightly(store, Engine(store), as_of=D, now=NOW)
+    queue = AlertQueue(store)
+    raised = {}
+    for alert in queue.all():
+        raised.setdefault(alert.child, set()).add(alert.ref)
+
+    indexes = queue.child_indexes(raised)
+
+    assert raised and set(indexes) == set(raised)
+    assert all(index.version == 1 and set(index.refs) == raised[c] for c, index in indexes.items())
+
+
+def test_an_index_stored_by_an_earlier_version_lists_its_first_alerts_after_opening(store, monkeypatch):
+    """Before version 2 of `ChildAlerts.Opened`, an index was opened empty and its first
+    alerts listed by the `Listed` record after it: read back, it lists the same."""
+    queue = AlertQueue(store)
+    with monkeypatch.context() as m:
+        m.setattr(ChildAlerts.Opened, "class_version", 1)
+        index = ChildAlerts._create(
+            ChildAlerts.Opened, id=queue.child_index_id("C0001"), child="C0001", refs=[]
+        )
+        del vars(index.pending_events[0])["refs"]
+        index.trigger_event(ChildAlerts.Listed, refs=["PA-0000000001"])
+        store.save(index)
+
+    assert queue.child_indexes(["C0001"])["C0001"].refs == ["PA-0000000001"]
