@@ -57,8 +57,8 @@ def _of_kind(tl: Timeline, type_name: str, kind: str) -> list[Fact]:
 
 def _within_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
     """Facts from the day the period started to the day it ended (both included)."""
-    end = period.ended_on
-    return [f for f in facts if f.on >= period.started_on and (end is None or f.on <= end)]
+    start, end = period.started_on, period.ended_on
+    return [f for f in facts if f.on >= start and (end is None or f.on <= end)]
 
 
 def missed_appointments(

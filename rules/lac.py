@@ -44,8 +44,8 @@ def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
 
 
 def _in_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
-    end = period.ended_on
-    return [f for f in facts if f.on >= period.started_on and (end is None or f.on <= end)]
+    start, end = period.started_on, period.ended_on
+    return [f for f in facts if f.on >= start and (end is None or f.on <= end)]
 
 
 def _is_looked_after_kind(fact: Fact) -> bool:
