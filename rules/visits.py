@@ -105,8 +105,10 @@ def uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
     """Whether VIS-PWP (not VIS-1/2/3/4) governs this placement's visits: placed with
     parents, or a placement type the council treats as a connected person on temporary
     approval (VIS-PWP `connected_types`, as in force at the placement start)."""
-    connected = ctx.param_of("VIS-PWP", "connected_types", on=placement.started_on)
-    return placement.placement_type in PLACED_WITH_PARENTS or placement.placement_type in tuple(connected)
+    kind = placement.placement_type
+    if kind in PLACED_WITH_PARENTS:
+        return True
+    return kind in tuple(ctx.param_of("VIS-PWP", "connected_types", on=placement.started_on))
 
 
 @rule(
