@@ -599,11 +599,10 @@ def _check_dates(facts: Iterable[Fact], findings: list[Finding]) -> None:
 
 def _check_in_care(reviews: list[Fact], periods: tuple[PeriodOfCare, ...], findings: list[Finding]) -> None:
     # A looked-after review must fall within a period of care.
+    spans = [(p.started_on, p.ended_on) for p in periods]
     for fact in reviews:
         if fact.get("kind", "looked_after") == "looked_after":
-            if not any(
-                p.started_on <= fact.on and (p.ended_on is None or fact.on <= p.ended_on) for p in periods
-            ):
+            if not any(start <= fact.on and (end is None or fact.on <= end) for start, end in spans):
                 findings.append(
                     Finding(
                         "DQ-REVIEW-NOT-IN-CARE", fact, f"{fact.describe()} when the child was not in care"

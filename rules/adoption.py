@@ -8,7 +8,7 @@ from datetime import date
 from events.timeline import Fact, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation
-from rules.registry import RuleContext, first_on_or_after, rule
+from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Timescale
 
 #: The Adoption Agencies Regulations 2005 came into force on 30 December 2005.
@@ -28,11 +28,6 @@ def _ended(tl: Timeline, after: date) -> tuple[date, str] | None:
             reason = "adoption order granted" if fact.type == "adoption_order_granted" else "left care"
             return (fact.on, reason)
     return None
-
-
-def _earliest(*stops: tuple[date, str] | None) -> tuple[date, str] | None:
-    found = [s for s in stops if s is not None]
-    return min(found, key=lambda s: s[0]) if found else None
 
 
 @rule(
@@ -71,7 +66,7 @@ def first_review_not_placed(tl: Timeline, ctx: RuleContext) -> Iterator[Obligati
             start=order,
             deadline=ctx.deadline(order.on),
             met_by=met,
-            closed=_earliest(as_placed, _ended(tl, order.on)),
+            closed=earliest(as_placed, _ended(tl, order.on)),
             discriminator=str(order.seq),
         )
 
@@ -90,7 +85,7 @@ def _placements(tl: Timeline) -> Iterator[tuple[Fact, list[Fact], tuple[date, st
         following = placed[i + 1] if i + 1 < len(placed) else None
         held = [r for r in reviews if r.on >= placement.on and (following is None or r.on < following.on)]
         again = (following.on, "placed for adoption again") if following is not None else None
-        yield placement, held, _earliest(again, _ended(tl, placement.on))
+        yield placement, held, earliest(again, _ended(tl, placement.on))
 
 
 @rule(

@@ -193,17 +193,19 @@ def pep_termly(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     """
     reviews = tl.of_type("pep_reviewed", "pep_initiated")
     review_days = [r.on for r in reviews]  # in timeline order, so sorted
+    as_of = ctx.as_of
     for period in tl.periods:
         period_stopped = _closed(tl, period)
-        last = min(period.ended_on or ctx.as_of, ctx.as_of)
-        for term_start, term_end in _terms(ctx, period.started_on, last):
-            start = max(term_start, period.started_on)
-            if start > ctx.as_of or (period.ended_on is not None and start >= period.ended_on):
+        began, ended = period.started_on, period.ended_on
+        last = min(ended or as_of, as_of)
+        for term_start, term_end in _terms(ctx, began, last):
+            start = max(term_start, began)
+            if start > as_of or (ended is not None and start >= ended):
                 continue
             of_age = _of_age(tl, ctx, start)
             if of_age is False:
                 continue
-            until = term_end if period.ended_on is None else min(term_end, period.ended_on)
+            until = term_end if ended is None else min(term_end, ended)
             first = bisect_left(review_days, start)
             met = reviews[first] if first < len(reviews) and review_days[first] <= until else None
             # A term's PEP review can only be done in that term: once it is over, an

@@ -57,8 +57,8 @@ def _of_kind(tl: Timeline, type_name: str, kind: str) -> list[Fact]:
 
 def _within_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
     """Facts from the day the period started to the day it ended (both included)."""
-    end = period.ended_on
-    return [f for f in facts if f.on >= period.started_on and (end is None or f.on <= end)]
+    start, end = period.started_on, period.ended_on
+    return [f for f in facts if f.on >= start and (end is None or f.on <= end)]
 
 
 def missed_appointments(
@@ -259,6 +259,7 @@ def review_health_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
     completions = tl.of_type("health_assessment_completed")
     for period in tl.periods:
         chain = _within_period(completions, period)
+        stopped = _closed(tl, period)
         for i, previous in enumerate(chain):
             nxt = chain[i + 1] if i + 1 < len(chain) else None
             notes = partial(_rha_notes, tl, previous, nxt, period)
@@ -267,7 +268,7 @@ def review_health_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
                 start=previous,
                 deadline=ctx.deadline(previous.on, rha_interval(tl, previous.on)),
                 met_by=nxt,
-                closed=_closed(tl, period),
+                closed=stopped,
                 discriminator=str(previous.seq),
                 notes=notes,
             )

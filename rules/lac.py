@@ -44,8 +44,8 @@ def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
 
 
 def _in_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
-    end = period.ended_on
-    return [f for f in facts if f.on >= period.started_on and (end is None or f.on <= end)]
+    start, end = period.started_on, period.ended_on
+    return [f for f in facts if f.on >= start and (end is None or f.on <= end)]
 
 
 def _is_looked_after_kind(fact: Fact) -> bool:
@@ -232,6 +232,7 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     circulated = [f for f in tl.of_type("review_decisions_circulated") if _is_looked_after_kind(f)]
     for period in tl.periods:
         reviews = looked_after_reviews(tl, period)
+        stopped = _closed(tl, period)
         for i, review in enumerate(reviews):
             following = reviews[i + 1].on if i + 1 < len(reviews) else None
             superseded = (following, NEXT_REVIEW) if following is not None else None
@@ -240,7 +241,7 @@ def review_decisions(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
                 start=review,
                 deadline=ctx.deadline(review.on),
                 met_by=first_on_or_after(circulated, review.on, until=following),
-                closed=earliest(superseded, _closed(tl, period)),
+                closed=earliest(superseded, stopped),
             )
 
 

@@ -9,7 +9,7 @@ from events.codes import SHORT_BREAK_STATUSES
 from events.timeline import Fact, PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
-from rules.registry import RuleContext, calendar_trigger, first_on_or_after, rule
+from rules.registry import RuleContext, calendar_trigger, earliest, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
 CPPCR = "Care Planning, Placement and Case Review (England) Regulations 2010"
@@ -98,8 +98,7 @@ def _eligible_note(tl: Timeline, day: date) -> str:
 def _stops(tl: Timeline, *also: tuple[date, str] | None) -> tuple[date, str] | None:
     """The earliest of the 21st birthday ("reached 21") and any other stop given."""
     twenty_one = tl.birthday(21)
-    stops = [s for s in (*also, (twenty_one, "reached 21") if twenty_one else None) if s is not None]
-    return min(stops, key=lambda s: s[0]) if stops else None
+    return earliest(*also, (twenty_one, "reached 21") if twenty_one else None)
 
 
 def _before_21(tl: Timeline, obligations: Iterator[Obligation]) -> Iterator[Obligation]:

@@ -50,5 +50,5 @@ def turns_18(tl: Timeline) -> tuple[date, str] | None:
 def care_stops(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
     """When the clocks of a period of care stop: leaving care ("left care") or the 18th
     birthday ("reached 18"), whichever comes first; leaving on the birthday is "left care"."""
-    left = (period.ended_on, LEFT_CARE) if period.ended_on is not None else None
-    return earliest(left, turns_18(tl))
+    ended = period.ended_on
+    return earliest((ended, LEFT_CARE) if ended is not None else None, turns_18(tl))

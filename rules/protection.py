@@ -288,6 +288,7 @@ def later_review_conferences(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
     conferences = tl.of_type("rcpc_held")
     for plan in tl.protection_plans:
         reviews = _between(conferences, plan.started_on, plan.ended_on)
+        stopped = _plan_closed(plan)
         for i, previous in enumerate(reviews):
             if previous["outcome"] == "end":
                 break
@@ -296,7 +297,7 @@ def later_review_conferences(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
                 start=previous,
                 deadline=ctx.deadline(previous.on),
                 met_by=reviews[i + 1] if i + 1 < len(reviews) else None,
-                closed=_plan_closed(plan),
+                closed=stopped,
                 discriminator=str(previous.seq),
             )
 

@@ -105,8 +105,10 @@ def uses_pwp(ctx: RuleContext, placement: Placement) -> bool:
     """Whether VIS-PWP (not VIS-1/2/3/4) governs this placement's visits: placed with
     parents, or a placement type the council treats as a connected person on temporary
     approval (VIS-PWP `connected_types`, as in force at the placement start)."""
-    connected = ctx.param_of("VIS-PWP", "connected_types", on=placement.started_on)
-    return placement.placement_type in PLACED_WITH_PARENTS or placement.placement_type in tuple(connected)
+    kind = placement.placement_type
+    if kind in PLACED_WITH_PARENTS:
+        return True
+    return kind in tuple(ctx.param_of("VIS-PWP", "connected_types", on=placement.started_on))
 
 
 @rule(
@@ -339,10 +341,11 @@ def placed_with_parents_visits(tl: Timeline, ctx: RuleContext) -> Iterator[Oblig
     - After the first review on Fri 31 Mar 2023: a visit on Mon 3 Apr 2023 sets the next due
       Mon 15 May 2023 (42 days).
     """
+    placements = [p for p in tl.placements if uses_pwp(ctx, p)]
+    if not placements:  # most children: no need to look through their reviews
+        return
     reviews = [f for f in tl.of_type("review_held") if f.get("kind", "looked_after") == "looked_after"]
-    for placement in tl.placements:
-        if not uses_pwp(ctx, placement):
-            continue
+    for placement in placements:
         period = tl.periods[placement.period - 1]
         first_review = next(
             (
