@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ SEED = 42
 PG_BASE = "postgresql://postgres@127.0.0.1:5432/test"
 #: Rounds of the floor and the full evaluations at up to 10,000 children (one above).
 ROUNDS = 3
+#: Runs of the incremental nightly on SQLite (on copies of the store, then on the store).
+INCREMENTAL_RUNS = 3
 
 
 def peak_rss_mb() -> float:
@@ -161,10 +164,33 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
             encoding="utf-8",
         )
         command([*cmd, "import", str(extra)])
-        figures["nightly_incremental_s"], figures["nightly_incremental_mb"] = command(
-            [*cmd, "nightly", "--jobs", "2", "--as-of", next_day.isoformat()]
+        # The incremental run is short, so one run is at the mercy of the machine's other
+        # work: on SQLite it runs on copies of the store as it now stands and then on the
+        # store itself, and its figures are the median run's (by wall clock).
+        runs = []
+        for _copy in range(INCREMENTAL_RUNS - 1 if backend == "sqlite" else 0):
+            target = OUT / f"bench-{children}-copy.db"
+            _copy_store(db, target)
+            runs.append(
+                (
+                    *command(
+                        ["--db", str(target), "nightly", "--jobs", "2", "--as-of", next_day.isoformat()]
+                    ),
+                    LAST_CPU[0],
+                )
+            )
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        runs.append(
+            (*command([*cmd, "nightly", "--jobs", "2", "--as-of", next_day.isoformat()]), LAST_CPU[0])
         )
-        figures["nightly_incremental_cpu_s"] = LAST_CPU[0]
+        runs.sort()
+        (
+            figures["nightly_incremental_s"],
+            figures["nightly_incremental_mb"],
+            figures["nightly_incremental_cpu_s"],
+        ) = runs[len(runs) // 2]
+        figures["nightly_incremental_runs"] = [round(wall, 2) for wall, _mb, _cpu in runs]
         figures["nightly_incremental_children"] = len(changed)
         figures["nightly_incremental_share"] = figures["nightly_incremental_s"] / figures["nightly_first_s"]
         # The scorecard of the financial year containing UNTIL, as a committee paper asks
@@ -199,6 +225,23 @@ def _spread(r: dict[str, Any], name: str) -> str:
     if rounds < 2:
         return ""
     return f" (fastest of {rounds} rounds; slowest {r[f'{name}_max_s']:.2f} s)"
+
+
+def _copy_store(db: Path, target: Path) -> None:
+    """A copy of an SQLite store, by SQLite's own backup. Not by copying the file: opening
+    and closing the file outside SQLite would drop this process's locks on it (POSIX
+    locks belong to the process), and the store is open here."""
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+
+
+def _median_of(r: dict[str, Any]) -> str:
+    """ ", the median of 3 runs (1.41, 1.52 and 1.90 s)" when the run was repeated."""
+    runs = r.get("nightly_incremental_runs", [])
+    if len(runs) < 2:
+        return ""
+    listed = ", ".join(f"{wall:.2f}" for wall in runs[:-1]) + f" and {runs[-1]:.2f} s"
+    return f", the median of {len(runs)} runs ({listed})"
 
 
 def _load() -> str:
@@ -297,7 +340,8 @@ def render(info: dict[str, str], results: list[dict[str, Any]]) -> str:
                 else ""
             ),
             f"- nightly, incremental after {r['nightly_incremental_children']} children got new events: "
-            f"{r['nightly_incremental_s']:.2f} s ({100 * r['nightly_incremental_share']:.1f}% of the first run)"
+            f"{r['nightly_incremental_s']:.2f} s{_median_of(r)} "
+            f"({100 * r['nightly_incremental_share']:.1f}% of the first run)"
             + (
                 f"; {r['nightly_incremental_cpu_s']:.2f} s of CPU "
                 f"({100 * r['nightly_incremental_cpu_s'] / r['nightly_first_cpu_s']:.1f}% of the first run's)"
