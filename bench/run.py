@@ -358,27 +358,29 @@ def render(info: dict[str, str], results: list[dict[str, Any]]) -> str:
 NOTES = """
 ## Targets, and where the figures stand
 
-These runs were made on a quiet machine (load average 0.9-1.5 before and after each
-scenario: no other work on the two cores) at 2b4f72c. The machine was much slower on
-the day of this run than on the day of the previous one, and slower at evaluating than at
-reading: at 50,000 children the floor took 25.0 s against 14.5 s, the import 434 s against
-257 s and the full evaluation 110.6 s against 54.4 s. Figures from different runs of this page
-should therefore be compared by ratio or instruction count, not by wall clock; the
-instruction counts (callgrind, below) do not depend on the machine's state.
+These runs were made at f43d4a1 on a quiet machine (load average 0.6-1.4 before and after
+each scenario: no other work on the two cores), on a faster day than the previous run's
+(the 50,000-child floor 18.2 s against 25.0 s). The whole benchmark was run twice at the
+same code within the hour (the first time at 8f32910, whose product code is the same, before
+the incremental nightly was run three times): the figures of the first run are given with
+each target below, as "(first run: ...)", to show how far a figure moves on this machine
+between two runs. Figures from different days should be compared by ratio or instruction
+count, not by wall clock; the instruction counts (callgrind, below) do not depend on the
+machine's state.
 
 | target | status |
 |---|---|
-| PostgreSQL import of a large file does not hang | met: the 10,000-child file (822,033 events, one transaction) imports in 76.7 s; `tests/test_postgres_import.py` imports 3,500 children into the real server with a time limit (it failed at the limit before the fix) |
-| `check --json` over the whole store: peak RSS under 300 MB at 50,000 children | met: 139 MB at 50,000 children (4.1M events), 78 MB at 10,000, 49 MB at 1,000 (it was 2.2 GB at 10,000) |
+| PostgreSQL import of a large file does not hang | met: the 10,000-child file (822,033 events, one transaction) imports in 48.3 s; `tests/test_postgres_import.py` imports 3,500 children into the real server with a time limit (it failed at the limit before the fix) |
+| `check --json` over the whole store: peak RSS under 300 MB at 50,000 children | met: 140 MB at 50,000 children (4.1M events), 80 MB at 10,000 and at 1,000 (it was 2.2 GB at 10,000) |
 | explanations only when asked | met: `check --explain` |
-| full evaluation within 3x of the floor, one process | **not met**: 4.5x, 4.3x and 4.4x the floor at 1,000, 10,000 and 50,000 children, 3.7x on PostgreSQL. The previous run, on the faster day, gave 4.3x, 3.3x and 3.8x for code whose evaluation counts about a fifth more instructions (1,846 M at that run's commit against 1,528 M now, over the 200-child council, beyond start-up; see "The rules" below): on this machine the ratio moves by a third with the machine's state alone |
-| with `--jobs 2`, wall clock within 2x of the one-process floor | **not met** on this run: 4.0x at 1,000 children, 2.3x at 10,000, 2.3x at 50,000 and 2.6x on PostgreSQL (the previous run: 3.2x, 1.9x, 2.1x and 1.8x). Two workers take 1.84x less wall clock than one process at 10,000 children and 1.89x at 50,000, so the gap is the one-process ratio above. Workers are now forked (below); the commit after this run also freezes the parent's objects out of the workers' garbage collection, measured on its own below |
-| 50,000 children on SQLite: first nightly under 45 s | **not met**: 83.6 s (153.2 s of CPU, the parent and its two workers), on the slower day, against 91.6 s (172.6 s of CPU) in the previous run and 325.8 s before that. The one-process full evaluation took 110.6 s on the same day, so the nightly with two workers now takes 0.76 of one process's evaluation alone: what is left is the evaluation itself |
-| incremental nightly, 1% changed, under 3% of the full run | **not met** in wall clock on this run, met in CPU, at 50,000 children: 3.23 s against 83.6 s for the first run, 3.9% (4.05 s of CPU against 153.2 s, 2.6%); the first run got faster, the fixed cost of an incremental run did not. At 10,000, 0.72 s against 15.4 s (4.7%; 2.6% of the CPU), where start-up is a third of the run |
-| import peak RSS under 500 MB | met: 254 MB at 50,000 children (4.1M events; it was 5.2 GB), 109 MB at 10,000 (it was 1.1 GB): two passes, see "Import in two passes" below |
-| `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | met at 10,000 (232 ms, median of 5) and at 1,000 (246 ms); **not met** at 50,000 (312 ms), measured right after the 50,000-child scorecard (1.9 GB), against 258 ms in the previous run; not looked into further. The command does not grow with the store; its instructions fell by a third ("Start-up" below) |
-| PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | met: import 76.7 s against 83.9 s (0.91x), full evaluation 16.3 s against 18.1 s (0.90x), first nightly 14.6 s against 15.4 s (0.95x) |
-| a scaling table for 1,000, 10,000 and 50,000 children | met: "How cost grows with the council" above, with `report scorecard` added. The report still holds each child's trimmed facts (111.9 s and 1,868 MB at 50,000 children; see below) |
+| full evaluation within 3x of the floor, one process | **not met** on this run: 4.1x, 3.2x and 3.2x the floor at 1,000, 10,000 and 50,000 children, 2.6x on PostgreSQL (first run: 3.4x, 2.5x, 3.3x and 2.8x). The evaluation itself took the same time in both runs (9.8 s and 10.3 s at 10,000 children); the floor moved (3.1 s and 4.1 s). At 1,000 children the evaluation costs more a child than at 10,000 (1.29 ms against 0.98 ms) for the same floor a child (0.31 ms): a new engine works out each rule's deadlines afresh, and a small council shares them among fewer children, so it sits above the ratio that larger ones reach. By instructions, which do not move with the machine, the evaluation is 2.3x the floor (below) |
+| with `--jobs 2`, wall clock within 2x of the one-process floor | met at 10,000 children (1.8x; first run 1.6x), at 50,000 (1.5x; first run 1.7x) and on PostgreSQL (1.6x; first run 1.7x); **not met** at 1,000 (2.7x; first run 2.3x), where each of the two workers works out its own deadlines for 500 children. A small council is now cut into at least eight tasks a worker (below) |
+| 50,000 children on SQLite: first nightly under 45 s | **not met**, by a hair: 45.0 s (81.6 s of CPU, the parent and its two workers; first run 52.4 s and 95.5 s), against 83.6 s on the slower day of the previous run. Two cores give at most 2 s of CPU a second, so the 81.6 s of CPU cannot take much less than 41 s of wall clock: what is left is CPU, most of it the workers' evaluation |
+| incremental nightly, 1% changed, under 3% of the full run | **not met** in wall clock on this run, met in CPU, at 50,000 children: 1.45 s, the median of three runs (1.38, 1.45 and 1.46 s), against 45.0 s for the first run, 3.2% (1.97 s of CPU against 81.6 s, 2.4%); first run 1.86 s against 52.4 s, 3.6%. It was 3.23 s in the previous run. At 10,000, 0.56 s against 10.9 s (5.1%), where start-up is a third of the run |
+| import peak RSS under 500 MB | met: 250 MB at 50,000 children (4.1M events; it was 5.2 GB), 105 MB at 10,000 (it was 1.1 GB): two passes, see "Import in two passes" below |
+| `timeline CHILD` as a whole command under 250 ms at 10,000 and 50,000 | met: 188 ms at 10,000 and 212 ms at 50,000 (median of 5; first run 180 and 201 ms), 235 ms at 1,000. The command does not grow with the store ("Start-up" below) |
+| PostgreSQL 10,000: import, evaluation and nightly each within 1.5x of SQLite | met: import 48.3 s against 54.2 s (0.89x), full evaluation 10.3 s against 9.8 s (1.05x), first nightly 12.0 s against 10.9 s (1.10x) |
+| a scaling table for 1,000, 10,000 and 50,000 children | met: "How cost grows with the council" above, with `report scorecard` added. The report still holds each child's trimmed facts (66.4 s and 1,838 MB at 50,000 children; see below) |
 
 What was done: PostgreSQL inserts without psycopg's pipeline mode (`compliance/postgres.py`),
 in the same transaction under the same EXCLUSIVE table lock, and a large import there takes
@@ -463,13 +465,13 @@ This round, each measured on its own:
 - Worker processes are forked where that is safe (above): at load 7, a spawned pool of two
   gave its first result after 2.4 s, with 0.6 s of CPU in the workers; a forked one after
   70 ms, with 20 ms.
-- After this run (bfaa18b), forked workers start with the parent's objects frozen out of
+- Since the previous run (bfaa18b), forked workers start with the parent's objects frozen out of
   the garbage collector's view (`gc.freeze`, as the Python documentation advises for fork),
   so a worker's collections no longer walk and copy what it inherited. Measured on its own
   in one process (the floor, then two workers three times), at load 0.3-1.1: at 1,000
   children the two workers took 1.27-1.43 s before and 1.11-1.17 s after (their CPU 2.0-2.7 s
   before, 1.8-2.1 s after); at 10,000, 10.9 s and 11.5 s, no difference beyond the noise.
-- After this run, the rules again, by callgrind over the 200-child council (evaluation
+- Since the previous run, the rules again, by callgrind over the 200-child council (evaluation
   beyond start-up, at 390fccf and with the change on top of it): 1,479 M to 1,367 M
   instructions (-7.6%), 2.5x to 2.3x the floor's 599 M; every row of `check --json
   --explain` on the 1,000-child store byte-identical. What was cut, each cost counted by
@@ -485,7 +487,7 @@ This round, each measured on its own:
   itself (4,300), its explanation's `partial` (1,900), its key (2,100) and the deadline
   look-up (1,600); at 200 children, working out each new deadline (about 10,000, 8,000 of
   them) is another 6%, less in a larger council, whose clocks share their start days.
-- After this run (bce5cd4), the nightly batch around its evaluation: a record's seal, its
+- Since the previous run (bce5cd4), the nightly batch around its evaluation: a record's seal, its
   link and the store head are MACs copied from one HMAC set up once per key, not new ones
   (a new HMAC pads the key and hashes it twice first); a child's `ChildAlerts` is opened
   with its first alerts listed in the same record (a first run on the 10,000-child store
@@ -502,6 +504,20 @@ This round, each measured on its own:
   workers unchanged (70-79 s); the wall clock (63-94 s) followed the load. The incremental
   run after 500 children got an event, 6 runs each alternating at load 2-3: 1.58 s before
   and 1.50 s after (median), 2.0 s of CPU both, about 2% of the first run either way.
+- Since the previous run, bulk evaluation runs the cyclic garbage collector
+  a hundred times less often (`compliance.engine.bulk_collection`: a threshold of 100,000
+  allocations, not 700, while `evaluate_all` streams): an evaluation makes no reference
+  cycles (a collection after evaluating the 1,000-child council with the collector off found
+  none), so each collection walked the child's live objects to find nothing. By callgrind
+  over the 200-child council, evaluation beyond start-up: 1,544 M instructions to 1,470 M
+  (-4.8%); in wall clock at 1,000 children, the fastest of 7 rounds alternating at load 2,
+  0.99 s to 0.80 s. A small council is cut into at least eight tasks a worker (1,000
+  children: sixteen of 63, not five of 200, of which one worker got three and the other
+  two). The floor and the full evaluations are measured three times in turn (up to 10,000
+  children), each by a new engine so that its deadlines are worked out afresh, and the
+  incremental nightly three times on SQLite (on copies of the store made by SQLite's backup,
+  then on the store), since on this machine one measurement moved by a third from one
+  round to the next.
 
 What is left, with what was measured:
 - Import in two passes: the first streams the file, validates every line and checks the
