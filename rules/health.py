@@ -12,14 +12,14 @@ when the assessment is late, so it is named in the obligation's explanation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import partial
 
 from events.timeline import Fact, PeriodOfCare, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
-from rules.periods import care_stops
+from rules.periods import care_stops, in_period
 from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
@@ -53,12 +53,6 @@ def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
 
 def _of_kind(tl: Timeline, type_name: str, kind: str) -> list[Fact]:
     return [f for f in tl.of_type(type_name) if f.get("kind") == kind]
-
-
-def _within_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
-    """Facts from the day the period started to the day it ended (both included)."""
-    start, end = period.started_on, period.ended_on
-    return [f for f in facts if f.on >= start and (end is None or f.on <= end)]
 
 
 def missed_appointments(
@@ -258,7 +252,7 @@ def review_health_assessment(tl: Timeline, ctx: RuleContext) -> Iterator[Obligat
     """
     completions = tl.of_type("health_assessment_completed")
     for period in tl.periods:
-        chain = _within_period(completions, period)
+        chain = in_period(completions, period)
         stopped = _closed(tl, period)
         for i, previous in enumerate(chain):
             nxt = chain[i + 1] if i + 1 < len(chain) else None
@@ -298,5 +292,5 @@ def dental_check(tl: Timeline, ctx: RuleContext) -> Iterator[Obligation]:
     checks = tl.of_type("dental_check")
     for period in tl.periods:
         starts = [period.start] if period.start_known else []
-        chain = [*starts, *_within_period(checks, period)]
+        chain = [*starts, *in_period(checks, period)]
         yield from ctx.intervals(tl, chain, closed=_closed(tl, period))

@@ -15,14 +15,14 @@ and 9 (the placement plan) do not apply, so LAC-PERM and LAC-PPLAN raise nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 
 from events.codes import SHORT_BREAK_STATUSES
 from events.timeline import Fact, PeriodOfCare, Placement, Timeline
 from rules import themes
 from rules.obligation import Basis, Obligation, day_of
-from rules.periods import care_stops, for_period_or_in_advance, turns_18
+from rules.periods import care_stops, for_period_or_in_advance, in_period, turns_18
 from rules.registry import RuleContext, earliest, first_on_or_after, rule
 from rules.timescales import Deadline, Timescale, fmt_date
 
@@ -41,11 +41,6 @@ NEXT_REVIEW = "next review held"
 
 def _closed(tl: Timeline, period: PeriodOfCare) -> tuple[date, str] | None:
     return care_stops(tl, period)
-
-
-def _in_period(facts: Sequence[Fact], period: PeriodOfCare) -> list[Fact]:
-    start, end = period.started_on, period.ended_on
-    return [f for f in facts if f.on >= start and (end is None or f.on <= end)]
 
 
 def _is_looked_after_kind(fact: Fact) -> bool:
@@ -68,7 +63,7 @@ def _reviews_by_period(tl: Timeline) -> dict[int, tuple[Fact, ...]]:
     out: dict[int, tuple[Fact, ...]] = {}
     for period in tl.periods:
         chain: list[Fact] = []
-        for review in _in_period(reviews, period):
+        for review in in_period(reviews, period):
             if not chain or review.on != chain[-1].on:
                 chain.append(review)
         out[period.number] = tuple(chain)

@@ -23,6 +23,13 @@ def previous_end(tl: Timeline, period: PeriodOfCare) -> date | None:
     return tl.periods[period.number - 2].ended_on
 
 
+def in_period(facts: Iterable[Fact], period: PeriodOfCare) -> list[Fact]:
+    """The facts from the day the period began to the day it ended (both included), in
+    timeline order."""
+    start, end = period.started_on, period.ended_on
+    return [f for f in facts if f.on >= start and (end is None or f.on <= end)]
+
+
 def for_period_or_in_advance(tl: Timeline, facts: Iterable[Fact], period: PeriodOfCare) -> list[Fact]:
     """The facts that can meet a duty of this period that may be done in advance: those
     recorded in the period (to its last day), or before it began but after the day the
