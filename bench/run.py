@@ -79,8 +79,7 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
     path = data_file(children)
     if backend == "sqlite":
         db = OUT / f"bench-{children}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        _remove_store(db)
         url = str(db)
     else:
         schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -167,23 +166,14 @@ def scenario(backend: str, children: int) -> dict[str, Any]:
         # The incremental run is short, so one run is at the mercy of the machine's other
         # work: on SQLite it runs on copies of the store as it now stands and then on the
         # store itself, and its figures are the median run's (by wall clock).
+        incremental = ["nightly", "--jobs", "2", "--as-of", next_day.isoformat()]
         runs = []
         for _copy in range(INCREMENTAL_RUNS - 1 if backend == "sqlite" else 0):
             target = OUT / f"bench-{children}-copy.db"
             _copy_store(db, target)
-            runs.append(
-                (
-                    *command(
-                        ["--db", str(target), "nightly", "--jobs", "2", "--as-of", next_day.isoformat()]
-                    ),
-                    LAST_CPU[0],
-                )
-            )
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
-        runs.append(
-            (*command([*cmd, "nightly", "--jobs", "2", "--as-of", next_day.isoformat()]), LAST_CPU[0])
-        )
+            runs.append((*command(["--db", str(target), *incremental]), LAST_CPU[0]))
+            _remove_store(target)
+        runs.append((*command([*cmd, *incremental]), LAST_CPU[0]))
         runs.sort()
         (
             figures["nightly_incremental_s"],
@@ -225,6 +215,12 @@ def _spread(r: dict[str, Any], name: str) -> str:
     if rounds < 2:
         return ""
     return f" (fastest of {rounds} rounds; slowest {r[f'{name}_max_s']:.2f} s)"
+
+
+def _remove_store(db: Path) -> None:
+    """An SQLite store's file, with its write-ahead log and shared memory, removed."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
 def _copy_store(db: Path, target: Path) -> None:
