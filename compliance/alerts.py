@@ -22,7 +22,7 @@ process: no stage response is due after it and the formal clock stops.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -562,12 +562,14 @@ class AlertQueue:
         ids = sorted({self.store.alert_id(r) for r in refs})
         return [a for _id, a in self._aggregates(ALERT_TOPICS, ids) if isinstance(a, Alert)]
 
-    def staged_refs(self) -> dict[str, bool]:
+    def staged_refs(self, known: Mapping[str, bool] | None = None, after: int = 0) -> dict[str, bool]:
         """Every alert with a `StagedAlert`, and whether it is marked open (one pass over
-        those marks, in the order they were recorded)."""
-        marks: dict[UUID, str] = {}
-        state: dict[str, bool] = {}
-        start = 1
+        those marks, in the order they were recorded). With `known`, the marks as read
+        up to log position `after`: only the log after it is read (reading a mark again
+        changes nothing, so `after` may be earlier than the last mark in `known`)."""
+        state: dict[str, bool] = dict(known or {})
+        marks: dict[UUID, str] = {self.staged_marker_id(ref): ref for ref in state}
+        start = after + 1
         while True:
             page = self.store.recorder.select_notifications(start, 5000, topics=STAGED_TOPICS)
             for n in page:

@@ -637,6 +637,7 @@ def verify_log(
     name_of: Callable[[Any], str | None] = lambda _id: None,
     count_upto: Callable[[int], int] | None = None,
     rows: Callable[[int, int], Sequence[tuple[int, Any, int, str, bytes]]] | None = None,
+    records_before: Callable[[Sequence[tuple[Any, int]]], dict[Any, tuple[int, str, bytes]]] | None = None,
 ) -> Verification:
     """Check every record of the log after `since` (or all): its seal, its place in its
     aggregate's chain, and the store head against every checkpoint recorded.
@@ -649,10 +650,16 @@ def verify_log(
     whole-store verification re-reads every record).
 
     `rows(start, limit)` reads the log as (position, aggregate id, version, topic, state)
-    from position `start` on (default: the recorder's notifications)."""
+    from position `start` on (default: the recorder's notifications).
+    `records_before(pairs)` reads, for each (aggregate id, version), the aggregate's newest
+    record before that version as (version, topic, state), leaving out aggregates with
+    none: one query for a page of the log rather than one an aggregate (default: the
+    recorder's `select_events`, once an aggregate)."""
     seal_key = mapper.seal_key
     if rows is None:
         rows = partial(_notification_rows, recorder)
+    if records_before is None:
+        records_before = partial(_records_before, recorder)
     result = Verification(since=since)
     tails: dict[Any, tuple[int, bytes, bool, bool]] = {}  # aggregate -> (version, link, sealed, intact)
     head, count = (since.value, since.count) if since else (ZERO, 0)
@@ -695,6 +702,16 @@ def verify_log(
     last_id = since.position if since else 0
     while True:
         batch = rows(start, page)
+        # The record before each aggregate's first one here, which it must chain to.
+        earlier: dict[Any, tuple[int, str, bytes]] = {}
+        if since is not None:
+            firsts: dict[Any, int] = {}  # aggregate -> version of its first record here
+            for _n, originator_id, version, _topic, _state in batch:
+                if originator_id not in tails:
+                    firsts.setdefault(originator_id, version)
+            wanted = [(aggregate, version) for aggregate, version in firsts.items() if version > 1]
+            if wanted:
+                earlier = records_before(wanted)
         for n_id, originator_id, version, topic, state in batch:
             check_waiting(n_id)
             sealed, prev, link, intact = _checked(seal_key, originator_id, version, topic, state)
@@ -704,8 +721,8 @@ def verify_log(
             if not intact:
                 problem(n_id, originator_id, version, "its content is not what was stored (seal mismatch)")
             tail = tails.get(originator_id)
-            if tail is None and version > 1 and since is not None:
-                tail = _tail_before(mapper, recorder, originator_id, version)
+            if tail is None and originator_id in earlier:
+                tail = _tail(seal_key, originator_id, *earlier[originator_id])
                 if tail is not None and not tail[3]:
                     problem(
                         None,
@@ -754,18 +771,24 @@ def _notification_rows(recorder: Any, start: int, limit: int) -> list[tuple[int,
     ]
 
 
-def _tail_before(
-    mapper: SealedMapper, recorder: Any, originator_id: Any, version: int
-) -> tuple[int, bytes, bool, bool] | None:
-    """(version, link, sealed, intact) of the newest record of an aggregate before
-    `version`: a record verified since a checkpoint must chain to it, and it is checked
+def _records_before(recorder: Any, pairs: Sequence[tuple[Any, int]]) -> dict[Any, tuple[int, str, bytes]]:
+    """(version, topic, state) of each aggregate's newest record before the version given."""
+    found = {}
+    for originator_id, version in pairs:
+        rows = recorder.select_events(originator_id, lte=version - 1, desc=True, limit=1)
+        if rows:
+            found[originator_id] = (rows[0].originator_version, rows[0].topic, rows[0].state)
+    return found
+
+
+def _tail(
+    seal_key: bytes, originator_id: Any, version: int, topic: str, state: bytes
+) -> tuple[int, bytes, bool, bool]:
+    """(version, link, sealed, intact) of the record before an aggregate's first record
+    verified since a checkpoint: the new record must chain to it, and it is checked
     itself, since it is what the new record vouches for."""
-    rows = recorder.select_events(originator_id, lte=version - 1, desc=True, limit=1)
-    if not rows:
-        return None
-    row = rows[0]
-    opened = open_record(mapper.seal_key, row.originator_id, row.originator_version, row.topic, row.state)
-    return row.originator_version, opened.link, opened.sealed, opened.intact
+    opened = open_record(seal_key, originator_id, version, topic, state)
+    return version, opened.link, opened.sealed, opened.intact
 
 
 def _checkpoints(mapper: SealedMapper, recorder: Any, start: int) -> Iterator[tuple[int, int, str, int]]:

@@ -154,8 +154,28 @@ class Ledger(Aggregate):
         def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
             ledger.alerts_indexed = self.probe
 
+    class StagedRead(Event):
+        """A run read the DRP-stage marks (`StagedAlert`) up to log position `position`:
+        `marks` are those that changed since the last read (all of them when `whole`),
+        for the alert ids `probe` stands for. The next run reads only the log after it."""
+
+        TOPIC = "casecheck:NightlyLedger.StagedRead"
+        probe: str
+        position: int
+        marks: dict[str, bool]
+        whole: bool
+
+        def apply(self, ledger: Ledger) -> None:  # type: ignore[override]
+            staged = {} if self.whole else dict(getattr(ledger, "staged", {}))
+            staged.update(self.marks)
+            ledger.staged, ledger.staged_position, ledger.staged_probe = staged, self.position, self.probe
+
     def __init__(self) -> None:
         self.alerts_indexed: str | None = None
+        # The DRP-stage marks as last read (`StagedRead`; absent from ledgers stored before).
+        self.staged: dict[str, bool] = {}
+        self.staged_position = 0
+        self.staged_probe: str | None = None
         self.position = 0
         self.wakeups: dict[str, date] = {}
         self.runs: list[str] = []
@@ -450,7 +470,8 @@ def run_nightly(
         marked: dict[str, bool] = {}
         indexing: list[Aggregate] = []
     else:
-        marked = queue.staged_refs()
+        stage_marks = _StageMarks(queue, ledger, probe)
+        marked = dict(stage_marks.read)  # updated as the run marks alerts
         alerts = _existing_alerts(queue)
         indexing = [] if indexed else _index_all(queue, alerts, marked)
         if not indexed:
@@ -473,10 +494,12 @@ def run_nightly(
     task = partial(child_states, as_of=as_of, settle_all=keyed)
     states = chain.from_iterable(engine.map_children(task, children, jobs=jobs))
     if incremental:
-        # The workers start on the first result asked for: the DRP-stage marks and alerts,
-        # read in full whatever the number of children, are read while they evaluate.
+        # The workers start on the first result asked for: the DRP-stage marks (read on
+        # from where the last run left them) and the alerts open in a stage, whatever the
+        # number of children, are read while they evaluate.
         first = list(islice(states, 1))
-        marked = queue.staged_refs()
+        stage_marks = _StageMarks(queue, ledger, probe)
+        marked = dict(stage_marks.read)  # updated as the run marks alerts
         _add_staged(queue, alerts, marked)
         states = chain(first, states)
     while chunk := list(islice(states, batch)):
@@ -525,6 +548,7 @@ def run_nightly(
     changed = _with_index(queue, stage_changes, marked)
     # A mark left open on an alert no longer in a stage (however it was closed) is settled.
     stale = [a for a in alerts.values() if marked.get(a.ref) and not is_staged(a)]
+    stage_marks.keep()
     store.save(*changed, *_marks(queue, stale, marked), run, ledger)
     if _record_closing_checkpoint(store, ledger, str(run.id), verified.head, now):
         _snapshot(store, ledger, full=full or first_run)
@@ -742,6 +766,35 @@ def _index_probe(queue: AlertQueue) -> str:
 
 def _child_refs(queue: AlertQueue, children: Iterable[str]) -> set[str]:
     return {ref for index in queue.child_indexes(children).values() for ref in index.refs}
+
+
+class _StageMarks:
+    """Every alert's DRP-stage mark (`AlertQueue.staged_refs`) as the run reads them: on
+    from the marks the ledger keeps from the last run when they are for the same alert ids
+    (`probe`), else from the whole log. `keep` has the ledger keep them as the run leaves
+    them, for the next run to read on from."""
+
+    def __init__(self, queue: AlertQueue, ledger: Ledger, probe: str) -> None:
+        self.queue, self.ledger, self.probe = queue, ledger, probe
+        self.kept = ledger.staged if getattr(ledger, "staged_probe", None) == probe else None
+        self.read_at = queue.store.position()
+        if self.kept is None:
+            self.read = queue.staged_refs()
+        else:
+            self.read = queue.staged_refs(self.kept, after=ledger.staged_position)
+
+    def keep(self) -> None:
+        """Record the marks as they stand now (`StagedRead`, saved with the run's last
+        save): those read, and those recorded since, by this run or by anyone else, read
+        on from where the run read. Up to the position the store had before that second
+        read, so a mark recorded meanwhile is read again by the next run, never missed."""
+        position = self.queue.store.position()
+        marks = self.queue.staged_refs(self.read, after=self.read_at)
+        if self.kept is not None:
+            marks = {ref: open_ for ref, open_ in marks.items() if self.kept.get(ref) != open_}
+        self.ledger.trigger_event(
+            Ledger.StagedRead, probe=self.probe, position=position, marks=marks, whole=self.kept is None
+        )
 
 
 def _add_staged(queue: AlertQueue, alerts: Alerts, marked: dict[str, bool]) -> None:

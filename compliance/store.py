@@ -200,6 +200,8 @@ CHILD_TOPICS = (OPENED_TOPIC, FACTS_TOPIC)
 # that write's transaction.
 
 EVENT_ID_SHARDS = 256
+#: Ids claimed in one event of a shard, at most (`EventIdShard.claim`).
+CLAIMS_PER_EVENT = 1000
 _HASHED_ID_BYTES = 10  # 80 bits (keyed BLAKE2b): no accidental collision among billions of ids
 
 
@@ -233,7 +235,20 @@ class EventIdShard(Aggregate):
         return cls._create(cls.Created, id=event_id_shard_id(shard), shard=shard)
 
     def claim(self, owners: dict[str, list[str]]) -> None:
-        self.trigger_event(self.Claimed, owners=owners)
+        """Claim the ids for their owners, in events of about `CLAIMS_PER_EVENT` ids at
+        most (a child's ids are never split): a later write's record links to this
+        shard's last one, which the nightly's verification then reads and checks, and
+        a large import's claims in one event made that record hundreds of kilobytes."""
+        part: dict[str, list[str]] = {}
+        size = 0
+        for owner, hashed_ids in owners.items():
+            if part and size + len(hashed_ids) > CLAIMS_PER_EVENT:
+                self.trigger_event(self.Claimed, owners=part)
+                part, size = {}, 0
+            part[owner] = hashed_ids
+            size += len(hashed_ids)
+        if part:
+            self.trigger_event(self.Claimed, owners=part)
 
 
 class EventIdIndex(Aggregate):
@@ -335,6 +350,7 @@ class CaseStore(Application[UUID]):
         chain, and the head against every checkpoint. Reads only; see compliance.integrity."""
         if since_run:
             since = self.checkpoint(since_run).head
+        sqlite = isinstance(self.recorder, SQLiteApplicationRecorder)
         with self._reading():
             return verify_log(
                 self.mapper,
@@ -342,7 +358,8 @@ class CaseStore(Application[UUID]):
                 since=since,
                 name_of=self._child_named,
                 count_upto=self._count_upto,
-                rows=self._log_rows if isinstance(self.recorder, SQLiteApplicationRecorder) else None,
+                rows=self._log_rows if sqlite else None,
+                records_before=self._records_before if sqlite else None,
             )
 
     def _log_rows(self, start: int, limit: int) -> list[tuple[int, UUID, int, str, bytes]]:
@@ -359,6 +376,31 @@ class CaseStore(Application[UUID]):
                 (start, limit),
             )
             return [(n, UUID(i), v, t, st) for n, i, v, t, st in raw.fetchall()]
+
+    def _records_before(self, pairs: Sequence[tuple[UUID, int]]) -> dict[UUID, tuple[int, str, bytes]]:
+        """(version, topic, state) of each aggregate's newest record before the version
+        given (SQLite: what `verify` reads since a checkpoint, in a query for many
+        aggregates, each found by the primary key)."""
+        recorder = self.recorder
+        assert isinstance(recorder, SQLiteApplicationRecorder)
+        table = recorder.events_table_name
+        found: dict[UUID, tuple[int, str, bytes]] = {}
+        with recorder.datastore.transaction(commit=False) as cursor:
+            raw = cursor.sqlite_cursor
+            raw.row_factory = None  # plain tuples
+            for chunk in _chunks(list(pairs), 400):
+                wanted = ",".join("(?,?)" for _ in chunk)
+                raw.execute(
+                    f"WITH wanted(id, v) AS (VALUES {wanted}) "
+                    f"SELECT e.originator_id, e.originator_version, e.topic, e.state FROM wanted JOIN {table} e "
+                    "ON e.originator_id = wanted.id AND e.originator_version = ("
+                    f"SELECT MAX(originator_version) FROM {table} "
+                    "WHERE originator_id = wanted.id AND originator_version < wanted.v)",
+                    [value for aggregate, version in chunk for value in (aggregate.hex, version)],
+                )
+                for i, v, t, st in raw.fetchall():
+                    found[UUID(i)] = (v, t, st)
+        return found
 
     def checkpoint_head(self, run: str) -> Head | None:
         """The head recorded by the checkpoint of run `run` (its full id), read by its

@@ -304,6 +304,27 @@ def test_a_record_tampered_before_the_last_checkpoint_is_found_by_the_next_whole
     _refused(run)
 
 
+def test_a_record_tampered_before_the_last_checkpoint_is_found_when_a_newer_one_links_to_it(shop, tmp_path):
+    """A record recorded since the checkpoint brings the one before it into the check: an
+    incremental run refuses an edit to that older record (docs/security.md)."""
+    run, db, _encrypted = shop
+    later = tmp_path / "later.jsonl"
+    later.write_text(
+        json.dumps({"child": "C1", "type": "statutory_visit", "at": "2024-03-10", "id": "a4"}) + "\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(later)).exit_code == 0
+    newest = max((r for r in db.rows() if r[3] == FACTS_TOPIC), key=lambda r: r[0])
+    before = next(r for r in db.rows() if r[1] == newest[1] and r[2] == newest[2] - 1)
+
+    _flip_last_byte(db, before)
+
+    nightly = run("nightly", "--as-of", "2024-06-05")
+    assert nightly.exit_code == 2, nightly.output
+    assert "found as the record before a newer one" in nightly.stderr
+    assert nightly.stderr.count("\n") == 1
+
+
 def test_records_removed_before_the_last_checkpoint_refuse_an_incremental_run(shop):
     """The count of records up to the checkpoint is checked on every run, without reading them."""
     run, db, _encrypted = shop

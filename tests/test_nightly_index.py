@@ -223,3 +223,66 @@ def test_an_index_stored_by_an_earlier_version_lists_its_first_alerts_after_open
         store.save(index)
 
     assert queue.child_indexes(["C0001"])["C0001"].refs == ["PA-0000000001"]
+
+
+def test_each_run_reads_the_stage_marks_on_from_where_the_last_one_left_them(store, monkeypatch):
+    """The ledger keeps the DRP-stage marks as a run leaves them and the log position they
+    were read up to: the next run reads only the log after it, and the marks kept are
+    what a whole read gives, those recorded by hand in between included."""
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    first = date(2024, 8, 22)
+    run_nightly(store, engine, as_of=first, now=datetime(2024, 8, 23, 1, tzinfo=UTC))
+    breaches = [open_breaches(store, c)[0].ref for c in ("C0004", "C0007")]
+    queue.escalate(breaches[0], to_stage="1", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC))
+    reads: list[tuple[dict, int]] = []
+    staged_refs = AlertQueue.staged_refs
+    monkeypatch.setattr(
+        AlertQueue,
+        "staged_refs",
+        lambda self, known=None, after=0: (
+            reads.append((dict(known or {}), after)) or staged_refs(self, known, after)
+        ),
+    )
+
+    for day, change in ((1, "escalate"), (2, "resolve"), (3, None)):
+        if change == "escalate":
+            queue.escalate(breaches[1], to_stage="1", by="IRO1", now=datetime(2024, 8, 24, 10, tzinfo=UTC))
+        elif change == "resolve":
+            queue.resolve(breaches[0], outcome="agreed", by="IRO1", now=datetime(2024, 8, 25, 10, tzinfo=UTC))
+        as_of = first + timedelta(days=day)
+        run_nightly(store, engine, as_of=as_of, now=datetime.combine(as_of, datetime.min.time(), UTC))
+        ledger = nightly.load_ledger(store)
+        assert ledger.staged == staged_refs(queue)  # the marks kept are a whole read's
+
+    # Each run reads twice, as it starts and as it ends, never the whole log: it starts from
+    # what the run before left (the first run found no mark).
+    assert [known for known, _after in reads[::2]] == [
+        {},
+        {breaches[0]: True, breaches[1]: True},
+        {breaches[1]: True, breaches[0]: False},
+    ]
+    assert len(reads) == 6 and all(after > 0 for _known, after in reads)
+    assert [after for _known, after in reads] == sorted(after for _known, after in reads)
+    assert staged_refs(queue) == {breaches[0]: False, breaches[1]: True}
+
+
+def test_a_ledger_stored_without_stage_marks_has_the_next_run_read_them_all(store, monkeypatch):
+    engine = Engine(store)
+    queue = AlertQueue(store)
+    run_nightly(store, engine, as_of=date(2024, 8, 22), now=datetime(2024, 8, 23, 1, tzinfo=UTC))
+    ref = open_breaches(store, "C0004")[0].ref
+    queue.escalate(ref, to_stage="1", by="IRO1", now=datetime(2024, 8, 23, 10, tzinfo=UTC))
+    load_ledger = nightly.load_ledger
+
+    def earlier_version(s):
+        ledger = load_ledger(s)
+        for name in ("staged", "staged_position", "staged_probe"):
+            delattr(ledger, name)
+        return ledger
+
+    monkeypatch.setattr(nightly, "load_ledger", earlier_version)
+    run_nightly(store, engine, as_of=date(2024, 8, 23), now=datetime(2024, 8, 24, 1, tzinfo=UTC))
+    monkeypatch.undo()
+
+    assert nightly.load_ledger(store).staged == {ref: True}

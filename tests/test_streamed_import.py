@@ -67,6 +67,41 @@ def test_children_interleaved_in_a_file_are_stored_whole_and_in_file_order(store
     assert (again.imported, again.already_present) == (0, 60)
 
 
+def test_a_shard_of_the_index_of_ids_takes_a_large_import_in_small_events(
+    store_url, key, tmp_path, monkeypatch
+):
+    """Each claim event holds CLAIMS_PER_EVENT ids at most (a child's ids together), so the
+    record a later write links to stays small; the index reads the same across them."""
+    from compliance import store as store_module
+
+    monkeypatch.setattr(store_module, "CLAIMS_PER_EVENT", 3)
+    shard = store_module.EventIdShard.open(7)
+    shard.claim({"a": ["1", "2"], "b": ["3"], "c": ["4", "5"], "d": ["6", "7", "8", "9"]})
+    assert [e.owners for e in shard.pending_events[1:]] == [
+        {"a": ["1", "2"], "b": ["3"]},
+        {"c": ["4", "5"]},
+        {"d": ["6", "7", "8", "9"]},
+    ]
+    store = open_store(store_url, env={"CASECHECK_CIPHER_KEY": key})
+    path = _write(tmp_path / "council.jsonl", _interleaved(40, 2))
+
+    import_files(store, [path])
+
+    claims = [
+        store.mapper.to_domain_event(n)
+        for n in store.recorder.select_notifications(
+            1, 10_000, topics=[store_module.EventIdShard.Claimed.TOPIC]
+        )
+    ]
+    sizes = [sum(len(ids) for ids in c.owners.values()) for c in claims]
+    assert sum(sizes) == 120 and max(sizes) <= 3
+    again = import_files(store, [path])
+    assert (again.imported, again.already_present) == (0, 120)
+    with pytest.raises(ImportConflict, match="already recorded for another child"):
+        import_files(store, [_write(tmp_path / "taken.jsonl", [visit("C99", "2024-03-01", "v39-1")])])
+    assert store.verify().ok
+
+
 def test_a_conflict_found_while_storing_a_later_group_leaves_nothing_stored(store_url, key, tmp_path):
     store = open_store(store_url, env={"CASECHECK_CIPHER_KEY": key})
     import_files(store, [_write(tmp_path / "first.jsonl", [care("C5", "2024-01-08", "c5")])])
