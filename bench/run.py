@@ -563,12 +563,25 @@ What is left, with what was measured:
   checkpoint), and the whole store on the first run, on `--full` and weekly (`[integrity]
   full_verify_every_days`). An older record edited in place is therefore found by the next
   whole-store verification or `casecheck verify`, not by every run (docs/security.md).
-  Profiled at 50,000 children, what in an incremental run still grows with the store is
-  small: reading the ledger (every child's wake-up date, about 0.13 s), the scan for DRP
-  stage marks (`AlertQueue.staged_refs`, about 0.17 s, a pass over the log by topic), and the
-  alerts open in a DRP stage, read every run (these two now while the workers evaluate). Each
-  aggregate with new records costs the verification one query for the record before them
-  (0.27 s for 779 aggregates).
+  Profiled at 50,000 children (the incremental run after 500 children got a visit, 584
+  children evaluated), in this process alone, before and after this round:
+  - verification since the checkpoint, 0.25-0.34 s before, 0.04-0.08 s after. It read each
+    aggregate's record before its new ones by a query of its own (727 aggregates); it now
+    reads those of a page of the log in one query (`CaseStore._records_before`, SQLite).
+    Most of what it read was the index of event ids: the 50,000-child import had claimed
+    each shard's 16,000 ids in one event of about 440 KB, the next import's claim links to
+    it, and verification reads and checks the record a new one links to: 227 such records,
+    100 MB. A shard now takes at most 1,000 ids an event (`CLAIMS_PER_EVENT`), so the
+    record read is at most about 25 KB (a store imported before keeps its large records).
+  - the DRP-stage marks (`AlertQueue.staged_refs`), 0.13-0.21 s before (a pass over the
+    whole log by topic, decoding every mark), 0.03 s after: the ledger keeps the marks as
+    each run leaves them and the log position they were read up to (`StagedRead`), and the
+    next run reads only the log after it. A mark recorded by hand meanwhile is after that
+    position, so it is read; reading one twice changes nothing.
+  What is left: reading the ledger (every child's wake-up date, about 0.05-0.08 s), the
+  alerts open in a DRP stage, read in full every run (about 0.15 s for 1,346, while the
+  workers evaluate: knowing which to read needs each mark to carry its response date), and
+  start-up (about 0.25 s of CPU before the run begins, most of it imports).
 - `timeline CHILD` start-up: what is left is mostly eventsourcing and the store's and
   integrity's aggregates (about 40% of the import time, building some 50 dataclasses),
   click and the rules catalogue. Each command also creates and removes SQLite's write-ahead
