@@ -723,7 +723,7 @@ def verify_log(
             tail = tails.get(originator_id)
             if tail is None and originator_id in earlier:
                 tail = _tail(seal_key, originator_id, *earlier[originator_id])
-                if tail is not None and not tail[3]:
+                if not tail[3]:
                     problem(
                         None,
                         originator_id,

@@ -388,7 +388,7 @@ class CaseStore(Application[UUID]):
         with recorder.datastore.transaction(commit=False) as cursor:
             raw = cursor.sqlite_cursor
             raw.row_factory = None  # plain tuples
-            for chunk in _chunks(list(pairs), 400):
+            for chunk in _chunks(pairs, 400):
                 wanted = ",".join("(?,?)" for _ in chunk)
                 raw.execute(
                     f"WITH wanted(id, v) AS (VALUES {wanted}) "

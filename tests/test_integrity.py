@@ -136,6 +136,13 @@ def _refused(run) -> None:
         assert nightly.stderr.count("\n") == 1
 
 
+def _import_one(run, tmp_path, event: dict) -> None:
+    """Import one more event, as a later file."""
+    later = tmp_path / "later.jsonl"
+    later.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    assert run("import", str(later)).exit_code == 0
+
+
 def _flip_last_byte(db: Database, row: tuple) -> None:
     state = row[4]
     db.set_state(row[0], state[:-1] + bytes([state[-1] ^ 1]))
@@ -241,12 +248,7 @@ def test_records_deleted_after_the_last_checkpoint_are_shown_only_by_a_head_writ
     the newest records, written after the last checkpoint, leave no trace when deleted;
     the head that `verify` prints on its last line (written down after the import) does."""
     run, db, _encrypted = shop
-    later = tmp_path / "later.jsonl"
-    later.write_text(
-        json.dumps({"child": "C2", "type": "statutory_visit", "at": "2024-06-10", "id": "b3"}) + "\n",
-        encoding="utf-8",
-    )
-    assert run("import", str(later)).exit_code == 0
+    _import_one(run, tmp_path, {"child": "C2", "type": "statutory_visit", "at": "2024-06-10", "id": "b3"})
     printed = run("verify")
     assert printed.exit_code == 0
     written_down = printed.output.strip().splitlines()[-1]
@@ -308,12 +310,7 @@ def test_a_record_tampered_before_the_last_checkpoint_is_found_when_a_newer_one_
     """A record recorded since the checkpoint brings the one before it into the check: an
     incremental run refuses an edit to that older record (docs/security.md)."""
     run, db, _encrypted = shop
-    later = tmp_path / "later.jsonl"
-    later.write_text(
-        json.dumps({"child": "C1", "type": "statutory_visit", "at": "2024-03-10", "id": "a4"}) + "\n",
-        encoding="utf-8",
-    )
-    assert run("import", str(later)).exit_code == 0
+    _import_one(run, tmp_path, {"child": "C1", "type": "statutory_visit", "at": "2024-03-10", "id": "a4"})
     newest = max((r for r in db.rows() if r[3] == FACTS_TOPIC), key=lambda r: r[0])
     before = next(r for r in db.rows() if r[1] == newest[1] and r[2] == newest[2] - 1)
 
