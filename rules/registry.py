@@ -152,9 +152,10 @@ class Judge:
     settings: ParamSource = field(default_factory=Defaults)
     warning: Timescale = Timescale(5, "working_days")
     count_start_as_day_one: bool = False
-    # Deadlines by (timescale, clock start): across a council the same few thousand days
-    # start most clocks, so each deadline is worked out once per evaluation.
-    _deadlines: dict[tuple[int, str, date | datetime], Deadline] = field(
+    # Deadlines by timescale, then by clock start: across a council the same few thousand
+    # days start most clocks, so each deadline is worked out once per evaluation, and rules
+    # with the same timescale (42 days for visits, 20 working days) share them.
+    _deadlines: dict[tuple[int, str], dict[date | datetime, Deadline]] = field(
         default_factory=dict, repr=False, compare=False
     )
     # Parameters whose value is the same on every date, by (rule, name), resolved once.
@@ -192,14 +193,24 @@ class Judge:
         return self.calendar.add_working_days(self.as_of, self.warning.n)
 
     def deadline(self, timescale: Timescale, start: date | datetime) -> Deadline:
-        key = (timescale.n, timescale.unit, start)
+        by_start = self.deadlines_of(timescale)
+        found = by_start.get(start)
+        if found is None:
+            found = by_start[start] = self.work_out(timescale, start)
+        return found
+
+    def deadlines_of(self, timescale: Timescale) -> dict[date | datetime, Deadline]:
+        """The deadlines of one timescale worked out so far, by clock start: one mapping
+        for every rule whose timescale this is (`RuleContext.deadline` fills it too)."""
+        key = (timescale.n, timescale.unit)
         found = self._deadlines.get(key)
         if found is None:
-            found = timescale.deadline(
-                start, self.calendar, count_start_as_day_one=self.count_start_as_day_one
-            )
-            self._deadlines[key] = found
+            found = self._deadlines[key] = {}
         return found
+
+    def work_out(self, timescale: Timescale, start: date | datetime) -> Deadline:
+        """A deadline worked out afresh (`deadline` keeps it)."""
+        return timescale.deadline(start, self.calendar, count_start_as_day_one=self.count_start_as_day_one)
 
 
 @dataclass(frozen=True)
@@ -208,9 +219,10 @@ class RuleContext:
 
     judge: Judge
     spec: RuleSpec
-    # This rule's deadlines by (clock start, parameter): the judge's, found without
-    # resolving the parameter and its timescale again for every clock.
-    _deadlines: dict[tuple[date | datetime, str], Deadline] = field(
+    # This rule's deadlines by parameter, then by clock start: for a parameter with the same
+    # timescale on every date, the judge's own deadlines of that timescale (shared with
+    # the other rules that use it); for one the council set from a date on, this rule's.
+    _deadlines: dict[str, dict[date | datetime, Deadline]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -238,11 +250,24 @@ class RuleContext:
 
     def deadline(self, start: date | datetime, name: str = "within") -> Deadline:
         """The deadline for a clock starting at `start`, with the timescale in force then."""
-        found = self._deadlines.get((start, name))
+        by_start = self._deadlines.get(name)
+        if by_start is None:
+            by_start = self._deadlines_by(name)
+        found = by_start.get(start)
         if found is None:
-            timescale: Timescale = self.judge.param(self.spec, name, day_of(start))
-            found = self._deadlines[start, name] = self.judge.deadline(timescale, start)
+            judge = self.judge
+            timescale: Timescale = judge.param(self.spec, name, day_of(start))
+            found = by_start[start] = judge.work_out(timescale, start)
         return found
+
+    def _deadlines_by(self, name: str) -> dict[date | datetime, Deadline]:
+        judge = self.judge
+        if judge.settings.dated(self.spec.id, name):
+            by_start: dict[date | datetime, Deadline] = {}
+        else:
+            by_start = judge.deadlines_of(judge.param(self.spec, name, judge.as_of))
+        self._deadlines[name] = by_start
+        return by_start
 
     def obligation(
         self,
