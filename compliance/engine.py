@@ -19,7 +19,7 @@ import gc
 import os
 import typing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
@@ -48,6 +48,8 @@ MIN_CHUNK = 25
 #: Tasks per worker a council is cut into, at least (chunks permitting): the last worker to
 #: finish then finishes at most one small task after the others.
 TASKS_PER_WORKER = 8
+#: Chunks a worker computes ahead of the reader, at most (`map_children`).
+AHEAD = 2
 
 #: An obligation's place in an evaluation: by clock start, then rule, then key.
 _ORDER = attrgetter("started_on", "rule", "key")
@@ -213,16 +215,20 @@ class Engine:
         children: Iterable[str] | None,
         *,
         jobs: int = 1,
-    ) -> Iterator[Iterable[R]]:
+        ahead: int = AHEAD,
+    ) -> Generator[Iterable[R], None, None]:
         """`task(engine, children)` over the children (None: every child), yielding its
-        results: once, in this process, when `jobs` is 1 or the children are few; else
-        once per chunk of children, run in `jobs` worker processes (the task must then be
-        picklable: a module-level function, or a `partial` of one), in order."""
+        results: once, in this process, when `jobs` is 1 or the children are few (the task
+        runs as its result is read); else once per chunk of children, run in `jobs` worker
+        processes (the task must then be picklable: a module-level function, or a `partial`
+        of one), in order. Worker processes start at once, so the caller can do other work
+        while they evaluate: up to `ahead` chunks a worker are computed before they are read."""
         chunks = self._chunks_for_workers(children, jobs)
         if chunks is None:
-            yield task(self, list(children) if children is not None else None)
-            return
-        yield from self._in_workers(task, chunks, jobs)
+            return _in_this_process(self, task, list(children) if children is not None else None)
+        results = self._in_workers(task, chunks, jobs, ahead)
+        next(results)  # its first result, empty: the workers are started and at work
+        return results
 
     def _chunks_for_workers(self, children: Iterable[str] | None, jobs: int) -> list[list[str]] | None:
         """The chunks of children for worker processes, or None to work in this process
@@ -239,11 +245,16 @@ class Engine:
         return [names[i : i + size] for i in range(0, len(names), size)]
 
     def _in_workers(
-        self, task: Callable[[Engine, Sequence[str]], Iterable[R]], chunks: list[list[str]], jobs: int
-    ) -> Iterator[list[R]]:
+        self,
+        task: Callable[[Engine, Sequence[str]], Iterable[R]],
+        chunks: list[list[str]],
+        jobs: int,
+        ahead: int,
+    ) -> Generator[list[R], None, None]:
         """Each chunk's `list(task(engine, chunk))`, computed in `jobs` worker processes and
-        yielded in order; at most two chunks a worker are in flight, so results never pile
-        up in memory. Each worker opens its own connection to the store (`_start_worker`)."""
+        yielded in order, after an empty first result yielded once the workers are at work;
+        at most `ahead` chunks a worker are in flight, so results never pile up in memory.
+        Each worker opens its own connection to the store (`_start_worker`)."""
         opening = self.store.opening()
         assert opening is not None
         with _started_pool(
@@ -251,14 +262,21 @@ class Engine:
         ) as pool:
             waiting = iter(chunks)
             in_flight = deque(
-                pool.apply_async(_run_task, (task, chunk)) for chunk in islice(waiting, 2 * jobs)
+                pool.apply_async(_run_task, (task, chunk)) for chunk in islice(waiting, max(1, ahead) * jobs)
             )
+            yield []
             while in_flight:
                 result = in_flight.popleft().get()
                 following = next(waiting, None)
                 if following is not None:
                     in_flight.append(pool.apply_async(_run_task, (task, following)))
                 yield result
+
+
+def _in_this_process(
+    engine: Engine, task: Callable[[Engine, Sequence[str] | None], Iterable[R]], children: list[str] | None
+) -> Generator[Iterable[R], None, None]:
+    yield task(engine, children)
 
 
 #: The garbage collector's first threshold while children are evaluated in bulk (Python's

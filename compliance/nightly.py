@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -68,7 +69,7 @@ from compliance.alerts import (
     ref_for_stage_overdue,
     responsible,
 )
-from compliance.engine import PACKED_STATUS, Engine, pack_obligation, unpack_obligation
+from compliance.engine import PACKED_STATUS, Engine, bulk_collection, pack_obligation, unpack_obligation
 from compliance.errors import ConcurrentChange
 from compliance.integrity import Checkpoint, Head, TamperedStore, Verification, closing_checkpoint_name
 from compliance.store import CASECHECK_NAMESPACE, CaseStore
@@ -79,6 +80,10 @@ from rules.themes import DECISIONS_NOT_IMPLEMENTED
 
 LEDGER_ID = uuid5(CASECHECK_NAMESPACE, "nightly-ledger")
 SYSTEM = "casecheck nightly"
+#: Chunks of children each worker evaluates ahead of the batch (`Engine.map_children`):
+#: enough to keep the workers busy while the store is verified, at 50,000 children, and
+#: small to hold (each child's `ChildState`, a few hundred bytes pickled).
+WORKERS_AHEAD = 16
 
 
 class Ledger(Aggregate):
@@ -399,6 +404,7 @@ class _Batch:
         self.aggregates[aggregate.id] = aggregate
 
 
+@bulk_collection()
 def run_nightly(
     store: CaseStore,
     engine: Engine,
@@ -419,16 +425,19 @@ def run_nightly(
 
     `jobs` above 1 evaluates the children in that many worker processes, which send back
     each child's `ChildState`; this process settles the alerts and saves each batch in one
-    transaction as with one process, so exactly-once is the same.
+    transaction as with one process, so exactly-once is the same. The workers start
+    before the store is verified and evaluate while this process verifies it; nothing is
+    settled or saved until it has verified.
+
+    The garbage collector runs less often while the run goes (`bulk_collection`): this
+    process holds every alert it reads or raises until the run ends, and each collection
+    would walk them all.
 
     `_fail_after` is for tests: it kills the run after that many children, having saved
     part of a batch's alerts, to show the next run completes the job without duplicates.
     """
     t0 = time.perf_counter()
     ledger = load_ledger(store)
-    # Never act on a tampered store: verify it first (module docstring, "Verification"),
-    # and record the head that was verified as this run's checkpoint.
-    verified = _verify_before_acting(store, ledger, engine.settings, full=full, now=now)
     queue = AlertQueue(store, engine.settings, engine.calendar)
     end_position = store.position()
     first_run = not ledger.runs
@@ -438,91 +447,90 @@ def run_nightly(
         changed = store.children_changed_since(ledger.position, upto=end_position)
         due = {child for child, day in ledger.wakeups.items() if day <= as_of}
         children = sorted(changed | due)
-    run = NightlyRun._create(
-        NightlyRun.Started,
-        id=uuid4(),
-        as_of=as_of,
-        started=now,
-        full=full or first_run,
-        children_planned=len(children),
-    )
-    ledger.trigger_event(Ledger.RunStarted, run=str(run.id))
-    whole = verified.since is None
-    ledger.trigger_event(Ledger.Verified, run=str(run.id), whole=whole, at=now)
-    run.trigger_event(
-        NightlyRun.Verified,
-        kind="whole" if whole else "since",
-        records=verified.records,
-        since=None if whole else verified.since.position,  # type: ignore[union-attr]
-    )
-    if baseline and engine.settings.alerts_from is None and ledger.go_live is None:
-        ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
-    go_live = engine.settings.alerts_from or ledger.go_live
     # The alerts this run can change: those of the children it evaluates, read through
     # their index, and every alert open in a DRP stage with a response date (read once
-    # the children's evaluation is under way, below). The whole queue on a full run,
-    # and on the first run of a store not yet indexed, which indexes it in this transaction.
+    # the store has verified, below). The whole queue on a full run, and on the first run
+    # of a store not yet indexed, which indexes it in this transaction.
     probe = _index_probe(queue)
     indexed = getattr(ledger, "alerts_indexed", None) == probe
     incremental = indexed and not (full or first_run)
     if incremental:
         alerts = Alerts(queue.by_refs(_child_refs(queue, children)))
-        marked: dict[str, bool] = {}
-        indexing: list[Aggregate] = []
     else:
         stage_marks = _StageMarks(queue, ledger, probe)
         marked = dict(stage_marks.read)  # updated as the run marks alerts
         alerts = _existing_alerts(queue)
-        indexing = [] if indexed else _index_all(queue, alerts, marked)
-        if not indexed:
-            ledger.trigger_event(Ledger.AlertsIndexed, probe=probe)
-    store.save(run, ledger, Checkpoint.record(str(run.id), verified.head), *indexing)
-
-    summary = RunSummary(
-        str(run.id),
-        as_of,
-        full=full or first_run,
-        go_live=go_live,
-        checkpoint=verified.head.to_json(),
-        verification="whole" if whole else "since",
-        verified_records=verified.records,
-    )
-    done = 0
     # A child with an alert raised for an obligation needs all its obligations settled;
     # any other child only those that can raise one (most children: sent back small).
     keyed = frozenset(a.child for a in alerts.values() if a.key is not None)
     task = partial(child_states, as_of=as_of, settle_all=keyed)
-    states = chain.from_iterable(engine.map_children(task, children, jobs=jobs))
-    if incremental:
-        # The workers start on the first result asked for: the DRP-stage marks (read on
-        # from where the last run left them) and the alerts open in a stage, whatever the
-        # number of children, are read while they evaluate.
-        first = list(islice(states, 1))
-        stage_marks = _StageMarks(queue, ledger, probe)
-        marked = dict(stage_marks.read)  # updated as the run marks alerts
-        _add_staged(queue, alerts, marked)
-        states = chain(first, states)
-    while chunk := list(islice(states, batch)):
-        changes = _Batch(go_live)
-        wakeups: dict[str, date | None] = {}
-        for state in chunk:
-            _settle_child(queue, state, alerts, changes, now)
-            wakeups[state.child] = state.wake_up
-            done += 1
-            if _fail_after is not None and done >= _fail_after:
-                store.save(
-                    *_with_index(queue, changes, marked)
-                )  # a crash after a partial save is the hard case
-                raise SimulatedCrash(f"simulated crash after {done} children")
-        ledger.trigger_event(Ledger.BatchDone, run=str(run.id), wakeups=wakeups)
-        store.save(*_with_index(queue, changes, marked), ledger)
-        summary.alerts_raised += changes.raised
-        summary.alerts_closed += changes.closed
-        summary.alerts_reopened += changes.reopened
-        summary.alerts_missed += changes.missed
-        summary.baseline_recorded += changes.baseline
-        if progress is not None:
-            progress(done, len(children))
+    # Workers start evaluating here (with `jobs`), while this process verifies the store.
+    results = engine.map_children(task, children, jobs=jobs, ahead=WORKERS_AHEAD)
+    with closing(results):
+        # Never act on a tampered store: verify it first (module docstring, "Verification"),
+        # and record the head that was verified as this run's checkpoint.
+        verified = _verify_before_acting(store, ledger, engine.settings, full=full, now=now)
+        if incremental:
+            stage_marks = _StageMarks(queue, ledger, probe)
+            marked = dict(stage_marks.read)  # updated as the run marks alerts
+            _add_staged(queue, alerts, marked)
+        indexing = [] if indexed else _index_all(queue, alerts, marked)
+        run = NightlyRun._create(
+            NightlyRun.Started,
+            id=uuid4(),
+            as_of=as_of,
+            started=now,
+            full=full or first_run,
+            children_planned=len(children),
+        )
+        ledger.trigger_event(Ledger.RunStarted, run=str(run.id))
+        whole = verified.since is None
+        ledger.trigger_event(Ledger.Verified, run=str(run.id), whole=whole, at=now)
+        run.trigger_event(
+            NightlyRun.Verified,
+            kind="whole" if whole else "since",
+            records=verified.records,
+            since=None if whole else verified.since.position,  # type: ignore[union-attr]
+        )
+        if baseline and engine.settings.alerts_from is None and ledger.go_live is None:
+            ledger.trigger_event(Ledger.GoLiveSet, line=as_of)
+        go_live = engine.settings.alerts_from or ledger.go_live
+        if not indexed:
+            ledger.trigger_event(Ledger.AlertsIndexed, probe=probe)
+        store.save(run, ledger, Checkpoint.record(str(run.id), verified.head), *indexing)
+
+        summary = RunSummary(
+            str(run.id),
+            as_of,
+            full=full or first_run,
+            go_live=go_live,
+            checkpoint=verified.head.to_json(),
+            verification="whole" if whole else "since",
+            verified_records=verified.records,
+        )
+        done = 0
+        states = chain.from_iterable(results)
+        while chunk := list(islice(states, batch)):
+            changes = _Batch(go_live)
+            wakeups: dict[str, date | None] = {}
+            for state in chunk:
+                _settle_child(queue, state, alerts, changes, now)
+                wakeups[state.child] = state.wake_up
+                done += 1
+                if _fail_after is not None and done >= _fail_after:
+                    store.save(
+                        *_with_index(queue, changes, marked)
+                    )  # a crash after a partial save is the hard case
+                    raise SimulatedCrash(f"simulated crash after {done} children")
+            ledger.trigger_event(Ledger.BatchDone, run=str(run.id), wakeups=wakeups)
+            store.save(*_with_index(queue, changes, marked), ledger)
+            summary.alerts_raised += changes.raised
+            summary.alerts_closed += changes.closed
+            summary.alerts_reopened += changes.reopened
+            summary.alerts_missed += changes.missed
+            summary.baseline_recorded += changes.baseline
+            if progress is not None:
+                progress(done, len(children))
     summary.children_evaluated = done
 
     # DRP stages left unanswered past their response date: each raised once, as its own

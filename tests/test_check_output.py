@@ -179,3 +179,54 @@ def test_forked_workers_leave_what_they_inherit_out_of_their_collections(council
 
     assert len(counts) == 12 and min(counts) > 1000
     assert gc.get_freeze_count() == 0
+
+
+def _noted(engine, children, *, folder):
+    """A task that leaves a file for each child it is given, for the parent to see."""
+    from pathlib import Path
+
+    for child in children:
+        (Path(folder) / child).touch()
+    return list(children)
+
+
+def _files_in(folder, at_least, *, wait=20.0):
+    import time
+
+    deadline = time.monotonic() + wait
+    while len(list(folder.iterdir())) < at_least and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_workers_are_at_work_before_the_first_result_is_read_and_no_further_ahead_than_asked(
+    council, tmp_path
+):
+    """`map_children` starts the workers at once (the caller verifies the store meanwhile),
+    with at most `ahead` chunks a worker in flight until results are read."""
+    import time
+    from functools import partial
+
+    store = open_store(council)
+    children = store.children()
+    results = Engine(store, chunk=2).map_children(
+        partial(_noted, folder=str(tmp_path)), None, jobs=2, ahead=2
+    )
+
+    assert _files_in(tmp_path, 8) == children[:8]  # four chunks of two, none of them read
+    time.sleep(0.3)
+    assert len(list(tmp_path.iterdir())) == 8
+    assert [child for chunk in results for child in chunk] == children
+    assert _files_in(tmp_path, 12) == children
+
+
+def test_results_not_read_are_dropped_with_the_workers_when_the_caller_closes_them(council, tmp_path):
+    from functools import partial
+
+    store = open_store(council)
+    results = Engine(store, chunk=2).map_children(partial(_noted, folder=str(tmp_path)), None, jobs=2)
+    _files_in(tmp_path, 4)
+
+    results.close()  # as the nightly does when the store fails verification
+
+    assert multiprocessing.active_children() == []

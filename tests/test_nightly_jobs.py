@@ -98,3 +98,52 @@ def test_a_child_without_an_obligations_alert_comes_back_with_only_the_obligatio
             assert not state.complete
             with pytest.raises(RuntimeError):
                 state.obligations  # noqa: B018 - only the raising ones were kept
+
+
+def test_a_store_that_fails_verification_is_refused_though_the_workers_have_started(two_stores):
+    """The workers evaluate while the store is verified; a store that fails is refused in
+    one line, nothing is saved and the workers are stopped."""
+    import multiprocessing
+    import sqlite3
+
+    from compliance.integrity import TamperedStore
+
+    store = two_stores[1]
+    db = store.opening()[1]
+    with sqlite3.connect(db) as conn:
+        records = conn.execute("SELECT count(*) FROM stored_events").fetchone()[0]
+        rowid, state = conn.execute(
+            "SELECT rowid, state FROM stored_events ORDER BY rowid DESC LIMIT 1 OFFSET 5"
+        ).fetchone()
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (state[:-1] + bytes([state[-1] ^ 1]), rowid)
+        )
+
+    with pytest.raises(TamperedStore, match="^nightly run refused: the store fails verification"):
+        run_nightly(store, Engine(store, chunk=3), as_of=AS_OF, now=NOW, jobs=2)
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM stored_events").fetchone()[0] == records
+    assert multiprocessing.active_children() == []
+
+
+def test_the_collector_runs_less_often_while_the_batch_settles_and_as_before_after(two_stores):
+    import gc
+
+    from compliance.engine import BULK_GC_THRESHOLD
+
+    store = two_stores[1]
+    before = gc.get_threshold()
+    seen = []
+    run_nightly(
+        store,
+        Engine(store, chunk=3),
+        as_of=AS_OF,
+        now=NOW,
+        batch=5,
+        jobs=2,
+        progress=lambda done, total: seen.append(gc.get_threshold()[0]),
+    )
+
+    assert seen and set(seen) == {max(before[0], BULK_GC_THRESHOLD)}
+    assert gc.get_threshold() == before
