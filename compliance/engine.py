@@ -80,18 +80,25 @@ def next_change(
     (it enters the warning window, falls overdue, or an open breach is missed when a clock
     stop such as the 18th birthday comes): the nightly batch's wake-up date. `warning`
     None leaves the warning windows out (no alert is raised for them)."""
-    candidates: list[date] = []
+    first: date | None = None
     for o in obligations:
-        if o.status is Status.OVERDUE and o.stops_on is not None:
-            candidates.append(o.stops_on)
-        if o.status not in (Status.PENDING, Status.DUE_SOON):
+        status = o.status
+        if status is _OVERDUE:
+            days: tuple[date | None, ...] = (o.stops_on,)
+        elif status is _PENDING and warning is not None:
+            days = (_warning_starts(o.due_on, warning.n, calendar, as_of), o.due_on + _ONE_DAY)
+        elif status is _PENDING or status is _DUE_SOON:
+            days = (o.due_on + _ONE_DAY,)
+        else:
             continue
-        due = o.due_on
-        if o.status is Status.PENDING and warning is not None:
-            candidates.append(_warning_starts(due, warning.n, calendar, as_of))
-        candidates.append(due + timedelta(days=1))
-    later = [d for d in candidates if d > as_of]
-    return min(later) if later else None
+        for day in days:
+            if day is not None and day > as_of and (first is None or day < first):
+                first = day
+    return first
+
+
+_OVERDUE, _PENDING, _DUE_SOON = Status.OVERDUE, Status.PENDING, Status.DUE_SOON
+_ONE_DAY = timedelta(days=1)
 
 
 def _warning_starts(due: date, n: int, calendar: WorkingDayCalendar, as_of: date) -> date:
